@@ -1,0 +1,27 @@
+@{
+    RootModule           = 'EbpfPs.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0c7a4e-2f1d-4a8e-9c3b-7e61d2f4a9b0'
+    Author               = 'EbpfPs developers'
+    CompanyName          = 'EbpfPs'
+    Copyright            = '(c) EbpfPs developers. MIT License.'
+    Description          = 'Load, attach, inspect, test and benchmark eBPF programs at the XDP and TC hooks, as typed PowerShell objects over libbpf.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('formats/EbpfPs.Objects.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Import-BpfObject'
+        'Get-BpfProgram'
+        'Remove-BpfProgram'
+        'Get-BpfMap'
+        'Get-BpfFeature'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('eBPF', 'BPF', 'XDP', 'TC', 'Linux', 'libbpf', 'networking')
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.IO;
+using EbpfPs.Native;
+
+namespace EbpfPs.Engine;
+
+/// <summary>The BPF filesystem: where pins live, and the check that a path is really on it.</summary>
+public static class BpfFs
+{
+    public const string DefaultRoot = "/sys/fs/bpf";
+
+    /// <summary>The module's own folder on bpffs for pins it makes on the user's behalf (links, say).</summary>
+    public const string ModuleRoot = DefaultRoot + "/ebpfps";
+
+    public static bool IsMounted(string root = DefaultRoot) => Libc.FileSystemType(root) == Libc.BpfFsMagic;
+
+    /// <summary>
+    /// Throws unless dir, or the nearest folder above it that exists, lies on a mounted bpffs. Checked
+    /// before anything is loaded, so a refused pin path leaves nothing behind.
+    /// </summary>
+    public static string CheckOnBpfFs(string dir)
+    {
+        string full = Path.GetFullPath(dir);
+        string? existing = full;
+        while (existing is not null && !Directory.Exists(existing))
+            existing = Path.GetDirectoryName(existing);
+        if (existing is null || Libc.FileSystemType(existing) != Libc.BpfFsMagic)
+            throw new BpfException("PinPathNotOnBpfFs", BpfErrorKind.InvalidArgument,
+                $"Pin path '{full}' is not on a BPF filesystem (bpffs).", full,
+                recommendedAction: IsMounted()
+                    ? $"Choose a folder under {DefaultRoot}."
+                    : $"Mount bpffs first: mount -t bpf bpf {DefaultRoot}");
+        return full;
+    }
+}

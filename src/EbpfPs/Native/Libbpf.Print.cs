@@ -1,0 +1,38 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace EbpfPs.Native;
+
+/// <summary>
+/// Routes libbpf's printf-style log into a managed sink. libbpf calls back on the thread doing the
+/// work, so the sink can hand lines to whoever is running there (a cmdlet writes them as verbose).
+/// </summary>
+internal static unsafe partial class Libbpf
+{
+    [LibraryImport(Libraries.Libbpf)]
+    private static partial nint libbpf_set_print(delegate* unmanaged<int, nint, nint, int> fn);
+
+    internal static Action<int, string>? PrintSink;
+
+    internal static void InstallPrint() => libbpf_set_print(&OnPrint);
+
+    [UnmanagedCallersOnly]
+    private static int OnPrint(int level, nint format, nint args)
+    {
+        try
+        {
+            const int size = 8192;
+            byte* buf = stackalloc byte[size];
+            int n = Libc.vsnprintf(buf, size, format, args);
+            string line = Marshal.PtrToStringUTF8((nint)buf, Math.Clamp(n, 0, size - 1)).TrimEnd('\n');
+            PrintSink?.Invoke(level, line);
+            return n;
+        }
+        catch
+        {
+            // An exception must not cross back into libbpf's C frames.
+            return 0;
+        }
+    }
+}

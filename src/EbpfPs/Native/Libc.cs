@@ -1,0 +1,58 @@
+using System.Runtime.InteropServices;
+
+namespace EbpfPs.Native;
+
+/// <summary>The few libc calls the engine needs besides libbpf.</summary>
+internal static partial class Libc
+{
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int close(int fd);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int dup(int fd);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial uint if_nametoindex(string name);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static unsafe partial nint if_indextoname(uint index, byte* name);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial int statfs(string path, StatFs* buf);
+
+    // va_list is a pointer on x86-64 and is passed by reference on arm64, so nint carries it on both.
+    [LibraryImport(Libraries.Libc)]
+    internal static unsafe partial int vsnprintf(byte* buffer, nuint size, nint format, nint args);
+
+    [LibraryImport(Libraries.Libc)]
+    internal static partial uint geteuid();
+
+    /// <summary>struct statfs on 64-bit Linux: only f_type matters to us, the rest is padding.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal unsafe struct StatFs
+    {
+        public long Type;
+        public fixed long Rest[15];
+    }
+
+    internal const long BpfFsMagic = 0xcafe4a11;
+
+    internal static string? IndexToName(uint index)
+    {
+        unsafe
+        {
+            byte* buf = stackalloc byte[16];
+            return if_indextoname(index, buf) == 0 ? null : Marshal.PtrToStringUTF8((nint)buf);
+        }
+    }
+
+    /// <summary>The filesystem magic of a path, or the errno when statfs fails (as a negative number).</summary>
+    internal static long FileSystemType(string path)
+    {
+        unsafe
+        {
+            StatFs buf;
+            return statfs(path, &buf) == 0 ? buf.Type : -Marshal.GetLastPInvokeError();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+# Shared by every *.Tests.ps1: the module under test, independent tools to cross-check against,
+# and scratch state (pins, namespaces) that is always removed again.
+
+$script:ScratchPins = [System.Collections.Generic.List[string]]::new()
+$script:ScratchNamespaces = [System.Collections.Generic.List[string]]::new()
+
+function Import-EbpfPsUnderTest {
+    # The staged module build.ps1 made, or the path CI passed in EBPFPS_MODULE.
+    $path = if ($env:EBPFPS_MODULE) { $env:EBPFPS_MODULE } else { Join-Path $PSScriptRoot '../../out/EbpfPs/EbpfPs.psd1' }
+    Import-Module $path -Force -ErrorAction Stop
+}
+
+function Get-BuiltinObjectPath([string] $Name, [ValidateSet('xdp', 'tc')][string] $Hook = 'xdp') {
+    $dir = Join-Path (Split-Path (Get-Module EbpfPs).Path) 'bpf'
+    return Join-Path $dir "$($Hook)_$Name.o"
+}
+
+function Invoke-Json {
+    # Runs bpftool/ip/tc with -j and returns parsed JSON; a failure is a test failure. A simple
+    # function so native flags such as -j or -d are passed through, not bound as parameters.
+    $FilePath, $Arguments = $args
+    $text = & $FilePath @Arguments 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "$FilePath $($Arguments -join ' ') failed: $text" }
+    if ([string]::IsNullOrWhiteSpace($text)) { return @() }
+    return ($text | Out-String | ConvertFrom-Json -NoEnumerate)
+}
+
+function New-ScratchPinPath([string] $Prefix = 'ebpfps-test') {
+    # A unique bpffs path, remembered so Remove-ScratchState deletes it even when a test failed.
+    $path = "/sys/fs/bpf/$Prefix-$PID-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    $script:ScratchPins.Add($path)
+    return $path
+}
+
+function New-ScratchNamespace([string] $Prefix = 'ebpfps-t') {
+    $name = "$Prefix-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    & ip netns add $name
+    if ($LASTEXITCODE -ne 0) { throw "ip netns add $name failed" }
+    $script:ScratchNamespaces.Add($name)
+    return $name
+}
+
+function Remove-ScratchState {
+    foreach ($pin in $script:ScratchPins) {
+        if (Test-Path -LiteralPath $pin) { Remove-Item -LiteralPath $pin -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+    $script:ScratchPins.Clear()
+    foreach ($ns in $script:ScratchNamespaces) { & ip netns del $ns 2>$null }
+    $script:ScratchNamespaces.Clear()
+}
+
+function Get-KernelSnapshot {
+    # What "nothing left behind" compares: program ids and bpffs entries.
+    [pscustomobject]@{
+        ProgramIds = @((Invoke-Json bpftool -j prog show) | ForEach-Object id | Sort-Object)
+        Pins       = @(Get-ChildItem -Recurse -Force /sys/fs/bpf -ErrorAction SilentlyContinue | ForEach-Object FullName | Sort-Object)
+    }
+}
+
+function Wait-ProgramGone([uint32[]] $Id, [int] $TimeoutMs = 5000) {
+    # The kernel frees programs after an RCU grace period; poll instead of sleeping a fixed time.
+    $deadline = [DateTime]::UtcNow.AddMilliseconds($TimeoutMs)
+    do {
+        $left = @((Invoke-Json bpftool -j prog show) | Where-Object { $_.id -in $Id })
+        if ($left.Count -eq 0) { return $true }
+        Start-Sleep -Milliseconds 50
+    } while ([DateTime]::UtcNow -lt $deadline)
+    return $false
+}
+
+Export-ModuleMember -Function *

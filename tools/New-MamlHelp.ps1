@@ -1,0 +1,151 @@
+# Turns docs/help/<Verb-Noun>.md into the MAML file Get-Help reads for binary cmdlets. Syntax and
+# parameter attributes come from the built cmdlets themselves, so the help cannot drift from the code;
+# the markdown holds only what a person writes: synopsis, description, parameter text, examples.
+param(
+    [Parameter(Mandatory)][string] $ModulePath,
+    [Parameter(Mandatory)][string] $HelpSource,
+    [Parameter(Mandatory)][string] $Destination
+)
+$ErrorActionPreference = 'Stop'
+
+function Read-HelpMarkdown([string] $Path) {
+    # Sections: "## SYNOPSIS", "## DESCRIPTION", "## PARAMETERS" (### -Name), "## EXAMPLES" (### title,
+    # a fenced code block, then remarks), "## NOTES", "## RELATED LINKS" (- text or URL).
+    $doc = @{ Synopsis = ''; Description = ''; Parameters = @{}; Examples = [System.Collections.Generic.List[object]]::new(); Notes = ''; Links = @() }
+    $section = $null; $sub = $null; $buffer = [System.Text.StringBuilder]::new()
+    $flush = {
+        $text = $buffer.ToString().Trim(); $null = $buffer.Clear()
+        switch ($section) {
+            'SYNOPSIS' { $doc.Synopsis = $text }
+            'DESCRIPTION' { $doc.Description = $text }
+            'NOTES' { $doc.Notes = $text }
+            'PARAMETERS' { if ($sub) { $doc.Parameters[$sub.TrimStart('-')] = $text } }
+            'EXAMPLES' {
+                if ($sub) {
+                    $code = if ($text -match '(?s)```\w*\r?\n(.*?)```') { $Matches[1].TrimEnd() } else { '' }
+                    $remarks = ($text -replace '(?s)```.*?```', '').Trim()
+                    $doc.Examples.Add([pscustomobject]@{ Title = $sub; Code = $code; Remarks = $remarks })
+                }
+            }
+            'RELATED LINKS' { $doc.Links = @($text -split '\r?\n' | Where-Object { $_ -match '^\s*-\s*' } | ForEach-Object { ($_ -replace '^\s*-\s*', '').Trim() }) }
+        }
+    }
+    foreach ($line in Get-Content $Path) {
+        if ($line -match '^## (.+)$') { & $flush; $section = $Matches[1].Trim().ToUpperInvariant(); $sub = $null; continue }
+        if ($line -match '^### (.+)$') { & $flush; $sub = $Matches[1].Trim(); continue }
+        if ($line -match '^# ') { continue }
+        $null = $buffer.AppendLine($line)
+    }
+    & $flush
+    return $doc
+}
+
+function Add-Paras([System.Xml.XmlWriter] $w, [string] $text) {
+    $w.WriteStartElement('maml', 'description', $maml)
+    foreach ($para in ($text -split '\r?\n\s*\r?\n')) {
+        if ($para.Trim()) { $w.WriteElementString('maml', 'para', $maml, ($para -replace '\r?\n', ' ').Trim()) }
+    }
+    $w.WriteEndElement()
+}
+
+function Write-Parameter([System.Xml.XmlWriter] $w, $param, $set, [string] $text) {
+    $attr = if ($set) { $param.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and ($_.ParameterSetName -eq $set.Name -or $_.ParameterSetName -eq '__AllParameterSets') } | Select-Object -First 1 } else { $null }
+    $any = $param.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
+    $a = if ($attr) { $attr } else { $any }
+    $w.WriteStartElement('command', 'parameter', $command)
+    $w.WriteAttributeString('required', ([string]$a.Mandatory).ToLowerInvariant())
+    $w.WriteAttributeString('globbing', ([string][bool]($param.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })).ToLowerInvariant())
+    $w.WriteAttributeString('pipelineInput', $(if ($a.ValueFromPipeline) { 'True (ByValue)' } elseif ($a.ValueFromPipelineByPropertyName) { 'True (ByPropertyName)' } else { 'False' }))
+    $w.WriteAttributeString('position', $(if ($a.Position -ge 0) { [string]$a.Position } else { 'named' }))
+    $w.WriteElementString('maml', 'name', $maml, $param.Name)
+    Add-Paras $w $text
+    $w.WriteStartElement('command', 'parameterValue', $command)
+    $w.WriteAttributeString('required', ($param.ParameterType -ne [System.Management.Automation.SwitchParameter]).ToString().ToLowerInvariant())
+    $w.WriteString($param.ParameterType.Name)
+    $w.WriteEndElement()
+    $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $param.ParameterType.FullName); $w.WriteEndElement()
+    $w.WriteEndElement()
+}
+
+$maml = 'http://schemas.microsoft.com/maml/2004/10'
+$command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
+$dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
+$common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + [System.Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name
+
+$module = Import-Module $ModulePath -PassThru -Force
+$null = New-Item -ItemType Directory -Force -Path (Split-Path $Destination)
+$settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
+$w = [System.Xml.XmlWriter]::Create($Destination, $settings)
+$w.WriteStartDocument()
+$w.WriteStartElement('helpItems'); $w.WriteAttributeString('schema', 'maml')
+$missing = @()
+foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name) {
+    $md = Join-Path $HelpSource "$($cmd.Name).md"
+    if (-not (Test-Path $md)) { $missing += $cmd.Name; continue }
+    $doc = Read-HelpMarkdown $md
+    $w.WriteStartElement('command', 'command', $command)
+    $w.WriteAttributeString('xmlns', 'maml', $null, $maml)
+    $w.WriteAttributeString('xmlns', 'command', $null, $command)
+    $w.WriteAttributeString('xmlns', 'dev', $null, $dev)
+    $w.WriteStartElement('command', 'details', $command)
+    $w.WriteElementString('command', 'name', $command, $cmd.Name)
+    $w.WriteElementString('command', 'verb', $command, $cmd.Verb)
+    $w.WriteElementString('command', 'noun', $command, $cmd.Noun)
+    Add-Paras $w $doc.Synopsis
+    $w.WriteEndElement()
+    Add-Paras $w $doc.Description
+
+    $w.WriteStartElement('command', 'syntax', $command)
+    foreach ($set in $cmd.ParameterSets) {
+        $w.WriteStartElement('command', 'syntaxItem', $command)
+        $w.WriteElementString('maml', 'name', $maml, $cmd.Name)
+        foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $common }) {
+            Write-Parameter $w $cmd.Parameters[$p.Name] $set $doc.Parameters[$p.Name]
+        }
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+
+    $w.WriteStartElement('command', 'parameters', $command)
+    foreach ($p in $cmd.Parameters.Values | Where-Object { $_.Name -notin $common } | Sort-Object Name) {
+        Write-Parameter $w $p $null $doc.Parameters[$p.Name]
+    }
+    $w.WriteEndElement()
+
+    $w.WriteStartElement('command', 'returnValues', $command)
+    foreach ($t in $cmd.OutputType) {
+        $w.WriteStartElement('command', 'returnValue', $command)
+        $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $t.Name); $w.WriteEndElement()
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+
+    if ($doc.Notes) { $w.WriteStartElement('maml', 'alertSet', $maml); $w.WriteStartElement('maml', 'alert', $maml); $w.WriteElementString('maml', 'para', $maml, $doc.Notes); $w.WriteEndElement(); $w.WriteEndElement() }
+
+    $w.WriteStartElement('command', 'examples', $command)
+    $i = 0
+    foreach ($ex in $doc.Examples) {
+        $i++
+        $w.WriteStartElement('command', 'example', $command)
+        $w.WriteElementString('maml', 'title', $maml, "-------------------------- $($ex.Title) --------------------------")
+        $w.WriteElementString('dev', 'code', $dev, $ex.Code)
+        $w.WriteStartElement('dev', 'remarks', $dev)
+        foreach ($para in ($ex.Remarks -split '\r?\n\s*\r?\n')) { if ($para.Trim()) { $w.WriteElementString('maml', 'para', $maml, ($para -replace '\r?\n', ' ').Trim()) } }
+        $w.WriteEndElement()
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+
+    $w.WriteStartElement('command', 'relatedLinks', $command)
+    foreach ($link in $doc.Links) {
+        $w.WriteStartElement('maml', 'navigationLink', $maml)
+        $w.WriteElementString('maml', 'linkText', $maml, $link)
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+    $w.WriteEndElement()
+}
+$w.WriteEndElement()
+$w.WriteEndDocument()
+$w.Close()
+if ($missing) { Write-Warning "No help source for: $($missing -join ', ') (add docs/help/<name>.md)" }

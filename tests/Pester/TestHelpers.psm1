@@ -68,4 +68,17 @@ function Wait-ProgramGone([uint32[]] $Id, [int] $TimeoutMs = 5000) {
     return $false
 }
 
+
+
+function Build-TestBpfObject {
+    # Compiles tests/bpf/<Name>.c into a scratch folder; the object file is the test's fixture.
+    param([Parameter(Mandatory)][string] $Name)
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-tests-$PID"
+    $null = New-Item -ItemType Directory -Force $dir
+    $out = Join-Path $dir "$Name.o"
+    $arch = (& uname -m)
+    & clang -O2 -g -target bpf -I "/usr/include/$arch-linux-gnu" -c (Join-Path $PSScriptRoot "../bpf/$Name.c") -o $out
+    if ($LASTEXITCODE -ne 0) { throw "clang failed for tests/bpf/$Name.c" }
+    return $out
+}
 Export-ModuleMember -Function *

@@ -1,0 +1,18 @@
+using System;
+using EbpfPs.Engine;
+using Xunit;
+
+namespace EbpfPs.Tests;
+
+public class BootTimeTests
+{
+    [Fact]
+    public void LoadTimeOfNowIsCloseToNow()
+    {
+        // CLOCK_BOOTTIME now, read the way the kernel stamps load_time.
+        double uptime = double.Parse(System.IO.File.ReadAllText("/proc/uptime").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        DateTime wall = BootTime.ToWallClock((ulong)(uptime * 1e9));
+        // btime has one-second resolution, so allow a little slack either way.
+        Assert.InRange((wall - DateTime.Now).TotalSeconds, -3, 3);
+    }
+}

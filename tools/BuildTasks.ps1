@@ -90,8 +90,8 @@ function Build-BpfObjects([string] $Destination) {
 function Invoke-Pwsh {
     # A child pwsh, so the module loads fresh and the build's own session never locks the dll.
     param([Parameter(Mandatory)][string] $Command)
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -Command $Command
+    # Under the .NET tool this process is `dotnet`; the tool folder's pwsh.dll is the same PowerShell.
+    & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command | Out-Host
     return $LASTEXITCODE
 }
 

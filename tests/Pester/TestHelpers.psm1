@@ -7,7 +7,7 @@ $script:ScratchNamespaces = [System.Collections.Generic.List[string]]::new()
 function Import-EbpfPsUnderTest {
     # The staged module build.ps1 made, or the path CI passed in EBPFPS_MODULE.
     $path = if ($env:EBPFPS_MODULE) { $env:EBPFPS_MODULE } else { Join-Path $PSScriptRoot '../../out/EbpfPs/EbpfPs.psd1' }
-    Import-Module $path -Force -ErrorAction Stop
+    Import-Module $path -Force -Global -ErrorAction Stop
 }
 
 function Get-BuiltinObjectPath([string] $Name, [ValidateSet('xdp', 'tc')][string] $Hook = 'xdp') {

@@ -1,0 +1,165 @@
+BeforeDiscovery {
+    $script:builtins = foreach ($src in Get-ChildItem $PSScriptRoot/../../bpf -Filter *.c -File) {
+        @{ Name = $src.BaseName; Hook = 'Xdp'; Type = 'xdp' }
+        @{ Name = $src.BaseName; Hook = 'Tc'; Type = 'sched_cls' }
+    }
+    $script:builtins += foreach ($src in Get-ChildItem $PSScriptRoot/../../bpf/xdp_only -Filter *.c -File -ErrorAction Ignore) {
+        @{ Name = $src.BaseName; Hook = 'Xdp'; Type = 'xdp' }
+    }
+}
+
+BeforeAll {
+    Import-Module $PSScriptRoot/TestHelpers.psm1 -Force
+    Import-EbpfPsUnderTest
+    $script:before = Get-KernelSnapshot
+
+    function Get-ImportError([scriptblock] $Action) {
+        # Stop turns the cmdlet's error into something catchable here, whichever way it was written.
+        $ErrorActionPreference = 'Stop'
+        try { & $Action | Out-Null } catch { return $_ }
+        throw 'the command did not fail'
+    }
+
+    function Invoke-WithoutBpfCapabilities([string] $Script) {
+        # A child pwsh whose bounding set lacks the BPF capabilities: root, but unprivileged for bpf().
+        $file = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-nocap-$PID.ps1"
+        Set-Content $file "Import-Module '$((Get-Module EbpfPs).Path)'; $Script"
+        try { & capsh --drop=cap_bpf,cap_sys_admin,cap_perfmon,cap_net_admin -- -c "'$([Environment]::ProcessPath)' '$PSHOME/pwsh.dll' -NoProfile -NonInteractive -File '$file'" 2>&1 }
+        finally { Remove-Item $file }
+    }
+}
+
+AfterAll {
+    Remove-ScratchState
+}
+
+Describe 'Import-BpfObject: every built-in program passes the verifier at its hook' {
+    It '<Name> (<Hook>) loads as <Type>, as bpftool sees it' -ForEach $builtins {
+        # Maps pinned by name go under a scratch folder instead of /sys/fs/bpf itself.
+        $pin = New-ScratchPinPath
+        $obj = Import-BpfObject -Program $Name -Hook $Hook -PinPath $pin
+        try {
+            $obj.Programs.Count | Should -BeGreaterThan 0
+            foreach ($p in $obj.Programs) {
+                $theirs = Invoke-Json bpftool -j prog show id $p.Id
+                $theirs.type | Should -Be $Type
+                $theirs.tag | Should -Be $p.Tag
+                $p.Type | Should -Be $Type
+                $p.Info.BtfId | Should -BeGreaterThan 0 -Because 'every built-in carries BTF'
+            }
+        }
+        finally {
+            $ids = $obj.Programs.Id
+            $obj | Remove-BpfProgram -Confirm:$false
+            Wait-ProgramGone $ids | Should -BeTrue
+        }
+    }
+}
+
+Describe 'Import-BpfObject: loading files' {
+    BeforeAll { $script:tiny = Build-TestBpfObject tiny_xdp }
+
+    It 'loads a file and returns its programs and maps, released on Remove-BpfProgram' {
+        $obj = Import-BpfObject -Path $tiny
+        $obj.Programs.Name | Should -Be 'tiny_pass'
+        $obj.Maps.Name | Should -Contain 'tiny_hits'
+        $p = Invoke-Json bpftool -j prog show id $obj.Programs[0].Id
+        $p.name | Should -Be 'tiny_pass'
+        $p.map_ids | Should -Contain ($obj.Maps | Where-Object Name -EQ 'tiny_hits').Id
+        $id = $obj.Programs[0].Id
+        $obj | Remove-BpfProgram -Confirm:$false
+        $obj.IsLoaded | Should -BeFalse
+        Wait-ProgramGone $id | Should -BeTrue
+    }
+
+    It 'pins programs and maps under -PinPath, and Remove-BpfProgram -LiteralPath unpins them' {
+        $pin = New-ScratchPinPath
+        $obj = Import-BpfObject -LiteralPath $tiny -PinPath $pin
+        $prog = Invoke-Json bpftool -j prog show pinned "$pin/tiny_pass"
+        $prog.id | Should -Be $obj.Programs[0].Id
+        (Invoke-Json bpftool -j map show pinned "$pin/tiny_hits").id | Should -Be ($obj.Maps | Where-Object Name -EQ 'tiny_hits').Id
+        $obj.Dispose()
+        # Still loaded: the pin holds it.
+        (Invoke-Json bpftool -j prog show id $prog.id).id | Should -Be $prog.id
+        Remove-BpfProgram -LiteralPath $pin -Confirm:$false
+        Test-Path $pin | Should -BeFalse
+        Wait-ProgramGone $prog.id | Should -BeTrue
+    }
+
+    It 'loads nothing with -WhatIf' {
+        $ids = (Invoke-Json bpftool -j prog show).id
+        Import-BpfObject -Path $tiny -WhatIf | Should -BeNullOrEmpty
+        (Invoke-Json bpftool -j prog show | Where-Object { $_.id -notin $ids -and $_.name -eq 'tiny_pass' }) | Should -BeNullOrEmpty
+    }
+
+    It 'shows what libbpf said with -Verbose' {
+        $obj = Import-BpfObject -Path $tiny -Verbose 4>&1 | Tee-Object -Variable all | Where-Object { $_ -is [EbpfPs.Engine.BpfObject] }
+        try { @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'libbpf:*' }).Count | Should -BeGreaterThan 0 }
+        finally { $obj.Dispose() }
+    }
+}
+
+Describe 'Import-BpfObject: bad input' {
+    It 'a path that does not exist: ObjectFileNotFound' {
+        $e = Get-ImportError { Import-BpfObject -LiteralPath /nonexistent/x.o }
+        $e.FullyQualifiedErrorId | Should -BeLike 'ObjectFileNotFound,*'
+        $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'a file that is not ELF: NotAnElfFile' {
+        $e = Get-ImportError { Import-BpfObject -LiteralPath $PSCommandPath }
+        $e.FullyQualifiedErrorId | Should -BeLike 'NotAnElfFile,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
+    It 'an ELF that is not a BPF object: InvalidBpfObject' {
+        $e = Get-ImportError { Import-BpfObject -LiteralPath /bin/true }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InvalidBpfObject,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
+    It 'a BPF ELF with no program: NoBpfProgram' {
+        $e = Get-ImportError { Import-BpfObject -LiteralPath (Build-TestBpfObject no_program) }
+        $e.FullyQualifiedErrorId | Should -BeLike 'NoBpfProgram,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
+    It 'a program the verifier rejects: VerifierRejected with the log attached' {
+        $e = Get-ImportError { Import-BpfObject -LiteralPath (Build-TestBpfObject bad_verifier) }
+        $e.FullyQualifiedErrorId | Should -BeLike 'VerifierRejected,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidData'
+        $e.Exception.VerifierLog | Should -Match 'invalid access to packet'
+        $e.ErrorDetails.Message | Should -Match 'Verifier log'
+        $e.ErrorDetails.Message | Should -Match 'invalid access to packet'
+        $e.Exception.Errno | Should -Be 13
+    }
+
+    It 'a pin path outside bpffs: PinPathNotOnBpfFs, and nothing is loaded' {
+        $ids = (Invoke-Json bpftool -j prog show).id
+        $dir = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-notbpffs-$PID"
+        $e = Get-ImportError { Import-BpfObject -LiteralPath (Build-TestBpfObject tiny_xdp) -PinPath $dir }
+        $e.FullyQualifiedErrorId | Should -BeLike 'PinPathNotOnBpfFs,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Test-Path $dir | Should -BeFalse
+        @(Invoke-Json bpftool -j prog show | Where-Object { $_.id -notin $ids -and $_.name -eq 'tiny_pass' }) | Should -BeNullOrEmpty
+    }
+
+    It 'an unknown built-in name: BuiltinProgramNotFound naming the ones there are' {
+        $e = Get-ImportError { Import-BpfObject -Program no_such_prog }
+        $e.FullyQualifiedErrorId | Should -BeLike 'BuiltinProgramNotFound,*'
+        $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e.Exception.Message | Should -Match 'drop'
+    }
+
+    It 'a run without CAP_BPF: PermissionDenied with the fix named' {
+        $out = Invoke-WithoutBpfCapabilities "try { Import-BpfObject -LiteralPath '$(Build-TestBpfObject tiny_xdp)' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString(); `$_.ErrorDetails.RecommendedAction }"
+        $out[0] | Should -BeLike '*PermissionDenied,*'
+        $out[1] | Should -Be 'PermissionDenied'
+        $out[2] | Should -Match 'CAP_BPF'
+    }
+
+    It 'listing programs without CAP_SYS_ADMIN: PermissionDenied' {
+        $out = Invoke-WithoutBpfCapabilities "try { Get-BpfProgram -ErrorAction Stop | Out-Null; 'listed' } catch { `$_.CategoryInfo.Category.ToString() }"
+        $out | Should -Be 'PermissionDenied'
+    }
+}

@@ -19,7 +19,7 @@ Describe 'Module manifest' {
         $m = Get-Module EbpfPs
         $m.PowerShellVersion | Should -Be ([version]'7.4')
         $m.CompatiblePSEditions | Should -Contain 'Core'
-        $data = Import-PowerShellDataFile $m.Path
+        $data = Import-PowerShellDataFile (Join-Path $m.ModuleBase EbpfPs.psd1)
         $data.CmdletsToExport | Should -Not -Contain '*'
         @($m.ExportedCmdlets.Keys) | Sort-Object | Should -Be (@($data.CmdletsToExport) | Sort-Object)
     }

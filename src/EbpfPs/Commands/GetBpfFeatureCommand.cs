@@ -20,8 +20,6 @@ public sealed class GetBpfFeatureCommand : EbpfCmdlet
     protected override void ProcessRecord()
     {
         var names = Wildcards.Of(Name);
-        WriteEach(FeatureProbe.Probe().Where(f =>
-            (Category is null || Category.Any(c => string.Equals(c, f.Category, System.StringComparison.OrdinalIgnoreCase)))
-            && Wildcards.Match(names, f.Name)));
+        WriteEach(FeatureProbe.Probe(Category).Where(f => Wildcards.Match(names, f.Name)));
     }
 }

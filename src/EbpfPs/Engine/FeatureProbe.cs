@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using EbpfPs.Native;
 
 namespace EbpfPs.Engine;
@@ -23,17 +24,25 @@ public static class FeatureProbe
 
     private const int ProgTypeSchedCls = 3, ProgTypeXdp = 6, AttachTcxIngress = 46;
 
-    public static IEnumerable<BpfFeature> Probe()
+    public static readonly string[] Categories = { System, ProgramType, MapType, Helper };
+
+    /// <summary>Probes the given categories (all when null); each probe loads a tiny program, so ask only for what you need.</summary>
+    public static IEnumerable<BpfFeature> Probe(IReadOnlyCollection<string>? categories = null)
     {
         NativeRuntime.EnsureLibbpf();
-        foreach (BpfFeature f in SystemFeatures()) yield return f;
-        foreach ((int id, string name) in KernelTypes.ProgramTypes())
-            yield return Supported(ProgramType, name, Libbpf.ProbeProgramType(id), ProgramTypeDetail(name));
-        foreach ((int id, string name) in KernelTypes.MapTypes())
-            yield return Supported(MapType, name, Libbpf.ProbeMapType(id));
-        foreach (int prog in new[] { ProgTypeXdp, ProgTypeSchedCls })
-            foreach ((int id, string name) in Helpers)
-                yield return Supported(Helper, $"{Libbpf.ProgTypeName(prog)}/bpf_{name}", Libbpf.ProbeHelper(prog, id));
+        bool Wanted(string c) => categories is null || categories.Contains(c, StringComparer.OrdinalIgnoreCase);
+        if (Wanted(System))
+            foreach (BpfFeature f in SystemFeatures()) yield return f;
+        if (Wanted(ProgramType))
+            foreach ((int id, string name) in KernelTypes.ProgramTypes())
+                yield return Supported(ProgramType, name, Libbpf.ProbeProgramType(id), ProgramTypeDetail(name));
+        if (Wanted(MapType))
+            foreach ((int id, string name) in KernelTypes.MapTypes())
+                yield return Supported(MapType, name, Libbpf.ProbeMapType(id));
+        if (Wanted(Helper))
+            foreach (int prog in new[] { ProgTypeXdp, ProgTypeSchedCls })
+                foreach ((int id, string name) in Helpers)
+                    yield return Supported(Helper, $"{Libbpf.ProgTypeName(prog)}/bpf_{name}", Libbpf.ProbeHelper(prog, id));
     }
 
     private static IEnumerable<BpfFeature> SystemFeatures()

@@ -1,0 +1,61 @@
+BeforeAll {
+    Import-Module $PSScriptRoot/TestHelpers.psm1 -Force
+    Import-EbpfPsUnderTest
+    $script:bpftool = Invoke-Json bpftool -j feature probe kernel
+}
+
+Describe 'Get-BpfFeature' {
+    It 'agrees with bpftool feature probe on every program type both know' {
+        $ours = Get-BpfFeature -Category ProgramType
+        $compared = 0
+        foreach ($f in $ours) {
+            $key = "have_$($f.Name)_prog_type"
+            if ($bpftool.program_types.PSObject.Properties[$key]) {
+                $f.Supported | Should -Be $bpftool.program_types.$key -Because $f.Name
+                $compared++
+            }
+        }
+        $compared | Should -BeGreaterThan 20
+    }
+
+    It 'agrees with bpftool feature probe on every map type both know' {
+        $compared = 0
+        foreach ($f in Get-BpfFeature -Category MapType) {
+            $key = "have_$($f.Name)_map_type"
+            if ($bpftool.map_types.PSObject.Properties[$key]) {
+                $f.Supported | Should -Be $bpftool.map_types.$key -Because $f.Name
+                $compared++
+            }
+        }
+        $compared | Should -BeGreaterThan 20
+    }
+
+    It 'agrees with bpftool on the helpers the seed programs use' {
+        foreach ($f in Get-BpfFeature -Category Helper) {
+            $prog, $helper = $f.Name -split '/'
+            $f.Supported | Should -Be ($helper -in $bpftool.helpers."$($prog)_available_helpers") -Because $f.Name
+        }
+    }
+
+    It 'says whether fentry/freplace are possible (tracing and ext program types)' {
+        foreach ($name in 'tracing', 'ext') {
+            $f = Get-BpfFeature -Category ProgramType -Name $name
+            $f.Supported | Should -Be $bpftool.program_types."have_$($name)_prog_type"
+            $f.Detail | Should -Match 'fentry|freplace'
+        }
+    }
+
+    It 'reports JIT and bpffs as the system does' {
+        $sys = Get-BpfFeature -Category System
+        ($sys | Where-Object Name -EQ Jit).Value | Should -Be ([string]$bpftool.system_config.bpf_jit_enable)
+        ($sys | Where-Object Name -EQ BpfFs).Supported | Should -Be ((& stat -f -c %T /sys/fs/bpf) -eq 'bpf_fs')
+        ($sys | Where-Object Name -EQ Kernel).Value | Should -Be (& uname -r)
+        ($sys | Where-Object Name -EQ PossibleCpus).Value | Should -Be ([string](Get-Content /sys/devices/system/cpu/possible | ForEach-Object { $hi = ($_ -split '-')[-1]; [int]$hi + 1 }))
+    }
+
+    It 'reports tcx as the kernel version implies (6.6 and later)' {
+        $tcx = Get-BpfFeature -Category System -Name Tcx
+        $version = [version](((& uname -r) -split '-')[0])
+        $tcx.Supported | Should -Be ($version -ge [version]'6.6')
+    }
+}

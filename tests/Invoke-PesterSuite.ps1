@@ -1,4 +1,6 @@
 # Runs the Pester suite against the staged module and writes the counts for build.ps1 to add up.
+# After the suite, one more container checks the suite left nothing behind: no new BPF programs,
+# no new bpffs entries, no new network namespaces.
 param(
     [Parameter(Mandatory)][string] $PesterPath,
     [Parameter(Mandatory)][string] $ModulePath,
@@ -7,7 +9,10 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -MinimumVersion 5.5
+Import-Module (Join-Path $PSScriptRoot 'Pester/TestHelpers.psm1')
 $env:EBPFPS_MODULE = $ModulePath
+
+$before = Get-KernelSnapshot
 
 $config = New-PesterConfiguration
 $config.Run.Path = Join-Path $PSScriptRoot 'Pester'
@@ -16,8 +21,32 @@ $config.Output.Verbosity = 'Detailed'
 if ($TestName) { $config.Filter.FullName = $TestName | ForEach-Object { "*$_*" } }
 $result = Invoke-Pester -Configuration $config
 
+$leftovers = New-PesterContainer -Data @{ Before = $before } -ScriptBlock {
+    param($Before)
+    Describe 'The suite leaves nothing behind' {
+        BeforeAll { Import-Module (Join-Path $env:EBPFPS_TESTS 'Pester/TestHelpers.psm1') }
+        It 'no BPF program it loaded is still in the kernel' {
+            $new = @((Get-KernelSnapshot).ProgramIds | Where-Object { $_ -notin $Before.ProgramIds })
+            if ($new) { Wait-ProgramGone $new | Out-Null }
+            @((Get-KernelSnapshot).ProgramIds | Where-Object { $_ -notin $Before.ProgramIds }) | Should -BeNullOrEmpty
+        }
+        It 'no bpffs entry it made is still pinned' {
+            @((Get-KernelSnapshot).Pins | Where-Object { $_ -notin $Before.Pins }) | Should -BeNullOrEmpty
+        }
+        It 'no network namespace it made is still there' {
+            @((Get-KernelSnapshot).Namespaces | Where-Object { $_ -notin $Before.Namespaces }) | Should -BeNullOrEmpty
+        }
+    }
+}
+$env:EBPFPS_TESTS = $PSScriptRoot
+$final = New-PesterConfiguration
+$final.Run.Container = $leftovers
+$final.Run.PassThru = $true
+$final.Output.Verbosity = 'Detailed'
+$check = Invoke-Pester -Configuration $final
+
 [pscustomobject]@{
-    Passed  = $result.PassedCount
-    Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Passed  = $result.PassedCount + $check.PassedCount
+    Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount + $check.FailedCount + $check.FailedBlocksCount
     Skipped = $result.SkippedCount + $result.NotRunCount
 } | ConvertTo-Json | Set-Content $SummaryPath

@@ -56,64 +56,64 @@ public sealed class BpfObject : IDisposable
     public override string ToString() => $"{Name} ({Programs.Count} programs, {Maps.Count} maps)";
 }
 
-/// <summary>A program of a loaded object: its kernel identity plus the fd that keeps it loaded.</summary>
-public sealed class BpfLoadedProgram
+/// <summary>What programs and maps of a loaded object share: their owner, libbpf pointer and pin.</summary>
+public abstract class BpfObjectPart
 {
-    internal BpfLoadedProgram(BpfObject owner, nint native, BpfProgramInfo info, string name, string section, string? pinnedPath)
+    private protected BpfObjectPart(BpfObject owner, nint native, string name, string? pinnedPath)
     {
         Object = owner;
-        Name = name;
         Native = native;
-        Info = info;
-        SectionName = section;
+        Name = name;
         PinnedPath = pinnedPath;
     }
 
     internal nint Native { get; }
     public BpfObject Object { get; }
-    public BpfProgramInfo Info { get; }
     /// <summary>libbpf's full name (the kernel keeps only the first 15 characters).</summary>
     public string Name { get; }
+    public string? PinnedPath { get; }
+
+    /// <summary>The fd for kernel calls; throws once the owning object was released.</summary>
+    public int Fd => Object.IsLoaded
+        ? NativeFd()
+        : throw new BpfException("BpfObjectClosed", BpfErrorKind.InvalidArgument,
+            $"'{Name}' belongs to BPF object '{Object.Path}', which was released.", Name);
+
+    private protected abstract int NativeFd();
+}
+
+/// <summary>A program of a loaded object: its kernel identity plus the fd that keeps it loaded.</summary>
+public sealed class BpfLoadedProgram : BpfObjectPart
+{
+    internal BpfLoadedProgram(BpfObject owner, nint native, BpfProgramInfo info, string name, string section, string? pinnedPath)
+        : base(owner, native, name, pinnedPath)
+    {
+        Info = info;
+        SectionName = section;
+    }
+
+    public BpfProgramInfo Info { get; }
     public uint Id => Info.Id;
     public string Type => Info.Type;
     public string Tag => Info.Tag;
     public string SectionName { get; }
-    public string? PinnedPath { get; }
 
-    /// <summary>The fd for attach calls; throws if the owning object was disposed.</summary>
-    public int Fd => Object.IsLoaded
-        ? Libbpf.bpf_program__fd(Native)
-        : throw new BpfException("BpfObjectClosed", BpfErrorKind.InvalidArgument,
-            $"Program '{Info.Name}' belongs to an object that was closed.", Info.Name);
+    private protected override int NativeFd() => Libbpf.bpf_program__fd(Native);
 
     public override string ToString() => $"{Id}: {Type} {Name}";
 }
 
 /// <summary>A map of a loaded object.</summary>
-public sealed class BpfLoadedMap
+public sealed class BpfLoadedMap : BpfObjectPart
 {
     internal BpfLoadedMap(BpfObject owner, nint native, BpfMapInfo info, string name, string? pinnedPath)
-    {
-        Object = owner;
-        Native = native;
-        Info = info;
-        Name = name;
-        PinnedPath = pinnedPath;
-    }
+        : base(owner, native, name, pinnedPath) => Info = info;
 
-    internal nint Native { get; }
-    public BpfObject Object { get; }
     public BpfMapInfo Info { get; }
-    /// <summary>libbpf's full name (the kernel keeps only 15 characters, e.g. for .rodata maps).</summary>
-    public string Name { get; }
     public uint Id => Info.Id;
     public string Type => Info.Type;
-    public string? PinnedPath { get; }
 
-    public int Fd => Object.IsLoaded
-        ? Libbpf.bpf_map__fd(Native)
-        : throw new BpfException("BpfObjectClosed", BpfErrorKind.InvalidArgument,
-            $"Map '{Name}' belongs to an object that was closed.", Name);
+    private protected override int NativeFd() => Libbpf.bpf_map__fd(Native);
 
     public override string ToString() => $"{Id}: {Type} {Name}";
 }

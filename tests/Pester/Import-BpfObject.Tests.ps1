@@ -86,6 +86,26 @@ Describe 'Import-BpfObject: loading files' {
         Wait-ProgramGone $prog.id | Should -BeTrue
     }
 
+    It 'owns the by-name map pins it created, and leaves ones it reused' {
+        Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse -Because 'the test needs a clean bpffs root'
+        $first = Import-BpfObject -Program router -Hook Xdp
+        $second = Import-BpfObject -Program router -Hook Tc
+        try {
+            $first.CreatedPins | Should -Be '/sys/fs/bpf/rout_stats'
+            $second.CreatedPins | Should -BeNullOrEmpty
+            # Both hooks' routers count into the same pinned map, as the seed's did.
+            $pinned = Invoke-Json bpftool -j map show pinned /sys/fs/bpf/rout_stats
+            ($first.Maps | Where-Object Name -EQ rout_stats).Id | Should -Be $pinned.id
+            ($second.Maps | Where-Object Name -EQ rout_stats).Id | Should -Be $pinned.id
+            $second | Remove-BpfProgram -Confirm:$false
+            Test-Path /sys/fs/bpf/rout_stats | Should -BeTrue
+        }
+        finally {
+            $first, $second | Remove-BpfProgram -Confirm:$false
+        }
+        Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse
+    }
+
     It 'loads nothing with -WhatIf' {
         $ids = (Invoke-Json bpftool -j prog show).id
         Import-BpfObject -Path $tiny -WhatIf | Should -BeNullOrEmpty

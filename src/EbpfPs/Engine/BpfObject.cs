@@ -26,6 +26,8 @@ public sealed class BpfObject : IDisposable
     public IReadOnlyList<BpfLoadedProgram> Programs { get; internal set; } = Array.Empty<BpfLoadedProgram>();
     public IReadOnlyList<BpfLoadedMap> Maps { get; internal set; } = Array.Empty<BpfLoadedMap>();
     public bool IsLoaded => !Handle.IsClosed;
+    /// <summary>Map pins (LIBBPF_PIN_BY_NAME) that did not exist before this load and so belong to it.</summary>
+    public IReadOnlyList<string> CreatedPins { get; internal init; } = Array.Empty<string>();
 
     /// <summary>The program with this name; throws ObjectNotFound listing what the object has.</summary>
     public BpfLoadedProgram GetProgram(string? name = null)

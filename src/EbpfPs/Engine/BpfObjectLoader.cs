@@ -81,11 +81,17 @@ public static class BpfObjectLoader
             foreach (nint p in natives)
                 Libbpf.bpf_program__set_type(p, hook == BpfHookKind.Xdp ? ProgTypeXdp : ProgTypeSchedCls);
 
+        // Maps pinned by name are reused when their pin exists; only the ones this load creates are ours to remove.
+        var createdPins = new List<string>();
+        for (nint m = Libbpf.bpf_object__next_map(obj, 0); m != 0; m = Libbpf.bpf_object__next_map(obj, m))
+            if (Libbpf.MapPinPath(m) is string mapPin && !File.Exists(mapPin))
+                createdPins.Add(mapPin);
+
         int rc = Libbpf.LoadObject(handle);
         if (rc < 0)
             throw LoadFailure(-rc, path, Marshal.PtrToStringUTF8((nint)log));
 
-        var result = new BpfObject(handle, Libbpf.ObjectName(handle), path, pinPath);
+        var result = new BpfObject(handle, Libbpf.ObjectName(handle), path, pinPath) { CreatedPins = createdPins };
         bool pinned = false;
         try
         {
@@ -103,15 +109,20 @@ public static class BpfObjectLoader
         catch
         {
             if (pinned) Unpin(handle, pinPath!);
+            foreach (string pin in createdPins)
+                File.Delete(pin);
             throw;
         }
     }
 
-    /// <summary>Removes what Load pinned under pinPath (used on rollback and by Remove-BpfProgram).</summary>
+    /// <summary>Removes what Load pinned: everything under PinPath and the by-name map pins it created.</summary>
     public static void Unpin(BpfObject obj)
     {
         if (obj.PinPath is not null && obj.IsLoaded)
             Unpin(obj.Handle, obj.PinPath);
+        foreach (string pin in obj.CreatedPins)
+            if (File.Exists(pin))
+                File.Delete(pin);
     }
 
     private static void Unpin(SafeBpfObjectHandle handle, string pinPath)

@@ -15,6 +15,15 @@
         'Remove-BpfProgram'
         'Get-BpfMap'
         'Get-BpfFeature'
+        'Add-XdpProgram'
+        'Get-XdpProgram'
+        'Remove-XdpProgram'
+        'Add-TcProgram'
+        'Get-TcProgram'
+        'Remove-TcProgram'
+        'New-BpfTestNetwork'
+        'Get-BpfTestNetwork'
+        'Remove-BpfTestNetwork'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -59,6 +59,13 @@ public static class LibbpfLog
             _lines.Add(line);
     }
 
+    /// <summary>Hands lines logged on a worker thread (a namespace thread, say) to this thread's log.</summary>
+    internal static void AppendAll(IReadOnlyList<string> lines)
+    {
+        foreach (string line in lines)
+            Append(0, line);
+    }
+
     /// <summary>Returns and forgets what libbpf said on this thread since the last drain.</summary>
     public static IReadOnlyList<string> Drain()
     {

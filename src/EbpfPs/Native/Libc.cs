@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace EbpfPs.Native;
 
 /// <summary>The few libc calls the engine needs besides libbpf.</summary>
-internal static partial class Libc
+internal static unsafe partial class Libc
 {
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int close(int fd);
@@ -54,5 +54,62 @@ internal static partial class Libc
             StatFs buf;
             return statfs(path, &buf) == 0 ? buf.Type : -Marshal.GetLastPInvokeError();
         }
+    }
+}
+
+/// <summary>Entering a network namespace and the netlink socket calls.</summary>
+internal static unsafe partial class Libc
+{
+    internal const int CloneNewNet = 0x40000000;
+    internal const int OpenReadOnly = 0, OpenCloseOnExec = 0x80000;
+
+    [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int open(string path, int flags);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int setns(int fd, int nstype);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int socket(int domain, int type, int protocol);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial nint send(int fd, byte* buf, nuint len, int flags);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial nint recv(int fd, byte* buf, nuint len, int flags);
+}
+
+/// <summary>Interface names and indexes of the calling thread's network namespace.</summary>
+internal static unsafe partial class Libc
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private struct IfNameIndex
+    {
+        public uint Index;
+        public nint Name;
+    }
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    private static partial IfNameIndex* if_nameindex();
+
+    [LibraryImport(Libraries.Libc)]
+    private static partial void if_freenameindex(IfNameIndex* list);
+
+    internal static System.Collections.Generic.List<(int Index, string Name)> Interfaces()
+    {
+        IfNameIndex* list = if_nameindex();
+        if (list == null)
+            throw Engine.BpfException.FromErrno(Marshal.GetLastPInvokeError(), "list network interfaces");
+        var result = new System.Collections.Generic.List<(int, string)>();
+        try
+        {
+            for (IfNameIndex* p = list; p->Index != 0; p++)
+                result.Add(((int)p->Index, Marshal.PtrToStringUTF8(p->Name) ?? ""));
+        }
+        finally
+        {
+            if_freenameindex(list);
+        }
+        return result;
     }
 }

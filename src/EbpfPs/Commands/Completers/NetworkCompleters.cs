@@ -23,3 +23,9 @@ public sealed class NetNamespaceCompleter : CompleterBase
             ? Directory.GetFiles("/run/netns").Select(Path.GetFileName).OfType<string>()
             : Array.Empty<string>();
 }
+
+/// <summary>Completes names of test networks.</summary>
+public sealed class TestNetworkNameCompleter : CompleterBase
+{
+    protected override IEnumerable<string> Candidates(IDictionary bound) => EbpfPs.Engine.TestNetworks.List().Select(n => n.Name);
+}

@@ -1,0 +1,106 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using EbpfPs.Engine;
+
+namespace EbpfPs.Commands;
+
+/// <summary>
+/// What Add-XdpProgram and Add-TcProgram share: where the program comes from (a file, a loaded
+/// program, a kernel program, a built-in name) and the interfaces it goes to, gathered over the
+/// whole pipeline so that several interfaces are attached all together or not at all.
+/// </summary>
+public abstract class AttachCommandBase : EbpfCmdlet
+{
+    protected const string ProgramSet = "Program", PathSet = "Path", LiteralPathSet = "LiteralPath";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [Alias("Ifname")]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
+    public string[] Interface { get; set; } = null!;
+
+    /// <summary>A built-in program name, an object from Import-BpfObject or Get-BpfProgram, or a program id.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ProgramSet)]
+    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
+    public object Program { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+    [SupportsWildcards]
+    public string Path { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    public string LiteralPath { get; set; } = null!;
+
+    /// <summary>Which program of the object to attach, when it has several.</summary>
+    [Parameter]
+    public string? ProgramName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNamespaceCompleter))]
+    public string? NetNamespace { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected abstract BpfHookKind Hook { get; }
+
+    private readonly Dictionary<string, List<string>> _byNamespace = new();
+
+    protected override void ProcessRecord()
+    {
+        string key = NetNamespace ?? "";
+        if (!_byNamespace.TryGetValue(key, out List<string>? list))
+            _byNamespace[key] = list = new List<string>();
+        list.AddRange(Interface);
+    }
+
+    protected override void EndProcessing()
+    {
+        AttachableProgram? program = null;
+        Run(() => program = OpenProgram(), Program ?? (object)Path ?? LiteralPath);
+        if (program is null) return;
+        using (program)
+        {
+            foreach (var (netns, names) in _byNamespace)
+                Run(() => AttachAll(program, names, netns.Length == 0 ? null : netns), names);
+        }
+    }
+
+    /// <summary>Resolves the interfaces in their namespace and attaches, after ShouldProcess.</summary>
+    protected abstract void AttachAll(AttachableProgram program, List<string> names, string? netns);
+
+    protected List<(int Index, string Name)> ResolveInterfaces(List<string> names, string? netns) =>
+        Engine.NetNamespace.Run(netns, () => NetInterfaces.Resolve(names, netns,
+            p => { var w = WildcardPattern.Get(p, WildcardOptions.IgnoreCase); return w.IsMatch; }));
+
+    protected static string Where(string? netns) => netns is null ? "" : $" in network namespace {netns}";
+
+    private AttachableProgram OpenProgram()
+    {
+        switch (ParameterSetName)
+        {
+            case PathSet:
+            case LiteralPathSet:
+                string file = ParameterSetName == PathSet
+                    ? GetResolvedProviderPathFromPSPath(Path, out _)[0]
+                    : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath);
+                return AttachableProgram.FromFile(file, ProgramName, Hook);
+        }
+        object value = Program is PSObject pso ? pso.BaseObject : Program;
+        return value switch
+        {
+            BpfLoadedProgram loaded => AttachableProgram.FromLoaded(loaded),
+            BpfObject obj => AttachableProgram.FromLoaded(obj.GetProgram(ProgramName)),
+            BpfProgramInfo info => AttachableProgram.FromId(info.Id),
+            int or uint or long => AttachableProgram.FromId(System.Convert.ToUInt32(value)),
+            string name when uint.TryParse(name, out uint id) => AttachableProgram.FromId(id),
+            string name => AttachableProgram.FromBuiltin(name, Hook, ProgramName),
+            _ => throw new BpfException("UnsupportedProgramInput", BpfErrorKind.InvalidArgument,
+                $"-Program takes a built-in name, a program id, or an object from Import-BpfObject or Get-BpfProgram, not {value.GetType().Name}.", value),
+        };
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+using EbpfPs.Native;
+
+namespace EbpfPs.Engine;
+
+/// <summary>
+/// A program ready to attach: an fd of our own (so the caller's object can go away) plus what the
+/// kernel says about it. Built from a loaded object, a kernel id, a file or a built-in name.
+/// </summary>
+public sealed class AttachableProgram : IDisposable
+{
+    private AttachableProgram(SafeFdHandle fd, BpfProgramInfo info)
+    {
+        Fd = fd;
+        Info = info;
+    }
+
+    internal SafeFdHandle Fd { get; }
+    public BpfProgramInfo Info { get; }
+
+    public const int TypeSchedCls = 3, TypeSchedAct = 4, TypeXdp = 6;
+
+    public static AttachableProgram FromLoaded(BpfLoadedProgram program)
+    {
+        int fd = Libc.dup(program.Fd);
+        if (fd < 0)
+            throw BpfException.FromErrno(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "duplicate fd of program", program.Name);
+        var handle = new SafeFdHandle(fd);
+        return new AttachableProgram(handle, KernelInventory.DescribeProgram(handle));
+    }
+
+    public static AttachableProgram FromId(uint id)
+    {
+        NativeRuntime.EnsureLibbpf();
+        SafeFdHandle fd = Libbpf.FdById(Libbpf.IdKind.Program, id)
+            ?? throw new BpfException("BpfProgramNotFound", BpfErrorKind.NotFound, $"No BPF program with id {id} is loaded.", id);
+        return new AttachableProgram(fd, KernelInventory.DescribeProgram(fd));
+    }
+
+    /// <summary>Loads a file, keeps the named program (the first when null) and lets the rest of the object go.</summary>
+    public static AttachableProgram FromFile(string path, string? programName, BpfHookKind hook)
+    {
+        using BpfObject obj = BpfObjectLoader.Load(path, new BpfLoadOptions());
+        return FromLoaded(obj.GetProgram(programName));
+    }
+
+    public static AttachableProgram FromBuiltin(string name, BpfHookKind hook, string? programName = null) =>
+        FromFile(BuiltinObjects.Resolve(name, hook), programName, hook);
+
+    /// <summary>Refuses a program whose type cannot run at the hook, before anything is changed.</summary>
+    public void RequireType(BpfHookKind hook)
+    {
+        bool ok = hook == BpfHookKind.Xdp ? Info.TypeId == TypeXdp : Info.TypeId is TypeSchedCls or TypeSchedAct;
+        if (!ok)
+            throw new BpfException("WrongProgramType", BpfErrorKind.InvalidArgument,
+                $"Program '{Info.Name}' (id {Info.Id}) is of type {Info.Type}, which cannot be attached at the {hook} hook; " +
+                $"it needs {(hook == BpfHookKind.Xdp ? "xdp" : "sched_cls")}.", Info.Name,
+                recommendedAction: $"Load the {hook} build of the program (Import-BpfObject -Program <name> -Hook {hook}).");
+    }
+
+    public void Dispose() => Fd.Dispose();
+}

@@ -8,7 +8,10 @@
     Description          = 'Load, attach, inspect, test and benchmark eBPF programs at the XDP and TC hooks, as typed PowerShell objects over libbpf.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('formats/EbpfPs.Objects.Format.ps1xml')
+    FormatsToProcess     = @(
+        'formats/EbpfPs.Objects.Format.ps1xml'
+        'formats/Attach.Format.ps1xml'
+    )
     CmdletsToExport      = @(
         'Import-BpfObject'
         'Get-BpfProgram'

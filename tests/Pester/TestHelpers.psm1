@@ -82,4 +82,26 @@ function Build-TestBpfObject {
     if ($LASTEXITCODE -ne 0) { throw "clang failed for tests/bpf/$Name.c" }
     return $out
 }
+
+
+function Get-IpXdp([string] $NetNamespace, [string] $Interface) {
+    # What `ip -d link` says is attached: @{ Mode = 'Native'|'Generic'|'Offload'|$null; ProgramId = n }.
+    $link = (Invoke-Json ip -n $NetNamespace -j -d link show dev $Interface)[0]
+    if (-not $link.PSObject.Properties['xdp']) { return [pscustomobject]@{ Mode = $null; ProgramId = 0 } }
+    $mode = switch ($link.xdp.mode) { 1 { 'Native' } 2 { 'Generic' } 3 { 'Offload' } default { "mode $_" } }
+    [pscustomobject]@{ Mode = $mode; ProgramId = [uint32]$link.xdp.prog.id }
+}
+
+function Get-TcFilters([string] $NetNamespace, [string] $Interface, [string] $Direction = 'ingress') {
+    # The BPF filters `tc -j filter show` lists (entries with options; the others are chain heads).
+    $text = & ip netns exec $NetNamespace tc -j filter show dev $Interface $Direction 2>$null
+    if (-not $text) { return @() }
+    @(($text | ConvertFrom-Json) | Where-Object { $_.PSObject.Properties['options'] } | ForEach-Object {
+            [pscustomobject]@{ Priority = [uint32]$_.pref; Handle = [Convert]::ToUInt32($_.options.handle, 16); ProgramId = [uint32]$_.options.prog.id; Kind = $_.kind }
+        })
+}
+
+function Test-Clsact([string] $NetNamespace, [string] $Interface) {
+    [bool](& ip netns exec $NetNamespace tc qdisc show dev $Interface | Select-String 'clsact')
+}
 Export-ModuleMember -Function *

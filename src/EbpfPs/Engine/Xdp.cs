@@ -28,6 +28,10 @@ public static class Xdp
         {
             // Check every interface before touching any, so the common refusals change nothing.
             var previous = new List<Libbpf.XdpQueryOpts>();
+            // An fd on each program we may replace keeps it alive, so a rollback can put it back even
+            // when the attachment was the only thing that held it.
+            var held = new List<SafeFdHandle?>();
+            using var release = new DisposeAll(held);
             foreach (var (index, name) in interfaces)
             {
                 Libbpf.XdpQueryOpts before = Libbpf.XdpQuery(index, name);
@@ -36,6 +40,7 @@ public static class Xdp
                         $"Interface '{name}' already has XDP program id {CurrentId(before)} ({ModeOf(before.AttachMode)}); use -Force to replace it.",
                         name, LinuxErrno.EEXIST);
                 previous.Add(before);
+                held.Add(before.AttachMode == Libbpf.XdpAttachedNone ? null : Libbpf.FdById(Libbpf.IdKind.Program, CurrentId(before)));
             }
 
             var done = new List<int>();
@@ -45,7 +50,7 @@ public static class Xdp
                 for (int i = 0; i < interfaces.Count; i++)
                 {
                     var (index, name) = interfaces[i];
-                    AttachOne(program, index, name, mode, previous[i]);
+                    AttachOne(program, index, name, mode, previous[i], held[i]);
                     done.Add(i);
                     results.Add(Describe(index, name, netns, Libbpf.XdpQuery(index, name)) with
                     {
@@ -56,14 +61,14 @@ public static class Xdp
             catch
             {
                 for (int j = done.Count - 1; j >= 0; j--)
-                    Restore(interfaces[done[j]].Index, previous[done[j]]);
+                    Restore(interfaces[done[j]].Index, previous[done[j]], held[done[j]]);
                 throw;
             }
             return (IReadOnlyList<XdpAttachment>)results;
         });
     }
 
-    private static void AttachOne(AttachableProgram program, int index, string name, XdpMode mode, Libbpf.XdpQueryOpts before)
+    private static void AttachOne(AttachableProgram program, int index, string name, XdpMode mode, Libbpf.XdpQueryOpts before, SafeFdHandle? old)
     {
         uint modeFlag = FlagOf(mode);
         uint beforeFlag = FlagOf(before.AttachMode);
@@ -75,7 +80,6 @@ public static class Xdp
         else if (mode == XdpMode.Auto || modeFlag == beforeFlag)
         {
             // Same mode: an atomic swap that only happens if the old program is still the one we saw.
-            using SafeFdHandle? old = Libbpf.FdById(Libbpf.IdKind.Program, CurrentId(before));
             rc = Libbpf.XdpAttach(index, program.Fd.Fd, beforeFlag | (old is null ? 0 : Libbpf.XdpFlagsReplace), old?.Fd ?? 0);
         }
         else
@@ -84,14 +88,14 @@ public static class Xdp
             Libbpf.Check(Libbpf.XdpDetach(index, beforeFlag), "detach the old XDP program from", name);
             rc = Libbpf.XdpAttach(index, program.Fd.Fd, modeFlag | Libbpf.XdpFlagsUpdateIfNoExist);
             if (rc < 0)
-                Restore(index, before);
+                Restore(index, before, old);
         }
         if (rc < 0)
             throw AttachFailure(-rc, name, mode);
     }
 
     /// <summary>Puts an interface back as it was: the previous program in its mode, or nothing.</summary>
-    private static void Restore(int index, Libbpf.XdpQueryOpts before)
+    private static void Restore(int index, Libbpf.XdpQueryOpts before, SafeFdHandle? old)
     {
         if (before.AttachMode == Libbpf.XdpAttachedNone)
         {
@@ -99,9 +103,8 @@ public static class Xdp
                 Libbpf.XdpDetach(index, flag);
             return;
         }
-        using SafeFdHandle? old = Libbpf.FdById(Libbpf.IdKind.Program, CurrentId(before));
         if (old is null)
-            return; // the old program is gone from the kernel; nothing left to put back
+            return; // the old program was gone before we started; nothing to put back
         uint flag2 = FlagOf(before.AttachMode);
         foreach (uint other in new[] { Libbpf.XdpFlagsDrvMode, Libbpf.XdpFlagsSkbMode })
             if (other != flag2)
@@ -186,6 +189,13 @@ public static class Xdp
                 $"The driver of '{name}' does not run XDP natively ({LinuxErrno.Describe(errno)}).", name, errno,
                 recommendedAction: "Use -Mode Generic, or -Mode Auto to let the kernel choose.");
         return BpfException.FromErrno(errno, $"attach XDP program ({mode}) to", name, "XdpAttachFailed");
+    }
+
+    private sealed class DisposeAll : IDisposable
+    {
+        private readonly List<SafeFdHandle?> _handles;
+        public DisposeAll(List<SafeFdHandle?> handles) => _handles = handles;
+        public void Dispose() { foreach (SafeFdHandle? h in _handles) h?.Dispose(); }
     }
 
     private static IEnumerable<string> Names(IEnumerable<(int Index, string Name)> interfaces)

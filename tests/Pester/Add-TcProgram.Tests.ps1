@@ -1,0 +1,115 @@
+# TC filters and tcx links: attach, list, remove; checked through Get-TcProgram, `tc -j` and bpftool.
+BeforeAll {
+    Import-Module $PSScriptRoot/TestHelpers.psm1 -Force
+    Import-EbpfPsUnderTest
+    $script:net = New-BpfTestNetwork -Topology Pair
+    $script:ns = $net['B'].NetNamespace
+    $script:dev = $net['B'].Interface
+    $script:tcPass = Get-BuiltinObjectPath pass tc
+
+    function Get-Error([scriptblock] $Action) {
+        $ErrorActionPreference = 'Stop'
+        try { & $Action | Out-Null } catch { return $_ }
+        throw 'the command did not fail'
+    }
+}
+
+AfterAll {
+    if ($net) { Remove-BpfTestNetwork $net.Name -Confirm:$false }
+    Remove-ScratchState
+}
+
+Describe 'Add-TcProgram as a clsact filter' {
+    AfterEach { & ip netns exec $ns tc qdisc del dev $dev clsact 2>$null }
+
+    It 'creates clsact when missing, attaches <Direction>, and removing the filter removes the qdisc it made' -ForEach @(@{ Direction = 'Ingress' }, @{ Direction = 'Egress' }) {
+        Test-Clsact $ns $dev | Should -BeFalse
+        $a = Add-TcProgram -Interface $dev -NetNamespace $ns -Program drop -Direction $Direction -PassThru
+        $a.CreatedQdisc | Should -BeTrue
+        Test-Clsact $ns $dev | Should -BeTrue
+        $tc = Get-TcFilters $ns $dev $Direction.ToLowerInvariant()
+        $tc.ProgramId | Should -Be $a.ProgramId
+        $tc.Priority | Should -Be $a.Priority
+        $tc.Handle | Should -Be $a.Handle
+        $listed = Get-TcProgram -NetNamespace $ns -Interface $dev -Direction $Direction
+        $listed.ProgramId | Should -Be $a.ProgramId
+        $listed.ProgramName | Should -Be 'drop'
+        (Invoke-Json bpftool -j prog show id $a.ProgramId).type | Should -Be 'sched_cls'
+        $a | Remove-TcProgram -Confirm:$false
+        Get-TcFilters $ns $dev $Direction.ToLowerInvariant() | Should -BeNullOrEmpty
+        Test-Clsact $ns $dev | Should -BeFalse
+    }
+
+    It 'leaves a qdisc it did not create, and filters tc made, alone' {
+        & ip netns exec $ns tc qdisc add dev $dev clsact
+        & ip netns exec $ns tc filter add dev $dev ingress pref 7 bpf da obj $tcPass sec tc
+        $theirs = Get-TcFilters $ns $dev
+        $ours = Add-TcProgram -Interface $dev -NetNamespace $ns -Program drop -Priority 20 -PassThru
+        $ours.CreatedQdisc | Should -BeFalse
+        @(Get-TcProgram -NetNamespace $ns -Interface $dev -Direction Ingress).Count | Should -Be 2
+        (Get-TcProgram -NetNamespace $ns -Interface $dev -Direction Ingress | Where-Object Priority -EQ 7).ProgramId | Should -Be $theirs.ProgramId
+        Remove-TcProgram -Interface $dev -NetNamespace $ns -Priority 20 -Confirm:$false
+        $left = Get-TcFilters $ns $dev
+        $left.ProgramId | Should -Be $theirs.ProgramId
+        Test-Clsact $ns $dev | Should -BeTrue
+    }
+
+    It 'refuses to guess which of several programs to remove' {
+        Add-TcProgram -Interface $dev -NetNamespace $ns -Program drop -Priority 1
+        Add-TcProgram -Interface $dev -NetNamespace $ns -Program pass -Priority 2
+        $e = Get-Error { Remove-TcProgram -Interface $dev -NetNamespace $ns -Confirm:$false }
+        $e.FullyQualifiedErrorId | Should -BeLike 'TcProgramAmbiguous,*'
+        @(Get-TcFilters $ns $dev).Count | Should -Be 2
+        Remove-TcProgram -Interface $dev -NetNamespace $ns -ProgramName pass -Confirm:$false
+        (Get-TcFilters $ns $dev).Priority | Should -Be 1
+    }
+
+    It 'a taken priority and handle needs -Force, which replaces the filter' {
+        $first = Add-TcProgram -Interface $dev -NetNamespace $ns -Program pass -Priority 5 -Handle 1 -PassThru
+        $e = Get-Error { Add-TcProgram -Interface $dev -NetNamespace $ns -Program drop -Priority 5 -Handle 1 }
+        $e.FullyQualifiedErrorId | Should -BeLike 'TcFilterExists,*'
+        $e.CategoryInfo.Category | Should -Be 'ResourceExists'
+        (Get-TcFilters $ns $dev).ProgramId | Should -Be $first.ProgramId
+        $second = Add-TcProgram -Interface $dev -NetNamespace $ns -Program drop -Priority 5 -Handle 1 -Force -PassThru
+        (Get-TcFilters $ns $dev).ProgramId | Should -Be $second.ProgramId
+    }
+}
+
+Describe 'Add-TcProgram as a tcx link' {
+    It 'attaches on <Direction>, pins the link, lists it and removes link and pin' -ForEach @(@{ Direction = 'Ingress' }, @{ Direction = 'Egress' }) {
+        $a = Add-TcProgram -Interface $dev -NetNamespace $ns -Program count_pass -Mode Tcx -Direction $Direction -PassThru
+        $a.LinkId | Should -BeGreaterThan 0
+        Test-Path $a.PinnedPath | Should -BeTrue
+        $link = Invoke-Json bpftool -j link show id $a.LinkId
+        $link.type | Should -BeIn @('tcx', 11) -Because 'bpftool before 7.3 prints the tcx link type as its number'
+        $link.prog_id | Should -Be $a.ProgramId
+        Test-Clsact $ns $dev | Should -BeFalse -Because 'tcx needs no qdisc'
+        (Get-TcProgram -NetNamespace $ns -Interface $dev -Direction $Direction | Where-Object Mode -EQ Tcx).LinkId | Should -Be $a.LinkId
+        Get-TcProgram -NetNamespace $ns -Interface $dev -Direction $Direction | Remove-TcProgram -Confirm:$false
+        Test-Path $a.PinnedPath | Should -BeFalse
+        @(Invoke-Json bpftool -j link show | Where-Object id -EQ $a.LinkId) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Add-TcProgram: bad input' {
+    It 'an XDP program at the TC hook: WrongProgramType, nothing attached' {
+        $x = Import-BpfObject -Program drop -Hook Xdp
+        try {
+            $e = Get-Error { Add-TcProgram -Interface $dev -NetNamespace $ns -Program $x }
+            $e.FullyQualifiedErrorId | Should -BeLike 'WrongProgramType,*'
+            $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        }
+        finally { $x | Remove-BpfProgram -Confirm:$false }
+        Test-Clsact $ns $dev | Should -BeFalse
+    }
+
+    It 'an unknown interface: InterfaceNotFound' {
+        (Get-Error { Add-TcProgram -Interface nosuch0 -NetNamespace $ns -Program drop }).CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'removing where nothing is attached: TcProgramNotFound' {
+        $e = Get-Error { Remove-TcProgram -Interface $dev -NetNamespace $ns -Confirm:$false }
+        $e.FullyQualifiedErrorId | Should -BeLike 'TcProgramNotFound,*'
+        $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}

@@ -104,4 +104,35 @@ function Get-TcFilters([string] $NetNamespace, [string] $Interface, [string] $Di
 function Test-Clsact([string] $NetNamespace, [string] $Interface) {
     [bool](& ip netns exec $NetNamespace tc qdisc show dev $Interface | Select-String 'clsact')
 }
+
+
+function Get-FlowCounters([string] $PinnedMap, [string] $Source, [string] $Destination) {
+    # Sums one flow's per-CPU counters as bpftool dumps them; keys hold the addresses in network order.
+    $src = [BitConverter]::ToUInt32(([ipaddress]$Source).GetAddressBytes(), 0)
+    $dst = [BitConverter]::ToUInt32(([ipaddress]$Destination).GetAddressBytes(), 0)
+    $total = [pscustomobject]@{ Packets = [uint64]0; Bytes = [uint64]0 }
+    if (-not (Test-Path $PinnedMap)) { return $total }
+    foreach ($e in Invoke-Json bpftool -j map dump pinned $PinnedMap) {
+        if ($e.formatted.key.src -ne $src -or $e.formatted.key.dst -ne $dst) { continue }
+        foreach ($v in $e.formatted.values) { $total.Packets += $v.value.packets; $total.Bytes += $v.value.bytes }
+    }
+    return $total
+}
+
+function Get-RxPackets([string] $NetNamespace, [string] $Interface) {
+    [uint64](Invoke-Json ip -n $NetNamespace -s -j link show dev $Interface)[0].stats64.rx.packets
+}
+
+function Get-KernelForwarded([string] $NetNamespace) {
+    # IP ForwDatagrams of the namespace: packets the kernel's stack forwarded (XDP/TC redirects are not among them).
+    $lines = @(& ip netns exec $NetNamespace cat /proc/net/snmp | Where-Object { $_ -like 'Ip:*' })
+    $names = $lines[0] -split '\s+'; $values = $lines[1] -split '\s+'
+    [uint64]$values[[array]::IndexOf($names, 'ForwDatagrams')]
+}
+
+function Send-UdpDatagrams([string] $NetNamespace, [string] $Destination, [int] $Port, [int] $Count, [int] $PayloadBytes) {
+    # bash's /dev/udp sends one datagram per write, from inside the namespace; nothing needs to listen.
+    $payload = 'x' * ($PayloadBytes - 1)
+    & ip netns exec $NetNamespace bash -c "for i in `$(seq $Count); do echo '$payload' > /dev/udp/$Destination/$Port; done" 2>$null
+}
 Export-ModuleMember -Function *

@@ -27,6 +27,7 @@
         'New-BpfTestNetwork'
         'Get-BpfTestNetwork'
         'Remove-BpfTestNetwork'
+        'Measure-HookThroughput'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,136 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using EbpfPs.Engine;
+using EbpfPs.Engine.Measuring;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Measures packets per second through a program at XDP native, XDP generic, TC and tcx, on a test network.</summary>
+[Cmdlet(VerbsDiagnostic.Measure, "HookThroughput", DefaultParameterSetName = ProgramSet, SupportsShouldProcess = true)]
+[OutputType(typeof(HookThroughput))]
+public sealed class MeasureHookThroughputCommand : EbpfCmdlet
+{
+    private const string ProgramSet = "Program", PathSet = "Path", LiteralPathSet = "LiteralPath";
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>A built-in program name (both hook builds are used) or a loaded program for one hook.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ProgramSet)]
+    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
+    public object Program { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+    [SupportsWildcards]
+    public string Path { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    public string LiteralPath { get; set; } = null!;
+
+    [Parameter]
+    public string? ProgramName { get; set; }
+
+    [Parameter]
+    public MeasureHook[] Hook { get; set; } = { MeasureHook.XdpNative, MeasureHook.XdpGeneric, MeasureHook.TcIngress };
+
+    /// <summary>Frame sizes on the wire including FCS (64 is the Ethernet minimum).</summary>
+    [Parameter]
+    public int[] PacketSize { get; set; } = { 64 };
+
+    [Parameter]
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Send this many frames per sample instead of sending for -Duration.</summary>
+    [Parameter]
+    public ulong Count { get; set; }
+
+    /// <summary>Samples per hook and size, taken interleaved; the median is reported with the spread.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int Repeat { get; set; } = 1;
+
+    /// <summary>A Pair test network (object or name); one is made and removed when omitted.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public object? Network { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        BpfTestNetwork? network = null;
+        Run(() =>
+        {
+            network = Network is null ? null : ResolveNetwork(Network is PSObject p ? p.BaseObject : Network);
+            string label = ParameterSetName == ProgramSet ? Label(Program is PSObject po ? po.BaseObject : Program) : System.IO.Path.GetFileName(Path ?? LiteralPath);
+            var options = new HookMeasurementOptions
+            {
+                OpenProgram = OpenProgram,
+                ProgramLabel = label,
+                Hooks = Hook,
+                PacketSizes = PacketSize,
+                Duration = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? null : Duration,
+                Count = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : null,
+                Repeat = Repeat,
+                Network = network,
+            };
+            string where = network?.Name ?? "a new Pair test network";
+            if (!ShouldProcess(where, $"Attach '{label}' at {string.Join(", ", Hook)} in turn and send live frames"))
+                return;
+            var progress = new ProgressRecord(1, "Measure-HookThroughput", "starting");
+            try
+            {
+                foreach (HookThroughput r in HookMeasurement.Run(options, (what, percent) =>
+                         {
+                             progress.StatusDescription = what;
+                             progress.PercentComplete = percent;
+                             WriteProgress(progress);
+                         }, _stop.Token))
+                    WriteObject(r);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // Stopped with Ctrl+C: the engine has already detached and cleaned up.
+            }
+            finally
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
+        }, Network);
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    private AttachableProgram OpenProgram(BpfHookKind kind)
+    {
+        if (ParameterSetName != ProgramSet)
+        {
+            string file = ParameterSetName == PathSet ? GetResolvedProviderPathFromPSPath(Path, out _)[0] : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath);
+            return AttachableProgram.FromFile(file, ProgramName, kind);
+        }
+        object value = Program is PSObject p ? p.BaseObject : Program;
+        return value switch
+        {
+            string name => AttachableProgram.FromBuiltin(name, kind, ProgramName),
+            BpfLoadedProgram loaded => AttachableProgram.FromLoaded(loaded),
+            BpfObject obj => AttachableProgram.FromLoaded(obj.GetProgram(ProgramName)),
+            BpfProgramInfo info => AttachableProgram.FromId(info.Id),
+            _ => throw new BpfException("UnsupportedProgramInput", BpfErrorKind.InvalidArgument,
+                $"-Program takes a built-in name or an object from Import-BpfObject or Get-BpfProgram, not {value.GetType().Name}.", value),
+        };
+    }
+
+    private static string Label(object program) => program switch
+    {
+        string s => s,
+        BpfLoadedProgram p => p.Name,
+        BpfObject o => o.Name,
+        BpfProgramInfo i => i.Name,
+        _ => program.ToString() ?? "",
+    };
+
+    private static BpfTestNetwork ResolveNetwork(object value) => value switch
+    {
+        BpfTestNetwork n => TestNetworks.Get(n.Name),
+        string name => TestNetworks.Get(name),
+        _ => throw new BpfException("UnsupportedNetworkInput", BpfErrorKind.InvalidArgument, "-Network takes a test network or its name.", value),
+    };
+}

@@ -1,0 +1,47 @@
+using System;
+using EbpfPs.Native;
+
+namespace EbpfPs.Engine;
+
+/// <summary>
+/// Raw reads and writes of single map elements by fd, in the kernel's own layout. Per-CPU values
+/// are round_up(value_size, 8) bytes per possible CPU, which is how the kernel copies them out.
+/// </summary>
+public static unsafe class MapCells
+{
+    public static int PerCpuStride(uint valueSize) => (int)((valueSize + 7) & ~7u);
+
+    public static void Update(int fd, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags = Libbpf.MapAny, string? what = null)
+    {
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+            Libbpf.Check(Libbpf.bpf_map_update_elem(fd, k, v, flags), "update an element of map", what);
+    }
+
+    /// <summary>Fills value with the element's bytes; false when the key is not in the map.</summary>
+    public static bool TryLookup(int fd, ReadOnlySpan<byte> key, Span<byte> value, string? what = null)
+    {
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            int rc = Libbpf.bpf_map_lookup_elem(fd, k, v);
+            if (rc == -LinuxErrno.ENOENT) return false;
+            Libbpf.Check(rc, "look up an element of map", what);
+            return true;
+        }
+    }
+
+    /// <summary>Sums a per-CPU array's or hash's u64 at offset across every possible CPU.</summary>
+    public static ulong SumPerCpuU64(int fd, ReadOnlySpan<byte> key, uint valueSize, int offset, string? what = null)
+    {
+        int stride = PerCpuStride(valueSize);
+        int cpus = Libbpf.PossibleCpus();
+        byte[] buffer = new byte[stride * cpus];
+        if (!TryLookup(fd, key, buffer, what))
+            return 0;
+        ulong sum = 0;
+        for (int cpu = 0; cpu < cpus; cpu++)
+            sum += BitConverter.ToUInt64(buffer, cpu * stride + offset);
+        return sum;
+    }
+}

@@ -1,0 +1,242 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using EbpfPs.Engine.Netlink;
+using EbpfPs.Engine.Packets;
+
+namespace EbpfPs.Engine.Measuring;
+
+/// <summary>What to measure.</summary>
+public sealed record HookMeasurementOptions
+{
+    /// <summary>Opens the program under test for a hook kind (built-ins come in an XDP and a TC build).</summary>
+    public required Func<BpfHookKind, AttachableProgram> OpenProgram { get; init; }
+    public required string ProgramLabel { get; init; }
+    public IReadOnlyList<MeasureHook> Hooks { get; init; } = new[] { MeasureHook.XdpNative, MeasureHook.XdpGeneric, MeasureHook.TcIngress };
+    public IReadOnlyList<int> PacketSizes { get; init; } = new[] { 64 };
+    public TimeSpan? Duration { get; init; } = TimeSpan.FromSeconds(1);
+    public ulong? Count { get; init; }
+    public int Repeat { get; init; } = 1;
+    /// <summary>A Pair network to use; null makes one and removes it afterwards.</summary>
+    public BpfTestNetwork? Network { get; init; }
+}
+
+/// <summary>
+/// The seed's XDP-vs-TC experiment, repeatable: for each hook and size, attach the program on the
+/// receiving end of a veth pair, send live frames into the other end, and count what arrived.
+/// Hooks are measured interleaved (A B C A B C ...) so a noisy moment spreads over all of them.
+/// </summary>
+public static class HookMeasurement
+{
+    public const int MinPacketSize = 64, FcsLength = 4;
+
+    public static IReadOnlyList<HookThroughput> Run(HookMeasurementOptions options, Action<string, int>? progress, CancellationToken cancel)
+    {
+        Validate(options);
+        BpfTestNetwork network = options.Network ?? TestNetworks.Create(null, TestTopology.Pair);
+        bool madeNetwork = options.Network is null;
+        try
+        {
+            if (network.Topology != TestTopology.Pair)
+                throw new BpfException("MeasureNeedsPairNetwork", BpfErrorKind.InvalidArgument,
+                    $"Measure-HookThroughput sends across a Pair network; '{network.Name}' is {network.Topology}.", network.Name);
+            BpfTestInterface sender = network["A"], receiver = network["B"];
+            int mtu = Mtu(sender);
+            foreach (int size in options.PacketSizes)
+                if (size > mtu + 14 + FcsLength)
+                    throw new BpfException("InvalidPacketSize", BpfErrorKind.InvalidArgument,
+                        $"A {size}-byte frame does not fit the {mtu}-byte MTU of {sender.Interface} (largest: {mtu + 18}).", size);
+
+            var programs = new Dictionary<BpfHookKind, AttachableProgram>();
+            try
+            {
+                foreach (MeasureHook hook in options.Hooks)
+                {
+                    BpfHookKind kind = KindOf(hook);
+                    if (!programs.ContainsKey(kind))
+                        programs[kind] = options.OpenProgram(kind);
+                    programs[kind].RequireType(kind);
+                }
+                return Measure(options, network, sender, receiver, programs, progress, cancel);
+            }
+            finally
+            {
+                foreach (AttachableProgram p in programs.Values) p.Dispose();
+            }
+        }
+        finally
+        {
+            if (madeNetwork)
+                TestNetworks.Remove(network.Name);
+        }
+    }
+
+    private static IReadOnlyList<HookThroughput> Measure(HookMeasurementOptions options, BpfTestNetwork network, BpfTestInterface sender,
+        BpfTestInterface receiver, Dictionary<BpfHookKind, AttachableProgram> programs, Action<string, int>? progress, CancellationToken cancel)
+    {
+        var samples = new Dictionary<(MeasureHook, int), List<Sample>>();
+        var modes = new Dictionary<MeasureHook, XdpMode?>();
+        bool groWasOff = !GroEnabled(receiver);
+        if (groWasOff)
+            SetGro(receiver, true); // generic XDP and TC only see redirected frames when the veth runs NAPI
+        using var generator = new LiveFrameGenerator(sender.NetNamespace, sender.Ifindex);
+        try
+        {
+            int total = options.Repeat * options.PacketSizes.Count * options.Hooks.Count, done = 0;
+            for (int rep = 0; rep < options.Repeat; rep++)
+                foreach (int size in options.PacketSizes)
+                {
+                    byte[] frame = Frame(sender, receiver, size);
+                    foreach (MeasureHook hook in options.Hooks)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        progress?.Invoke($"{hook}, {size} bytes, round {rep + 1} of {options.Repeat}", 100 * done++ / total);
+                        (Sample sample, XdpMode? mode) = MeasureOnce(generator, frame, hook, programs[KindOf(hook)], receiver, options, cancel);
+                        modes[hook] = mode;
+                        if (!samples.TryGetValue((hook, size), out List<Sample>? list))
+                            samples[(hook, size)] = list = new List<Sample>();
+                        list.Add(sample);
+                    }
+                }
+            cancel.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            if (groWasOff)
+                SetGro(receiver, false);
+        }
+
+        string kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        var results = new List<HookThroughput>();
+        foreach (int size in options.PacketSizes)
+            foreach (MeasureHook hook in options.Hooks)
+                results.Add(Summarize(samples[(hook, size)], hook, size, options.ProgramLabel, kernel, modes[hook], network.Name,
+                    groWasOff ? "GRO was off on the receiver and was turned on for the measurement" : null));
+        return results;
+    }
+
+    private readonly record struct Sample(ulong Received, ulong Sent, double Seconds)
+    {
+        public double Pps => Seconds > 0 ? Received / Seconds : 0;
+    }
+
+    private static (Sample, XdpMode?) MeasureOnce(LiveFrameGenerator generator, byte[] frame, MeasureHook hook, AttachableProgram program,
+        BpfTestInterface receiver, HookMeasurementOptions options, CancellationToken cancel)
+    {
+        var target = new[] { (receiver.Ifindex, receiver.Interface) };
+        XdpMode? mode = null;
+        IReadOnlyList<TcAttachment>? tc = null;
+        switch (hook)
+        {
+            case MeasureHook.XdpNative:
+            case MeasureHook.XdpGeneric:
+                mode = Xdp.Attach(program, target, hook == MeasureHook.XdpNative ? XdpMode.Native : XdpMode.Generic, receiver.NetNamespace, force: false)[0].Mode;
+                break;
+            default:
+                tc = Tc.Attach(program, target, TcDirection.Ingress, hook == MeasureHook.Tcx ? TcMode.Tcx : TcMode.Filter, 0, 0, receiver.NetNamespace, force: false);
+                break;
+        }
+        try
+        {
+            // A short burst first, so page faults and cold caches are not part of the sample.
+            generator.Run(frame, null, 4096, cancel);
+            Settle();
+            InterfaceCounters before = Counters(receiver);
+            (ulong sent, double seconds) = generator.Run(frame, options.Duration, options.Count, cancel);
+            Settle();
+            InterfaceCounters after = Counters(receiver);
+            return (new Sample(after.RxPackets - before.RxPackets, sent, seconds), mode);
+        }
+        finally
+        {
+            if (tc is not null)
+                foreach (TcAttachment a in tc) Tc.Detach(a);
+            else
+                Xdp.Detach(receiver.Ifindex, receiver.Interface, receiver.NetNamespace);
+        }
+    }
+
+    private static HookThroughput Summarize(List<Sample> samples, MeasureHook hook, int size, string program, string kernel, XdpMode? mode,
+        string network, string? note)
+    {
+        var ordered = samples.OrderBy(s => s.Pps).ToList();
+        Sample median = ordered[ordered.Count / 2];
+        double pps = median.Pps;
+        return new HookThroughput
+        {
+            Hook = hook,
+            Program = program,
+            PacketSize = size,
+            Packets = median.Received,
+            Sent = median.Sent,
+            Lost = median.Sent > median.Received ? median.Sent - median.Received : 0,
+            Seconds = Math.Round(median.Seconds, 4),
+            PacketsPerSecond = Math.Round(pps),
+            BitsPerSecond = Math.Round(pps * size * 8),
+            NsPerPacket = pps > 0 ? Math.Round(1e9 / pps, 2) : 0,
+            Samples = samples.Count,
+            MinPacketsPerSecond = Math.Round(ordered[0].Pps),
+            MaxPacketsPerSecond = Math.Round(ordered[^1].Pps),
+            Spread = pps > 0 ? Math.Round((ordered[^1].Pps - ordered[0].Pps) / pps, 4) : 0,
+            SamplePacketsPerSecond = samples.Select(s => Math.Round(s.Pps)).ToArray(),
+            Kernel = kernel,
+            Cpus = Environment.ProcessorCount,
+            GroOnReceiver = true,
+            XdpModeInForce = mode,
+            Network = network,
+            Note = note,
+        };
+    }
+
+    private static void Validate(HookMeasurementOptions options)
+    {
+        if (options.Hooks.Count == 0)
+            throw new BpfException("NoHooks", BpfErrorKind.InvalidArgument, "Name at least one hook to measure.", null);
+        foreach (int size in options.PacketSizes)
+            if (size < MinPacketSize)
+                throw new BpfException("InvalidPacketSize", BpfErrorKind.InvalidArgument,
+                    $"{size} bytes is below the minimal Ethernet frame of {MinPacketSize} bytes (including FCS).", size);
+        if (options.Duration is TimeSpan d && d <= TimeSpan.Zero)
+            throw new BpfException("InvalidDuration", BpfErrorKind.InvalidArgument, $"A measurement needs a positive duration, not {d}.", d);
+        if (options.Count is 0UL)
+            throw new BpfException("InvalidCount", BpfErrorKind.InvalidArgument, "A measurement needs a positive packet count.", 0);
+        if (options.Repeat < 1)
+            throw new BpfException("InvalidRepeat", BpfErrorKind.InvalidArgument, $"-Repeat must be 1 or more, not {options.Repeat}.", options.Repeat);
+    }
+
+    private static BpfHookKind KindOf(MeasureHook hook) => hook is MeasureHook.XdpNative or MeasureHook.XdpGeneric ? BpfHookKind.Xdp : BpfHookKind.Tc;
+
+    private static byte[] Frame(BpfTestInterface sender, BpfTestInterface receiver, int size) => PacketBuilder.Build(new PacketSpec
+    {
+        SourceMac = System.Net.NetworkInformation.PhysicalAddress.Parse(sender.Mac.Replace(':', '-').ToUpperInvariant()),
+        DestinationMac = System.Net.NetworkInformation.PhysicalAddress.Parse(receiver.Mac.Replace(':', '-').ToUpperInvariant()),
+        Source = System.Net.IPAddress.Parse(sender.Address),
+        Destination = System.Net.IPAddress.Parse(receiver.Address),
+        Protocol = L4Protocol.Udp,
+        SourcePort = 9,
+        DestinationPort = 9,
+        FrameLength = size - FcsLength,
+    });
+
+    private static InterfaceCounters Counters(BpfTestInterface i) => NetNamespace.Run(i.NetNamespace, () => LinkStats.Read(i.Ifindex));
+
+    /// <summary>Frames still in the veth's ring are counted a moment later; wait for the counter to stop moving.</summary>
+    private static void Settle() => Thread.Sleep(30);
+
+    private static int Mtu(BpfTestInterface i)
+    {
+        string json = TestNetworks.Run("ip", "-n", i.NetNamespace, "-j", "link", "show", "dev", i.Interface);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        return doc.RootElement[0].GetProperty("mtu").GetInt32();
+    }
+
+    private static bool GroEnabled(BpfTestInterface i) =>
+        TestNetworks.Run("ip", "netns", "exec", i.NetNamespace, "ethtool", "-k", i.Interface)
+            .Split('\n').Any(l => l.StartsWith("generic-receive-offload: on", StringComparison.Ordinal));
+
+    private static void SetGro(BpfTestInterface i, bool on) =>
+        TestNetworks.Run("ip", "netns", "exec", i.NetNamespace, "ethtool", "-K", i.Interface, "gro", on ? "on" : "off");
+}

@@ -11,6 +11,7 @@
     FormatsToProcess     = @(
         'formats/EbpfPs.Objects.Format.ps1xml'
         'formats/Attach.Format.ps1xml'
+        'formats/Measure.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-BpfObject'

@@ -164,7 +164,7 @@ public static class HookMeasurement
     {
         var ordered = samples.OrderBy(s => s.Pps).ToList();
         Sample median = ordered[ordered.Count / 2];
-        double pps = median.Pps;
+        double pps = Math.Round(median.Pps);
         return new HookThroughput
         {
             Hook = hook,
@@ -174,8 +174,8 @@ public static class HookMeasurement
             Sent = median.Sent,
             Lost = median.Sent > median.Received ? median.Sent - median.Received : 0,
             Seconds = Math.Round(median.Seconds, 4),
-            PacketsPerSecond = Math.Round(pps),
-            BitsPerSecond = Math.Round(pps * size * 8),
+            PacketsPerSecond = pps,
+            BitsPerSecond = pps * size * 8,
             NsPerPacket = pps > 0 ? Math.Round(1e9 / pps, 2) : 0,
             Samples = samples.Count,
             MinPacketsPerSecond = Math.Round(ordered[0].Pps),

@@ -38,6 +38,7 @@ public sealed class MeasureHookThroughputCommand : EbpfCmdlet
     public int[] PacketSize { get; set; } = { 64 };
 
     [Parameter]
+    [SecondsToTimeSpan]
     public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Send this many frames per sample instead of sending for -Duration.</summary>
@@ -49,7 +50,11 @@ public sealed class MeasureHookThroughputCommand : EbpfCmdlet
     [ValidateRange(1, 1000)]
     public int Repeat { get; set; } = 1;
 
-    /// <summary>A Pair test network (object or name); one is made and removed when omitted.</summary>
+    /// <summary>The seed's setup: the program on the router of a Routed network, traffic from client A through it to client B.</summary>
+    [Parameter]
+    public SwitchParameter Routed { get; set; }
+
+    /// <summary>A Pair test network (object or name), Routed with -Routed; one is made and removed when omitted.</summary>
     [Parameter(ValueFromPipeline = true)]
     public object? Network { get; set; }
 
@@ -70,8 +75,9 @@ public sealed class MeasureHookThroughputCommand : EbpfCmdlet
                 Count = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : null,
                 Repeat = Repeat,
                 Network = network,
+                Routed = Routed,
             };
-            string where = network?.Name ?? "a new Pair test network";
+            string where = network?.Name ?? $"a new {(Routed ? "Routed" : "Pair")} test network";
             if (!ShouldProcess(where, $"Attach '{label}' at {string.Join(", ", Hook)} in turn and send live frames"))
                 return;
             var progress = new ProgressRecord(1, "Measure-HookThroughput", "starting");

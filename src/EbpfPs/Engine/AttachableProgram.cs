@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using EbpfPs.Native;
 
 namespace EbpfPs.Engine;
@@ -17,6 +18,8 @@ public sealed class AttachableProgram : IDisposable
 
     internal SafeFdHandle Fd { get; }
     public BpfProgramInfo Info { get; }
+    /// <summary>Map pins the load behind this program created (maps pinned by name), for callers that clean up after themselves.</summary>
+    public IReadOnlyList<string> CreatedPins { get; private init; } = Array.Empty<string>();
 
     public const int TypeSchedCls = 3, TypeSchedAct = 4, TypeXdp = 6;
 
@@ -41,7 +44,8 @@ public sealed class AttachableProgram : IDisposable
     public static AttachableProgram FromFile(string path, string? programName, BpfHookKind hook)
     {
         using BpfObject obj = BpfObjectLoader.Load(path, new BpfLoadOptions());
-        return FromLoaded(obj.GetProgram(programName));
+        AttachableProgram program = FromLoaded(obj.GetProgram(programName));
+        return new AttachableProgram(program.Fd, program.Info) { CreatedPins = obj.CreatedPins };
     }
 
     public static AttachableProgram FromBuiltin(string name, BpfHookKind hook, string? programName = null) =>

@@ -20,8 +20,10 @@ public sealed record HookMeasurementOptions
     public TimeSpan? Duration { get; init; } = TimeSpan.FromSeconds(1);
     public ulong? Count { get; init; }
     public int Repeat { get; init; } = 1;
-    /// <summary>A Pair network to use; null makes one and removes it afterwards.</summary>
+    /// <summary>A Pair network (a Routed one with Routed set) to use; null makes one and removes it afterwards.</summary>
     public BpfTestNetwork? Network { get; init; }
+    /// <summary>The seed's own setup: the program on the router of a Routed network, traffic from A through it to B.</summary>
+    public bool Routed { get; init; }
 }
 
 /// <summary>
@@ -36,14 +38,18 @@ public static class HookMeasurement
     public static IReadOnlyList<HookThroughput> Run(HookMeasurementOptions options, Action<string, int>? progress, CancellationToken cancel)
     {
         Validate(options);
-        BpfTestNetwork network = options.Network ?? TestNetworks.Create(null, TestTopology.Pair);
+        TestTopology topology = options.Routed ? TestTopology.Routed : TestTopology.Pair;
+        BpfTestNetwork network = options.Network ?? TestNetworks.Create(null, topology);
         bool madeNetwork = options.Network is null;
         try
         {
-            if (network.Topology != TestTopology.Pair)
-                throw new BpfException("MeasureNeedsPairNetwork", BpfErrorKind.InvalidArgument,
-                    $"Measure-HookThroughput sends across a Pair network; '{network.Name}' is {network.Topology}.", network.Name);
-            BpfTestInterface sender = network["A"], receiver = network["B"];
+            if (network.Topology != topology)
+                throw new BpfException("MeasureNetworkTopology", BpfErrorKind.InvalidArgument,
+                    $"This measurement needs a {topology} network; '{network.Name}' is {network.Topology}.", network.Name);
+            // Pair: the program sits where the frames arrive. Routed: on the router's ingress, counted at B.
+            BpfTestInterface sender = options.Routed ? network["ClientA"] : network["A"];
+            BpfTestInterface hookSide = options.Routed ? network["RouterA"] : network["B"];
+            BpfTestInterface receiver = options.Routed ? network["ClientB"] : network["B"];
             int mtu = Mtu(sender);
             foreach (int size in options.PacketSizes)
                 if (size > mtu + 14 + FcsLength)
@@ -60,11 +66,16 @@ public static class HookMeasurement
                         programs[kind] = options.OpenProgram(kind);
                     programs[kind].RequireType(kind);
                 }
-                return Measure(options, network, sender, receiver, programs, progress, cancel);
+                return Measure(options, network, sender, hookSide, receiver, programs, progress, cancel);
             }
             finally
             {
-                foreach (AttachableProgram p in programs.Values) p.Dispose();
+                foreach (AttachableProgram p in programs.Values)
+                {
+                    p.Dispose();
+                    foreach (string pin in p.CreatedPins)
+                        if (File.Exists(pin)) File.Delete(pin);
+                }
             }
         }
         finally
@@ -75,26 +86,34 @@ public static class HookMeasurement
     }
 
     private static IReadOnlyList<HookThroughput> Measure(HookMeasurementOptions options, BpfTestNetwork network, BpfTestInterface sender,
-        BpfTestInterface receiver, Dictionary<BpfHookKind, AttachableProgram> programs, Action<string, int>? progress, CancellationToken cancel)
+        BpfTestInterface hookSide, BpfTestInterface receiver, Dictionary<BpfHookKind, AttachableProgram> programs, Action<string, int>? progress,
+        CancellationToken cancel)
     {
         var samples = new Dictionary<(MeasureHook, int), List<Sample>>();
         var modes = new Dictionary<MeasureHook, XdpMode?>();
-        bool groWasOff = !GroEnabled(receiver);
-        if (groWasOff)
-            SetGro(receiver, true); // generic XDP and TC only see redirected frames when the veth runs NAPI
+        // Generic XDP and TC only see frames XDP redirected into a veth when that veth runs NAPI (GRO on);
+        // in the routed setup the router's redirect lands in the receiver too.
+        var needGro = new[] { hookSide, receiver }.Distinct().Where(i => !GroEnabled(i)).ToList();
+        bool groWasOff = needGro.Count > 0;
+        foreach (BpfTestInterface i in needGro)
+            SetGro(i, true);
         using var generator = new LiveFrameGenerator(sender.NetNamespace, sender.Ifindex);
+        // Routed: B drops what arrives at its XDP hook, so the router is measured, not B's stack.
+        using AttachableProgram? sink = options.Routed ? AttachableProgram.FromBuiltin("drop", BpfHookKind.Xdp) : null;
+        if (sink is not null)
+            Xdp.Attach(sink, new[] { (receiver.Ifindex, receiver.Interface) }, XdpMode.Native, receiver.NetNamespace, force: false);
         try
         {
             int total = options.Repeat * options.PacketSizes.Count * options.Hooks.Count, done = 0;
             for (int rep = 0; rep < options.Repeat; rep++)
                 foreach (int size in options.PacketSizes)
                 {
-                    byte[] frame = Frame(sender, receiver, size);
+                    byte[] frame = Frame(sender, hookSide, receiver, size);
                     foreach (MeasureHook hook in options.Hooks)
                     {
                         cancel.ThrowIfCancellationRequested();
                         progress?.Invoke($"{hook}, {size} bytes, round {rep + 1} of {options.Repeat}", 100 * done++ / total);
-                        (Sample sample, XdpMode? mode) = MeasureOnce(generator, frame, hook, programs[KindOf(hook)], receiver, options, cancel);
+                        (Sample sample, XdpMode? mode) = MeasureOnce(generator, frame, hook, programs[KindOf(hook)], hookSide, receiver, options, cancel);
                         modes[hook] = mode;
                         if (!samples.TryGetValue((hook, size), out List<Sample>? list))
                             samples[(hook, size)] = list = new List<Sample>();
@@ -105,17 +124,26 @@ public static class HookMeasurement
         }
         finally
         {
-            if (groWasOff)
-                SetGro(receiver, false);
+            foreach (BpfTestInterface i in needGro)
+                SetGro(i, false);
+            if (sink is not null)
+                Xdp.Detach(receiver.Ifindex, receiver.Interface, receiver.NetNamespace);
         }
 
         string kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
         var results = new List<HookThroughput>();
         foreach (int size in options.PacketSizes)
             foreach (MeasureHook hook in options.Hooks)
-                results.Add(Summarize(samples[(hook, size)], hook, size, options.ProgramLabel, kernel, modes[hook], network.Name,
-                    groWasOff ? "GRO was off on the receiver and was turned on for the measurement" : null));
+                results.Add(Summarize(samples[(hook, size)], hook, size, options.ProgramLabel, kernel, modes[hook], network.Name, Note(options.Routed, groWasOff)));
         return results;
+    }
+
+    private static string? Note(bool routed, bool groWasOff)
+    {
+        var notes = new List<string>();
+        if (routed) notes.Add("forwarded A to B through the router; B drops arrivals with native XDP so the router is what is measured");
+        if (groWasOff) notes.Add("GRO was off where redirected frames arrive and was turned on for the measurement");
+        return notes.Count == 0 ? null : string.Join("; ", notes);
     }
 
     private readonly record struct Sample(ulong Received, ulong Sent, double Seconds)
@@ -124,19 +152,19 @@ public static class HookMeasurement
     }
 
     private static (Sample, XdpMode?) MeasureOnce(LiveFrameGenerator generator, byte[] frame, MeasureHook hook, AttachableProgram program,
-        BpfTestInterface receiver, HookMeasurementOptions options, CancellationToken cancel)
+        BpfTestInterface hookSide, BpfTestInterface receiver, HookMeasurementOptions options, CancellationToken cancel)
     {
-        var target = new[] { (receiver.Ifindex, receiver.Interface) };
+        var target = new[] { (hookSide.Ifindex, hookSide.Interface) };
         XdpMode? mode = null;
         IReadOnlyList<TcAttachment>? tc = null;
         switch (hook)
         {
             case MeasureHook.XdpNative:
             case MeasureHook.XdpGeneric:
-                mode = Xdp.Attach(program, target, hook == MeasureHook.XdpNative ? XdpMode.Native : XdpMode.Generic, receiver.NetNamespace, force: false)[0].Mode;
+                mode = Xdp.Attach(program, target, hook == MeasureHook.XdpNative ? XdpMode.Native : XdpMode.Generic, hookSide.NetNamespace, force: false)[0].Mode;
                 break;
             default:
-                tc = Tc.Attach(program, target, TcDirection.Ingress, hook == MeasureHook.Tcx ? TcMode.Tcx : TcMode.Filter, 0, 0, receiver.NetNamespace, force: false);
+                tc = Tc.Attach(program, target, TcDirection.Ingress, hook == MeasureHook.Tcx ? TcMode.Tcx : TcMode.Filter, 0, 0, hookSide.NetNamespace, force: false);
                 break;
         }
         try
@@ -155,7 +183,7 @@ public static class HookMeasurement
             if (tc is not null)
                 foreach (TcAttachment a in tc) Tc.Detach(a);
             else
-                Xdp.Detach(receiver.Ifindex, receiver.Interface, receiver.NetNamespace);
+                Xdp.Detach(hookSide.Ifindex, hookSide.Interface, hookSide.NetNamespace);
         }
     }
 
@@ -209,10 +237,11 @@ public static class HookMeasurement
 
     private static BpfHookKind KindOf(MeasureHook hook) => hook is MeasureHook.XdpNative or MeasureHook.XdpGeneric ? BpfHookKind.Xdp : BpfHookKind.Tc;
 
-    private static byte[] Frame(BpfTestInterface sender, BpfTestInterface receiver, int size) => PacketBuilder.Build(new PacketSpec
+    /// <summary>A UDP frame from the sender to the receiver's address, addressed on the wire to the next hop (the hook side).</summary>
+    private static byte[] Frame(BpfTestInterface sender, BpfTestInterface nextHop, BpfTestInterface receiver, int size) => PacketBuilder.Build(new PacketSpec
     {
         SourceMac = System.Net.NetworkInformation.PhysicalAddress.Parse(sender.Mac.Replace(':', '-').ToUpperInvariant()),
-        DestinationMac = System.Net.NetworkInformation.PhysicalAddress.Parse(receiver.Mac.Replace(':', '-').ToUpperInvariant()),
+        DestinationMac = System.Net.NetworkInformation.PhysicalAddress.Parse(nextHop.Mac.Replace(':', '-').ToUpperInvariant()),
         Source = System.Net.IPAddress.Parse(sender.Address),
         Destination = System.Net.IPAddress.Parse(receiver.Address),
         Protocol = L4Protocol.Udp,

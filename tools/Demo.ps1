@@ -1,38 +1,47 @@
-# The README's first command ends here: it shows what EbpfPs does on this machine, inside a test
-# network it makes and removes. Grows with the hook comparison (Measure-HookThroughput) when it lands.
+# The README's first command ends here: the seed's XDP-versus-TC comparison on a test network this
+# script makes and removes. It prints the table, writes hooks.csv and hooks.svg, and leaves nothing behind.
 param(
     [Parameter(Mandatory)][string] $ModulePath,
-    [Parameter(Mandatory)][string] $OutputDirectory
+    [Parameter(Mandatory)][string] $OutputDirectory,
+    [int[]] $PacketSize = @(64, 512, 1500),
+    [int] $Repeat = 3,
+    [double] $Seconds = 0.5
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 $null = New-Item -ItemType Directory -Force $OutputDirectory
+$hooks = 'XdpNative', 'XdpGeneric', 'TcIngress'
 
-Write-Host "`n== What this kernel supports for the hook comparison" -ForegroundColor Green
-Get-BpfFeature -Category System | Format-Table -AutoSize | Out-Host
-Get-BpfFeature -Category ProgramType -Name xdp, sched_cls, tracing, ext | Format-Table -AutoSize | Out-Host
+Write-Host "`n== This kernel" -ForegroundColor Green
+Get-BpfFeature -Category System | Format-Table Name, Supported, Value -AutoSize | Out-Host
 
-Write-Host "== Loading every program that ships with the module, at both hooks" -ForegroundColor Green
-$pin = "/sys/fs/bpf/ebpfps-demo-$PID"
-$objects = [System.Collections.Generic.List[object]]::new()
+$pair = New-BpfTestNetwork -Topology Pair
+$routed = New-BpfTestNetwork -Topology Routed
 try {
-    foreach ($hook in 'Xdp', 'Tc') {
-        foreach ($name in (Get-ChildItem (Join-Path (Split-Path $ModulePath) 'bpf') -Filter "$($hook.ToLowerInvariant())_*.o").BaseName) {
-            $program = $name.Substring($hook.Length + 1)
-            $objects.Add((Import-BpfObject -Program $program -Hook $hook -PinPath "$pin/$($hook.ToLowerInvariant())/$program"))
+    Write-Host "== drop on a Pair network ($($pair.Name)): $($hooks -join ', '), sizes $($PacketSize -join ', '), $Repeat interleaved rounds" -ForegroundColor Green
+    $results = @(Measure-HookThroughput -Program drop -Hook $hooks -PacketSize $PacketSize -Repeat $Repeat -Duration $Seconds -Network $pair)
+    Write-Host "== router forwarding A to B on a Routed network ($($routed.Name))" -ForegroundColor Green
+    $results += Measure-HookThroughput -Program router -Routed -Hook $hooks -PacketSize $PacketSize -Repeat $Repeat -Duration $Seconds -Network $routed
+
+    $results | Format-Table | Out-Host
+    $csv = Join-Path $OutputDirectory 'hooks.csv'
+    $results | Select-Object Program, Hook, PacketSize, PacketsPerSecond, BitsPerSecond, NsPerPacket, Packets, Sent, Lost, Seconds, Samples,
+        MinPacketsPerSecond, MaxPacketsPerSecond, Spread, XdpModeInForce, GroOnReceiver, Kernel, Cpus, Note | Export-Csv -Path $csv
+    $svg = Join-Path $OutputDirectory 'hooks.svg'
+    & (Join-Path $PSScriptRoot 'New-HookChart.ps1') -Results $results -Path $svg -Title "Packets/s by hook and size ($(& uname -r), $([Environment]::ProcessorCount) CPUs)"
+
+    Write-Host '== Ratios against TC, per program and size' -ForegroundColor Green
+    $results | Group-Object Program, PacketSize | ForEach-Object {
+        $tc = ($_.Group | Where-Object Hook -EQ TcIngress).PacketsPerSecond
+        [pscustomobject]@{
+            Program        = $_.Group[0].Program
+            PacketSize     = $_.Group[0].PacketSize
+            'Native:TC'    = [Math]::Round(($_.Group | Where-Object Hook -EQ XdpNative).PacketsPerSecond / $tc, 2)
+            'Generic:TC'   = [Math]::Round(($_.Group | Where-Object Hook -EQ XdpGeneric).PacketsPerSecond / $tc, 2)
         }
-    }
-    $ids = $objects.Programs.Id
-    Write-Host "`n== The kernel's view of them (Get-BpfProgram), exported to programs.csv" -ForegroundColor Green
-    $loaded = Get-BpfProgram -Id $ids
-    $loaded | Format-Table -AutoSize | Out-Host
-    $loaded | Select-Object Id, Name, Type, Tag, JitedSize, XlatedSize, MemlockBytes, VerifiedInstructions |
-        Export-Csv (Join-Path $OutputDirectory 'programs.csv')
-    Write-Host "== Their maps (Get-BpfMap)" -ForegroundColor Green
-    Get-BpfMap -Id ($loaded.MapIds | Sort-Object -Unique) | Format-Table -AutoSize | Out-Host
+    } | Format-Table -AutoSize | Out-Host
+    Write-Host "Wrote $csv and $svg (open the SVG in a browser)."
 }
 finally {
-    $objects | Remove-BpfProgram -Confirm:$false
-    if (Test-Path $pin) { Remove-BpfProgram -LiteralPath $pin -Confirm:$false }
+    Remove-BpfTestNetwork $pair.Name, $routed.Name -Confirm:$false
 }
-Write-Host "Demo done; wrote $(Join-Path $OutputDirectory 'programs.csv'). Nothing is left loaded or pinned."

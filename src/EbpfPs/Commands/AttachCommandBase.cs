@@ -34,6 +34,7 @@ public abstract class AttachCommandBase : EbpfCmdlet
 
     /// <summary>Which program of the object to attach, when it has several.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
     public string? ProgramName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

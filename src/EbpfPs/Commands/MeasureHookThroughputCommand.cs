@@ -28,6 +28,7 @@ public sealed class MeasureHookThroughputCommand : EbpfCmdlet
     public string LiteralPath { get; set; } = null!;
 
     [Parameter]
+    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
     public string? ProgramName { get; set; }
 
     [Parameter]

@@ -12,6 +12,7 @@
         'formats/EbpfPs.Objects.Format.ps1xml'
         'formats/Attach.Format.ps1xml'
         'formats/Measure.Format.ps1xml'
+        'formats/Maps.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-BpfObject'
@@ -29,6 +30,10 @@
         'Get-BpfTestNetwork'
         'Remove-BpfTestNetwork'
         'Measure-HookThroughput'
+        'Get-BpfMapEntry'
+        'Set-BpfMapEntry'
+        'Remove-BpfMapEntry'
+        'Clear-BpfMap'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using EbpfPs.Engine.Maps;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Reads a map's entries as objects with the C field names (bpftool map dump, typed).</summary>
+[Cmdlet(VerbsCommon.Get, "BpfMapEntry", DefaultParameterSetName = InputSet)]
+[OutputType(typeof(BpfMapEntry))]
+public sealed class GetBpfMapEntryCommand : MapCommandBase
+{
+    /// <summary>Look up these keys only (a number, a hashtable or object with the key's fields, or bytes).</summary>
+    [Parameter]
+    public object[]? Key { get; set; }
+
+    /// <summary>Per-CPU maps: keep each CPU's value in PerCpu besides the sum in Value.</summary>
+    [Parameter]
+    public SwitchParameter PerCpu { get; set; }
+
+    /// <summary>Key and value as the kernel's bytes, undecoded: the fastest way to read a large map.</summary>
+    [Parameter]
+    public SwitchParameter Raw { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        Run(() =>
+        {
+            foreach (BpfMap map in OpenMaps())
+                using (map)
+                {
+                    if (Key is null)
+                    {
+                        foreach (BpfMapEntry e in map.ReadAll(Raw, PerCpu))
+                            WriteObject(e);
+                        continue;
+                    }
+                    foreach (object k in Key)
+                    {
+                        BpfMapEntry? e = map.Lookup(PlainValue.From(k), Raw, PerCpu);
+                        if (e is null)
+                            WriteError(ToErrorRecord(new Engine.BpfException("MapEntryNotFound", Engine.BpfErrorKind.NotFound,
+                                $"Map '{map.Info.Name}' has no entry for key {k}.", k)));
+                        else
+                            WriteObject(e);
+                    }
+                }
+        });
+    }
+}

@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using EbpfPs.Engine.Maps;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Deletes entries from a map by key.</summary>
+[Cmdlet(VerbsCommon.Remove, "BpfMapEntry", DefaultParameterSetName = InputSet, SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class RemoveBpfMapEntryCommand : MapCommandBase
+{
+    [Parameter(Mandatory = true)]
+    public object[] Key { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        Run(() =>
+        {
+            foreach (BpfMap map in OpenMaps())
+                using (map)
+                    foreach (object k in Key)
+                        if (ShouldProcess($"map {map.Info.Name} (id {map.Info.Id})", $"Delete entry {k}"))
+                            Run(() => map.Delete(PlainValue.From(k)), k);
+        });
+    }
+}

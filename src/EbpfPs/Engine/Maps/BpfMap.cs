@@ -1,0 +1,296 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Linq;
+using EbpfPs.Native;
+
+namespace EbpfPs.Engine.Maps;
+
+/// <summary>
+/// An open map with its codecs: reads every entry with BPF_MAP_LOOKUP_BATCH (key by key where the map
+/// type has no batch support), looks up, writes and deletes single keys.
+/// </summary>
+public sealed class BpfMap : IDisposable
+{
+    private const int BatchSize = 4096;
+    private static readonly int[] PerCpuTypes = { 5, 6, 10, 21 }; // percpu_hash, percpu_array, lru_percpu_hash, percpu_cgroup_storage
+    private static readonly int[] ArrayTypes = { 2, 6 };
+
+    private readonly SafeFdHandle _fd;
+    private readonly MapCodec _key, _value;
+    private readonly int _cpus, _stride;
+
+    private BpfMap(SafeFdHandle fd, BpfMapInfo info, bool networkFormat)
+    {
+        _fd = fd;
+        Info = info;
+        if (info.KeySize == 0)
+            throw new BpfException("MapHasNoKeys", BpfErrorKind.InvalidArgument,
+                $"Map '{info.Name}' (id {info.Id}) is a {info.Type}, which has no keys to read entries by; use a consumer for that map type.", info.Name);
+        PerCpu = PerCpuTypes.Contains(info.TypeId);
+        _cpus = PerCpu ? Libbpf.PossibleCpus() : 1;
+        _stride = PerCpu ? MapCells.PerCpuStride(info.ValueSize) : (int)info.ValueSize;
+        (_key, _value) = Codecs(fd, info, networkFormat);
+    }
+
+    public BpfMapInfo Info { get; }
+    public bool PerCpu { get; }
+    internal int Fd => _fd.Fd;
+    private int ValueBufferSize => _stride * _cpus;
+
+    public static BpfMap OpenById(uint id, bool networkFormat = true)
+    {
+        NativeRuntime.EnsureLibbpf();
+        SafeFdHandle fd = Libbpf.FdById(Libbpf.IdKind.Map, id)
+            ?? throw new BpfException("BpfMapNotFound", BpfErrorKind.NotFound, $"No BPF map with id {id} is loaded.", id);
+        return Open(fd, networkFormat);
+    }
+
+    public static BpfMap OpenPinned(string path, bool networkFormat = true)
+    {
+        NativeRuntime.EnsureLibbpf();
+        return Open(KernelInventory.OpenPinned(path), networkFormat);
+    }
+
+    public static BpfMap FromLoaded(BpfLoadedMap map, bool networkFormat = true)
+    {
+        int fd = Libc.dup(map.Fd);
+        return fd < 0
+            ? throw BpfException.FromErrno(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "duplicate fd of map", map.Name)
+            : Open(new SafeFdHandle(fd), networkFormat);
+    }
+
+    private static BpfMap Open(SafeFdHandle fd, bool networkFormat)
+    {
+        try { return new BpfMap(fd, KernelInventory.DescribeMap(fd), networkFormat); }
+        catch { fd.Dispose(); throw; }
+    }
+
+    private static (MapCodec, MapCodec) Codecs(SafeFdHandle fd, BpfMapInfo info, bool net)
+    {
+        if (info.BtfId == 0 || info.BtfKeyTypeId == 0 && info.BtfValueTypeId == 0)
+            return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
+        nint btf = Libbpf.btf__load_from_kernel_by_id(info.BtfId);
+        if (btf == 0)
+            return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
+        try
+        {
+            var seen = new Dictionary<uint, BtfNode>();
+            MapCodec key = info.BtfKeyTypeId == 0 ? MapCodec.Raw((int)info.KeySize) : MapCodec.Build(BtfNode.Read(btf, info.BtfKeyTypeId, seen), "key", net);
+            MapCodec value = info.BtfValueTypeId == 0 ? MapCodec.Raw((int)info.ValueSize) : MapCodec.Build(BtfNode.Read(btf, info.BtfValueTypeId, seen), "value", net);
+            return (key, value);
+        }
+        finally
+        {
+            Libbpf.btf__free(btf);
+        }
+    }
+
+    /// <summary>Every entry, decoded; raw gives byte arrays without decoding.</summary>
+    public IEnumerable<BpfMapEntry> ReadAll(bool raw = false, bool perCpu = false)
+    {
+        foreach (var (k, v) in ReadRaw())
+            yield return Entry(k, v, raw, perCpu);
+    }
+
+    /// <summary>Keys and value buffers in kernel layout, in batches.</summary>
+    public IEnumerable<(byte[] Key, byte[] Value)> ReadRaw()
+    {
+        int keySize = (int)Info.KeySize, valueSize = ValueBufferSize;
+        byte[] keys = new byte[keySize * BatchSize], values = new byte[valueSize * BatchSize];
+        byte[] inBatch = new byte[Math.Max(keySize, 8)], outBatch = new byte[Math.Max(keySize, 8)];
+        bool first = true, more = true;
+        while (more)
+        {
+            uint count = BatchSize;
+            int rc;
+            unsafe
+            {
+                fixed (byte* k = keys, v = values, ib = inBatch, ob = outBatch)
+                    rc = Libbpf.MapLookupBatch(Fd, first ? null : ib, ob, k, v, ref count);
+            }
+            if (rc < 0 && first && rc != -LinuxErrno.ENOENT)
+            {
+                if (rc is -LinuxErrno.EINVAL or -LinuxErrno.EOPNOTSUPP or -LinuxErrno.ENOTSUP_LIBBPF)
+                {
+                    foreach (var e in ReadKeyByKey()) yield return e;
+                    yield break;
+                }
+                throw BpfException.FromErrno(-rc, "read entries of map", Info.Name);
+            }
+            if (rc < 0 && rc != -LinuxErrno.ENOENT)
+                throw BpfException.FromErrno(-rc, "read entries of map", Info.Name);
+            more = rc == 0;
+            for (int i = 0; i < count; i++)
+                yield return (keys.AsSpan(i * keySize, keySize).ToArray(), values.AsSpan(i * valueSize, valueSize).ToArray());
+            (inBatch, outBatch) = (outBatch, inBatch);
+            first = false;
+        }
+    }
+
+    private IEnumerable<(byte[], byte[])> ReadKeyByKey()
+    {
+        byte[]? previous = null;
+        while (true)
+        {
+            byte[] next = new byte[Info.KeySize];
+            int rc;
+            unsafe
+            {
+                fixed (byte* p = previous, n = next)
+                    rc = Libbpf.bpf_map_get_next_key(Fd, previous is null ? null : p, n);
+            }
+            if (rc == -LinuxErrno.ENOENT) yield break;
+            Libbpf.Check(rc, "walk the keys of map", Info.Name);
+            byte[] value = new byte[ValueBufferSize];
+            if (MapCells.TryLookup(Fd, next, value, Info.Name))
+                yield return (next, value);
+            previous = next;
+        }
+    }
+
+    public BpfMapEntry? Lookup(object? key, bool raw = false, bool perCpu = false)
+    {
+        byte[] k = EncodeKey(key);
+        byte[] v = new byte[ValueBufferSize];
+        return MapCells.TryLookup(Fd, k, v, Info.Name) ? Entry(k, v, raw, perCpu) : null;
+    }
+
+    /// <summary>Writes one entry. A per-CPU value is an array with one value per CPU, or one value every CPU gets.</summary>
+    public void Update(object? key, object? value, ulong flags)
+    {
+        byte[] k = EncodeKey(key);
+        byte[] v = new byte[ValueBufferSize];
+        if (PerCpu && value is IList list && list is not byte[] && !(list.Count > 0 && list[0] is byte))
+        {
+            if (list.Count != _cpus)
+                throw new BpfException("WrongCpuCount", BpfErrorKind.InvalidArgument,
+                    $"Map '{Info.Name}' is per-CPU over {_cpus} possible CPUs; give one value for all or exactly {_cpus} values.", Info.Name);
+            for (int cpu = 0; cpu < _cpus; cpu++)
+                EncodeValue(list[cpu], v, cpu * _stride, $"[cpu {cpu}]");
+        }
+        else
+        {
+            EncodeValue(value, v, 0, "");
+            for (int cpu = 1; cpu < _cpus; cpu++)
+                Array.Copy(v, 0, v, cpu * _stride, (int)Info.ValueSize);
+        }
+        int rc;
+        unsafe
+        {
+            fixed (byte* kp = k, vp = v)
+                rc = Libbpf.bpf_map_update_elem(Fd, kp, vp, flags);
+        }
+        if (rc == -LinuxErrno.EEXIST)
+            throw new BpfException("MapEntryExists", BpfErrorKind.ResourceExists, $"Map '{Info.Name}' already has this key (-Flag NoExist).", key);
+        if (rc == -LinuxErrno.ENOENT)
+            throw new BpfException("MapEntryNotFound", BpfErrorKind.NotFound, $"Map '{Info.Name}' has no such key to update (-Flag Exist).", key);
+        if (rc == -LinuxErrno.E2BIG)
+            throw new BpfException("MapFull", BpfErrorKind.LimitsExceeded, $"Map '{Info.Name}' is full ({Info.MaxEntries} entries).", key, LinuxErrno.E2BIG);
+        Libbpf.Check(rc, "update an entry of map", Info.Name);
+    }
+
+    public void Delete(object? key)
+    {
+        byte[] k = EncodeKey(key);
+        int rc;
+        unsafe
+        {
+            fixed (byte* kp = k)
+                rc = Libbpf.bpf_map_delete_elem(Fd, kp);
+        }
+        if (rc == -LinuxErrno.ENOENT)
+            throw new BpfException("MapEntryNotFound", BpfErrorKind.NotFound, $"Map '{Info.Name}' has no such key.", key);
+        if (rc == -LinuxErrno.EINVAL && ArrayTypes.Contains(Info.TypeId))
+            throw new BpfException("ArrayEntriesCannotBeDeleted", BpfErrorKind.InvalidArgument,
+                $"'{Info.Name}' is an array map: its entries always exist. Set them to zero instead.", key, LinuxErrno.EINVAL);
+        Libbpf.Check(rc, "delete an entry of map", Info.Name);
+    }
+
+    /// <summary>Deletes every key (array maps: zeroes every value). Returns how many entries were cleared.</summary>
+    public int Clear()
+    {
+        var keys = ReadRaw().Select(e => e.Key).ToList();
+        byte[] zero = new byte[ValueBufferSize];
+        foreach (byte[] k in keys)
+        {
+            unsafe
+            {
+                fixed (byte* kp = k, z = zero)
+                {
+                    int rc = ArrayTypes.Contains(Info.TypeId) ? Libbpf.bpf_map_update_elem(Fd, kp, z, 0) : Libbpf.bpf_map_delete_elem(Fd, kp);
+                    if (rc < 0 && rc != -LinuxErrno.ENOENT)
+                        Libbpf.Check(rc, "clear map", Info.Name);
+                }
+            }
+        }
+        return keys.Count;
+    }
+
+    private byte[] EncodeKey(object? key)
+    {
+        byte[] k = new byte[Info.KeySize];
+        if (key is byte[] raw)
+        {
+            if (raw.Length != k.Length)
+                throw new BpfException("WrongKeySize", BpfErrorKind.InvalidArgument, $"Map '{Info.Name}' has {Info.KeySize}-byte keys, not {raw.Length}.", key);
+            return raw;
+        }
+        _key.Encode(key, k, 0, "key");
+        return k;
+    }
+
+    private void EncodeValue(object? value, byte[] buffer, int offset, string path)
+    {
+        if (value is byte[] raw)
+        {
+            if (raw.Length != Info.ValueSize)
+                throw new BpfException("WrongValueSize", BpfErrorKind.InvalidArgument, $"Map '{Info.Name}' has {Info.ValueSize}-byte values, not {raw.Length}.", value);
+            raw.CopyTo(buffer, offset);
+            return;
+        }
+        _value.Encode(value, buffer, offset, path.Length == 0 ? "value" : "value" + path);
+    }
+
+    private BpfMapEntry Entry(byte[] k, byte[] v, bool raw, bool perCpu)
+    {
+        if (raw)
+            return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = k, Value = PerCpu ? v : v };
+        object? key = _key.Decode(k, 0);
+        if (!PerCpu)
+            return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = _value.Decode(v, 0) };
+        var cpus = new object?[_cpus];
+        for (int cpu = 0; cpu < _cpus; cpu++)
+            cpus[cpu] = _value.Decode(v, cpu * _stride);
+        return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = Sum(cpus), PerCpu = perCpu ? cpus : null };
+    }
+
+    /// <summary>Per-CPU values summed field by field; non-numeric fields keep CPU 0's value.</summary>
+    internal static object? Sum(IReadOnlyList<object?> values)
+    {
+        object? first = values[0];
+        switch (first)
+        {
+            case OrderedDictionary d:
+                var result = new OrderedDictionary(d.Count, StringComparer.OrdinalIgnoreCase);
+                foreach (DictionaryEntry e in d)
+                    result[e.Key] = Sum(values.Select(v => ((OrderedDictionary)v!)[e.Key]).ToList());
+                return result;
+            case object?[] items:
+                return Enumerable.Range(0, items.Length).Select(i => Sum(values.Select(v => ((object?[])v!)[i]).ToList())).ToArray();
+            case byte or ushort or uint or ulong:
+                ulong u = 0;
+                foreach (object? v in values) u += Convert.ToUInt64(v);
+                return u;
+            case sbyte or short or int or long:
+                long s = 0;
+                foreach (object? v in values) s += Convert.ToInt64(v);
+                return s;
+            default:
+                return first;
+        }
+    }
+
+    public void Dispose() => _fd.Dispose();
+}

@@ -1,0 +1,17 @@
+using System;
+using System.Collections.Generic;
+
+namespace EbpfPs.Engine.Maps;
+
+/// <summary>One key and its value, decoded through the map's BTF (per-CPU values summed unless asked otherwise).</summary>
+public sealed class BpfMapEntry
+{
+    public uint MapId { get; init; }
+    public string Map { get; init; } = "";
+    public object? Key { get; init; }
+    public object? Value { get; init; }
+    /// <summary>Each CPU's value, for per-CPU maps read with -PerCpu.</summary>
+    public IReadOnlyList<object?>? PerCpu { get; init; }
+
+    public override string ToString() => $"{Map}[{Key}]";
+}

@@ -60,6 +60,10 @@ Describe 'The router program forwards A to B at <Hook>' -ForEach $hooks {
         ($after.Packets - $before.Packets) | Should -Be 10
         # 200 bytes of payload + UDP 8 + IPv4 20 + Ethernet 14 on the wire.
         ($after.Bytes - $before.Bytes) | Should -Be (10 * 242)
+        # The same counters read through the module.
+        $flow = Get-BpfMapEntry -LiteralPath $stats -Key @{ src = $a.Address; dst = $b.Address }
+        $flow.Value.packets | Should -Be $after.Packets
+        $flow.Value.bytes | Should -Be $after.Bytes
         (Get-RxPackets $b.NetNamespace $b.Interface) - $rxBefore | Should -BeGreaterOrEqual 10
     }
 }

@@ -1,0 +1,179 @@
+# Typed map entries, cross-checked value by value with bpftool's "formatted" dump and raw bytes.
+BeforeAll {
+    Import-Module $PSScriptRoot/TestHelpers.psm1 -Force
+    Import-EbpfPsUnderTest
+    $script:obj = Import-BpfObject -LiteralPath (Build-TestBpfObject btf_shapes)
+    $script:shapes = $obj.Maps | Where-Object Name -EQ shapes
+
+    function Get-Error([scriptblock] $Action) {
+        $ErrorActionPreference = 'Stop'
+        try { & $Action | Out-Null } catch { return $_ }
+        throw 'the command did not fail'
+    }
+
+    function ConvertTo-LeUInt32([string] $Address) { [BitConverter]::ToUInt32(([ipaddress]$Address).GetAddressBytes(), 0) }
+}
+
+AfterAll {
+    if ($obj) { $obj | Remove-BpfProgram -Confirm:$false }
+    Remove-ScratchState
+}
+
+Describe 'Get-BpfMapEntry on a map with nested structs, arrays, an enum, a union and bitfields' {
+    BeforeAll {
+        $value = @{
+            kind = 'SHAPE_SQUARE'; corners = @(@{ x = -1; y = 2 }, @{ x = 3; y = -4 }); label = 'box'
+            flags_low = 9; flags_high = 1000; weight = -123456789012; tag = @{ as_u32 = 0x04030201 }; addr = '198.18.7.9'
+        }
+        Set-BpfMapEntry -InputObject $shapes -Key 5 -Value $value
+        $script:ours = Get-BpfMapEntry -InputObject $shapes -Key 5
+        $script:theirs = (Invoke-Json bpftool -j map lookup id $shapes.Id key 5 0 0 0).formatted.value
+    }
+
+    It 'decodes every field as bpftool formats it' {
+        $v = $ours.Value
+        $v.kind | Should -Be 'SHAPE_SQUARE'
+        $theirs.kind | Should -Be 'SHAPE_SQUARE'
+        for ($i = 0; $i -lt 2; $i++) {
+            $v.corners[$i].x | Should -Be $theirs.corners[$i].x
+            $v.corners[$i].y | Should -Be $theirs.corners[$i].y
+        }
+        $v.label | Should -Be 'box'
+        $v.label | Should -Be $theirs.label
+        # bpftool prints bitfields in hex.
+        $v.flags_low | Should -Be ([Convert]::ToUInt64($theirs.flags_low, 16))
+        $v.flags_high | Should -Be ([Convert]::ToUInt64($theirs.flags_high, 16))
+        $v.flags_high | Should -Be 1000
+        $v.weight | Should -Be $theirs.weight
+        $v.tag.as_u32 | Should -Be $theirs.tag.as_u32
+        @($v.tag.as_bytes) | Should -Be @(1, 2, 3, 4)
+        # bpftool prints a __be32 as the little-endian number of its bytes; we print the address.
+        $v.addr | Should -Be '198.18.7.9'
+        $theirs.addr | Should -Be (ConvertTo-LeUInt32 '198.18.7.9')
+    }
+
+    It 'round-trips: what Get returns, Set accepts' {
+        Set-BpfMapEntry -InputObject $shapes -Key 6 -Value $ours.Value
+        $bytes5 = (Invoke-Json bpftool -j map lookup id $shapes.Id key 5 0 0 0).value
+        $bytes6 = (Invoke-Json bpftool -j map lookup id $shapes.Id key 6 0 0 0).value
+        $bytes6 | Should -Be $bytes5
+    }
+
+    It 'reads what bpftool wrote' {
+        $hex = @('01', '00', '00', '00') + @('00') * 16 + @('41', '42', '00', '00', '00', '00', '00', '00') + @('00') * 20
+        $hex = $hex[0..47]
+        & bpftool map update id $shapes.Id key 9 0 0 0 value hex @hex
+        $LASTEXITCODE | Should -Be 0
+        $e = Get-BpfMapEntry -InputObject $shapes -Key 9
+        $e.Value.kind | Should -Be 'SHAPE_CIRCLE'
+        $e.Value.label | Should -Be 'AB'
+    }
+
+    It 'names the field in errors: <Case>' -ForEach @(
+        @{ Case = 'missing field'; Value = @{ kind = 1 }; Id = 'MissingField'; Field = 'corners' }
+        @{ Case = 'unknown field'; Value = @{ kind = 1; colour = 2 }; Id = 'UnknownField'; Field = 'colour' }
+        @{ Case = 'out of range'; Value = 'range'; Id = 'ValueOutOfRange'; Field = 'flags_low' }
+        @{ Case = 'unknown enum'; Value = 'enum'; Id = 'UnknownEnumValue'; Field = 'kind' }
+        @{ Case = 'text too long'; Value = 'label'; Id = 'ValueTooLarge'; Field = 'label' }
+    ) {
+        $full = @{ kind = 1; corners = @(@{ x = 0; y = 0 }, @{ x = 0; y = 0 }); label = ''; flags_low = 0; flags_high = 0; weight = 0; tag = @{ as_u32 = 0 }; addr = 0 }
+        switch ($Value) {
+            'range' { $full.flags_low = 16; $Value = $full }
+            'enum' { $full.kind = 'SHAPE_HEXAGON'; $Value = $full }
+            'label' { $full.label = 'much too long'; $Value = $full }
+        }
+        $e = Get-Error { Set-BpfMapEntry -InputObject $shapes -Key 11 -Value $Value }
+        $e.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $e.Exception.Message | Should -Match $Field
+        @(Invoke-Json bpftool -j map dump id $shapes.Id | Where-Object { $_.formatted.key -eq 11 }) | Should -BeNullOrEmpty
+    }
+
+    It 'a key of the wrong shape and a value of the wrong size are errors' {
+        (Get-Error { Set-BpfMapEntry -InputObject $shapes -Key @{ a = 1 } -Value ([byte[]]::new(48)) }).FullyQualifiedErrorId | Should -BeLike 'WrongShape,*'
+        (Get-Error { Set-BpfMapEntry -InputObject $shapes -Key 1 -Value ([byte[]]::new(49)) }).FullyQualifiedErrorId | Should -BeLike 'WrongValueSize,*'
+        (Get-Error { Set-BpfMapEntry -InputObject $shapes -Key ([byte[]]::new(3)) -Value ([byte[]]::new(48)) }).FullyQualifiedErrorId | Should -BeLike 'WrongKeySize,*'
+    }
+
+    It 'a ring buffer has no keys to read: MapHasNoKeys, at once' {
+        $e = Get-Error { Get-BpfMapEntry -InputObject $obj -MapName events }
+        $e.FullyQualifiedErrorId | Should -BeLike 'MapHasNoKeys,*'
+    }
+
+    It 'a map of an object that was released: BpfObjectClosed' {
+        $other = Import-BpfObject -LiteralPath (Build-TestBpfObject btf_shapes)
+        $map = $other.Maps | Where-Object Name -EQ shapes
+        $other | Remove-BpfProgram -Confirm:$false
+        (Get-Error { Get-BpfMapEntry -InputObject $map }).FullyQualifiedErrorId | Should -BeLike 'BpfObjectClosed,*'
+    }
+
+    It 'removes and clears entries, as bpftool sees' {
+        Remove-BpfMapEntry -InputObject $shapes -Key 6 -Confirm:$false
+        @(Invoke-Json bpftool -j map dump id $shapes.Id | Where-Object { $_.formatted.key -eq 6 }) | Should -BeNullOrEmpty
+        Clear-BpfMap -InputObject $shapes -Confirm:$false
+        @(Invoke-Json bpftool -j map dump id $shapes.Id) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-BpfMapEntry on maps bpftool made' {
+    BeforeAll {
+        $script:pin = New-ScratchPinPath 'ebpfps-rawmap'
+        & bpftool map create $pin type hash key 4 value 8 entries 8 name ebpfps_raw
+        & bpftool map update pinned $pin key 1 0 0 0 value 0x2a 0 0 0 0 0 0 0
+        $script:pcpu = New-ScratchPinPath 'ebpfps-pcpu'
+        & bpftool map create $pcpu type percpu_hash key 8 value 16 entries 8 name ebpfps_pcpu
+        & bpftool map update pinned $pcpu key 1 2 3 4 5 6 7 8 value 1 0 0 0 0 0 0 0 2 0 0 0 0 0 0 0
+    }
+
+    It 'reads a map without BTF by -Path: integers for 4- and 8-byte keys and values' {
+        $e = Get-BpfMapEntry -LiteralPath $pin
+        $e.Key | Should -Be 1
+        $e.Value | Should -Be 42
+    }
+
+    It 'sums per-CPU values and shows them per CPU with -PerCpu' {
+        $cpus = [int](Get-Content /sys/devices/system/cpu/possible).Split('-')[-1] + 1
+        $e = Get-BpfMapEntry -LiteralPath $pcpu -PerCpu
+        $e.Key | Should -Be ([BitConverter]::ToUInt64([byte[]](1..8), 0))
+        $e.Value | Should -Be ('0100000000000000' + '0200000000000000') -Because 'a 16-byte value without BTF reads as hex'
+        @($e.PerCpu).Count | Should -Be $cpus
+        $theirs = Invoke-Json bpftool -j map dump pinned $pcpu
+        @($theirs[0].values).Count | Should -Be $cpus
+    }
+
+    It 'writes exactly the bytes meant, and sees bpftool''s update' {
+        Set-BpfMapEntry -LiteralPath $pin -Key 2 -Value 0x0102030405060708
+        (Invoke-Json bpftool -j map lookup pinned $pin key 2 0 0 0).value | Should -Be @('0x08', '0x07', '0x06', '0x05', '0x04', '0x03', '0x02', '0x01')
+        & bpftool map update pinned $pin key 2 0 0 0 value 9 0 0 0 0 0 0 0
+        (Get-BpfMapEntry -LiteralPath $pin -Key 2).Value | Should -Be 9
+    }
+}
+
+Describe 'Get-BpfMapEntry on the router''s counters after real traffic' {
+    BeforeAll {
+        $script:net = New-BpfTestNetwork -Topology Routed
+        $net.Interfaces | Where-Object Role -Like 'Router*' | Add-XdpProgram -Program router -Mode Generic
+        $null = & ip netns exec $net['ClientA'].NetNamespace ping -c 4 -i 0.2 $net['ClientB'].Address
+        Send-UdpDatagrams $net['ClientA'].NetNamespace $net['ClientB'].Address 5001 7 100
+    }
+
+    AfterAll {
+        if ($net) { Remove-BpfTestNetwork $net.Name -Confirm:$false }
+        if (Test-Path /sys/fs/bpf/rout_stats) { Remove-Item /sys/fs/bpf/rout_stats }
+    }
+
+    It 'agrees with bpftool value by value, per-CPU values summed' {
+        $ours = @(Get-BpfMapEntry -LiteralPath /sys/fs/bpf/rout_stats)
+        $theirs = @(Invoke-Json bpftool -j map dump pinned /sys/fs/bpf/rout_stats)
+        $ours.Count | Should -Be $theirs.Count
+        $ours.Count | Should -Be 2
+        foreach ($t in $theirs) {
+            $src = [ipaddress]::new([BitConverter]::GetBytes([uint32]$t.formatted.key.src)).ToString()
+            $dst = [ipaddress]::new([BitConverter]::GetBytes([uint32]$t.formatted.key.dst)).ToString()
+            $o = $ours | Where-Object { $_.Key.src -eq $src -and $_.Key.dst -eq $dst }
+            $o | Should -Not -BeNullOrEmpty
+            $o.Value.packets | Should -Be ($t.formatted.values | ForEach-Object { $_.value.packets } | Measure-Object -Sum).Sum
+            $o.Value.bytes | Should -Be ($t.formatted.values | ForEach-Object { $_.value.bytes } | Measure-Object -Sum).Sum
+        }
+        ($ours | Where-Object { $_.Key.src -eq $net['ClientA'].Address }).Value.packets | Should -Be 11
+    }
+}

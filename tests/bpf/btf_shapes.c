@@ -1,0 +1,49 @@
+// Maps whose BTF has what Get-BpfMapEntry must decode: nested structs, arrays, an enum, a union,
+// bitfields, char arrays, signed values and a big-endian address; filled by tests through the module
+// and through bpftool, then compared with bpftool's "formatted" dump.
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+enum shape_kind { SHAPE_NONE = 0, SHAPE_CIRCLE = 1, SHAPE_SQUARE = 7 };
+
+struct point {
+	__s32 x;
+	__s32 y;
+};
+
+struct shape {
+	enum shape_kind kind;
+	struct point corners[2];
+	char label[8];
+	__u16 flags_low : 4;
+	__u16 flags_high : 12;
+	__s64 weight;
+	union {
+		__u32 as_u32;
+		__u8 as_bytes[4];
+	} tag;
+	__be32 addr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, __u32);
+	__type(value, struct shape);
+} shapes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+
+SEC("xdp")
+int shapes_touch(struct xdp_md *ctx)
+{
+	__u32 key = 0;
+	struct shape *s = bpf_map_lookup_elem(&shapes, &key);
+
+	return s ? XDP_PASS : XDP_DROP;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -13,6 +13,7 @@
         'formats/Attach.Format.ps1xml'
         'formats/Measure.Format.ps1xml'
         'formats/Maps.Format.ps1xml'
+        'formats/Testing.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-BpfObject'
@@ -34,6 +35,12 @@
         'Set-BpfMapEntry'
         'Remove-BpfMapEntry'
         'Clear-BpfMap'
+        'New-BpfTestPacket'
+        'Export-BpfTestPacket'
+        'Send-BpfTestPacket'
+        'Invoke-BpfProgramTest'
+        'Enable-BpfStatistics'
+        'Disable-BpfStatistics'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -91,17 +91,6 @@ public abstract class AttachCommandBase : EbpfCmdlet
                     : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath);
                 return AttachableProgram.FromFile(file, ProgramName, Hook);
         }
-        object value = Program is PSObject pso ? pso.BaseObject : Program;
-        return value switch
-        {
-            BpfLoadedProgram loaded => AttachableProgram.FromLoaded(loaded),
-            BpfObject obj => AttachableProgram.FromLoaded(obj.GetProgram(ProgramName)),
-            BpfProgramInfo info => AttachableProgram.FromId(info.Id),
-            int or uint or long => AttachableProgram.FromId(System.Convert.ToUInt32(value)),
-            string name when uint.TryParse(name, out uint id) => AttachableProgram.FromId(id),
-            string name => AttachableProgram.FromBuiltin(name, Hook, ProgramName),
-            _ => throw new BpfException("UnsupportedProgramInput", BpfErrorKind.InvalidArgument,
-                $"-Program takes a built-in name, a program id, or an object from Import-BpfObject or Get-BpfProgram, not {value.GetType().Name}.", value),
-        };
+        return ProgramArgument.Open(Program, Hook, ProgramName);
     }
 }

@@ -65,7 +65,7 @@ public sealed class MeasureHookThroughputCommand : EbpfCmdlet
         Run(() =>
         {
             network = Network is null ? null : ResolveNetwork(Network is PSObject p ? p.BaseObject : Network);
-            string label = ParameterSetName == ProgramSet ? Label(Program is PSObject po ? po.BaseObject : Program) : System.IO.Path.GetFileName(Path ?? LiteralPath);
+            string label = ParameterSetName == ProgramSet ? ProgramArgument.Label(Program) : System.IO.Path.GetFileName(Path ?? LiteralPath);
             var options = new HookMeasurementOptions
             {
                 OpenProgram = OpenProgram,
@@ -113,26 +113,8 @@ public sealed class MeasureHookThroughputCommand : EbpfCmdlet
             string file = ParameterSetName == PathSet ? GetResolvedProviderPathFromPSPath(Path, out _)[0] : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath);
             return AttachableProgram.FromFile(file, ProgramName, kind);
         }
-        object value = Program is PSObject p ? p.BaseObject : Program;
-        return value switch
-        {
-            string name => AttachableProgram.FromBuiltin(name, kind, ProgramName),
-            BpfLoadedProgram loaded => AttachableProgram.FromLoaded(loaded),
-            BpfObject obj => AttachableProgram.FromLoaded(obj.GetProgram(ProgramName)),
-            BpfProgramInfo info => AttachableProgram.FromId(info.Id),
-            _ => throw new BpfException("UnsupportedProgramInput", BpfErrorKind.InvalidArgument,
-                $"-Program takes a built-in name or an object from Import-BpfObject or Get-BpfProgram, not {value.GetType().Name}.", value),
-        };
+        return ProgramArgument.Open(Program, kind, ProgramName);
     }
-
-    private static string Label(object program) => program switch
-    {
-        string s => s,
-        BpfLoadedProgram p => p.Name,
-        BpfObject o => o.Name,
-        BpfProgramInfo i => i.Name,
-        _ => program.ToString() ?? "",
-    };
 
     private static BpfTestNetwork ResolveNetwork(object value) => value switch
     {

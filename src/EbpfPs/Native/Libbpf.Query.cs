@@ -17,3 +17,14 @@ internal static unsafe partial class Libbpf
         return rc;
     }
 }
+
+/// <summary>BPF_ENABLE_STATS: run-time statistics for as long as the returned fd is open.</summary>
+internal static partial class Libbpf
+{
+    private const int StatsRunTime = 0;
+
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    private static partial int bpf_enable_stats(int type);
+
+    internal static int EnableRunTimeStats() => bpf_enable_stats(StatsRunTime);
+}

@@ -1,0 +1,84 @@
+<#
+.SYNOPSIS
+    The seed's router_firewall user program, composed from EbpfPs cmdlets and without OpenWrt.
+.DESCRIPTION
+    Loads router_firewall for the chosen hook, writes per-interface rules (input 0x1, output 0x2,
+    forward 0x4) and VLAN membership into its maps, attaches it to the interfaces, then either runs
+    -Action or waits for Ctrl+C while printing the forwarded flows. Whatever happens, it detaches and
+    unloads on the way out.
+
+    Rules come from -Rules (interface name -> 'input','output','forward'); VLANs from -Vlans
+    (interface name -> VLAN ids) or, when omitted, from /proc/net/vlan/config of the namespace's kernel
+    (the lines 'name | vid | parent' that the 8021q module keeps), as the seed read them.
+.EXAMPLE
+    ./router-firewall.ps1 -Interface eth1, eth2 -Rules @{ eth1 = 'forward', 'input'; eth2 = 'output' } -Vlans @{ eth1 = 10, 20 }
+#>
+param(
+    [Parameter(Mandatory)][string[]] $Interface,
+    [Parameter(Mandatory)][hashtable] $Rules,
+    [hashtable] $Vlans,
+    [ValidateSet('XdpNative', 'XdpGeneric', 'TcIngress')][string] $Hook = 'XdpGeneric',
+    [string] $NetNamespace,
+    # Runs while the firewall is attached (tests pass their traffic here); without it, wait for Ctrl+C.
+    [scriptblock] $Action,
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/EbpfPs/EbpfPs.psd1')
+)
+$ErrorActionPreference = 'Stop'
+if (-not (Get-Module EbpfPs)) { Import-Module $ModulePath }
+
+$bits = @{ input = 0x1; output = 0x2; forward = 0x4 }
+$ns = if ($NetNamespace) { @{ NetNamespace = $NetNamespace } } else { @{} }
+
+# Interface names to indexes, as the kernel (and so the program) knows them.
+$index = @{}
+Get-XdpProgram @ns | Out-Null
+foreach ($name in $Interface) {
+    $line = if ($NetNamespace) { & ip -n $NetNamespace -j link show dev $name } else { & ip -j link show dev $name }
+    if ($LASTEXITCODE -ne 0) { throw "No interface $name" }
+    $index[$name] = ($line | ConvertFrom-Json)[0].ifindex
+}
+if (-not $Vlans) {
+    $Vlans = @{}
+    $config = if ($NetNamespace) { & ip netns exec $NetNamespace cat /proc/net/vlan/config 2>$null } else { Get-Content /proc/net/vlan/config -ErrorAction Ignore }
+    foreach ($row in $config | Select-Object -Skip 2) {
+        $name, $vid, $parent = ($row -split '\|').Trim()
+        if ($parent -in $Interface) { $Vlans[$parent] = @($Vlans[$parent]) + [int]$vid | Where-Object { $_ } }
+    }
+}
+
+$kind = if ($Hook -like 'Xdp*') { 'Xdp' } else { 'Tc' }
+$fw = Import-BpfObject -Program router_firewall -Hook $kind
+try {
+    foreach ($name in $Interface) {
+        $mask = 0
+        foreach ($r in @($Rules[$name])) { if ($r) { $mask = $mask -bor $bits[$r] } }
+        Set-BpfMapEntry -InputObject $fw -MapName iface_rules -Key $index[$name] -Value $mask
+        if ($Vlans[$name]) {
+            $ids = @($Vlans[$name]) + @(0, 0, 0, 0) | Select-Object -First 4
+            Set-BpfMapEntry -InputObject $fw -MapName vlan_config -Key $index[$name] -Value @{ ids = $ids }
+        }
+    }
+    $targets = $Interface | ForEach-Object { [pscustomobject]@{ Interface = $_; NetNamespace = $NetNamespace } }
+    switch ($Hook) {
+        'XdpNative' { $targets | Add-XdpProgram -Program $fw -Mode Native }
+        'XdpGeneric' { $targets | Add-XdpProgram -Program $fw -Mode Generic }
+        'TcIngress' { $targets | Add-TcProgram -Program $fw -Direction Ingress }
+    }
+    Write-Host "router_firewall attached at $Hook on $($Interface -join ', ')."
+    if ($Action) { & $Action }
+    else {
+        Write-Host 'Forwarded flows every 2 s; Ctrl+C to stop.'
+        while ($true) {
+            Start-Sleep -Seconds 2
+            Get-BpfMapEntry -InputObject $fw -MapName fw_stats | Format-Table | Out-Host
+        }
+    }
+    Get-BpfMapEntry -InputObject $fw -MapName fw_stats
+}
+finally {
+    foreach ($name in $Interface) {
+        if ($kind -eq 'Xdp') { Remove-XdpProgram -Interface $name @ns -Confirm:$false -ErrorAction Continue }
+        else { Remove-TcProgram -Interface $name @ns -ProgramName router_firewall -Confirm:$false -ErrorAction Continue }
+    }
+    $fw | Remove-BpfProgram -Confirm:$false
+}

@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using EbpfPs.Engine.Packets;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Writes test packets to a pcap file that Wireshark and tshark open.</summary>
+[Cmdlet(VerbsData.Export, "BpfTestPacket", DefaultParameterSetName = "Path", SupportsShouldProcess = true)]
+[OutputType(typeof(System.IO.FileInfo))]
+public sealed class ExportBpfTestPacketCommand : EbpfCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public BpfTestPacket[] Packet { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
+    public string Path { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
+    [Alias("PSPath", "LP")]
+    public string LiteralPath { get; set; } = null!;
+
+    private readonly List<byte[]> _frames = new();
+
+    protected override bool NeedsLibbpf => false;
+
+    protected override void ProcessRecord()
+    {
+        foreach (BpfTestPacket p in Packet)
+            _frames.Add(p.Bytes);
+    }
+
+    protected override void EndProcessing()
+    {
+        string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName == "Path" ? Path : LiteralPath);
+        if (ShouldProcess(file, $"Write {_frames.Count} packets as pcap"))
+        {
+            Pcap.Write(file, _frames);
+            WriteObject(new System.IO.FileInfo(file));
+        }
+    }
+}

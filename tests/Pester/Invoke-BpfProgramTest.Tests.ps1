@@ -1,0 +1,155 @@
+# Test packets and program test runs: checksums checked by tshark, verdicts table-driven over the module's programs.
+BeforeAll {
+    Import-Module $PSScriptRoot/TestHelpers.psm1 -Force
+    Import-EbpfPsUnderTest
+
+    function Get-Error([scriptblock] $Action) {
+        $ErrorActionPreference = 'Stop'
+        try { & $Action | Out-Null } catch { return $_ }
+        throw 'the command did not fail'
+    }
+}
+
+AfterAll { Remove-ScratchState }
+
+Describe 'New-BpfTestPacket and Export-BpfTestPacket' {
+    It 'writes a <Kind> frame tshark decodes with valid checksums' -ForEach @(
+        @{ Kind = 'UDP'; Build = @{ Udp = $true; DestinationPort = 5001; Payload = 'hello' }; Field = 'udp.checksum.status' }
+        @{ Kind = 'TCP'; Build = @{ Tcp = $true; SourcePort = 40000; DestinationPort = 80 }; Field = 'tcp.checksum.status' }
+        @{ Kind = 'ICMP'; Build = @{ Icmp = $true }; Field = 'icmp.checksum.status' }
+        @{ Kind = 'UDP over IPv6'; Build = @{ Udp = $true; Source = '2001:2::1'; Destination = '2001:2::2' }; Field = 'udp.checksum.status' }
+    ) {
+        $p = New-BpfTestPacket @Build -VlanId 10 -OuterVlanId 20
+        $p.ChecksumsValid | Should -BeTrue
+        $file = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-$PID-$($Kind -replace ' ', '').pcap"
+        try {
+            $p | Export-BpfTestPacket -LiteralPath $file | Out-Null
+            $fields = & tshark -r $file -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE -T fields -e vlan.id -e ieee8021ad.id -e $Field -e ip.checksum.status 2>$null
+            $LASTEXITCODE | Should -Be 0
+            $cols = $fields -split "`t"
+            $cols[0] | Should -Be '10'
+            $cols[1] | Should -Be '20'
+            $cols[2] | Should -Be '1' -Because 'tshark reports a good checksum as 1'
+            if ($Kind -notlike '*IPv6') { $cols[3] | Should -Be '1' }
+        }
+        finally { Remove-Item $file -ErrorAction Ignore }
+    }
+
+    It 'pads to -FrameLength and decodes what it built' {
+        $p = New-BpfTestPacket -Udp -Source 198.18.1.1 -Destination 198.18.2.1 -Ttl 5 -FrameLength 60
+        $p.Length | Should -Be 60
+        $p.Ttl | Should -Be 5
+        $p.Source | Should -Be '198.18.1.1'
+    }
+}
+
+Describe 'Invoke-BpfProgramTest against the module''s programs' {
+    BeforeAll {
+        $script:good = New-BpfTestPacket -Udp -Source 198.18.1.1 -Destination 198.18.2.1 -DestinationPort 5001
+        # The same packet with a UDP length that does not match the IP length.
+        $bytes = [byte[]]$good.Bytes.Clone(); $bytes[14 + 20 + 4] = 0; $bytes[14 + 20 + 5] = 200
+        $script:badUdpLength = $bytes
+        $script:tagged = New-BpfTestPacket -Udp -VlanId 30
+    }
+
+    It '<Program> (<Hook>) gives <Verdict>' -ForEach @(
+        @{ Program = 'drop'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_DROP' }
+        @{ Program = 'pass'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_PASS' }
+        @{ Program = 'tx'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_TX' }
+        @{ Program = 'drop'; Hook = 'Tc'; Packet = 'good'; Verdict = 'TC_ACT_SHOT' }
+        @{ Program = 'pass'; Hook = 'Tc'; Packet = 'good'; Verdict = 'TC_ACT_OK' }
+        @{ Program = 'router_iperf'; Hook = 'Xdp'; Packet = 'badUdpLength'; Verdict = 'XDP_DROP' }
+        @{ Program = 'router_iperf'; Hook = 'Tc'; Packet = 'badUdpLength'; Verdict = 'TC_ACT_SHOT' }
+        @{ Program = 'router_firewall'; Hook = 'Xdp'; Packet = 'tagged'; Verdict = 'XDP_DROP' }
+        @{ Program = 'router_firewall'; Hook = 'Tc'; Packet = 'tagged'; Verdict = 'TC_ACT_SHOT' }
+    ) {
+        $frame = @{ good = $good; badUdpLength = $badUdpLength; tagged = $tagged }[$Packet]
+        $r = Invoke-BpfProgramTest -Program $Program -Hook $Hook -Packet $frame
+        $r.Verdict | Should -Be $Verdict
+        $r.Repeat | Should -Be 1
+    }
+
+    It 'tx swaps the MAC addresses of the output packet' {
+        $r = Invoke-BpfProgramTest -Program tx -Packet $good
+        $r.OutputPacket.SourceMac | Should -Be $good.DestinationMac
+        $r.OutputPacket.DestinationMac | Should -Be $good.SourceMac
+    }
+
+    It 'the router forwards with the TTL decremented and the checksum still valid, on a real router namespace' {
+        $net = New-BpfTestNetwork -Topology Routed
+        try {
+            $ra = $net['RouterA']
+            $p = New-BpfTestPacket -Udp -Source $net['ClientA'].Address -Destination $net['ClientB'].Address -DestinationMac $ra.Mac -Ttl 9
+            $r = Invoke-BpfProgramTest -Program router -Packet $p -IngressInterface $ra.Interface -NetNamespace $ra.NetNamespace
+            $r.Verdict | Should -Be 'XDP_REDIRECT'
+            $r.OutputPacket.Ttl | Should -Be 8
+            $r.OutputPacket.ChecksumsValid | Should -BeTrue
+            $r.OutputPacket.SourceMac | Should -Be $net['RouterB'].Mac
+            $r.OutputPacket.DestinationMac | Should -Be $net['ClientB'].Mac
+        }
+        finally {
+            Remove-BpfTestNetwork $net.Name -Confirm:$false
+            if (Test-Path /sys/fs/bpf/rout_stats) { Remove-Item /sys/fs/bpf/rout_stats }
+        }
+    }
+
+    It 'reports the kernel''s time per run over -Repeat runs, and the run count with statistics on' {
+        $obj = Import-BpfObject -Program pass -Hook Xdp
+        try {
+            Enable-BpfStatistics
+            $r = Invoke-BpfProgramTest -Program $obj.Programs[0] -Packet $good -Repeat 100000
+            $r.NsPerRun | Should -BeGreaterThan 0
+            $p = Get-BpfProgram -Id $obj.Programs[0].Id
+            $p.RunCount | Should -BeGreaterOrEqual 100000
+            (Invoke-Json bpftool -j prog show id $p.Id).run_cnt | Should -Be $p.RunCount
+            $p.NsPerRun | Should -BeGreaterThan 0
+            Disable-BpfStatistics
+            $before = (Get-BpfProgram -Id $obj.Programs[0].Id).RunCount
+            Invoke-BpfProgramTest -Program $obj.Programs[0] -Packet $good -Repeat 1000 | Out-Null
+            (Get-BpfProgram -Id $obj.Programs[0].Id).RunCount | Should -Be $before -Because 'with statistics off the kernel does not count'
+        }
+        finally {
+            Disable-BpfStatistics
+            $obj | Remove-BpfProgram -Confirm:$false
+        }
+    }
+
+    It 'bad input: <Case>' -ForEach @(
+        @{ Case = 'a packet too short for Ethernet'; Id = 'PacketTooShort' }
+        @{ Case = 'a -Repeat of 0'; Id = 'InvalidRepeat' }
+        @{ Case = 'a program type test runs cannot run'; Id = 'TestRunNotSupported' }
+    ) {
+        $e = switch ($Case) {
+            'a packet too short for Ethernet' { Get-Error { Invoke-BpfProgramTest -Program drop -Packet ([byte[]](1..10)) } }
+            'a -Repeat of 0' { Get-Error { Invoke-BpfProgramTest -Program drop -Packet $good -Repeat 0 } }
+            default {
+                $pin = New-ScratchPinPath
+                & bpftool prog load (Build-TestBpfObject tiny_xdp) $pin type cgroup/skb 2>$null
+                if ($LASTEXITCODE -ne 0) { & bpftool prog load (Build-TestBpfObject tiny_xdp) $pin type socket }
+                Get-Error { Invoke-BpfProgramTest -Program (Invoke-Json bpftool -j prog show pinned $pin).id -Packet $good }
+            }
+        }
+        $e.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+    }
+}
+
+Describe 'Send-BpfTestPacket' {
+    It 'sends real frames into a test network: a counting program at the receiver sees each one' {
+        $net = New-BpfTestNetwork
+        $counter = Import-BpfObject -Program count_drop -Hook Xdp
+        try {
+            $a = $net['A']; $b = $net['B']
+            # count_drop at B counts and drops, so B's stack never answers and nothing else is counted.
+            Add-XdpProgram -Interface $b.Interface -NetNamespace $b.NetNamespace -Program $counter -Mode Native
+            $p = New-BpfTestPacket -Udp -SourceMac $a.Mac -DestinationMac $b.Mac -Source $a.Address -Destination $b.Address
+            (Send-BpfTestPacket -Packet $p -Interface $a.Interface -NetNamespace $a.NetNamespace -Count 25).Sent | Should -Be 25
+            Start-Sleep -Milliseconds 50
+            (Get-BpfMapEntry -InputObject $counter -MapName counters -Key 0).Value.packets | Should -Be 25
+            (Get-BpfMapEntry -InputObject $counter -MapName counters -Key 0).Value.bytes | Should -Be (25 * $p.Length)
+        }
+        finally {
+            Remove-BpfTestNetwork $net.Name -Confirm:$false
+            $counter | Remove-BpfProgram -Confirm:$false
+        }
+    }
+}

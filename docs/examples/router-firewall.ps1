@@ -51,7 +51,7 @@ $fw = Import-BpfObject -Program router_firewall -Hook $kind
 try {
     foreach ($name in $Interface) {
         $mask = 0
-        foreach ($r in @($Rules[$name])) { if ($r) { $mask = $mask -bor $bits[$r] } }
+        foreach ($rule in @($Rules[$name])) { if ($rule) { $mask = $mask -bor $bits[$rule] } }
         Set-BpfMapEntry -InputObject $fw -MapName iface_rules -Key $index[$name] -Value $mask
         if ($Vlans[$name]) {
             $ids = @($Vlans[$name]) + @(0, 0, 0, 0) | Select-Object -First 4

@@ -63,7 +63,14 @@ public sealed class InvokeBpfProgramTestCommand : EbpfCmdlet
             using AttachableProgram program = ParameterSetName == ProgramSet
                 ? ProgramArgument.Open(Program, Hook, ProgramName)
                 : AttachableProgram.FromFile(ParameterSetName == PathSet ? GetResolvedProviderPathFromPSPath(Path, out _)[0] : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath), ProgramName, Hook);
-            WriteObject(ProgramTester.Run(program, bytes, Repeat, IngressInterface, NetNamespace));
+            try
+            {
+                WriteObject(ProgramTester.Run(program, bytes, Repeat, IngressInterface, NetNamespace));
+            }
+            finally
+            {
+                program.RemoveCreatedPins();
+            }
         });
     }
 }

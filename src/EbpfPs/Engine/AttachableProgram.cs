@@ -62,5 +62,13 @@ public sealed class AttachableProgram : IDisposable
                 recommendedAction: $"Load the {hook} build of the program (Import-BpfObject -Program <name> -Hook {hook}).");
     }
 
+    /// <summary>For callers that only borrowed the program (a test run, a measurement): drop the map pins its load made.</summary>
+    public void RemoveCreatedPins()
+    {
+        foreach (string pin in CreatedPins)
+            if (System.IO.File.Exists(pin))
+                System.IO.File.Delete(pin);
+    }
+
     public void Dispose() => Fd.Dispose();
 }

@@ -73,8 +73,7 @@ public static class HookMeasurement
                 foreach (AttachableProgram p in programs.Values)
                 {
                     p.Dispose();
-                    foreach (string pin in p.CreatedPins)
-                        if (File.Exists(pin)) File.Delete(pin);
+                    p.RemoveCreatedPins();
                 }
             }
         }

@@ -59,3 +59,22 @@ Describe 'Get-BpfFeature' {
         $tcx.Supported | Should -Be ($version -ge [version]'6.6')
     }
 }
+
+Describe 'Get-BpfFeature -Interface' {
+    BeforeAll { $script:net = New-BpfTestNetwork }
+    AfterAll { if ($net) { Remove-BpfTestNetwork $net.Name -Confirm:$false } }
+
+    It 'says which XDP modes <Device> supports, and attaching agrees' -ForEach @(@{ Device = 'veth-b'; Native = $true }, @{ Device = 'lo'; Native = $false }) {
+        $ns = $net['B'].NetNamespace
+        $rows = Get-BpfFeature -Interface $Device -NetNamespace $ns
+        ($rows | Where-Object Name -EQ XdpGeneric).Supported | Should -BeTrue
+        ($rows | Where-Object Name -EQ XdpOffload).Supported | Should -BeFalse
+        ($rows | Where-Object Name -EQ XdpNative).Supported | Should -Be $Native
+        $rows.Interface | Sort-Object -Unique | Should -Be $Device
+        $err = $null
+        Add-XdpProgram -Interface $Device -NetNamespace $ns -Program pass -Mode Native -ErrorVariable err -ErrorAction SilentlyContinue
+        try { [bool](Get-XdpProgram -Interface $Device -NetNamespace $ns) | Should -Be $Native }
+        finally { Get-XdpProgram -NetNamespace $ns | Remove-XdpProgram -Confirm:$false }
+        if (-not $Native) { $err[0].FullyQualifiedErrorId | Should -BeLike 'XdpNativeNotSupported,*' }
+    }
+}

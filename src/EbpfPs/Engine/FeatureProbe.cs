@@ -12,7 +12,7 @@ namespace EbpfPs.Engine;
 /// </summary>
 public static class FeatureProbe
 {
-    public const string System = "System", ProgramType = "ProgramType", MapType = "MapType", Helper = "Helper";
+    public const string System = "System", ProgramType = "ProgramType", MapType = "MapType", Helper = "Helper", Interface = "Interface";
 
     // Helpers that decide what the seed's programs can do, checked for both hooks.
     private static readonly (int Id, string Name)[] Helpers =
@@ -44,6 +44,23 @@ public static class FeatureProbe
                 foreach ((int id, string name) in Helpers)
                     yield return Supported(Helper, $"{Libbpf.ProgTypeName(prog)}/bpf_{name}", Libbpf.ProbeHelper(prog, id));
     }
+
+    /// <summary>XDP modes an interface supports, from the driver's XDP features; nothing is attached to find out.</summary>
+    public static IReadOnlyList<BpfFeature> InterfaceFeatures(string name, string? netns) => NetNamespace.Run(netns, () =>
+    {
+        int index = NetInterfaces.IndexOf(name, netns);
+        Netlink.XdpFeatureFlags? flags = Netlink.XdpFeatures.Read(index);
+        string source = flags is null ? "the kernel does not report XDP features (before Linux 6.3)" : $"driver XDP features: {flags}";
+        bool? Has(Netlink.XdpFeatureFlags f) => flags is null ? null : (flags.Value & f) != 0;
+        var rows = new[]
+        {
+            new BpfFeature(Interface, "XdpNative", Has(Netlink.XdpFeatureFlags.Basic), null, source),
+            new BpfFeature(Interface, "XdpGeneric", true, null, "any interface, after the skb is built"),
+            new BpfFeature(Interface, "XdpOffload", Has(Netlink.XdpFeatureFlags.HwOffload), null, source),
+            new BpfFeature(Interface, "XdpRedirectTarget", Has(Netlink.XdpFeatureFlags.NdoXmit), null, "frames can be XDP-redirected into it natively"),
+        };
+        return (IReadOnlyList<BpfFeature>)rows.Select(r => r with { Interface = name }).ToArray();
+    });
 
     private static IEnumerable<BpfFeature> SystemFeatures()
     {

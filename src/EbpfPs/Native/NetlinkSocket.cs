@@ -5,17 +5,18 @@ using EbpfPs.Engine;
 namespace EbpfPs.Native;
 
 /// <summary>
-/// A NETLINK_ROUTE socket in the calling thread's network namespace. Only the dump requests libbpf
-/// has no call for (listing TC filters) go through it.
+/// A netlink socket (route or generic) in the calling thread's network namespace, for the requests
+/// libbpf has no call for: listing TC filters, interface counters, XDP features.
 /// </summary>
 internal sealed unsafe class NetlinkSocket : IDisposable
 {
-    private const int AfNetlink = 16, SockRaw = 3, SockCloexec = 0x80000, NetlinkRoute = 0;
+    private const int AfNetlink = 16, SockRaw = 3, SockCloexec = 0x80000;
+    internal const int Route = 0, Generic = 16;
     private readonly SafeFdHandle _fd;
 
-    internal NetlinkSocket()
+    internal NetlinkSocket(int protocol = Route)
     {
-        int fd = Libc.socket(AfNetlink, SockRaw | SockCloexec, NetlinkRoute);
+        int fd = Libc.socket(AfNetlink, SockRaw | SockCloexec, protocol);
         _fd = fd >= 0 ? new SafeFdHandle(fd) : throw BpfException.FromErrno(Marshal.GetLastPInvokeError(), "open a netlink socket");
     }
 

@@ -35,6 +35,7 @@
         'Set-BpfMapEntry'
         'Remove-BpfMapEntry'
         'Clear-BpfMap'
+        'Watch-BpfMap'
         'New-BpfTestPacket'
         'Export-BpfTestPacket'
         'Send-BpfTestPacket'

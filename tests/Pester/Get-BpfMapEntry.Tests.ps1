@@ -177,3 +177,36 @@ Describe 'Get-BpfMapEntry on the router''s counters after real traffic' {
         ($ours | Where-Object { $_.Key.src -eq $net['ClientA'].Address }).Value.packets | Should -Be 11
     }
 }
+
+Describe 'Watch-BpfMap' {
+    It 'emits per key and sample the values, their deltas and per-second rates, flat enough for Export-Csv' {
+        $net = New-BpfTestNetwork
+        $counter = Import-BpfObject -Program count_drop -Hook Xdp
+        try {
+            $a = $net['A']; $b = $net['B']
+            Add-XdpProgram -Interface $b.Interface -NetNamespace $b.NetNamespace -Program $counter -Mode Native
+            $p = New-BpfTestPacket -Udp -SourceMac $a.Mac -DestinationMac $b.Mac -FrameLength 100
+            $job = Start-ThreadJob -ScriptBlock {
+                param($p, $a)
+                Import-Module $using:env:EBPFPS_MODULE
+                1..6 | ForEach-Object { Send-BpfTestPacket -Packet $p -Interface $a.Interface -NetNamespace $a.NetNamespace -Count 1000 | Out-Null; Start-Sleep -Milliseconds 150 }
+            } -ArgumentList $p, $a
+            $rows = @(Watch-BpfMap -InputObject $counter -MapName counters -Interval 0.3 -Count 3)
+            $job | Wait-Job | Receive-Job | Out-Null
+            $rows.Count | Should -Be 3 -Because 'one key, three samples'
+            $rows.Sample | Should -Be @(1, 2, 3)
+            foreach ($r in $rows) {
+                $r.packetsDelta | Should -Be ($r.bytesDelta / 100)
+                $r.packetsPerSecond | Should -BeGreaterOrEqual 0
+            }
+            ($rows | Measure-Object packetsDelta -Sum).Sum | Should -BeGreaterThan 0
+            $csv = $rows | ConvertTo-Csv | ConvertFrom-Csv
+            $csv[0].PSObject.Properties.Name | Should -Contain 'packetsPerSecond'
+            [double]$csv[-1].packets | Should -Be $rows[-1].packets
+        }
+        finally {
+            Remove-BpfTestNetwork $net.Name -Confirm:$false
+            $counter | Remove-BpfProgram -Confirm:$false
+        }
+    }
+}

@@ -43,8 +43,8 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
     It 'declares [OutputType]' { $cmd.OutputType | Should -Not -BeNullOrEmpty }
 
     It 'has a default table view for each output type' {
-        foreach ($t in $cmd.OutputType | Where-Object { $_.Type -and $_.Type -ne [void] }) {
-            $t.Type.FullName | Should -BeIn $formatted -Because "$Name emits $($t.Type.FullName)"
+        foreach ($t in $cmd.OutputType | Where-Object { $_.Name -ne 'System.Void' }) {
+            $t.Name | Should -BeIn $formatted -Because "$Name emits $($t.Name)"
         }
     }
 

@@ -1,7 +1,7 @@
 # The work behind build.ps1's tasks. Dot-sourced by build.ps1, which sets $Root, $Out, $ModuleOut, $Configuration.
 
 $script:AptPackages = @(
-    'clang', 'llvm', 'libbpf-dev', 'libbpf1', 'iproute2', 'ethtool', 'bpftool', 'libcap2-bin', 'gcc', 'make', 'tshark', 'iperf3', 'iputils-ping'
+    'clang', 'llvm', 'libbpf-dev', 'libbpf1', 'iproute2', 'ethtool', 'bpftool', 'libcap2-bin', 'gcc', 'make', 'tshark', 'iperf3', 'iputils-ping', 'time'
 )
 
 function Write-Step([string] $Message) { Write-Host "==> $Message" -ForegroundColor Cyan }

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections;
 using System.Collections.Generic;
 using System.Collections.Specialized;
@@ -90,19 +91,33 @@ public sealed class BpfMap : IDisposable
     /// <summary>Every entry, decoded; raw gives byte arrays without decoding.</summary>
     public IEnumerable<BpfMapEntry> ReadAll(bool raw = false, bool perCpu = false)
     {
-        foreach (var (k, v) in ReadRaw())
-            yield return Entry(k, v, raw, perCpu);
+        int keySize = (int)Info.KeySize, valueSize = ValueBufferSize;
+        // Decoding reads straight from the batch buffers; only -Raw copies each entry out.
+        foreach (var (keys, values, count) in Batches())
+            for (int i = 0; i < count; i++)
+                yield return raw
+                    ? Entry(keys.AsSpan(i * keySize, keySize).ToArray(), 0, values.AsSpan(i * valueSize, valueSize).ToArray(), 0, true, perCpu)
+                    : Entry(keys, i * keySize, values, i * valueSize, false, perCpu);
     }
 
-    /// <summary>Keys and value buffers in kernel layout, in batches.</summary>
+    /// <summary>Keys and value buffers in kernel layout, one copy per entry.</summary>
     public IEnumerable<(byte[] Key, byte[] Value)> ReadRaw()
     {
         int keySize = (int)Info.KeySize, valueSize = ValueBufferSize;
-        byte[] keys = new byte[keySize * BatchSize], values = new byte[valueSize * BatchSize];
+        foreach (var (keys, values, count) in Batches())
+            for (int i = 0; i < count; i++)
+                yield return (keys.AsSpan(i * keySize, keySize).ToArray(), values.AsSpan(i * valueSize, valueSize).ToArray());
+    }
+
+    /// <summary>The map in batches: fresh key and value buffers per batch, and how many entries each holds.</summary>
+    private IEnumerable<(byte[] Keys, byte[] Values, int Count)> Batches()
+    {
+        int keySize = (int)Info.KeySize, valueSize = ValueBufferSize;
         byte[] inBatch = new byte[Math.Max(keySize, 8)], outBatch = new byte[Math.Max(keySize, 8)];
         bool first = true, more = true;
         while (more)
         {
+            byte[] keys = new byte[keySize * BatchSize], values = new byte[valueSize * BatchSize];
             uint count = BatchSize;
             int rc;
             unsafe
@@ -114,7 +129,7 @@ public sealed class BpfMap : IDisposable
             {
                 if (rc is -LinuxErrno.EINVAL or -LinuxErrno.EOPNOTSUPP or -LinuxErrno.ENOTSUP_LIBBPF)
                 {
-                    foreach (var e in ReadKeyByKey()) yield return e;
+                    foreach (var (k, v) in ReadKeyByKey()) yield return (k, v, 1);
                     yield break;
                 }
                 throw BpfException.FromErrno(-rc, "read entries of map", Info.Name);
@@ -122,8 +137,7 @@ public sealed class BpfMap : IDisposable
             if (rc < 0 && rc != -LinuxErrno.ENOENT)
                 throw BpfException.FromErrno(-rc, "read entries of map", Info.Name);
             more = rc == 0;
-            for (int i = 0; i < count; i++)
-                yield return (keys.AsSpan(i * keySize, keySize).ToArray(), values.AsSpan(i * valueSize, valueSize).ToArray());
+            yield return (keys, values, (int)count);
             (inBatch, outBatch) = (outBatch, inBatch);
             first = false;
         }
@@ -154,7 +168,7 @@ public sealed class BpfMap : IDisposable
     {
         byte[] k = EncodeKey(key);
         byte[] v = new byte[ValueBufferSize];
-        return MapCells.TryLookup(Fd, k, v, Info.Name) ? Entry(k, v, raw, perCpu) : null;
+        return MapCells.TryLookup(Fd, k, v, Info.Name) ? Entry(k, 0, v, 0, raw, perCpu) : null;
     }
 
     /// <summary>Writes one entry. A per-CPU value is an array with one value per CPU, or one value every CPU gets.</summary>
@@ -253,16 +267,25 @@ public sealed class BpfMap : IDisposable
         _value.Encode(value, buffer, offset, path.Length == 0 ? "value" : "value" + path);
     }
 
-    private BpfMapEntry Entry(byte[] k, byte[] v, bool raw, bool perCpu)
+    private BpfMapEntry Entry(byte[] k, int ko, byte[] v, int vo, bool raw, bool perCpu)
     {
         if (raw)
-            return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = k, Value = PerCpu ? v : v };
-        object? key = _key.Decode(k, 0);
+            return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = k, Value = v };
+        object? key = _key.Decode(k, ko);
         if (!PerCpu)
-            return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = _value.Decode(v, 0) };
+            return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = _value.Decode(v, vo) };
+        if (!perCpu && _value.SumOffsets is int[] offsets)
+        {
+            // Sum the 64-bit counters in place into CPU 0's slot, then decode one value.
+            for (int cpu = 1; cpu < _cpus; cpu++)
+                foreach (int o in offsets)
+                    BinaryPrimitives.WriteUInt64LittleEndian(v.AsSpan(vo + o),
+                        BinaryPrimitives.ReadUInt64LittleEndian(v.AsSpan(vo + o)) + BinaryPrimitives.ReadUInt64LittleEndian(v.AsSpan(vo + cpu * _stride + o)));
+            return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = _value.Decode(v, vo) };
+        }
         var cpus = new object?[_cpus];
         for (int cpu = 0; cpu < _cpus; cpu++)
-            cpus[cpu] = _value.Decode(v, cpu * _stride);
+            cpus[cpu] = _value.Decode(v, vo + cpu * _stride);
         return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = Sum(cpus), PerCpu = perCpu ? cpus : null };
     }
 

@@ -40,7 +40,49 @@ internal sealed class MapCodec
     public int Size { get; }
 
     public static MapCodec Build(BtfNode type, string name, bool networkFormat) =>
-        new(BuildDecoder(type, name, networkFormat), BuildEncoder(type, name, networkFormat), (int)type.Size);
+        new(BuildDecoder(type, name, networkFormat), BuildEncoder(type, name, networkFormat), (int)type.Size)
+        {
+            SumOffsets = SummableOffsets(type),
+        };
+
+    /// <summary>
+    /// Offsets of the value's 64-bit integer fields when those are all the numbers it has: per-CPU
+    /// values of such types are summed in their bytes and decoded once, instead of decoded per CPU.
+    /// Null when some number is narrower, a bitfield, an enum or big-endian (those are summed decoded).
+    /// </summary>
+    public int[]? SumOffsets { get; private init; }
+
+    private static int[]? SummableOffsets(BtfNode type)
+    {
+        var offsets = new List<int>();
+        bool Walk(BtfNode node, int offset)
+        {
+            BtfNode t = node.Unqualified();
+            if (t.Kind == BtfTypeNames.KindTypedef)
+                return !IsBigEndianTypedef(t.Name) && Walk(t.Target!, offset);
+            switch (t.Kind)
+            {
+                case BtfTypeNames.KindInt:
+                    if (t.Size != 8 || t.IsBool || t.IsChar) return t.Size == 1 && t.IsChar;
+                    offsets.Add(offset);
+                    return true;
+                case BtfTypeNames.KindStruct:
+                    foreach (var m in t.Members)
+                        if (m.BitSize != 0 || m.BitOffset % 8 != 0 || !Walk(m.Type, offset + (int)(m.BitOffset / 8)))
+                            return false;
+                    return true;
+                case BtfTypeNames.KindArray:
+                    BtfNode e = t.Target!.Resolved();
+                    if (e.Kind == BtfTypeNames.KindInt && e.Size == 1) return true; // text or bytes: CPU 0's
+                    for (int i = 0; i < t.ArrayLength; i++)
+                        if (!Walk(t.Target!, offset + i * (int)e.Size)) return false;
+                    return true;
+                default:
+                    return false;
+            }
+        }
+        return Walk(type, 0) && offsets.Count > 0 ? offsets.ToArray() : null;
+    }
 
     /// <summary>For maps without BTF: an integer for 1, 2, 4 and 8 bytes, hex otherwise.</summary>
     public static MapCodec Raw(int size) => new(

@@ -1,0 +1,31 @@
+// The map the map benchmark reads: the router's flow layout (two __be32 in, two __u64 out), per CPU,
+// big enough for a million flows. The program is there because an object needs one to load.
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct flow_key {
+	__be32 src;
+	__be32 dst;
+};
+
+struct flow_counters {
+	__u64 packets;
+	__u64 bytes;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1048576);
+	__type(key, struct flow_key);
+	__type(value, struct flow_counters);
+} bench_flows SEC(".maps");
+
+SEC("xdp")
+int bench_touch(struct xdp_md *ctx)
+{
+	struct flow_key key = {};
+
+	return bpf_map_lookup_elem(&bench_flows, &key) ? XDP_PASS : XDP_DROP;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -9,7 +9,7 @@ $colors = @{ XdpNative = '#1b9e77'; XdpGeneric = '#d95f02'; TcIngress = '#7570b3
 $programs = @($Results | ForEach-Object Program | Select-Object -Unique)
 $hooks = @($Results | ForEach-Object { "$($_.Hook)" } | Select-Object -Unique)
 $sizes = @($Results | ForEach-Object PacketSize | Sort-Object -Unique)
-$panelW = 520; $panelH = 320; $left = 70; $top = 60; $bottom = 50
+$panelW = 520; $panelH = 320; $left = 70; $top = 80; $bottom = 50
 $width = $left + $programs.Count * ($panelW + 40); $height = $top + $panelH + $bottom + 40
 $sb = [System.Text.StringBuilder]::new()
 $null = $sb.AppendLine("<svg xmlns='http://www.w3.org/2000/svg' width='$width' height='$height' font-family='sans-serif' font-size='12'>")

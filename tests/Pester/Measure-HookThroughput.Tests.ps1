@@ -101,3 +101,24 @@ Describe 'Measure-HookThroughput: bad input' {
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }
+
+Describe 'Measure-HookThroughput stopped with Ctrl+C' {
+    It 'detaches what it attached and removes the network it made' {
+        $before = @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] })
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$((Get-Module EbpfPs).ModuleBase)/EbpfPs.psd1'; Measure-HookThroughput -Program drop -Hook XdpNative, TcIngress -Duration 30")
+        $async = $ps.BeginInvoke()
+        # Wait until its network exists and a hook is attached, then stop it as Ctrl+C does.
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        do {
+            Start-Sleep -Milliseconds 200
+            $made = @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -notin $before })
+            $attached = $made.Count -gt 0 -and (@(Get-XdpProgram -AllNamespaces | Where-Object NetNamespace -In $made).Count + @($made | ForEach-Object { Get-TcProgram -NetNamespace $_ }).Count) -gt 0
+        } until ($attached -or [DateTime]::UtcNow -gt $deadline)
+        $attached | Should -BeTrue -Because 'the measurement should have started'
+        $ps.Stop()
+        $ps.Dispose()
+        @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -notin $before }) | Should -BeNullOrEmpty
+        @(Get-BpfTestNetwork | Where-Object { $_.Namespaces[0] -in $made }) | Should -BeNullOrEmpty
+    }
+}

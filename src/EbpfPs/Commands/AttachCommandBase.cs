@@ -9,33 +9,14 @@ namespace EbpfPs.Commands;
 /// program, a kernel program, a built-in name) and the interfaces it goes to, gathered over the
 /// whole pipeline so that several interfaces are attached all together or not at all.
 /// </summary>
-public abstract class AttachCommandBase : EbpfCmdlet
+public abstract class AttachCommandBase : ProgramCommandBase
 {
-    protected const string ProgramSet = "Program", PathSet = "Path", LiteralPathSet = "LiteralPath";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [Alias("Ifname")]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string[] Interface { get; set; } = null!;
-
-    /// <summary>A built-in program name, an object from Import-BpfObject or Get-BpfProgram, or a program id.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ProgramSet)]
-    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
-    public object Program { get; set; } = null!;
-
-    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
-    [SupportsWildcards]
-    public string Path { get; set; } = null!;
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath", "LP")]
-    public string LiteralPath { get; set; } = null!;
-
-    /// <summary>Which program of the object to attach, when it has several.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
-    public string? ProgramName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NetNamespaceCompleter))]
@@ -62,7 +43,7 @@ public abstract class AttachCommandBase : EbpfCmdlet
     protected override void EndProcessing()
     {
         AttachableProgram? program = null;
-        Run(() => program = OpenProgram(), Program ?? (object)Path ?? LiteralPath);
+        Run(() => program = OpenProgram(Hook), ProgramLabel);
         if (program is null) return;
         using (program)
         {
@@ -79,18 +60,4 @@ public abstract class AttachCommandBase : EbpfCmdlet
             p => { var w = WildcardPattern.Get(p, WildcardOptions.IgnoreCase); return w.IsMatch; }));
 
     protected static string Where(string? netns) => netns is null ? "" : $" in network namespace {netns}";
-
-    private AttachableProgram OpenProgram()
-    {
-        switch (ParameterSetName)
-        {
-            case PathSet:
-            case LiteralPathSet:
-                string file = ParameterSetName == PathSet
-                    ? GetResolvedProviderPathFromPSPath(Path, out _)[0]
-                    : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath);
-                return AttachableProgram.FromFile(file, ProgramName, Hook);
-        }
-        return ProgramArgument.Open(Program, Hook, ProgramName);
-    }
 }

@@ -9,27 +9,9 @@ namespace EbpfPs.Commands;
 /// <summary>Measures packets per second through a program at XDP native, XDP generic, TC and tcx, on a test network.</summary>
 [Cmdlet(VerbsDiagnostic.Measure, "HookThroughput", DefaultParameterSetName = ProgramSet, SupportsShouldProcess = true)]
 [OutputType(typeof(HookThroughput))]
-public sealed class MeasureHookThroughputCommand : EbpfCmdlet
+public sealed class MeasureHookThroughputCommand : ProgramCommandBase
 {
-    private const string ProgramSet = "Program", PathSet = "Path", LiteralPathSet = "LiteralPath";
     private readonly CancellationTokenSource _stop = new();
-
-    /// <summary>A built-in program name (both hook builds are used) or a loaded program for one hook.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ProgramSet)]
-    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
-    public object Program { get; set; } = null!;
-
-    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
-    [SupportsWildcards]
-    public string Path { get; set; } = null!;
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath", "LP")]
-    public string LiteralPath { get; set; } = null!;
-
-    [Parameter]
-    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
-    public string? ProgramName { get; set; }
 
     [Parameter]
     public MeasureHook[] Hook { get; set; } = { MeasureHook.XdpNative, MeasureHook.XdpGeneric, MeasureHook.TcIngress };
@@ -65,7 +47,7 @@ public sealed class MeasureHookThroughputCommand : EbpfCmdlet
         Run(() =>
         {
             network = Network is null ? null : ResolveNetwork(Network is PSObject p ? p.BaseObject : Network);
-            string label = ParameterSetName == ProgramSet ? ProgramArgument.Label(Program) : System.IO.Path.GetFileName(Path ?? LiteralPath);
+            string label = ProgramLabel;
             var options = new HookMeasurementOptions
             {
                 OpenProgram = OpenProgram,
@@ -105,16 +87,6 @@ public sealed class MeasureHookThroughputCommand : EbpfCmdlet
     }
 
     protected override void StopProcessing() => _stop.Cancel();
-
-    private AttachableProgram OpenProgram(BpfHookKind kind)
-    {
-        if (ParameterSetName != ProgramSet)
-        {
-            string file = ParameterSetName == PathSet ? GetResolvedProviderPathFromPSPath(Path, out _)[0] : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath);
-            return AttachableProgram.FromFile(file, ProgramName, kind);
-        }
-        return ProgramArgument.Open(Program, kind, ProgramName);
-    }
 
     private static BpfTestNetwork ResolveNetwork(object value) => value switch
     {

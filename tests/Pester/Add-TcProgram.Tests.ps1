@@ -7,11 +7,6 @@ BeforeAll {
     $script:dev = $net['B'].Interface
     $script:tcPass = Get-BuiltinObjectPath pass tc
 
-    function Get-Error([scriptblock] $Action) {
-        $ErrorActionPreference = 'Stop'
-        try { & $Action | Out-Null } catch { return $_ }
-        throw 'the command did not fail'
-    }
 }
 
 AfterAll {

@@ -104,13 +104,6 @@ Describe 'Add-XdpProgram' {
 }
 
 Describe 'Add-XdpProgram and Remove-XdpProgram: bad input' {
-    BeforeAll {
-        function Get-Error([scriptblock] $Action) {
-            $ErrorActionPreference = 'Stop'
-            try { & $Action | Out-Null } catch { return $_ }
-            throw 'the command did not fail'
-        }
-    }
 
     It 'an unknown interface: InterfaceNotFound (ObjectNotFound)' {
         $e = Get-Error { Add-XdpProgram -Interface nosuch0 -NetNamespace $r -Program drop }

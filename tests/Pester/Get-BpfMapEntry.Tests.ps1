@@ -5,11 +5,6 @@ BeforeAll {
     $script:obj = Import-BpfObject -LiteralPath (Build-TestBpfObject btf_shapes)
     $script:shapes = $obj.Maps | Where-Object Name -EQ shapes
 
-    function Get-Error([scriptblock] $Action) {
-        $ErrorActionPreference = 'Stop'
-        try { & $Action | Out-Null } catch { return $_ }
-        throw 'the command did not fail'
-    }
 
     function ConvertTo-LeUInt32([string] $Address) { [BitConverter]::ToUInt32(([ipaddress]$Address).GetAddressBytes(), 0) }
 }

@@ -13,12 +13,6 @@ BeforeAll {
     Import-EbpfPsUnderTest
     $script:before = Get-KernelSnapshot
 
-    function Get-ImportError([scriptblock] $Action) {
-        # Stop turns the cmdlet's error into something catchable here, whichever way it was written.
-        $ErrorActionPreference = 'Stop'
-        try { & $Action | Out-Null } catch { return $_ }
-        throw 'the command did not fail'
-    }
 
     function Invoke-WithoutBpfCapabilities([string] $Script) {
         # A child pwsh whose bounding set lacks the BPF capabilities: root, but unprivileged for bpf().
@@ -121,31 +115,31 @@ Describe 'Import-BpfObject: loading files' {
 
 Describe 'Import-BpfObject: bad input' {
     It 'a path that does not exist: ObjectFileNotFound' {
-        $e = Get-ImportError { Import-BpfObject -LiteralPath /nonexistent/x.o }
+        $e = Get-Error { Import-BpfObject -LiteralPath /nonexistent/x.o }
         $e.FullyQualifiedErrorId | Should -BeLike 'ObjectFileNotFound,*'
         $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
     It 'a file that is not ELF: NotAnElfFile' {
-        $e = Get-ImportError { Import-BpfObject -LiteralPath $PSCommandPath }
+        $e = Get-Error { Import-BpfObject -LiteralPath $PSCommandPath }
         $e.FullyQualifiedErrorId | Should -BeLike 'NotAnElfFile,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidData'
     }
 
     It 'an ELF that is not a BPF object: InvalidBpfObject' {
-        $e = Get-ImportError { Import-BpfObject -LiteralPath /bin/true }
+        $e = Get-Error { Import-BpfObject -LiteralPath /bin/true }
         $e.FullyQualifiedErrorId | Should -BeLike 'InvalidBpfObject,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidData'
     }
 
     It 'a BPF ELF with no program: NoBpfProgram' {
-        $e = Get-ImportError { Import-BpfObject -LiteralPath (Build-TestBpfObject no_program) }
+        $e = Get-Error { Import-BpfObject -LiteralPath (Build-TestBpfObject no_program) }
         $e.FullyQualifiedErrorId | Should -BeLike 'NoBpfProgram,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidData'
     }
 
     It 'a program the verifier rejects: VerifierRejected with the log attached' {
-        $e = Get-ImportError { Import-BpfObject -LiteralPath (Build-TestBpfObject bad_verifier) }
+        $e = Get-Error { Import-BpfObject -LiteralPath (Build-TestBpfObject bad_verifier) }
         $e.FullyQualifiedErrorId | Should -BeLike 'VerifierRejected,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidData'
         $e.Exception.VerifierLog | Should -Match 'invalid access to packet'
@@ -157,7 +151,7 @@ Describe 'Import-BpfObject: bad input' {
     It 'a pin path outside bpffs: PinPathNotOnBpfFs, and nothing is loaded' {
         $ids = (Invoke-Json bpftool -j prog show).id
         $dir = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-notbpffs-$PID"
-        $e = Get-ImportError { Import-BpfObject -LiteralPath (Build-TestBpfObject tiny_xdp) -PinPath $dir }
+        $e = Get-Error { Import-BpfObject -LiteralPath (Build-TestBpfObject tiny_xdp) -PinPath $dir }
         $e.FullyQualifiedErrorId | Should -BeLike 'PinPathNotOnBpfFs,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
         Test-Path $dir | Should -BeFalse
@@ -165,7 +159,7 @@ Describe 'Import-BpfObject: bad input' {
     }
 
     It 'an unknown built-in name: BuiltinProgramNotFound naming the ones there are' {
-        $e = Get-ImportError { Import-BpfObject -Program no_such_prog }
+        $e = Get-Error { Import-BpfObject -Program no_such_prog }
         $e.FullyQualifiedErrorId | Should -BeLike 'BuiltinProgramNotFound,*'
         $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $e.Exception.Message | Should -Match 'drop'

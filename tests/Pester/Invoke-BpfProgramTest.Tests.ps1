@@ -3,11 +3,6 @@ BeforeAll {
     Import-Module $PSScriptRoot/TestHelpers.psm1 -Force
     Import-EbpfPsUnderTest
 
-    function Get-Error([scriptblock] $Action) {
-        $ErrorActionPreference = 'Stop'
-        try { & $Action | Out-Null } catch { return $_ }
-        throw 'the command did not fail'
-    }
 }
 
 AfterAll { Remove-ScratchState }

@@ -8,11 +8,6 @@ BeforeAll {
     Import-EbpfPsUnderTest
     $script:net = New-BpfTestNetwork
 
-    function Get-Error([scriptblock] $Action) {
-        $ErrorActionPreference = 'Stop'
-        try { & $Action | Out-Null } catch { return $_ }
-        throw 'the command did not fail'
-    }
 }
 
 AfterAll {

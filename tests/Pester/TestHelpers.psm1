@@ -135,4 +135,11 @@ function Send-UdpDatagrams([string] $NetNamespace, [string] $Destination, [int] 
     $payload = 'x' * ($PayloadBytes - 1)
     & ip netns exec $NetNamespace bash -c "for i in `$(seq $Count); do echo '$payload' > /dev/udp/$Destination/$Port; done" 2>$null
 }
+function Get-Error([scriptblock] $Action) {
+    # Stop makes the cmdlet's error catchable here, whether it was terminating or not.
+    $ErrorActionPreference = 'Stop'
+    try { & $Action | Out-Null } catch { return $_ }
+    throw 'the command did not fail'
+}
+
 Export-ModuleMember -Function *

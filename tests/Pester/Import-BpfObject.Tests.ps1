@@ -11,7 +11,7 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module $PSScriptRoot/TestHelpers.psm1 -Force
     Import-EbpfPsUnderTest
-    $script:before = Get-KernelSnapshot
+
 
 
     function Invoke-WithoutBpfCapabilities([string] $Script) {

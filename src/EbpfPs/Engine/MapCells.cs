@@ -30,18 +30,4 @@ public static unsafe class MapCells
             return true;
         }
     }
-
-    /// <summary>Sums a per-CPU array's or hash's u64 at offset across every possible CPU.</summary>
-    public static ulong SumPerCpuU64(int fd, ReadOnlySpan<byte> key, uint valueSize, int offset, string? what = null)
-    {
-        int stride = PerCpuStride(valueSize);
-        int cpus = Libbpf.PossibleCpus();
-        byte[] buffer = new byte[stride * cpus];
-        if (!TryLookup(fd, key, buffer, what))
-            return 0;
-        ulong sum = 0;
-        for (int cpu = 0; cpu < cpus; cpu++)
-            sum += BitConverter.ToUInt64(buffer, cpu * stride + offset);
-        return sum;
-    }
 }

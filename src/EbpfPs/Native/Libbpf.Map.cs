@@ -12,23 +12,11 @@ internal static unsafe partial class Libbpf
     internal static partial int bpf_map__fd(nint map);
 
     [LibraryImport(Libraries.Libbpf)]
-    internal static partial int bpf_map__type(nint map);
-
-    [LibraryImport(Libraries.Libbpf)]
     private static partial nint bpf_map__pin_path(nint map);
 
     [LibraryImport(Libraries.Libbpf)]
     [return: MarshalAs(UnmanagedType.U1)]
     internal static partial bool bpf_map__is_pinned(nint map);
-
-    [LibraryImport(Libraries.Libbpf)]
-    internal static partial int bpf_map__set_initial_value(nint map, void* data, nuint size);
-
-    [LibraryImport(Libraries.Libbpf)]
-    internal static partial void* bpf_map__initial_value(nint map, nuint* size);
-
-    [LibraryImport(Libraries.Libbpf)]
-    internal static partial uint bpf_map__value_size(nint map);
 
     internal static string MapName(nint map) => Str(bpf_map__name(map)) ?? "";
 

@@ -40,9 +40,6 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Libraries.Libbpf)]
     internal static partial nint bpf_object__next_map(nint obj, nint prev);
 
-    [LibraryImport(Libraries.Libbpf, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial nint bpf_object__find_map_by_name(nint obj, string name);
-
     [LibraryImport(Libraries.Libbpf, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int bpf_object__pin_maps(nint obj, string path);
 
@@ -54,9 +51,6 @@ internal static unsafe partial class Libbpf
 
     [LibraryImport(Libraries.Libbpf, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int bpf_object__unpin_programs(nint obj, string path);
-
-    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
-    private static partial nint bpf_object__btf(nint obj);
 
     /// <summary>Opens an object file; the opts (log buffer, pin root) must outlive the handle's load.</summary>
     internal static SafeBpfObjectHandle OpenObject(string path, ObjectOpenOpts* opts)
@@ -81,8 +75,6 @@ internal static unsafe partial class Libbpf
     internal static void UnpinMaps(SafeBpfObjectHandle obj, string? dir) => bpf_object__unpin_maps(obj.DangerousGetHandle(), dir);
 
     internal static void UnpinPrograms(SafeBpfObjectHandle obj, string dir) => bpf_object__unpin_programs(obj.DangerousGetHandle(), dir);
-
-    internal static nint ObjectBtf(SafeBpfObjectHandle obj) => bpf_object__btf(obj.DangerousGetHandle());
 
     /// <summary>libbpf 1.x returns -errno from int functions; turn that into our exception.</summary>
     internal static int Check(int rc, string operation, object? target = null, string? errorId = null) =>

@@ -15,19 +15,7 @@ internal static unsafe partial class Libbpf
     internal static partial int bpf_program__fd(nint prog);
 
     [LibraryImport(Libraries.Libbpf)]
-    internal static partial int bpf_program__type(nint prog);
-
-    [LibraryImport(Libraries.Libbpf)]
     internal static partial int bpf_program__set_type(nint prog, int type);
-
-    [LibraryImport(Libraries.Libbpf)]
-    internal static partial int bpf_program__expected_attach_type(nint prog);
-
-    [LibraryImport(Libraries.Libbpf)]
-    internal static partial int bpf_program__set_autoload(nint prog, [MarshalAs(UnmanagedType.U1)] bool autoload);
-
-    [LibraryImport(Libraries.Libbpf)]
-    internal static partial int bpf_program__set_log_buf(nint prog, byte* buf, nuint size);
 
     internal static string ProgramName(nint prog) => Str(bpf_program__name(prog)) ?? "";
 

@@ -12,12 +12,6 @@ internal static unsafe partial class Libbpf
     private static partial nint libbpf_bpf_map_type_str(int type);
 
     [LibraryImport(Libraries.Libbpf)]
-    private static partial nint libbpf_bpf_attach_type_str(int type);
-
-    [LibraryImport(Libraries.Libbpf)]
-    private static partial nint libbpf_bpf_link_type_str(int type);
-
-    [LibraryImport(Libraries.Libbpf)]
     private static partial int libbpf_strerror(int err, byte* buf, nuint size);
 
     [LibraryImport(Libraries.Libbpf)]
@@ -26,8 +20,6 @@ internal static unsafe partial class Libbpf
     /// <summary>Type names for numbers this libbpf does not know yet fall back to the number, as bpftool prints them.</summary>
     internal static string ProgTypeName(int type) => Str(libbpf_bpf_prog_type_str(type)) ?? type.ToString();
     internal static string MapTypeName(int type) => Str(libbpf_bpf_map_type_str(type)) ?? type.ToString();
-    internal static string AttachTypeName(int type) => Str(libbpf_bpf_attach_type_str(type)) ?? type.ToString();
-    internal static string LinkTypeName(int type) => Str(libbpf_bpf_link_type_str(type)) ?? type.ToString();
 
     internal static string StrError(int errno)
     {

@@ -5,7 +5,7 @@ namespace EbpfPs.Native;
 /// <summary>BPF_PROG_TEST_RUN (BPF_PROG_RUN): run a program on a given packet, or send live frames.</summary>
 internal static unsafe partial class Libbpf
 {
-    internal const uint TestRunOnCpu = 1, TestXdpLiveFrames = 2;
+    internal const uint TestXdpLiveFrames = 2;
 
     /// <summary>struct bpf_test_run_opts (libbpf 1.1).</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -24,9 +24,6 @@ internal static unsafe partial class Libc
     [LibraryImport(Libraries.Libc)]
     internal static unsafe partial int vsnprintf(byte* buffer, nuint size, nint format, nint args);
 
-    [LibraryImport(Libraries.Libc)]
-    internal static partial uint geteuid();
-
     /// <summary>struct statfs on 64-bit Linux: only f_type matters to us, the rest is padding.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal unsafe struct StatFs

@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using EbpfPs.Engine;
+using EbpfPs.Engine.Maps;
+using Xunit;
+
+namespace EbpfPs.Tests;
+
+/// <summary>The BTF codecs on hand-built type trees: no kernel needed.</summary>
+public class MapCodecTests
+{
+    private static BtfNode Int(string name, uint size, bool signed = false) =>
+        new() { Kind = BtfTypeNames.KindInt, Name = name, Size = size, Signed = signed, IntBits = (int)size * 8 };
+
+    private static BtfNode Typedef(string name, BtfNode target) => new() { Kind = BtfTypeNames.KindTypedef, Name = name, Target = target, Size = target.Size };
+
+    private static BtfNode Struct(string name, params (string Name, BtfNode Type, uint BitOffset, uint BitSize)[] members)
+    {
+        var s = new BtfNode { Kind = BtfTypeNames.KindStruct, Name = name };
+        s.Members.AddRange(members);
+        uint end = 0;
+        foreach (var m in members) end = System.Math.Max(end, m.BitOffset / 8 + (m.BitSize == 0 ? m.Type.Size : (m.BitSize + 7) / 8));
+        s.Size = (end + 3) & ~3u;
+        return s;
+    }
+
+    private static readonly BtfNode Be32 = Typedef("__be32", Typedef("__u32", Int("unsigned int", 4)));
+    private static readonly BtfNode U64 = Typedef("__u64", Int("unsigned long long", 8));
+
+    [Fact]
+    public void AddressFieldsReadAsIpv4AndRoundTrip()
+    {
+        BtfNode key = Struct("flow_key", ("src", Be32, 0, 0), ("dst", Be32, 32, 0));
+        MapCodec codec = MapCodec.Build(key, "key", networkFormat: true);
+        byte[] bytes = { 198, 18, 1, 1, 198, 18, 2, 1 };
+        var decoded = (OrderedDictionary)codec.Decode(bytes, 0)!;
+        Assert.Equal("198.18.1.1", decoded["src"]);
+        Assert.Equal("198.18.2.1", decoded["dst"]);
+        byte[] again = new byte[8];
+        codec.Encode(decoded, again, 0, "key");
+        Assert.Equal(bytes, again);
+    }
+
+    [Fact]
+    public void WithoutTheNetworkRuleBigEndianReadsInHostOrder()
+    {
+        MapCodec codec = MapCodec.Build(Struct("k", ("src", Be32, 0, 0)), "key", networkFormat: false);
+        var decoded = (OrderedDictionary)codec.Decode(new byte[] { 0, 0, 1, 2 }, 0)!;
+        Assert.Equal(0x0102u, decoded["src"]);
+    }
+
+    [Fact]
+    public void BitfieldsAndEnumsDecodeAndEncode()
+    {
+        var kind = new BtfNode { Kind = BtfTypeNames.KindEnum, Name = "kind", Size = 4 };
+        kind.Enumerators.Add(("RED", 1));
+        kind.Enumerators.Add(("BLUE", 7));
+        BtfNode u16 = Int("unsigned short", 2);
+        BtfNode s = Struct("s", ("k", kind, 0, 0), ("low", u16, 32, 4), ("high", u16, 36, 12));
+        MapCodec codec = MapCodec.Build(s, "value", true);
+        var value = new OrderedDictionary { ["k"] = "BLUE", ["low"] = 9, ["high"] = 1000 };
+        byte[] bytes = new byte[s.Size];
+        codec.Encode(value, bytes, 0, "value");
+        var back = (OrderedDictionary)codec.Decode(bytes, 0)!;
+        Assert.Equal("BLUE", back["k"]);
+        Assert.Equal(9ul, back["low"]);
+        Assert.Equal(1000ul, back["high"]);
+    }
+
+    [Theory]
+    [InlineData("MissingField")]
+    [InlineData("UnknownField")]
+    [InlineData("ValueOutOfRange")]
+    public void BadValuesNameTheField(string errorId)
+    {
+        BtfNode s = Struct("flow_counters", ("packets", U64, 0, 0), ("small", Int("unsigned char", 1), 64, 0));
+        MapCodec codec = MapCodec.Build(s, "value", true);
+        var value = errorId switch
+        {
+            "MissingField" => new OrderedDictionary { ["packets"] = 1 },
+            "UnknownField" => new OrderedDictionary { ["packets"] = 1, ["small"] = 1, ["bytes"] = 2 },
+            _ => new OrderedDictionary { ["packets"] = 1, ["small"] = 256 },
+        };
+        var e = Assert.Throws<BpfException>(() => codec.Encode(value, new byte[s.Size], 0, "value"));
+        Assert.Equal(errorId, e.ErrorId);
+        Assert.Contains(errorId == "UnknownField" ? "bytes" : "small", e.Message);
+    }
+
+    [Fact]
+    public void PerCpuSumsAddNumbersFieldByFieldAndKeepText()
+    {
+        var cpus = new List<object?>
+        {
+            new OrderedDictionary { ["packets"] = 3ul, ["name"] = "a" },
+            new OrderedDictionary { ["packets"] = 4ul, ["name"] = "b" },
+        };
+        var sum = (OrderedDictionary)BpfMap.Sum(cpus)!;
+        Assert.Equal(7ul, sum["packets"]);
+        Assert.Equal("a", sum["name"]);
+    }
+
+    [Fact]
+    public void CounterStructsAreSummedInPlace()
+    {
+        BtfNode counters = Struct("flow_counters", ("packets", U64, 0, 0), ("bytes", U64, 64, 0));
+        Assert.Equal(new[] { 0, 8 }, MapCodec.Build(counters, "value", true).SumOffsets);
+        BtfNode mixed = Struct("m", ("packets", U64, 0, 0), ("small", Int("unsigned int", 4), 64, 0));
+        Assert.Null(MapCodec.Build(mixed, "value", true).SumOffsets);
+    }
+}

@@ -33,7 +33,7 @@ public class MapCodecTests
         BtfNode key = Struct("flow_key", ("src", Be32, 0, 0), ("dst", Be32, 32, 0));
         MapCodec codec = MapCodec.Build(key, "key", networkFormat: true);
         byte[] bytes = { 198, 18, 1, 1, 198, 18, 2, 1 };
-        var decoded = (OrderedDictionary)codec.Decode(bytes, 0)!;
+        var decoded = (System.Collections.IDictionary)codec.Decode(bytes, 0)!;
         Assert.Equal("198.18.1.1", decoded["src"]);
         Assert.Equal("198.18.2.1", decoded["dst"]);
         byte[] again = new byte[8];
@@ -45,7 +45,7 @@ public class MapCodecTests
     public void WithoutTheNetworkRuleBigEndianReadsInHostOrder()
     {
         MapCodec codec = MapCodec.Build(Struct("k", ("src", Be32, 0, 0)), "key", networkFormat: false);
-        var decoded = (OrderedDictionary)codec.Decode(new byte[] { 0, 0, 1, 2 }, 0)!;
+        var decoded = (System.Collections.IDictionary)codec.Decode(new byte[] { 0, 0, 1, 2 }, 0)!;
         Assert.Equal(0x0102u, decoded["src"]);
     }
 
@@ -61,7 +61,7 @@ public class MapCodecTests
         var value = new OrderedDictionary { ["k"] = "BLUE", ["low"] = 9, ["high"] = 1000 };
         byte[] bytes = new byte[s.Size];
         codec.Encode(value, bytes, 0, "value");
-        var back = (OrderedDictionary)codec.Decode(bytes, 0)!;
+        var back = (System.Collections.IDictionary)codec.Decode(bytes, 0)!;
         Assert.Equal("BLUE", back["k"]);
         Assert.Equal(9ul, back["low"]);
         Assert.Equal(1000ul, back["high"]);
@@ -94,7 +94,7 @@ public class MapCodecTests
             new OrderedDictionary { ["packets"] = 3ul, ["name"] = "a" },
             new OrderedDictionary { ["packets"] = 4ul, ["name"] = "b" },
         };
-        var sum = (OrderedDictionary)BpfMap.Sum(cpus)!;
+        var sum = (System.Collections.IDictionary)BpfMap.Sum(cpus)!;
         Assert.Equal(7ul, sum["packets"]);
         Assert.Equal("a", sum["name"]);
     }

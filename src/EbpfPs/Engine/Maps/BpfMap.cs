@@ -295,10 +295,20 @@ public sealed class BpfMap : IDisposable
         object? first = values[0];
         switch (first)
         {
-            case OrderedDictionary d:
+            case BpfRecord r:
+                var names = new string[r.Count];
+                var sums = new object?[r.Count];
+                for (int i = 0; i < r.Count; i++)
+                {
+                    names[i] = r.NameAt(i);
+                    int field = i;
+                    sums[i] = Sum(values.Select(v => ((BpfRecord)v!).ValueAt(field)).ToList());
+                }
+                return new BpfRecord(names, sums);
+            case IDictionary d:
                 var result = new OrderedDictionary(d.Count, StringComparer.OrdinalIgnoreCase);
                 foreach (DictionaryEntry e in d)
-                    result[e.Key] = Sum(values.Select(v => ((OrderedDictionary)v!)[e.Key]).ToList());
+                    result[e.Key] = Sum(values.Select(v => ((IDictionary)v!)[e.Key]).ToList());
                 return result;
             case object?[] items:
                 return Enumerable.Range(0, items.Length).Select(i => Sum(values.Select(v => ((object?[])v!)[i]).ToList())).ToArray();

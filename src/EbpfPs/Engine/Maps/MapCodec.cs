@@ -2,7 +2,6 @@ using System;
 using System.Buffers.Binary;
 using System.Collections;
 using System.Collections.Generic;
-using System.Collections.Specialized;
 using System.Linq;
 using System.Net;
 using System.Text;
@@ -140,13 +139,14 @@ internal sealed class MapCodec
                 return ArrayDecoder(t, field, net);
             case BtfTypeNames.KindStruct:
             case BtfTypeNames.KindUnion:
-                var members = t.Members.Select(m => (m.Name, Decode: MemberDecoder(m, net))).ToArray();
+                string[] fieldNames = t.Members.Select(m => m.Name).ToArray();
+                Decoder[] decoders = t.Members.Select(m => MemberDecoder(m, net)).ToArray();
                 return (b, o) =>
                 {
-                    var d = new OrderedDictionary(members.Length, StringComparer.OrdinalIgnoreCase);
-                    foreach (var (name, decode) in members)
-                        d[name] = decode(b, o);
-                    return d;
+                    var values = new object?[decoders.Length];
+                    for (int i = 0; i < decoders.Length; i++)
+                        values[i] = decoders[i](b, o);
+                    return new BpfRecord(fieldNames, values);
                 };
             default:
                 int raw = (int)t.Size;

@@ -62,7 +62,7 @@ public sealed class MapSampler
     {
         switch (value)
         {
-            case OrderedDictionary d:
+            case IDictionary d:
                 foreach (DictionaryEntry e in d)
                     Flatten(e.Value, path.Length == 0 ? e.Key.ToString()! : $"{path}.{e.Key}", into);
                 break;
@@ -79,13 +79,13 @@ public sealed class MapSampler
     /// <summary>A key as text that identifies it in a series: struct fields as name=value pairs.</summary>
     public static string Text(object? key) => key switch
     {
-        OrderedDictionary d => string.Join(" ", EntriesOf(d)),
+        IDictionary d => string.Join(" ", EntriesOf(d)),
         byte[] b => Convert.ToHexString(b).ToLowerInvariant(),
         object?[] items => "[" + string.Join(",", Array.ConvertAll(items, Text)) + "]",
         _ => key?.ToString() ?? "",
     };
 
-    private static IEnumerable<string> EntriesOf(OrderedDictionary d)
+    private static IEnumerable<string> EntriesOf(IDictionary d)
     {
         foreach (DictionaryEntry e in d)
             yield return $"{e.Key}={Text(e.Value)}";

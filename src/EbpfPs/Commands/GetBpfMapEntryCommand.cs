@@ -5,7 +5,7 @@ namespace EbpfPs.Commands;
 
 /// <summary>Reads a map's entries as objects with the C field names (bpftool map dump, typed).</summary>
 [Cmdlet(VerbsCommon.Get, "BpfMapEntry", DefaultParameterSetName = InputSet)]
-[OutputType(typeof(BpfMapEntry))]
+[OutputType(typeof(BpfMapEntry), typeof(BpfMapBatch))]
 public sealed class GetBpfMapEntryCommand : MapCommandBase
 {
     /// <summary>Look up these keys only (a number, a hashtable or object with the key's fields, or bytes).</summary>
@@ -20,6 +20,18 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
     [Parameter]
     public SwitchParameter Raw { get; set; }
 
+    /// <summary>The whole map as the kernel's bytes, one BpfMapBatch per batch syscall instead of one object per entry.</summary>
+    [Parameter]
+    public SwitchParameter AsBatch { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (AsBatch && (Key is not null || PerCpu || Raw))
+            ThrowTerminatingError(ToErrorRecord(new Engine.BpfException("AsBatchReadsWholeMap", Engine.BpfErrorKind.InvalidArgument,
+                "-AsBatch reads the whole map as bytes; it does not combine with -Key, -PerCpu or -Raw.", "AsBatch")));
+    }
+
     protected override void ProcessRecord()
     {
         Run(() =>
@@ -27,10 +39,16 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
             foreach (BpfMap map in OpenMaps())
                 using (map)
                 {
+                    if (AsBatch)
+                    {
+                        foreach (BpfMapBatch batch in map.ReadBatches())
+                            WriteObject(batch);
+                        continue;
+                    }
                     if (Key is null)
                     {
-                        foreach (BpfMapEntry e in map.ReadAll(Raw, PerCpu))
-                            WriteObject(e);
+                        foreach (BpfMapEntry[] chunk in map.ReadChunks(Raw, PerCpu))
+                            WriteObject(chunk, enumerateCollection: true);
                         continue;
                     }
                     foreach (object k in Key)

@@ -12,9 +12,8 @@ namespace EbpfPs.Engine.Maps;
 /// An open map with its codecs: reads every entry with BPF_MAP_LOOKUP_BATCH (key by key where the map
 /// type has no batch support), looks up, writes and deletes single keys.
 /// </summary>
-public sealed class BpfMap : IDisposable
+public sealed partial class BpfMap : IDisposable
 {
-    private const int BatchSize = 4096;
     private static readonly int[] PerCpuTypes = { 5, 6, 10, 21 }; // percpu_hash, percpu_array, lru_percpu_hash, percpu_cgroup_storage
     private static readonly int[] ArrayTypes = { 2, 6 };
 
@@ -88,82 +87,6 @@ public sealed class BpfMap : IDisposable
         }
     }
 
-    /// <summary>Every entry, decoded; raw gives byte arrays without decoding.</summary>
-    public IEnumerable<BpfMapEntry> ReadAll(bool raw = false, bool perCpu = false)
-    {
-        int keySize = (int)Info.KeySize, valueSize = ValueBufferSize;
-        // Decoding reads straight from the batch buffers; only -Raw copies each entry out.
-        foreach (var (keys, values, count) in Batches())
-            for (int i = 0; i < count; i++)
-                yield return raw
-                    ? Entry(keys.AsSpan(i * keySize, keySize).ToArray(), 0, values.AsSpan(i * valueSize, valueSize).ToArray(), 0, true, perCpu)
-                    : Entry(keys, i * keySize, values, i * valueSize, false, perCpu);
-    }
-
-    /// <summary>Keys and value buffers in kernel layout, one copy per entry.</summary>
-    public IEnumerable<(byte[] Key, byte[] Value)> ReadRaw()
-    {
-        int keySize = (int)Info.KeySize, valueSize = ValueBufferSize;
-        foreach (var (keys, values, count) in Batches())
-            for (int i = 0; i < count; i++)
-                yield return (keys.AsSpan(i * keySize, keySize).ToArray(), values.AsSpan(i * valueSize, valueSize).ToArray());
-    }
-
-    /// <summary>The map in batches: fresh key and value buffers per batch, and how many entries each holds.</summary>
-    private IEnumerable<(byte[] Keys, byte[] Values, int Count)> Batches()
-    {
-        int keySize = (int)Info.KeySize, valueSize = ValueBufferSize;
-        byte[] inBatch = new byte[Math.Max(keySize, 8)], outBatch = new byte[Math.Max(keySize, 8)];
-        bool first = true, more = true;
-        while (more)
-        {
-            byte[] keys = new byte[keySize * BatchSize], values = new byte[valueSize * BatchSize];
-            uint count = BatchSize;
-            int rc;
-            unsafe
-            {
-                fixed (byte* k = keys, v = values, ib = inBatch, ob = outBatch)
-                    rc = Libbpf.MapLookupBatch(Fd, first ? null : ib, ob, k, v, ref count);
-            }
-            if (rc < 0 && first && rc != -LinuxErrno.ENOENT)
-            {
-                if (rc is -LinuxErrno.EINVAL or -LinuxErrno.EOPNOTSUPP or -LinuxErrno.ENOTSUP_LIBBPF)
-                {
-                    foreach (var (k, v) in ReadKeyByKey()) yield return (k, v, 1);
-                    yield break;
-                }
-                throw BpfException.FromErrno(-rc, "read entries of map", Info.Name);
-            }
-            if (rc < 0 && rc != -LinuxErrno.ENOENT)
-                throw BpfException.FromErrno(-rc, "read entries of map", Info.Name);
-            more = rc == 0;
-            yield return (keys, values, (int)count);
-            (inBatch, outBatch) = (outBatch, inBatch);
-            first = false;
-        }
-    }
-
-    private IEnumerable<(byte[], byte[])> ReadKeyByKey()
-    {
-        byte[]? previous = null;
-        while (true)
-        {
-            byte[] next = new byte[Info.KeySize];
-            int rc;
-            unsafe
-            {
-                fixed (byte* p = previous, n = next)
-                    rc = Libbpf.bpf_map_get_next_key(Fd, previous is null ? null : p, n);
-            }
-            if (rc == -LinuxErrno.ENOENT) yield break;
-            Libbpf.Check(rc, "walk the keys of map", Info.Name);
-            byte[] value = new byte[ValueBufferSize];
-            if (MapCells.TryLookup(Fd, next, value, Info.Name))
-                yield return (next, value);
-            previous = next;
-        }
-    }
-
     public BpfMapEntry? Lookup(object? key, bool raw = false, bool perCpu = false)
     {
         byte[] k = EncodeKey(key);
@@ -225,7 +148,7 @@ public sealed class BpfMap : IDisposable
     /// <summary>Deletes every key (array maps: zeroes every value). Returns how many entries were cleared.</summary>
     public int Clear()
     {
-        var keys = ReadRaw().Select(e => e.Key).ToList();
+        var keys = ReadBatches(copy: false).SelectMany(b => Enumerable.Range(0, b.Count).Select(b.GetKey)).ToList();
         byte[] zero = new byte[ValueBufferSize];
         foreach (byte[] k in keys)
         {

@@ -107,4 +107,87 @@ public class MapCodecTests
         BtfNode mixed = Struct("m", ("packets", U64, 0, 0), ("small", Int("unsigned int", 4), 64, 0));
         Assert.Null(MapCodec.Build(mixed, "value", true).SumOffsets);
     }
+
+    [Fact]
+    public void SignedAndEnumBitfieldsReadAsNumbersWithSignAndAsNames()
+    {
+        var kind = new BtfNode { Kind = BtfTypeNames.KindEnum, Name = "kind", Size = 4 };
+        kind.Enumerators.Add(("SQUARE", 7));
+        BtfNode s8 = Int("signed char", 1, signed: true);
+        BtfNode s = Struct("bits", ("small", s8, 0, 4), ("k", kind, 4, 3));
+        MapCodec codec = MapCodec.Build(s, "value", true);
+        byte[] bytes = new byte[s.Size];
+        codec.Encode(new OrderedDictionary { ["small"] = -3, ["k"] = "SQUARE" }, bytes, 0, "value");
+        Assert.Equal(0x0d | 7 << 4, bytes[0]);
+        var back = (System.Collections.IDictionary)codec.Decode(bytes, 0)!;
+        Assert.Equal(-3L, back["small"]);
+        Assert.Equal("SQUARE", back["k"]);
+        var e = Assert.Throws<BpfException>(() => codec.Encode(new OrderedDictionary { ["small"] = 8, ["k"] = 0 }, new byte[s.Size], 0, "value"));
+        Assert.Equal("ValueOutOfRange", e.ErrorId);
+    }
+
+    [Fact]
+    public void A64BitBitfieldOffAByteBoundarySpansNineBytes()
+    {
+        BtfNode s = Struct("w", ("low", U64, 0, 4), ("wide", U64, 4, 64));
+        s.Size = 16;
+        MapCodec codec = MapCodec.Build(s, "value", true);
+        byte[] bytes = new byte[16];
+        codec.Encode(new OrderedDictionary { ["low"] = 0xa, ["wide"] = 0xf123456789abcdefUL }, bytes, 0, "value");
+        var back = (System.Collections.IDictionary)codec.Decode(bytes, 0)!;
+        Assert.Equal(0xaUL, back["low"]);
+        Assert.Equal(0xf123456789abcdefUL, back["wide"]);
+        Assert.Equal(0x0f, bytes[8]);
+    }
+
+    [Fact]
+    public void OlderBtfBitfieldsComeFromTheIntsOwnBitCount()
+    {
+        // Without kind_flag the member has no bit size; the int type says it is 3 bits wide.
+        var three = new BtfNode { Kind = BtfTypeNames.KindInt, Name = "unsigned int", Size = 4, IntBits = 3 };
+        BtfNode s = Struct("old", ("a", three, 0, 0), ("b", three, 3, 0));
+        s.Size = 4;
+        MapCodec codec = MapCodec.Build(s, "value", true);
+        var back = (System.Collections.IDictionary)codec.Decode(new byte[] { 0b101_011, 0, 0, 0 }, 0)!;
+        Assert.Equal(3UL, back["a"]);
+        Assert.Equal(5UL, back["b"]);
+    }
+
+    [Fact]
+    public void UnsignedEnumsTakeTheirWholeRangeAndNegativeNumbersTakeTheSignedOne()
+    {
+        var e = new BtfNode { Kind = BtfTypeNames.KindEnum, Name = "e", Size = 4 };
+        e.Enumerators.Add(("TOP", 0xffffffffL));
+        MapCodec codec = MapCodec.Build(e, "value", true);
+        byte[] bytes = new byte[4];
+        codec.Encode("TOP", bytes, 0, "value");
+        Assert.Equal(new byte[] { 0xff, 0xff, 0xff, 0xff }, bytes);
+        codec.Encode(-1, bytes, 0, "value");
+        Assert.Equal(new byte[] { 0xff, 0xff, 0xff, 0xff }, bytes);
+        Assert.Equal("ValueOutOfRange", Assert.Throws<BpfException>(() => codec.Encode(0x1_0000_0000L, bytes, 0, "value")).ErrorId);
+    }
+
+    [Fact]
+    public void MapsWithoutBtfShowHexAndTakeItBack()
+    {
+        MapCodec raw = MapCodec.Raw(6);
+        byte[] bytes = { 1, 2, 3, 0xa, 0xb, 0xff };
+        Assert.True(raw.IsRaw);
+        Assert.Equal("0102030a0bff", raw.Decode(bytes, 0));
+        byte[] again = new byte[6];
+        raw.Encode("0102030a0bff", again, 0, "value");
+        Assert.Equal(bytes, again);
+        Assert.Equal("WrongSize", Assert.Throws<BpfException>(() => raw.Encode("0102", again, 0, "value")).ErrorId);
+        // 4 bytes read as a number, so a string of digits is a number too.
+        byte[] four = new byte[4];
+        MapCodec.Raw(4).Encode("12345678", four, 0, "value");
+        Assert.Equal(12345678u, System.BitConverter.ToUInt32(four));
+    }
+
+    [Fact]
+    public void FractionsAreNotIntegers()
+    {
+        MapCodec codec = MapCodec.Build(U64, "value", true);
+        Assert.Equal("WrongShape", Assert.Throws<BpfException>(() => codec.Encode(1.5, new byte[8], 0, "value")).ErrorId);
+    }
 }

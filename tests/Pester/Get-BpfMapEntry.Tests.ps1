@@ -4,6 +4,9 @@ BeforeAll {
     Import-EbpfPsUnderTest
     $script:obj = Import-BpfObject -LiteralPath (Build-TestBpfObject btf_shapes)
     $script:shapes = $obj.Maps | Where-Object Name -EQ shapes
+    $script:bits = $obj.Maps | Where-Object Name -EQ bits
+    $script:pcpu = $obj.Maps | Where-Object Name -EQ pcpu
+    $script:cpus = [int](Get-Content /sys/devices/system/cpu/possible).Split('-')[-1] + 1
 
 
     function ConvertTo-LeUInt32([string] $Address) { [BitConverter]::ToUInt32(([ipaddress]$Address).GetAddressBytes(), 0) }
@@ -109,6 +112,120 @@ Describe 'Get-BpfMapEntry on a map with nested structs, arrays, an enum, a union
     }
 }
 
+Describe 'Get-BpfMapEntry on bitfields that are signed, enums, or 64 bits wide' {
+    BeforeAll {
+        Set-BpfMapEntry -InputObject $bits -Key 1 -Value @{ small = -3; kind = 'SHAPE_SQUARE'; pad = 1; wide = 0x0fedcba987654321; rest = 9 }
+        $script:ours = (Get-BpfMapEntry -InputObject $bits -Key 1).Value
+        $script:theirs = (Invoke-Json bpftool -j map lookup id $bits.Id key 1 0 0 0).formatted.value
+    }
+
+    It 'sign-extends signed bitfields and names enum bitfields; bpftool shows the same bits' {
+        $ours.small | Should -Be -3
+        # bpftool prints every bitfield as the hex of its bits, unsigned.
+        [Convert]::ToUInt64($theirs.small, 16) | Should -Be ($ours.small -band 0xf)
+        $ours.kind | Should -Be 'SHAPE_SQUARE'
+        [Convert]::ToUInt64($theirs.kind, 16) | Should -Be 7
+        $ours.pad | Should -Be ([Convert]::ToUInt64($theirs.pad, 16))
+        $ours.wide | Should -Be ([Convert]::ToUInt64($theirs.wide, 16))
+        $ours.wide | Should -Be 0x0fedcba987654321
+        $ours.rest | Should -Be ([Convert]::ToUInt64($theirs.rest, 16))
+    }
+
+    It 'round-trips them byte for byte' {
+        Set-BpfMapEntry -InputObject $bits -Key 2 -Value $ours
+        (Invoke-Json bpftool -j map lookup id $bits.Id key 2 0 0 0).value | Should -Be (Invoke-Json bpftool -j map lookup id $bits.Id key 1 0 0 0).value
+    }
+
+    It 'a signed bitfield out of its range is an error naming it' {
+        $e = Get-Error { Set-BpfMapEntry -InputObject $bits -Key 3 -Value @{ small = -9; kind = 0; pad = 0; wide = 0; rest = 0 } }
+        $e.FullyQualifiedErrorId | Should -BeLike 'ValueOutOfRange,*'
+        $e.Exception.Message | Should -Match 'small'
+        @(Invoke-Json bpftool -j map dump id $bits.Id | Where-Object { $_.formatted.key -eq 3 }) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Per-CPU values: sums, one value for every CPU, one per CPU' {
+    It 'sets every CPU to one value and sums each field over the CPUs' {
+        Set-BpfMapEntry -InputObject $pcpu -Key 1 -Value @{ packets = 5; delta = -2; name = 'ab' }
+        $theirs = (Invoke-Json bpftool -j map lookup id $pcpu.Id key 1 0 0 0).formatted.values
+        @($theirs).Count | Should -Be $cpus
+        foreach ($t in $theirs) { $t.value.packets | Should -Be 5; $t.value.delta | Should -Be -2; $t.value.name | Should -Be 'ab' }
+        $e = Get-BpfMapEntry -InputObject $pcpu -Key 1 -PerCpu
+        $e.Value.packets | Should -Be (($theirs.value.packets | Measure-Object -Sum).Sum)
+        $e.Value.delta | Should -Be (($theirs.value.delta | Measure-Object -Sum).Sum)
+        $e.Value.name | Should -Be 'ab'
+        @($e.PerCpu).Count | Should -Be $cpus
+    }
+
+    It 'sets each CPU from an array, as bpftool sees per CPU; -PerCpu and -Raw output write back the same bytes' {
+        $values = foreach ($c in 0..($cpus - 1)) { @{ packets = 100 + $c; delta = -$c; name = "c$c" } }
+        Set-BpfMapEntry -InputObject $pcpu -Key 2 -Value $values
+        $theirs = (Invoke-Json bpftool -j map lookup id $pcpu.Id key 2 0 0 0).formatted.values
+        foreach ($t in $theirs) {
+            $t.value.packets | Should -Be (100 + $t.cpu)
+            $t.value.delta | Should -Be (-$t.cpu)
+            $t.value.name | Should -Be "c$($t.cpu)"
+        }
+        $e = Get-BpfMapEntry -InputObject $pcpu -Key 2 -PerCpu
+        for ($c = 0; $c -lt $cpus; $c++) { $e.PerCpu[$c].packets | Should -Be (100 + $c) }
+        Set-BpfMapEntry -InputObject $pcpu -Key 3 -Value $e.PerCpu
+        Set-BpfMapEntry -InputObject $pcpu -Key 4 -Value (Get-BpfMapEntry -InputObject $pcpu -Key 2 -Raw).Value
+        $bytes2 = (Invoke-Json bpftool -j map lookup id $pcpu.Id key 2 0 0 0).values.value
+        (Invoke-Json bpftool -j map lookup id $pcpu.Id key 3 0 0 0).values.value | Should -Be $bytes2
+        (Invoke-Json bpftool -j map lookup id $pcpu.Id key 4 0 0 0).values.value | Should -Be $bytes2
+    }
+
+    It 'a per-CPU array of the wrong length is WrongCpuCount and writes nothing' {
+        $values = foreach ($c in 0..$cpus) { @{ packets = 1; delta = 0; name = '' } }
+        Remove-BpfMapEntry -InputObject $pcpu -Key 4 -Confirm:$false
+        (Get-Error { Set-BpfMapEntry -InputObject $pcpu -Key 4 -Value $values }).FullyQualifiedErrorId | Should -BeLike 'WrongCpuCount,*'
+        @(Invoke-Json bpftool -j map dump id $pcpu.Id | Where-Object { $_.formatted.key -eq 4 }) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-BpfMapEntry -AsBatch and maps larger than one batch' {
+    BeforeAll {
+        $script:big = New-ScratchPinPath 'ebpfps-big'
+        & bpftool map create $big type hash key 4 value 4 entries 20000 name ebpfps_big
+        $batch = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-big-$PID.batch"
+        $lines = foreach ($i in 1..5000) {
+            $k = [BitConverter]::GetBytes([uint32]$i); $v = [BitConverter]::GetBytes([uint32]($i * 3))
+            "map update pinned $big key $($k -join ' ') value $($v -join ' ')"
+        }
+        Set-Content -LiteralPath $batch -Value $lines
+        & bpftool batch file $batch | Out-Null
+        Remove-Item -LiteralPath $batch
+        $script:theirs = @(Invoke-Json bpftool -j map dump pinned $big)
+    }
+
+    It 'reads every entry bpftool sees, value by value' {
+        $theirs.Count | Should -Be 5000
+        $ours = @(Get-BpfMapEntry -LiteralPath $big)
+        $ours.Count | Should -Be $theirs.Count
+        $byKey = @{}; foreach ($t in $theirs) { $byKey[[uint32]$t.formatted.key] = [uint32]$t.formatted.value }
+        foreach ($o in $ours) { $o.Value | Should -Be $byKey[[uint32]$o.Key] }
+        $ours[0].KeyHex | Should -Be ([Convert]::ToHexString([BitConverter]::GetBytes([uint32]$ours[0].Key)).ToLowerInvariant())
+    }
+
+    It 'stops reading when the pipeline stops early, and the map reads again after' {
+        @(Get-BpfMapEntry -LiteralPath $big | Select-Object -First 3).Count | Should -Be 3
+        @(Get-BpfMapEntry -LiteralPath $big).Count | Should -Be 5000
+    }
+
+    It '-AsBatch gives the kernel''s bytes per batch, covering every key once' {
+        $batches = @(Get-BpfMapEntry -LiteralPath $big -AsBatch)
+        ($batches | Measure-Object Count -Sum).Sum | Should -Be 5000
+        $keys = foreach ($b in $batches) { for ($i = 0; $i -lt $b.Count; $i++) { [BitConverter]::ToUInt32($b.Keys, $i * 4) } }
+        ($keys | Sort-Object -Unique).Count | Should -Be 5000
+        $b = $batches[0]
+        [BitConverter]::ToUInt32($b.GetValue(0), 0) | Should -Be ([BitConverter]::ToUInt32($b.GetKey(0), 0) * 3)
+    }
+
+    It '-AsBatch does not combine with -Key' {
+        (Get-Error { Get-BpfMapEntry -LiteralPath $big -AsBatch -Key 1 }).FullyQualifiedErrorId | Should -BeLike 'AsBatchReadsWholeMap,*'
+    }
+}
+
 Describe 'Get-BpfMapEntry on maps bpftool made' {
     BeforeAll {
         $script:pin = New-ScratchPinPath 'ebpfps-rawmap'
@@ -119,10 +236,26 @@ Describe 'Get-BpfMapEntry on maps bpftool made' {
         & bpftool map update pinned $pcpu key 1 2 3 4 5 6 7 8 value 1 0 0 0 0 0 0 0 2 0 0 0 0 0 0 0
     }
 
-    It 'reads a map without BTF by -Path: integers for 4- and 8-byte keys and values' {
+    It 'reads a map without BTF by -Path: integers for 4- and 8-byte keys and values, and their bytes in hex' {
         $e = Get-BpfMapEntry -LiteralPath $pin
         $e.Key | Should -Be 1
         $e.Value | Should -Be 42
+        $theirs = Invoke-Json bpftool -j map dump pinned $pin
+        $e.KeyHex | Should -Be (($theirs[0].key | ForEach-Object { $_.Substring(2) }) -join '')
+        $e.ValueHex | Should -Be (($theirs[0].value | ForEach-Object { $_.Substring(2) }) -join '')
+    }
+
+    It 'writes back a value it showed as hex, byte for byte' {
+        $e = Get-BpfMapEntry -LiteralPath $pcpu
+        Set-BpfMapEntry -LiteralPath $pcpu -Key ([byte[]](8..1)) -Value $e.Value
+        $theirs = Invoke-Json bpftool -j map lookup pinned $pcpu key 8 7 6 5 4 3 2 1
+        foreach ($v in $theirs.values) { ($v.value | ForEach-Object { $_.Substring(2) }) -join '' | Should -Be $e.Value }
+        (Get-Error { Set-BpfMapEntry -LiteralPath $pcpu -Key 7 -Value 'abcd' }).FullyQualifiedErrorId | Should -BeLike 'WrongSize,*'
+    }
+
+    It 'reopens a map from Get-BpfMap by its id' {
+        $info = Get-BpfMap -LiteralPath $pin
+        ($info | Get-BpfMapEntry -Key 1).Value | Should -Be (Get-BpfMapEntry -Id $info.Id -Key 1).Value
     }
 
     It 'sums per-CPU values and shows them per CPU with -PerCpu' {

@@ -32,6 +32,36 @@ struct {
 	__type(value, struct shape);
 } shapes SEC(".maps");
 
+/* Bitfields that are signed or enums, and a 64-bit one off a byte boundary. */
+struct bits {
+	__s8 small : 4;
+	enum shape_kind kind : 3;
+	__u8 pad : 1;
+	__u64 wide : 60;
+	__u64 rest : 4;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, struct bits);
+} bits SEC(".maps");
+
+/* Per-CPU counters with a narrower signed field: summed decoded, not in place. */
+struct pcpu_value {
+	__u64 packets;
+	__s32 delta;
+	char name[4];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, struct pcpu_value);
+} pcpu SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4096);
@@ -42,8 +72,10 @@ int shapes_touch(struct xdp_md *ctx)
 {
 	__u32 key = 0;
 	struct shape *s = bpf_map_lookup_elem(&shapes, &key);
+	struct bits *b = bpf_map_lookup_elem(&bits, &key);
+	struct pcpu_value *p = bpf_map_lookup_elem(&pcpu, &key);
 
-	return s ? XDP_PASS : XDP_DROP;
+	return s && b && p ? XDP_PASS : XDP_DROP;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -69,7 +69,6 @@ public abstract class MapCommandBase : EbpfCmdlet
                 yield return input switch
                 {
                     BpfLoadedMap loaded => BpfMap.FromLoaded(loaded, net),
-                    BpfMapInfo info when info.PinnedPath is not null => BpfMap.OpenPinned(info.PinnedPath, net),
                     BpfMapInfo info => BpfMap.OpenById(info.Id, net),
                     BpfObject obj when MapName is not null => BpfMap.FromLoaded(obj.GetMap(MapName), net),
                     BpfObject obj => throw new BpfException("MapNameRequired", BpfErrorKind.InvalidArgument,

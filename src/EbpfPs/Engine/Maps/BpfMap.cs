@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.Linq;
@@ -67,7 +68,28 @@ public sealed partial class BpfMap : IDisposable
         catch { fd.Dispose(); throw; }
     }
 
+    // Codecs by BTF object and type ids: a script that reads the same map (or maps of the same object)
+    // again and again builds them once. BTF ids are allocated cyclically, so an id is not reused for a
+    // different BTF object while it could still be in here.
+    private static readonly ConcurrentDictionary<(uint Btf, uint Key, uint Value, uint KeySize, uint ValueSize, bool Net), (MapCodec, MapCodec)> CodecCache = new();
+    private const int CodecCacheLimit = 256;
+
     private static (MapCodec, MapCodec) Codecs(SafeFdHandle fd, BpfMapInfo info, bool net)
+    {
+        var id = (info.BtfId, info.BtfKeyTypeId, info.BtfValueTypeId, info.KeySize, info.ValueSize, net);
+        if (info.BtfId != 0 && CodecCache.TryGetValue(id, out var cached))
+            return cached;
+        (MapCodec, MapCodec) built = BuildCodecs(info, net);
+        if (info.BtfId != 0)
+        {
+            if (CodecCache.Count >= CodecCacheLimit)
+                CodecCache.Clear();
+            CodecCache[id] = built;
+        }
+        return built;
+    }
+
+    private static (MapCodec, MapCodec) BuildCodecs(BpfMapInfo info, bool net)
     {
         if (info.BtfId == 0 || info.BtfKeyTypeId == 0 && info.BtfValueTypeId == 0)
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
@@ -99,7 +121,9 @@ public sealed partial class BpfMap : IDisposable
     {
         byte[] k = EncodeKey(key);
         byte[] v = new byte[ValueBufferSize];
-        if (PerCpu && value is IList list && list is not byte[] && !(list.Count > 0 && list[0] is byte))
+        if (PerCpu && value is byte[] all && all.Length == ValueBufferSize && all.Length != Info.ValueSize)
+            all.CopyTo(v, 0); // every CPU's value in the kernel's layout, as -Raw reads it
+        else if (PerCpu && value is IList list && list is not byte[] && !(list.Count > 0 && list[0] is byte))
         {
             if (list.Count != _cpus)
                 throw new BpfException("WrongCpuCount", BpfErrorKind.InvalidArgument,
@@ -183,7 +207,8 @@ public sealed partial class BpfMap : IDisposable
         if (value is byte[] raw)
         {
             if (raw.Length != Info.ValueSize)
-                throw new BpfException("WrongValueSize", BpfErrorKind.InvalidArgument, $"Map '{Info.Name}' has {Info.ValueSize}-byte values, not {raw.Length}.", value);
+                throw new BpfException("WrongValueSize", BpfErrorKind.InvalidArgument,
+                    $"Map '{Info.Name}' has {Info.ValueSize}-byte values{(PerCpu ? $" ({ValueBufferSize} bytes for all {_cpus} CPUs)" : "")}, not {raw.Length}.", value);
             raw.CopyTo(buffer, offset);
             return;
         }
@@ -194,6 +219,27 @@ public sealed partial class BpfMap : IDisposable
     {
         if (raw)
             return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = k, Value = v };
+        BpfMapEntry entry = DecodedEntry(k, ko, v, vo, perCpu);
+        if (!_key.IsRaw && !_value.IsRaw)
+            return entry;
+        return new BpfMapEntry
+        {
+            MapId = entry.MapId, Map = entry.Map, Key = entry.Key, Value = entry.Value, PerCpu = entry.PerCpu,
+            KeyHex = _key.IsRaw ? MapCodec.Hex(k, ko, (int)Info.KeySize) : null,
+            ValueHex = _value.IsRaw ? HexOf(entry.Value, (int)Info.ValueSize) : null,
+        };
+    }
+
+    /// <summary>A raw value's bytes as hex: what it decoded to (per-CPU: the sum) written back in little-endian.</summary>
+    private static string? HexOf(object? value, int size) => value switch
+    {
+        string hex => hex,
+        byte or ushort or uint or ulong => MapCodec.Hex(BitConverter.GetBytes(Convert.ToUInt64(value)), 0, size),
+        _ => null,
+    };
+
+    private BpfMapEntry DecodedEntry(byte[] k, int ko, byte[] v, int vo, bool perCpu)
+    {
         object? key = _key.Decode(k, ko);
         if (!PerCpu)
             return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = _value.Decode(v, vo) };

@@ -12,6 +12,10 @@ public sealed class BpfMapEntry
     public object? Value { get; init; }
     /// <summary>Each CPU's value, for per-CPU maps read with -PerCpu.</summary>
     public IReadOnlyList<object?>? PerCpu { get; init; }
+    /// <summary>For maps without BTF: the key's bytes as hex, beside the integer reading in Key.</summary>
+    public string? KeyHex { get; init; }
+    /// <summary>For maps without BTF: the value's bytes as hex (per-CPU: of the sum), beside the integer reading in Value.</summary>
+    public string? ValueHex { get; init; }
 
     public override string ToString() => $"{Map}[{Key}]";
 }

@@ -83,7 +83,10 @@ internal sealed class MapCodec
         return Walk(type, 0) && offsets.Count > 0 ? offsets.ToArray() : null;
     }
 
-    /// <summary>For maps without BTF: an integer for 1, 2, 4 and 8 bytes, hex otherwise.</summary>
+    /// <summary>
+    /// For maps without BTF: an integer for 1, 2, 4 and 8 bytes, hex otherwise (memory order, as
+    /// bpftool prints bytes). Writing takes the same forms back, or bytes.
+    /// </summary>
     public static MapCodec Raw(int size) => new(
         (b, o) => size switch
         {
@@ -93,8 +96,33 @@ internal sealed class MapCodec
             8 => BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(o)),
             _ => Hex(b, o, size),
         },
-        (v, b, o, path) => WriteInteger(v, b, o, size, signed: false, bigEndian: false, path),
-        size);
+        (v, b, o, path) =>
+        {
+            if (size is not (1 or 2 or 4 or 8) && Unwrap(v) is string hex)
+                WriteBytes(HexBytes(hex, size, path), b, o, size, path);
+            else
+                WriteInteger(v, b, o, size, signed: false, bigEndian: false, path);
+        },
+        size)
+    { IsRaw = true };
+
+    /// <summary>True for maps without BTF, whose bytes are also shown as hex.</summary>
+    public bool IsRaw { get; private init; }
+
+    private static byte[] HexBytes(string text, int size, string path)
+    {
+        string hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
+        hex = hex.Replace(" ", "").Replace(":", "");
+        try
+        {
+            return hex.Length == size * 2 ? Convert.FromHexString(hex)
+                : throw FieldError("WrongSize", path, $"takes {size} bytes ({size * 2} hex digits), not {hex.Length} digits.");
+        }
+        catch (FormatException)
+        {
+            throw FieldError("WrongShape", path, $"expects {size} bytes as hex digits, not '{text}'.");
+        }
+    }
 
     public static string Hex(byte[] b, int offset, int length) => Convert.ToHexString(b, offset, length).ToLowerInvariant();
 
@@ -156,23 +184,46 @@ internal sealed class MapCodec
 
     private static Decoder MemberDecoder((string Name, BtfNode Type, uint BitOffset, uint BitSize) m, bool net)
     {
-        int byteOffset = (int)(m.BitOffset / 8);
-        if (m.BitSize == 0 && m.BitOffset % 8 == 0)
+        if (BitfieldOf(m) is not (int bitOffset, int bitSize))
         {
+            int byteOffset = (int)(m.BitOffset / 8);
             Decoder inner = BuildDecoder(m.Type, m.Name, net);
             return (b, o) => inner(b, o + byteOffset);
         }
-        // A bitfield: read the bits out of the enclosing little-endian storage.
-        int bitSize = (int)(m.BitSize == 0 ? m.Type.Unqualified().Size * 8 : m.BitSize);
-        int shift = (int)(m.BitOffset % 8);
+        BtfNode type = m.Type.Resolved();
+        bool signed = type.Signed;
+        Dictionary<long, string>? names = type.Kind is BtfTypeNames.KindEnum or BtfTypeNames.KindEnum64
+            ? type.Enumerators.GroupBy(e => e.Value).ToDictionary(g => g.Key, g => g.First().Name)
+            : null;
+        int start = bitOffset / 8, shift = bitOffset % 8, bytes = (shift + bitSize + 7) / 8;
+        ulong mask = bitSize == 64 ? ulong.MaxValue : (1UL << bitSize) - 1;
         return (b, o) =>
         {
-            ulong word = 0;
-            int bytes = (shift + bitSize + 7) / 8;
-            for (int i = 0; i < bytes && o + byteOffset + i < b.Length; i++)
-                word |= (ulong)b[o + byteOffset + i] << (8 * i);
-            return (word >> shift) & (bitSize == 64 ? ulong.MaxValue : (1UL << bitSize) - 1);
+            // Up to nine bytes when a 64-bit field does not start on a byte boundary: UInt128 holds them.
+            UInt128 word = 0;
+            for (int i = 0; i < bytes; i++)
+                word |= (UInt128)b[o + start + i] << (8 * i);
+            ulong bits = (ulong)(word >> shift) & mask;
+            long value = signed && bitSize < 64 && (bits >> (bitSize - 1) & 1) != 0 ? (long)(bits | ~mask) : (long)bits;
+            if (names is not null)
+                return names.TryGetValue(value, out string? name) ? name : value;
+            return signed ? value : bits;
         };
+    }
+
+    /// <summary>
+    /// Where a member's bits are, if it is a bitfield: from the member (BTF with kind_flag) or, in
+    /// older BTF, from the int type's own offset and bit count.
+    /// </summary>
+    private static (int BitOffset, int BitSize)? BitfieldOf((string Name, BtfNode Type, uint BitOffset, uint BitSize) m)
+    {
+        if (m.BitSize != 0)
+            return ((int)m.BitOffset, (int)m.BitSize);
+        BtfNode t = m.Type.Resolved();
+        bool narrowInt = t.Kind == BtfTypeNames.KindInt && t.IntBits != 0 && (t.IntBits != t.Size * 8 || t.IntOffset != 0);
+        if (narrowInt)
+            return ((int)m.BitOffset + t.IntOffset, t.IntBits);
+        return m.BitOffset % 8 != 0 ? ((int)m.BitOffset, (int)t.Size * 8) : null;
     }
 
     private static Decoder ArrayDecoder(BtfNode t, string field, bool net)
@@ -257,18 +308,13 @@ internal sealed class MapCodec
                 return (v, b, o, path) => WriteInteger(v is char c ? (int)c : v, b, o, isize, signed, bigEndian: false, path);
             case BtfTypeNames.KindEnum:
             case BtfTypeNames.KindEnum64:
-                var values = t.Enumerators.GroupBy(e => e.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase);
+                Dictionary<string, long> values = EnumValues(t)!;
                 int esize = (int)t.Size;
                 return (v, b, o, path) =>
                 {
-                    object? value = Unwrap(v);
-                    if (value is string name && !long.TryParse(name, out _))
-                    {
-                        if (!values.TryGetValue(name, out long n))
-                            throw FieldError("UnknownEnumValue", path, $"'{name}' is not a value of this enum; it has {string.Join(", ", values.Keys)}.");
-                        value = n;
-                    }
-                    WriteInteger(value, b, o, esize, signed: true, bigEndian: false, path);
+                    // Older BTF does not say whether an enum is signed: take either reading of its size.
+                    System.Numerics.BigInteger n = EnumNumber(v, values, path);
+                    WriteInteger(n, b, o, esize, signed: n < 0, bigEndian: false, path);
                 };
             case BtfTypeNames.KindArray:
                 return ArrayEncoder(t, field, net);
@@ -327,7 +373,8 @@ internal sealed class MapCodec
 
     private static Encoder StructEncoder(BtfNode t, bool net)
     {
-        var members = t.Members.Select(m => (m.Name, m.BitOffset, m.BitSize, Encode: BuildEncoder(m.Type, m.Name, net), Size: (int)m.Type.Unqualified().Size)).ToArray();
+        var members = t.Members.Select(m => (m.Name, m.BitOffset, Bitfield: BitfieldOf(m), Encode: BuildEncoder(m.Type, m.Name, net),
+            Signed: m.Type.Resolved().Signed, EnumValues: EnumValues(m.Type.Resolved()))).ToArray();
         bool union = t.Kind == BtfTypeNames.KindUnion;
         return (v, b, o, path) =>
         {
@@ -345,9 +392,9 @@ internal sealed class MapCodec
                     if (union) continue;
                     throw FieldError("MissingField", Join(path, m.Name), "is missing.");
                 }
-                if (m.BitSize != 0 || m.BitOffset % 8 != 0)
+                if (m.Bitfield is (int bitOffset, int bitSize))
                 {
-                    WriteBitfield(value, b, o, m.BitOffset, m.BitSize == 0 ? (uint)m.Size * 8 : m.BitSize, Join(path, m.Name));
+                    WriteBitfield(value, b, o, bitOffset, bitSize, m.Signed, m.EnumValues, Join(path, m.Name));
                     continue;
                 }
                 m.Encode(value, b, o + (int)(m.BitOffset / 8), Join(path, m.Name));
@@ -355,18 +402,34 @@ internal sealed class MapCodec
         };
     }
 
-    private static void WriteBitfield(object? value, byte[] b, int o, uint bitOffset, uint bitSize, string path)
+    private static void WriteBitfield(object? value, byte[] b, int o, int bitOffset, int bitSize, bool signed, Dictionary<string, long>? enumValues, string path)
     {
-        ulong v = ToUInt64(value, path);
-        if (bitSize < 64 && v >> (int)bitSize != 0)
-            throw FieldError("ValueOutOfRange", path, $"holds {bitSize} bits; {v} does not fit.");
-        for (uint i = 0; i < bitSize; i++)
+        System.Numerics.BigInteger n = enumValues is not null ? EnumNumber(value, enumValues, path) : ParseInteger(value, path);
+        CheckRange(n, bitSize, signed, path);
+        ulong v = (ulong)(n & ulong.MaxValue);
+        for (int i = 0; i < bitSize; i++)
         {
-            uint bit = bitOffset + i;
-            int index = o + (int)(bit / 8);
-            byte mask = (byte)(1 << (int)(bit % 8));
-            b[index] = (v >> (int)i & 1) != 0 ? (byte)(b[index] | mask) : (byte)(b[index] & ~mask);
+            int bit = bitOffset + i;
+            int index = o + bit / 8;
+            byte mask = (byte)(1 << (bit % 8));
+            b[index] = (v >> i & 1) != 0 ? (byte)(b[index] | mask) : (byte)(b[index] & ~mask);
         }
+    }
+
+    private static Dictionary<string, long>? EnumValues(BtfNode t) =>
+        t.Kind is BtfTypeNames.KindEnum or BtfTypeNames.KindEnum64
+            ? t.Enumerators.GroupBy(e => e.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase)
+            : null;
+
+    /// <summary>An enum value given by name (as Get returns it) or by number.</summary>
+    private static System.Numerics.BigInteger EnumNumber(object? v, Dictionary<string, long> values, string path)
+    {
+        object? value = Unwrap(v);
+        if (value is string name && !long.TryParse(name, out _) && !name.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            return values.TryGetValue(name, out long n)
+                ? n
+                : throw FieldError("UnknownEnumValue", path, $"'{name}' is not a value of this enum; it has {string.Join(", ", values.Keys)}.");
+        return ParseInteger(value, path);
     }
 
     private static object? Find(IDictionary fields, string name, out bool present)
@@ -389,33 +452,48 @@ internal sealed class MapCodec
             WriteBytes(bytes, b, o, size, path);
             return;
         }
-        System.Numerics.BigInteger n;
-        try
-        {
-            n = value switch
-            {
-                null => throw FieldError("MissingField", path, "has no value."),
-                string s when s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) => System.Numerics.BigInteger.Parse("0" + s[2..], System.Globalization.NumberStyles.HexNumber),
-                string s => System.Numerics.BigInteger.Parse(s, System.Globalization.CultureInfo.InvariantCulture),
-                bool flag => flag ? 1 : 0,
-                System.Numerics.BigInteger big => big,
-                IConvertible c => new System.Numerics.BigInteger(c.ToDecimal(System.Globalization.CultureInfo.InvariantCulture)),
-                _ => throw FieldError("WrongShape", path, $"expects a number, not {value.GetType().Name}."),
-            };
-        }
-        catch (FormatException)
-        {
-            throw FieldError("WrongShape", path, $"expects a number, not '{value}'.");
-        }
-        System.Numerics.BigInteger min = signed ? -(System.Numerics.BigInteger.One << (size * 8 - 1)) : 0;
-        System.Numerics.BigInteger max = signed ? (System.Numerics.BigInteger.One << (size * 8 - 1)) - 1 : (System.Numerics.BigInteger.One << (size * 8)) - 1;
-        if (n < min || n > max)
-            throw FieldError("ValueOutOfRange", path, $"is {size * 8}-bit {(signed ? "signed" : "unsigned")}; {n} is outside {min}..{max}.");
+        System.Numerics.BigInteger n = ParseInteger(value, path);
+        CheckRange(n, size * 8, signed, path);
         byte[] le = (n < 0 ? n + (System.Numerics.BigInteger.One << (size * 8)) : n).ToByteArray(isUnsigned: true, isBigEndian: false);
         Span<byte> dest = b.AsSpan(o, size);
         dest.Clear();
         le.AsSpan(0, Math.Min(le.Length, size)).CopyTo(dest);
         if (bigEndian) dest.Reverse();
+    }
+
+    private static System.Numerics.BigInteger ParseInteger(object? value, string path)
+    {
+        value = Unwrap(value);
+        try
+        {
+            return value switch
+            {
+                null => throw FieldError("MissingField", path, "has no value."),
+                string s when s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) => System.Numerics.BigInteger.Parse("0" + s[2..], System.Globalization.NumberStyles.HexNumber),
+                string s => System.Numerics.BigInteger.Parse(s, System.Globalization.CultureInfo.InvariantCulture),
+                bool flag => flag ? 1 : 0,
+                char c => c,
+                System.Numerics.BigInteger big => big,
+                float or double when Convert.ToDouble(value) is var d && (double.IsNaN(d) || double.IsInfinity(d) || Math.Floor(d) != d)
+                    => throw FieldError("WrongShape", path, $"expects a whole number, not {value}."),
+                decimal m when decimal.Floor(m) != m => throw FieldError("WrongShape", path, $"expects a whole number, not {value}."),
+                IConvertible c => new System.Numerics.BigInteger(c.ToDecimal(System.Globalization.CultureInfo.InvariantCulture)),
+                _ => throw FieldError("WrongShape", path, $"expects a number, not {value.GetType().Name}."),
+            };
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
+        {
+            throw FieldError("WrongShape", path, $"expects a number, not '{value}'.");
+        }
+    }
+
+    private static void CheckRange(System.Numerics.BigInteger n, int bits, bool signed, string path)
+    {
+        System.Numerics.BigInteger one = System.Numerics.BigInteger.One;
+        System.Numerics.BigInteger min = signed ? -(one << (bits - 1)) : 0;
+        System.Numerics.BigInteger max = signed ? (one << (bits - 1)) - 1 : (one << bits) - 1;
+        if (n < min || n > max)
+            throw FieldError("ValueOutOfRange", path, $"is {bits}-bit {(signed ? "signed" : "unsigned")}; {n} is outside {min}..{max}.");
     }
 
     private static void WriteBytes(object? value, byte[] b, int o, int size, string path)
@@ -441,13 +519,6 @@ internal sealed class MapCodec
         IConvertible c => c.ToInt64(null) != 0,
         _ => throw FieldError("WrongShape", path, "expects true or false."),
     };
-
-    private static ulong ToUInt64(object? v, string path)
-    {
-        byte[] tmp = new byte[8];
-        WriteInteger(v, tmp, 0, 8, signed: false, bigEndian: false, path);
-        return BitConverter.ToUInt64(tmp);
-    }
 
     private static long ReadLong(byte[] b, int o, int size, bool signed) => size switch
     {

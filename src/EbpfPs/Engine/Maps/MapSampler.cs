@@ -1,13 +1,13 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Collections.Specialized;
+using System.Diagnostics;
 
 namespace EbpfPs.Engine.Maps;
 
 /// <summary>One key's numbers in one sample: each numeric field with its change and rate since the last sample.</summary>
 public sealed record MapSampleRow(DateTime Timestamp, int Sample, string Map, string Key, object? KeyValue,
-    IReadOnlyList<(string Field, double Value, double Delta, double PerSecond)> Fields);
+    IReadOnlyList<(string Field, decimal Value, decimal Delta, double PerSecond)> Fields);
 
 /// <summary>
 /// Samples a map repeatedly and turns totals into deltas and per-second rates, per key and numeric
@@ -16,8 +16,8 @@ public sealed record MapSampleRow(DateTime Timestamp, int Sample, string Map, st
 public sealed class MapSampler
 {
     private readonly BpfMap _map;
-    private Dictionary<string, Dictionary<string, double>>? _previous;
-    private DateTime _previousTime;
+    private Dictionary<string, Dictionary<string, decimal>>? _previous;
+    private long _previousTicks;
     private int _sample;
 
     public MapSampler(BpfMap map) => _map = map;
@@ -26,12 +26,14 @@ public sealed class MapSampler
     public IReadOnlyList<MapSampleRow> Next()
     {
         DateTime now = DateTime.Now;
-        var current = new Dictionary<string, Dictionary<string, double>>();
+        // Rates from the monotonic clock: a wall-clock step (NTP) must not make a rate jump.
+        long ticks = Stopwatch.GetTimestamp();
+        var current = new Dictionary<string, Dictionary<string, decimal>>();
         var keys = new Dictionary<string, object?>();
         foreach (BpfMapEntry e in _map.ReadAll())
         {
             string key = Text(e.Key);
-            var fields = new Dictionary<string, double>();
+            var fields = new Dictionary<string, decimal>();
             Flatten(e.Value, "", fields);
             current[key] = fields;
             keys[key] = e.Key;
@@ -40,25 +42,25 @@ public sealed class MapSampler
         if (_previous is not null)
         {
             _sample++;
-            double seconds = Math.Max((now - _previousTime).TotalSeconds, 1e-9);
+            double seconds = Math.Max(Stopwatch.GetElapsedTime(_previousTicks, ticks).TotalSeconds, 1e-9);
             foreach (var (key, fields) in current)
             {
-                _previous.TryGetValue(key, out Dictionary<string, double>? before);
-                var list = new List<(string, double, double, double)>();
+                _previous.TryGetValue(key, out Dictionary<string, decimal>? before);
+                var list = new List<(string, decimal, decimal, double)>();
                 foreach (var (field, value) in fields)
                 {
-                    double delta = before is not null && before.TryGetValue(field, out double b) ? value - b : value;
-                    list.Add((field, value, delta, delta / seconds));
+                    decimal delta = before is not null && before.TryGetValue(field, out decimal b) ? value - b : value;
+                    list.Add((field, value, delta, (double)delta / seconds));
                 }
                 rows.Add(new MapSampleRow(now, _sample, _map.Info.Name, key, keys[key], list));
             }
         }
         _previous = current;
-        _previousTime = now;
+        _previousTicks = ticks;
         return rows;
     }
 
-    private static void Flatten(object? value, string path, Dictionary<string, double> into)
+    private static void Flatten(object? value, string path, Dictionary<string, decimal> into)
     {
         switch (value)
         {
@@ -70,8 +72,12 @@ public sealed class MapSampler
                 for (int i = 0; i < items.Length; i++)
                     Flatten(items[i], $"{path}[{i}]", into);
                 break;
-            case byte or sbyte or short or ushort or int or uint or long or ulong or float or double:
-                into[path.Length == 0 ? "value" : path] = Convert.ToDouble(value);
+            // decimal keeps 64-bit counters exact; a double would round byte counts past 2^53.
+            case byte or sbyte or short or ushort or int or uint or long or ulong:
+                into[path.Length == 0 ? "value" : path] = Convert.ToDecimal(value);
+                break;
+            case float or double when double.IsFinite(Convert.ToDouble(value)) && Math.Abs(Convert.ToDouble(value)) < 7.9e28:
+                into[path.Length == 0 ? "value" : path] = Convert.ToDecimal(value);
                 break;
         }
     }

@@ -19,6 +19,7 @@
         'Import-BpfObject'
         'Get-BpfProgram'
         'Remove-BpfProgram'
+        'Remove-BpfObject'
         'Get-BpfMap'
         'Get-BpfFeature'
         'Add-XdpProgram'

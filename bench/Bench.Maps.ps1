@@ -54,5 +54,5 @@ try {
     Write-Host ("Raw read: Get-BpfMapEntry -AsBatch (warm) / C batch loop (read only) = {0:N2} (goal <= 2); -Raw per entry (warm) / C = {1:N2}; decoded (warm) / C = {2:N2}" -f ($warmBatch.TotalSeconds / $cSeconds), ($warm.TotalSeconds / $cSeconds), ($warmDecoded.TotalSeconds / $cSeconds))
 }
 finally {
-    $loaded | Remove-BpfProgram -Confirm:$false
+    $loaded | Remove-BpfObject -Confirm:$false
 }

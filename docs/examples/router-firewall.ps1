@@ -80,5 +80,5 @@ finally {
         if ($kind -eq 'Xdp') { Remove-XdpProgram -Interface $name @ns -Confirm:$false -ErrorAction Continue }
         else { Remove-TcProgram -Interface $name @ns -ProgramName router_firewall -Confirm:$false -ErrorAction Continue }
     }
-    $fw | Remove-BpfProgram -Confirm:$false
+    $fw | Remove-BpfObject -Confirm:$false
 }

@@ -1,5 +1,6 @@
 using System;
-using EbpfPs.Engine;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Inventory;
 using Xunit;
 
 namespace EbpfPs.Tests;

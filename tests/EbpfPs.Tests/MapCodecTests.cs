@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using System.Collections.Specialized;
-using EbpfPs.Engine;
+using EbpfPs.Engine.Btf;
+using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Maps;
+using EbpfPs.Interop.Kernel;
 using Xunit;
 
 namespace EbpfPs.Tests;
@@ -9,14 +11,14 @@ namespace EbpfPs.Tests;
 /// <summary>The BTF codecs on hand-built type trees: no kernel needed.</summary>
 public class MapCodecTests
 {
-    private static BtfNode Int(string name, uint size, bool signed = false) =>
-        new() { Kind = BtfTypeNames.KindInt, Name = name, Size = size, Signed = signed, IntBits = (int)size * 8 };
+    private static BtfType Int(string name, uint size, bool signed = false) =>
+        new() { Kind = BtfKind.Int, Name = name, Size = size, Encoding = signed ? BtfIntEncoding.Signed : BtfIntEncoding.None, IntBits = (int)size * 8 };
 
-    private static BtfNode Typedef(string name, BtfNode target) => new() { Kind = BtfTypeNames.KindTypedef, Name = name, Target = target, Size = target.Size };
+    private static BtfType Typedef(string name, BtfType target) => new() { Kind = BtfKind.Typedef, Name = name, Target = target, Size = target.Size };
 
-    private static BtfNode Struct(string name, params (string Name, BtfNode Type, uint BitOffset, uint BitSize)[] members)
+    private static BtfType Struct(string name, params (string Name, BtfType Type, uint BitOffset, uint BitSize)[] members)
     {
-        var s = new BtfNode { Kind = BtfTypeNames.KindStruct, Name = name };
+        var s = new BtfType { Kind = BtfKind.Struct, Name = name };
         s.Members.AddRange(members);
         uint end = 0;
         foreach (var m in members) end = System.Math.Max(end, m.BitOffset / 8 + (m.BitSize == 0 ? m.Type.Size : (m.BitSize + 7) / 8));
@@ -24,13 +26,13 @@ public class MapCodecTests
         return s;
     }
 
-    private static readonly BtfNode Be32 = Typedef("__be32", Typedef("__u32", Int("unsigned int", 4)));
-    private static readonly BtfNode U64 = Typedef("__u64", Int("unsigned long long", 8));
+    private static readonly BtfType Be32 = Typedef("__be32", Typedef("__u32", Int("unsigned int", 4)));
+    private static readonly BtfType U64 = Typedef("__u64", Int("unsigned long long", 8));
 
     [Fact]
     public void AddressFieldsReadAsIpv4AndRoundTrip()
     {
-        BtfNode key = Struct("flow_key", ("src", Be32, 0, 0), ("dst", Be32, 32, 0));
+        BtfType key = Struct("flow_key", ("src", Be32, 0, 0), ("dst", Be32, 32, 0));
         MapCodec codec = MapCodec.Build(key, "key", networkFormat: true);
         byte[] bytes = { 198, 18, 1, 1, 198, 18, 2, 1 };
         var decoded = (System.Collections.IDictionary)codec.Decode(bytes, 0)!;
@@ -52,11 +54,11 @@ public class MapCodecTests
     [Fact]
     public void BitfieldsAndEnumsDecodeAndEncode()
     {
-        var kind = new BtfNode { Kind = BtfTypeNames.KindEnum, Name = "kind", Size = 4 };
+        var kind = new BtfType { Kind = BtfKind.Enum, Name = "kind", Size = 4 };
         kind.Enumerators.Add(("RED", 1));
         kind.Enumerators.Add(("BLUE", 7));
-        BtfNode u16 = Int("unsigned short", 2);
-        BtfNode s = Struct("s", ("k", kind, 0, 0), ("low", u16, 32, 4), ("high", u16, 36, 12));
+        BtfType u16 = Int("unsigned short", 2);
+        BtfType s = Struct("s", ("k", kind, 0, 0), ("low", u16, 32, 4), ("high", u16, 36, 12));
         MapCodec codec = MapCodec.Build(s, "value", true);
         var value = new OrderedDictionary { ["k"] = "BLUE", ["low"] = 9, ["high"] = 1000 };
         byte[] bytes = new byte[s.Size];
@@ -73,7 +75,7 @@ public class MapCodecTests
     [InlineData("ValueOutOfRange")]
     public void BadValuesNameTheField(string errorId)
     {
-        BtfNode s = Struct("flow_counters", ("packets", U64, 0, 0), ("small", Int("unsigned char", 1), 64, 0));
+        BtfType s = Struct("flow_counters", ("packets", U64, 0, 0), ("small", Int("unsigned char", 1), 64, 0));
         MapCodec codec = MapCodec.Build(s, "value", true);
         var value = errorId switch
         {
@@ -102,19 +104,19 @@ public class MapCodecTests
     [Fact]
     public void CounterStructsAreSummedInPlace()
     {
-        BtfNode counters = Struct("flow_counters", ("packets", U64, 0, 0), ("bytes", U64, 64, 0));
+        BtfType counters = Struct("flow_counters", ("packets", U64, 0, 0), ("bytes", U64, 64, 0));
         Assert.Equal(new[] { 0, 8 }, MapCodec.Build(counters, "value", true).SumOffsets);
-        BtfNode mixed = Struct("m", ("packets", U64, 0, 0), ("small", Int("unsigned int", 4), 64, 0));
+        BtfType mixed = Struct("m", ("packets", U64, 0, 0), ("small", Int("unsigned int", 4), 64, 0));
         Assert.Null(MapCodec.Build(mixed, "value", true).SumOffsets);
     }
 
     [Fact]
     public void SignedAndEnumBitfieldsReadAsNumbersWithSignAndAsNames()
     {
-        var kind = new BtfNode { Kind = BtfTypeNames.KindEnum, Name = "kind", Size = 4 };
+        var kind = new BtfType { Kind = BtfKind.Enum, Name = "kind", Size = 4 };
         kind.Enumerators.Add(("SQUARE", 7));
-        BtfNode s8 = Int("signed char", 1, signed: true);
-        BtfNode s = Struct("bits", ("small", s8, 0, 4), ("k", kind, 4, 3));
+        BtfType s8 = Int("signed char", 1, signed: true);
+        BtfType s = Struct("bits", ("small", s8, 0, 4), ("k", kind, 4, 3));
         MapCodec codec = MapCodec.Build(s, "value", true);
         byte[] bytes = new byte[s.Size];
         codec.Encode(new OrderedDictionary { ["small"] = -3, ["k"] = "SQUARE" }, bytes, 0, "value");
@@ -129,7 +131,7 @@ public class MapCodecTests
     [Fact]
     public void A64BitBitfieldOffAByteBoundarySpansNineBytes()
     {
-        BtfNode s = Struct("w", ("low", U64, 0, 4), ("wide", U64, 4, 64));
+        BtfType s = Struct("w", ("low", U64, 0, 4), ("wide", U64, 4, 64));
         s.Size = 16;
         MapCodec codec = MapCodec.Build(s, "value", true);
         byte[] bytes = new byte[16];
@@ -144,8 +146,8 @@ public class MapCodecTests
     public void OlderBtfBitfieldsComeFromTheIntsOwnBitCount()
     {
         // Without kind_flag the member has no bit size; the int type says it is 3 bits wide.
-        var three = new BtfNode { Kind = BtfTypeNames.KindInt, Name = "unsigned int", Size = 4, IntBits = 3 };
-        BtfNode s = Struct("old", ("a", three, 0, 0), ("b", three, 3, 0));
+        var three = new BtfType { Kind = BtfKind.Int, Name = "unsigned int", Size = 4, IntBits = 3 };
+        BtfType s = Struct("old", ("a", three, 0, 0), ("b", three, 3, 0));
         s.Size = 4;
         MapCodec codec = MapCodec.Build(s, "value", true);
         var back = (System.Collections.IDictionary)codec.Decode(new byte[] { 0b101_011, 0, 0, 0 }, 0)!;
@@ -156,7 +158,7 @@ public class MapCodecTests
     [Fact]
     public void UnsignedEnumsTakeTheirWholeRangeAndNegativeNumbersTakeTheSignedOne()
     {
-        var e = new BtfNode { Kind = BtfTypeNames.KindEnum, Name = "e", Size = 4 };
+        var e = new BtfType { Kind = BtfKind.Enum, Name = "e", Size = 4 };
         e.Enumerators.Add(("TOP", 0xffffffffL));
         MapCodec codec = MapCodec.Build(e, "value", true);
         byte[] bytes = new byte[4];

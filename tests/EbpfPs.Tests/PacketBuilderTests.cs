@@ -1,5 +1,5 @@
 using System.Net;
-using EbpfPs.Engine;
+using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Packets;
 using Xunit;
 

@@ -94,7 +94,7 @@ Describe 'Add-TcProgram: bad input' {
             $e.FullyQualifiedErrorId | Should -BeLike 'WrongProgramType,*'
             $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
         }
-        finally { $x | Remove-BpfProgram -Confirm:$false }
+        finally { $x | Remove-BpfObject -Confirm:$false }
         Test-Clsact $ns $dev | Should -BeFalse
     }
 

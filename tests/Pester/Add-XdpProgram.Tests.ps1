@@ -84,7 +84,7 @@ Describe 'Add-XdpProgram' {
             (Add-XdpProgram -Interface $ra -NetNamespace $r -Program $obj.Programs[0] -PassThru).ProgramId | Should -Be $obj.Programs[0].Id
             (Add-XdpProgram -Interface $rb -NetNamespace $r -Program (Get-BpfProgram -Id $obj.Programs[0].Id) -PassThru).ProgramId | Should -Be $obj.Programs[0].Id
         }
-        finally { $obj | Remove-BpfProgram -Confirm:$false }
+        finally { $obj | Remove-BpfObject -Confirm:$false }
         # The attachment keeps the program alive after the object is released.
         (Get-IpXdp $r $ra).ProgramId | Should -Be $obj.Programs[0].Id
     }
@@ -124,7 +124,7 @@ Describe 'Add-XdpProgram and Remove-XdpProgram: bad input' {
             $e.FullyQualifiedErrorId | Should -BeLike 'WrongProgramType,*'
             $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
         }
-        finally { $tc | Remove-BpfProgram -Confirm:$false }
+        finally { $tc | Remove-BpfObject -Confirm:$false }
         (Get-IpXdp $r $ra).ProgramId | Should -Be 0
     }
 

@@ -13,7 +13,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($obj) { $obj | Remove-BpfProgram -Confirm:$false }
+    if ($obj) { $obj | Remove-BpfObject -Confirm:$false }
     Remove-ScratchState
 }
 
@@ -100,7 +100,7 @@ Describe 'Get-BpfMapEntry on a map with nested structs, arrays, an enum, a union
     It 'a map of an object that was released: BpfObjectClosed' {
         $other = Import-BpfObject -LiteralPath (Build-TestBpfObject btf_shapes)
         $map = $other.Maps | Where-Object Name -EQ shapes
-        $other | Remove-BpfProgram -Confirm:$false
+        $other | Remove-BpfObject -Confirm:$false
         (Get-Error { Get-BpfMapEntry -InputObject $map }).FullyQualifiedErrorId | Should -BeLike 'BpfObjectClosed,*'
     }
 
@@ -336,7 +336,7 @@ Describe 'Watch-BpfMap' {
         }
         finally {
             Remove-BpfTestNetwork $net.Name -Confirm:$false
-            $counter | Remove-BpfProgram -Confirm:$false
+            $counter | Remove-BpfObject -Confirm:$false
         }
     }
 }

@@ -44,7 +44,7 @@ Describe 'Import-BpfObject: every built-in program passes the verifier at its ho
         }
         finally {
             $ids = $obj.Programs.Id
-            $obj | Remove-BpfProgram -Confirm:$false
+            $obj | Remove-BpfObject -Confirm:$false
             Wait-ProgramGone $ids | Should -BeTrue
         }
     }
@@ -53,7 +53,7 @@ Describe 'Import-BpfObject: every built-in program passes the verifier at its ho
 Describe 'Import-BpfObject: loading files' {
     BeforeAll { $script:tiny = Build-TestBpfObject tiny_xdp }
 
-    It 'loads a file and returns its programs and maps, released on Remove-BpfProgram' {
+    It 'loads a file and returns its programs and maps, released on Remove-BpfObject' {
         $obj = Import-BpfObject -Path $tiny
         $obj.Programs.Name | Should -Be 'tiny_pass'
         $obj.Maps.Name | Should -Contain 'tiny_hits'
@@ -61,7 +61,7 @@ Describe 'Import-BpfObject: loading files' {
         $p.name | Should -Be 'tiny_pass'
         $p.map_ids | Should -Contain ($obj.Maps | Where-Object Name -EQ 'tiny_hits').Id
         $id = $obj.Programs[0].Id
-        $obj | Remove-BpfProgram -Confirm:$false
+        $obj | Remove-BpfObject -Confirm:$false
         $obj.IsLoaded | Should -BeFalse
         Wait-ProgramGone $id | Should -BeTrue
     }
@@ -91,11 +91,11 @@ Describe 'Import-BpfObject: loading files' {
             $pinned = Invoke-Json bpftool -j map show pinned /sys/fs/bpf/rout_stats
             ($first.Maps | Where-Object Name -EQ rout_stats).Id | Should -Be $pinned.id
             ($second.Maps | Where-Object Name -EQ rout_stats).Id | Should -Be $pinned.id
-            $second | Remove-BpfProgram -Confirm:$false
+            $second | Remove-BpfObject -Confirm:$false
             Test-Path /sys/fs/bpf/rout_stats | Should -BeTrue
         }
         finally {
-            $first, $second | Remove-BpfProgram -Confirm:$false
+            $first, $second | Remove-BpfObject -Confirm:$false
         }
         Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse
     }
@@ -107,7 +107,7 @@ Describe 'Import-BpfObject: loading files' {
     }
 
     It 'shows what libbpf said with -Verbose' {
-        $obj = Import-BpfObject -Path $tiny -Verbose 4>&1 | Tee-Object -Variable all | Where-Object { $_ -is [EbpfPs.Engine.BpfObject] }
+        $obj = Import-BpfObject -Path $tiny -Verbose 4>&1 | Tee-Object -Variable all | Where-Object { $_ -is [EbpfPs.BpfObject] }
         try { @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'libbpf:*' }).Count | Should -BeGreaterThan 0 }
         finally { $obj.Dispose() }
     }

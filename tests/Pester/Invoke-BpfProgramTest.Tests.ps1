@@ -105,7 +105,7 @@ Describe 'Invoke-BpfProgramTest against the module''s programs' {
         }
         finally {
             Disable-BpfStatistics
-            $obj | Remove-BpfProgram -Confirm:$false
+            $obj | Remove-BpfObject -Confirm:$false
         }
     }
 
@@ -144,7 +144,7 @@ Describe 'Send-BpfTestPacket' {
         }
         finally {
             Remove-BpfTestNetwork $net.Name -Confirm:$false
-            $counter | Remove-BpfProgram -Confirm:$false
+            $counter | Remove-BpfObject -Confirm:$false
         }
     }
 }

@@ -32,7 +32,7 @@ Describe 'Measure-HookThroughput' {
             if ($Hook -eq 'XdpNative') { $r.XdpModeInForce | Should -Be 'Native' }
             if ($Hook -eq 'XdpGeneric') { $r.XdpModeInForce | Should -Be 'Generic' }
         }
-        finally { $obj | Remove-BpfProgram -Confirm:$false }
+        finally { $obj | Remove-BpfObject -Confirm:$false }
         Get-XdpProgram -NetNamespace $net['B'].NetNamespace | Should -BeNullOrEmpty
         Get-TcProgram -NetNamespace $net['B'].NetNamespace | Should -BeNullOrEmpty
     }
@@ -75,7 +75,7 @@ Describe 'Measure-HookThroughput: bad input' {
             $e = Get-Error { Measure-HookThroughput -Program $x.Programs[0] -Hook TcIngress -Network $net }
             $e.FullyQualifiedErrorId | Should -BeLike 'WrongProgramType,*'
         }
-        finally { $x | Remove-BpfProgram -Confirm:$false }
+        finally { $x | Remove-BpfObject -Confirm:$false }
     }
 
     It 'a packet size of <Size>: InvalidPacketSize' -ForEach @(@{ Size = 40 }, @{ Size = 1600 }) {

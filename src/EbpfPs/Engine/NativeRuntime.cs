@@ -1,6 +1,5 @@
-using System;
-using System.Collections.Generic;
-using EbpfPs.Native;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Interop;
 
 namespace EbpfPs.Engine;
 
@@ -13,6 +12,9 @@ public static class NativeRuntime
     private static readonly object Gate = new();
     private static bool? _libbpfPresent;
 
+    /// <summary>Lets the runtime find libbpf and libc by their versioned names; cheap, and loads nothing yet.</summary>
+    public static void Register() => Libraries.Register();
+
     public static bool LibbpfPresent
     {
         get
@@ -24,10 +26,7 @@ public static class NativeRuntime
                     Libraries.Register();
                     _libbpfPresent = Libraries.TryLoadLibbpf();
                     if (_libbpfPresent == true)
-                    {
-                        Libbpf.PrintSink = LibbpfLog.Append;
-                        Libbpf.InstallPrint();
-                    }
+                        Libbpf.InstallPrint(LibbpfLog.Append);
                 }
                 return _libbpfPresent.Value;
             }
@@ -38,41 +37,7 @@ public static class NativeRuntime
     public static void EnsureLibbpf()
     {
         if (!LibbpfPresent)
-            throw new BpfException("LibbpfNotFound", BpfErrorKind.NotInstalled,
-                "libbpf.so.1 could not be loaded, so no BPF operation is possible.",
+            throw new BpfException(ErrorId.LibbpfNotFound, "libbpf.so.1 could not be loaded, so no BPF operation is possible.",
                 recommendedAction: "Install libbpf 1.x: apt-get install libbpf1 (Debian/Ubuntu) or dnf install libbpf (Fedora).");
-    }
-}
-
-/// <summary>
-/// libbpf's log lines, kept per thread until the caller drains them (a cmdlet shows them with
-/// -Verbose). Kept per thread because libbpf logs on the thread that made the call.
-/// </summary>
-public static class LibbpfLog
-{
-    [ThreadStatic] private static List<string>? _lines;
-
-    internal static void Append(int level, string line)
-    {
-        _lines ??= new List<string>();
-        if (_lines.Count < 10_000)
-            _lines.Add(line);
-    }
-
-    /// <summary>Hands lines logged on a worker thread (a namespace thread, say) to this thread's log.</summary>
-    internal static void AppendAll(IReadOnlyList<string> lines)
-    {
-        foreach (string line in lines)
-            Append(0, line);
-    }
-
-    /// <summary>Returns and forgets what libbpf said on this thread since the last drain.</summary>
-    public static IReadOnlyList<string> Drain()
-    {
-        if (_lines is null || _lines.Count == 0)
-            return Array.Empty<string>();
-        var lines = _lines;
-        _lines = null;
-        return lines;
     }
 }

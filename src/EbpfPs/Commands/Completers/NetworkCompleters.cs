@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using EbpfPs.Engine.Network;
 
 namespace EbpfPs.Commands;
 
@@ -27,5 +28,5 @@ public sealed class NetNamespaceCompleter : CompleterBase
 /// <summary>Completes names of test networks.</summary>
 public sealed class TestNetworkNameCompleter : CompleterBase
 {
-    protected override IEnumerable<string> Candidates(IDictionary bound) => EbpfPs.Engine.TestNetworks.List().Select(n => n.Name);
+    protected override IEnumerable<string> Candidates(IDictionary bound) => TestNetworks.List().Select(n => n.Name);
 }

@@ -3,6 +3,8 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using EbpfPs.Engine;
+using EbpfPs.Engine.Inventory;
+using EbpfPs.Engine.Objects;
 
 namespace EbpfPs.Commands;
 
@@ -30,5 +32,5 @@ public sealed class KernelMapNameCompleter : CompleterBase
 public sealed class ProgramTypeCompleter : CompleterBase
 {
     protected override IEnumerable<string> Candidates(IDictionary bound) =>
-        NativeRuntime.LibbpfPresent ? KernelTypes.ProgramTypes().Select(t => t.Name) : Array.Empty<string>();
+        NativeRuntime.LibbpfPresent ? KernelTypes.ProgramTypeNames() : Array.Empty<string>();
 }

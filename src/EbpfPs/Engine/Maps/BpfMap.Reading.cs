@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
-using EbpfPs.Native;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Interop;
 
 namespace EbpfPs.Engine.Maps;
 
@@ -66,13 +67,8 @@ public sealed partial class BpfMap
         while (true)
         {
             uint count = (uint)capacity;
-            int rc;
-            unsafe
-            {
-                fixed (byte* k = keys, v = values, ib = inBatch, ob = outBatch)
-                    rc = Libbpf.MapLookupBatch(Fd, first ? null : ib, ob, k, v, ref count);
-            }
-            if (rc == -LinuxErrno.ENOSPC && count == 0 && capacity < Info.MaxEntries)
+            Errno rc = Libbpf.MapLookupBatch(Fd, first, inBatch, outBatch, keys, values, ref count).Errno;
+            if (rc == Errno.ENOSPC && count == 0 && capacity < Info.MaxEntries)
             {
                 // One hash bucket holds more entries than the batch has room for: retry with more room.
                 capacity = (int)Math.Min(capacity * 2L, Info.MaxEntries);
@@ -80,17 +76,18 @@ public sealed partial class BpfMap
                 values = new byte[valueSize * capacity];
                 continue;
             }
-            if (first && rc is -LinuxErrno.EINVAL or -LinuxErrno.EOPNOTSUPP or -LinuxErrno.ENOTSUP_LIBBPF)
+            // Map types without batch support (arrays of maps, some older kernels) are read key by key.
+            if (first && rc is Errno.EINVAL or Errno.EOPNOTSUPP or Errno.ENOTSUPP)
             {
                 foreach (BpfMapBatch b in ReadKeyByKey(capacity, copy))
                     yield return b;
                 yield break;
             }
-            if (rc < 0 && rc != -LinuxErrno.ENOENT)
-                throw BpfException.FromErrno(-rc, "read entries of map", Info.Name);
+            if (rc is not (Errno.None or Errno.ENOENT))
+                throw BpfException.FromErrno((int)rc, "read entries of map", Info.Name);
             if (count > 0)
                 yield return Batch((int)count, keys, values, copy);
-            if (rc == -LinuxErrno.ENOENT)
+            if (rc == Errno.ENOENT)
                 yield break;
             (inBatch, outBatch) = (outBatch, inBatch);
             first = false;
@@ -111,17 +108,12 @@ public sealed partial class BpfMap
         while (true)
         {
             byte[] next = new byte[keySize];
-            int rc;
-            unsafe
-            {
-                fixed (byte* p = previous, n = next)
-                    rc = Libbpf.bpf_map_get_next_key(Fd, previous is null ? null : p, n);
-            }
-            if (rc == -LinuxErrno.ENOENT)
+            Result walked = Libbpf.MapNextKey(Fd, previous, next);
+            if (walked.Errno == Errno.ENOENT)
                 break;
-            Libbpf.Check(rc, "walk the keys of map", Info.Name);
+            walked.OrThrow("walk the keys of map", Info.Name);
             // A key deleted between get_next_key and the lookup is simply not part of this read.
-            if (MapCells.TryLookup(Fd, next, values.AsSpan(count * valueSize, valueSize), Info.Name))
+            if (TryLookup(next, values.AsSpan(count * valueSize, valueSize)))
             {
                 next.CopyTo(keys, count * keySize);
                 if (++count == capacity)

@@ -5,7 +5,11 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.Linq;
-using EbpfPs.Native;
+using EbpfPs.Engine.Btf;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Inventory;
+using EbpfPs.Interop;
+using EbpfPs.Interop.Kernel;
 
 namespace EbpfPs.Engine.Maps;
 
@@ -15,9 +19,6 @@ namespace EbpfPs.Engine.Maps;
 /// </summary>
 public sealed partial class BpfMap : IDisposable
 {
-    private static readonly int[] PerCpuTypes = { 5, 6, 10, 21 }; // percpu_hash, percpu_array, lru_percpu_hash, percpu_cgroup_storage
-    private static readonly int[] ArrayTypes = { 2, 6 };
-
     private readonly SafeFdHandle _fd;
     private readonly MapCodec _key, _value;
     private readonly int _cpus, _stride;
@@ -27,25 +28,37 @@ public sealed partial class BpfMap : IDisposable
         _fd = fd;
         Info = info;
         if (info.KeySize == 0)
-            throw new BpfException("MapHasNoKeys", BpfErrorKind.InvalidArgument,
-                $"Map '{info.Name}' (id {info.Id}) is a {info.Type}, which has no keys to read entries by; use a consumer for that map type.", info.Name);
-        PerCpu = PerCpuTypes.Contains(info.TypeId);
-        _cpus = PerCpu ? Libbpf.PossibleCpus() : 1;
+            throw new BpfException(ErrorId.MapHasNoKeys, $"Map '{info.Name}' (id {info.Id}) is a {info.Type}, which has no keys to read entries by; use a consumer for that map type.", info.Name);
+        PerCpu = Type.HasPerCpuValue();
+        _cpus = PerCpu ? BpfSystem.Current.PossibleCpus().OrThrow("count possible CPUs") : 1;
         _stride = PerCpu ? MapCells.PerCpuStride(info.ValueSize) : (int)info.ValueSize;
         (_key, _value) = Codecs(fd, info, networkFormat);
     }
 
     public BpfMapInfo Info { get; }
     public bool PerCpu { get; }
-    internal int Fd => _fd.Fd;
-    private int ValueBufferSize => _stride * _cpus;
+    internal SafeFdHandle Fd => _fd;
+    private BpfMapType Type => (BpfMapType)Info.TypeId;
+    private int ValueBufferSize => MapCells.ValueBufferSize(Info.ValueSize, PerCpu, _cpus);
 
     public static BpfMap OpenById(uint id, bool networkFormat = true)
     {
         NativeRuntime.EnsureLibbpf();
-        SafeFdHandle fd = Libbpf.FdById(Libbpf.IdKind.Map, id)
-            ?? throw new BpfException("BpfMapNotFound", BpfErrorKind.NotFound, $"No BPF map with id {id} is loaded.", id);
+        SafeFdHandle fd = KernelInventory.OpenById(Libbpf.ObjectKind.Map, id)
+            ?? throw new BpfException(ErrorId.BpfMapNotFound, $"No BPF map with id {id} is loaded.", id);
         return Open(fd, networkFormat);
+    }
+
+    /// <summary>The one loaded map of that name; several of the same name are ambiguous (use the id or a pin).</summary>
+    public static BpfMap OpenByName(string name, bool networkFormat = true)
+    {
+        var found = KernelInventory.Maps().Where(m => m.Name == name).ToList();
+        if (found.Count == 0)
+            throw new BpfException(ErrorId.BpfMapNotFound, $"No loaded BPF map is named '{name}'.", name);
+        if (found.Count > 1)
+            throw new BpfException(ErrorId.BpfMapNameAmbiguous,
+                $"{found.Count} loaded maps are named '{name}' (ids {string.Join(", ", found.Select(m => m.Id))}); use -Id or -Path.", name);
+        return OpenById(found[0].Id, networkFormat);
     }
 
     public static BpfMap OpenPinned(string path, bool networkFormat = true)
@@ -56,10 +69,8 @@ public sealed partial class BpfMap : IDisposable
 
     public static BpfMap FromLoaded(BpfLoadedMap map, bool networkFormat = true)
     {
-        int fd = Libc.dup(map.Fd);
-        return fd < 0
-            ? throw BpfException.FromErrno(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "duplicate fd of map", map.Name)
-            : Open(new SafeFdHandle(fd), networkFormat);
+        using SafeFdHandle borrowed = map.BorrowFd();
+        return Open(BpfSystem.Current.Dup(borrowed).OrThrow("duplicate fd of map", map.Name), networkFormat);
     }
 
     private static BpfMap Open(SafeFdHandle fd, bool networkFormat)
@@ -93,31 +104,22 @@ public sealed partial class BpfMap : IDisposable
     {
         if (info.BtfId == 0 || info.BtfKeyTypeId == 0 && info.BtfValueTypeId == 0)
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
-        nint btf = Libbpf.btf__load_from_kernel_by_id(info.BtfId);
-        if (btf == 0)
+        if (BtfTypeTable.TryLoad(info.BtfId) is not BtfTypeTable btf)
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
-        try
-        {
-            var seen = new Dictionary<uint, BtfNode>();
-            MapCodec key = info.BtfKeyTypeId == 0 ? MapCodec.Raw((int)info.KeySize) : MapCodec.Build(BtfNode.Read(btf, info.BtfKeyTypeId, seen), "key", net);
-            MapCodec value = info.BtfValueTypeId == 0 ? MapCodec.Raw((int)info.ValueSize) : MapCodec.Build(BtfNode.Read(btf, info.BtfValueTypeId, seen), "value", net);
-            return (key, value);
-        }
-        finally
-        {
-            Libbpf.btf__free(btf);
-        }
+        MapCodec key = info.BtfKeyTypeId == 0 ? MapCodec.Raw((int)info.KeySize) : MapCodec.Build(btf.Type(info.BtfKeyTypeId), "key", net);
+        MapCodec value = info.BtfValueTypeId == 0 ? MapCodec.Raw((int)info.ValueSize) : MapCodec.Build(btf.Type(info.BtfValueTypeId), "value", net);
+        return (key, value);
     }
 
     public BpfMapEntry? Lookup(object? key, bool raw = false, bool perCpu = false)
     {
         byte[] k = EncodeKey(key);
         byte[] v = new byte[ValueBufferSize];
-        return MapCells.TryLookup(Fd, k, v, Info.Name) ? Entry(k, 0, v, 0, raw, perCpu) : null;
+        return TryLookup(k, v) ? Entry(k, 0, v, 0, raw, perCpu) : null;
     }
 
     /// <summary>Writes one entry. A per-CPU value is an array with one value per CPU, or one value every CPU gets.</summary>
-    public void Update(object? key, object? value, ulong flags)
+    public void Update(object? key, object? value, MapUpdateFlag flag)
     {
         byte[] k = EncodeKey(key);
         byte[] v = new byte[ValueBufferSize];
@@ -126,8 +128,7 @@ public sealed partial class BpfMap : IDisposable
         else if (PerCpu && value is IList list && list is not byte[] && !(list.Count > 0 && list[0] is byte))
         {
             if (list.Count != _cpus)
-                throw new BpfException("WrongCpuCount", BpfErrorKind.InvalidArgument,
-                    $"Map '{Info.Name}' is per-CPU over {_cpus} possible CPUs; give one value for all or exactly {_cpus} values.", Info.Name);
+                throw new BpfException(ErrorId.WrongCpuCount, $"Map '{Info.Name}' is per-CPU over {_cpus} possible CPUs; give one value for all or exactly {_cpus} values.", Info.Name);
             for (int cpu = 0; cpu < _cpus; cpu++)
                 EncodeValue(list[cpu], v, cpu * _stride, $"[cpu {cpu}]");
         }
@@ -137,36 +138,26 @@ public sealed partial class BpfMap : IDisposable
             for (int cpu = 1; cpu < _cpus; cpu++)
                 Array.Copy(v, 0, v, cpu * _stride, (int)Info.ValueSize);
         }
-        int rc;
-        unsafe
-        {
-            fixed (byte* kp = k, vp = v)
-                rc = Libbpf.bpf_map_update_elem(Fd, kp, vp, flags);
-        }
-        if (rc == -LinuxErrno.EEXIST)
-            throw new BpfException("MapEntryExists", BpfErrorKind.ResourceExists, $"Map '{Info.Name}' already has this key (-Flag NoExist).", key);
-        if (rc == -LinuxErrno.ENOENT)
-            throw new BpfException("MapEntryNotFound", BpfErrorKind.NotFound, $"Map '{Info.Name}' has no such key to update (-Flag Exist).", key);
-        if (rc == -LinuxErrno.E2BIG)
-            throw new BpfException("MapFull", BpfErrorKind.LimitsExceeded, $"Map '{Info.Name}' is full ({Info.MaxEntries} entries).", key, LinuxErrno.E2BIG);
-        Libbpf.Check(rc, "update an entry of map", Info.Name);
+        Result updated = Libbpf.MapUpdate(_fd, k, v, (MapUpdateFlags)flag);
+        if (updated.Errno == Errno.EEXIST)
+            throw new BpfException(ErrorId.MapEntryExists, $"Map '{Info.Name}' already has this key (-Flag NoExist).", key);
+        if (updated.Errno == Errno.ENOENT)
+            throw new BpfException(ErrorId.MapEntryNotFound, $"Map '{Info.Name}' has no such key to update (-Flag Exist).", key);
+        if (updated.Errno == Errno.E2BIG)
+            throw new BpfException(ErrorId.MapFull, $"Map '{Info.Name}' is full ({Info.MaxEntries} entries).", key, (int)Errno.E2BIG);
+        updated.OrThrow("update an entry of map", Info.Name);
     }
 
     public void Delete(object? key)
     {
         byte[] k = EncodeKey(key);
-        int rc;
-        unsafe
-        {
-            fixed (byte* kp = k)
-                rc = Libbpf.bpf_map_delete_elem(Fd, kp);
-        }
-        if (rc == -LinuxErrno.ENOENT)
-            throw new BpfException("MapEntryNotFound", BpfErrorKind.NotFound, $"Map '{Info.Name}' has no such key.", key);
-        if (rc == -LinuxErrno.EINVAL && ArrayTypes.Contains(Info.TypeId))
-            throw new BpfException("ArrayEntriesCannotBeDeleted", BpfErrorKind.InvalidArgument,
-                $"'{Info.Name}' is an array map: its entries always exist. Set them to zero instead.", key, LinuxErrno.EINVAL);
-        Libbpf.Check(rc, "delete an entry of map", Info.Name);
+        Result deleted = Libbpf.MapDelete(_fd, k);
+        if (deleted.Errno == Errno.ENOENT)
+            throw new BpfException(ErrorId.MapEntryNotFound, $"Map '{Info.Name}' has no such key.", key);
+        if (deleted.Errno == Errno.EINVAL && Type.IsArray())
+            throw new BpfException(ErrorId.ArrayEntriesCannotBeDeleted,
+                $"'{Info.Name}' is an array map: its entries always exist. Set them to zero instead.", key, (int)Errno.EINVAL);
+        deleted.OrThrow("delete an entry of map", Info.Name);
     }
 
     /// <summary>Deletes every key (array maps: zeroes every value). Returns how many entries were cleared.</summary>
@@ -176,15 +167,10 @@ public sealed partial class BpfMap : IDisposable
         byte[] zero = new byte[ValueBufferSize];
         foreach (byte[] k in keys)
         {
-            unsafe
-            {
-                fixed (byte* kp = k, z = zero)
-                {
-                    int rc = ArrayTypes.Contains(Info.TypeId) ? Libbpf.bpf_map_update_elem(Fd, kp, z, 0) : Libbpf.bpf_map_delete_elem(Fd, kp);
-                    if (rc < 0 && rc != -LinuxErrno.ENOENT)
-                        Libbpf.Check(rc, "clear map", Info.Name);
-                }
-            }
+            Result cleared = Type.IsArray() ? Libbpf.MapUpdate(_fd, k, zero, MapUpdateFlags.Any) : Libbpf.MapDelete(_fd, k);
+            // A key another writer deleted meanwhile is as cleared as it gets.
+            if (cleared.Errno != Errno.ENOENT)
+                cleared.OrThrow("clear map", Info.Name);
         }
         return keys.Count;
     }
@@ -195,7 +181,7 @@ public sealed partial class BpfMap : IDisposable
         if (key is byte[] raw)
         {
             if (raw.Length != k.Length)
-                throw new BpfException("WrongKeySize", BpfErrorKind.InvalidArgument, $"Map '{Info.Name}' has {Info.KeySize}-byte keys, not {raw.Length}.", key);
+                throw new BpfException(ErrorId.WrongKeySize, $"Map '{Info.Name}' has {Info.KeySize}-byte keys, not {raw.Length}.", key);
             return raw;
         }
         _key.Encode(key, k, 0, "key");
@@ -207,8 +193,7 @@ public sealed partial class BpfMap : IDisposable
         if (value is byte[] raw)
         {
             if (raw.Length != Info.ValueSize)
-                throw new BpfException("WrongValueSize", BpfErrorKind.InvalidArgument,
-                    $"Map '{Info.Name}' has {Info.ValueSize}-byte values{(PerCpu ? $" ({ValueBufferSize} bytes for all {_cpus} CPUs)" : "")}, not {raw.Length}.", value);
+                throw new BpfException(ErrorId.WrongValueSize, $"Map '{Info.Name}' has {Info.ValueSize}-byte values{(PerCpu ? $" ({ValueBufferSize} bytes for all {_cpus} CPUs)" : "")}, not {raw.Length}.", value);
             raw.CopyTo(buffer, offset);
             return;
         }
@@ -292,6 +277,15 @@ public sealed partial class BpfMap : IDisposable
             default:
                 return first;
         }
+    }
+
+    /// <summary>Fills value with the element's bytes; false when the key is not in the map.</summary>
+    private bool TryLookup(ReadOnlySpan<byte> key, Span<byte> value)
+    {
+        Result found = Libbpf.MapLookup(_fd, key, value);
+        if (found.Errno == Errno.ENOENT) return false;
+        found.OrThrow("look up an element of map", Info.Name);
+        return true;
     }
 
     public void Dispose() => _fd.Dispose();

@@ -1,6 +1,6 @@
 using System;
 
-namespace EbpfPs.Engine.Maps;
+namespace EbpfPs;
 
 /// <summary>
 /// What one BPF_MAP_LOOKUP_BATCH call returned, in the kernel's layout: Count keys of KeySize bytes

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace EbpfPs.Engine.Maps;
+namespace EbpfPs;
 
 /// <summary>One key and its value, decoded through the map's BTF (per-CPU values summed unless asked otherwise).</summary>
 public sealed class BpfMapEntry

@@ -2,7 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 
-namespace EbpfPs.Engine.Maps;
+namespace EbpfPs;
 
 /// <summary>
 /// A decoded struct or union: field names (shared by every record of the type) and their values, in

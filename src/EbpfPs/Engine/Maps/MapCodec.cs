@@ -5,6 +5,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Text;
+using EbpfPs.Engine.Btf;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Interop.Kernel;
 
 namespace EbpfPs.Engine.Maps;
 
@@ -38,7 +41,7 @@ internal sealed class MapCodec
     public Encoder Encode { get; }
     public int Size { get; }
 
-    public static MapCodec Build(BtfNode type, string name, bool networkFormat) =>
+    public static MapCodec Build(BtfType type, string name, bool networkFormat) =>
         new(BuildDecoder(type, name, networkFormat), BuildEncoder(type, name, networkFormat), (int)type.Size)
         {
             SumOffsets = SummableOffsets(type),
@@ -51,28 +54,28 @@ internal sealed class MapCodec
     /// </summary>
     public int[]? SumOffsets { get; private init; }
 
-    private static int[]? SummableOffsets(BtfNode type)
+    private static int[]? SummableOffsets(BtfType type)
     {
         var offsets = new List<int>();
-        bool Walk(BtfNode node, int offset)
+        bool Walk(BtfType node, int offset)
         {
-            BtfNode t = node.Unqualified();
-            if (t.Kind == BtfTypeNames.KindTypedef)
+            BtfType t = node.Unqualified();
+            if (t.Kind == BtfKind.Typedef)
                 return !IsBigEndianTypedef(t.Name) && Walk(t.Target!, offset);
             switch (t.Kind)
             {
-                case BtfTypeNames.KindInt:
+                case BtfKind.Int:
                     if (t.Size != 8 || t.IsBool || t.IsChar) return t.Size == 1 && t.IsChar;
                     offsets.Add(offset);
                     return true;
-                case BtfTypeNames.KindStruct:
+                case BtfKind.Struct:
                     foreach (var m in t.Members)
                         if (m.BitSize != 0 || m.BitOffset % 8 != 0 || !Walk(m.Type, offset + (int)(m.BitOffset / 8)))
                             return false;
                     return true;
-                case BtfTypeNames.KindArray:
-                    BtfNode e = t.Target!.Resolved();
-                    if (e.Kind == BtfTypeNames.KindInt && e.Size == 1) return true; // text or bytes: CPU 0's
+                case BtfKind.Array:
+                    BtfType e = t.Target!.Resolved();
+                    if (e.Kind == BtfKind.Int && e.Size == 1) return true; // text or bytes: CPU 0's
                     for (int i = 0; i < t.ArrayLength; i++)
                         if (!Walk(t.Target!, offset + i * (int)e.Size)) return false;
                     return true;
@@ -116,25 +119,25 @@ internal sealed class MapCodec
         try
         {
             return hex.Length == size * 2 ? Convert.FromHexString(hex)
-                : throw FieldError("WrongSize", path, $"takes {size} bytes ({size * 2} hex digits), not {hex.Length} digits.");
+                : throw FieldError(ErrorId.WrongSize, path, $"takes {size} bytes ({size * 2} hex digits), not {hex.Length} digits.");
         }
         catch (FormatException)
         {
-            throw FieldError("WrongShape", path, $"expects {size} bytes as hex digits, not '{text}'.");
+            throw FieldError(ErrorId.WrongShape, path, $"expects {size} bytes as hex digits, not '{text}'.");
         }
     }
 
     public static string Hex(byte[] b, int offset, int length) => Convert.ToHexString(b, offset, length).ToLowerInvariant();
 
-    private static Decoder BuildDecoder(BtfNode node, string field, bool net)
+    private static Decoder BuildDecoder(BtfType node, string field, bool net)
     {
-        BtfNode t = node.Unqualified();
+        BtfType t = node.Unqualified();
         switch (t.Kind)
         {
-            case BtfTypeNames.KindTypedef:
+            case BtfKind.Typedef:
                 bool bigEndian = IsBigEndianTypedef(t.Name);
-                BtfNode target = t.Resolved();
-                if (bigEndian && target.Kind == BtfTypeNames.KindInt)
+                BtfType target = t.Resolved();
+                if (bigEndian && target.Kind == BtfKind.Int)
                 {
                     int size = (int)target.Size;
                     if (net && size == 4 && NameHas(field, AddressWords))
@@ -147,10 +150,10 @@ internal sealed class MapCodec
                     };
                 }
                 return BuildDecoder(t.Target!, field, net);
-            case BtfTypeNames.KindInt:
+            case BtfKind.Int:
                 return IntDecoder(t);
-            case BtfTypeNames.KindEnum:
-            case BtfTypeNames.KindEnum64:
+            case BtfKind.Enum:
+            case BtfKind.Enum64:
                 var names = t.Enumerators.GroupBy(e => e.Value).ToDictionary(g => g.Key, g => g.First().Name);
                 int enumSize = (int)t.Size;
                 bool enumSigned = t.Signed;
@@ -159,14 +162,14 @@ internal sealed class MapCodec
                     long v = ReadLong(b, o, enumSize, enumSigned);
                     return names.TryGetValue(v, out string? n) ? n : v;
                 };
-            case BtfTypeNames.KindFloat:
+            case BtfKind.Float:
                 return t.Size == 4 ? (b, o) => BitConverter.ToSingle(b, o) : (b, o) => BitConverter.ToDouble(b, o);
-            case BtfTypeNames.KindPtr:
+            case BtfKind.Ptr:
                 return (b, o) => "0x" + BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(o)).ToString("x");
-            case BtfTypeNames.KindArray:
+            case BtfKind.Array:
                 return ArrayDecoder(t, field, net);
-            case BtfTypeNames.KindStruct:
-            case BtfTypeNames.KindUnion:
+            case BtfKind.Struct:
+            case BtfKind.Union:
                 string[] fieldNames = t.Members.Select(m => m.Name).ToArray();
                 Decoder[] decoders = t.Members.Select(m => MemberDecoder(m, net)).ToArray();
                 return (b, o) =>
@@ -182,7 +185,7 @@ internal sealed class MapCodec
         }
     }
 
-    private static Decoder MemberDecoder((string Name, BtfNode Type, uint BitOffset, uint BitSize) m, bool net)
+    private static Decoder MemberDecoder((string Name, BtfType Type, uint BitOffset, uint BitSize) m, bool net)
     {
         if (BitfieldOf(m) is not (int bitOffset, int bitSize))
         {
@@ -190,9 +193,9 @@ internal sealed class MapCodec
             Decoder inner = BuildDecoder(m.Type, m.Name, net);
             return (b, o) => inner(b, o + byteOffset);
         }
-        BtfNode type = m.Type.Resolved();
+        BtfType type = m.Type.Resolved();
         bool signed = type.Signed;
-        Dictionary<long, string>? names = type.Kind is BtfTypeNames.KindEnum or BtfTypeNames.KindEnum64
+        Dictionary<long, string>? names = type.Kind is BtfKind.Enum or BtfKind.Enum64
             ? type.Enumerators.GroupBy(e => e.Value).ToDictionary(g => g.Key, g => g.First().Name)
             : null;
         int start = bitOffset / 8, shift = bitOffset % 8, bytes = (shift + bitSize + 7) / 8;
@@ -215,23 +218,23 @@ internal sealed class MapCodec
     /// Where a member's bits are, if it is a bitfield: from the member (BTF with kind_flag) or, in
     /// older BTF, from the int type's own offset and bit count.
     /// </summary>
-    private static (int BitOffset, int BitSize)? BitfieldOf((string Name, BtfNode Type, uint BitOffset, uint BitSize) m)
+    private static (int BitOffset, int BitSize)? BitfieldOf((string Name, BtfType Type, uint BitOffset, uint BitSize) m)
     {
         if (m.BitSize != 0)
             return ((int)m.BitOffset, (int)m.BitSize);
-        BtfNode t = m.Type.Resolved();
-        bool narrowInt = t.Kind == BtfTypeNames.KindInt && t.IntBits != 0 && (t.IntBits != t.Size * 8 || t.IntOffset != 0);
+        BtfType t = m.Type.Resolved();
+        bool narrowInt = t.Kind == BtfKind.Int && t.IntBits != 0 && (t.IntBits != t.Size * 8 || t.IntOffset != 0);
         if (narrowInt)
             return ((int)m.BitOffset + t.IntOffset, t.IntBits);
         return m.BitOffset % 8 != 0 ? ((int)m.BitOffset, (int)t.Size * 8) : null;
     }
 
-    private static Decoder ArrayDecoder(BtfNode t, string field, bool net)
+    private static Decoder ArrayDecoder(BtfType t, string field, bool net)
     {
-        BtfNode element = t.Target!.Resolved();
+        BtfType element = t.Target!.Resolved();
         int count = (int)t.ArrayLength;
         int stride = (int)element.Size;
-        if (element.Kind == BtfTypeNames.KindInt && element.Size == 1)
+        if (element.Kind == BtfKind.Int && element.Size == 1)
         {
             if (net && count == 6 && NameHas(field, MacWords))
                 return (b, o) => string.Join(":", Enumerable.Range(0, 6).Select(i => b[o + i].ToString("x2")));
@@ -263,7 +266,7 @@ internal sealed class MapCodec
         return Encoding.ASCII.GetString(b, o, len);
     }
 
-    private static Decoder IntDecoder(BtfNode t)
+    private static Decoder IntDecoder(BtfType t)
     {
         if (t.IsBool) return (b, o) => b[o] != 0;
         if (t.IsChar && t.Size == 1) return (b, o) => (char)b[o];
@@ -282,14 +285,14 @@ internal sealed class MapCodec
         };
     }
 
-    private static Encoder BuildEncoder(BtfNode node, string field, bool net)
+    private static Encoder BuildEncoder(BtfType node, string field, bool net)
     {
-        BtfNode t = node.Unqualified();
+        BtfType t = node.Unqualified();
         switch (t.Kind)
         {
-            case BtfTypeNames.KindTypedef:
-                BtfNode target = t.Resolved();
-                if (IsBigEndianTypedef(t.Name) && target.Kind == BtfTypeNames.KindInt)
+            case BtfKind.Typedef:
+                BtfType target = t.Resolved();
+                if (IsBigEndianTypedef(t.Name) && target.Kind == BtfKind.Int)
                 {
                     int size = (int)target.Size;
                     return (v, b, o, path) =>
@@ -301,13 +304,13 @@ internal sealed class MapCodec
                     };
                 }
                 return BuildEncoder(t.Target!, field, net);
-            case BtfTypeNames.KindInt:
+            case BtfKind.Int:
                 int isize = (int)t.Size;
                 bool signed = t.Signed;
                 if (t.IsBool) return (v, b, o, path) => b[o] = ToBool(v, path) ? (byte)1 : (byte)0;
                 return (v, b, o, path) => WriteInteger(v is char c ? (int)c : v, b, o, isize, signed, bigEndian: false, path);
-            case BtfTypeNames.KindEnum:
-            case BtfTypeNames.KindEnum64:
+            case BtfKind.Enum:
+            case BtfKind.Enum64:
                 Dictionary<string, long> values = EnumValues(t)!;
                 int esize = (int)t.Size;
                 return (v, b, o, path) =>
@@ -316,12 +319,12 @@ internal sealed class MapCodec
                     System.Numerics.BigInteger n = EnumNumber(v, values, path);
                     WriteInteger(n, b, o, esize, signed: n < 0, bigEndian: false, path);
                 };
-            case BtfTypeNames.KindArray:
+            case BtfKind.Array:
                 return ArrayEncoder(t, field, net);
-            case BtfTypeNames.KindStruct:
-            case BtfTypeNames.KindUnion:
+            case BtfKind.Struct:
+            case BtfKind.Union:
                 return StructEncoder(t, net);
-            case BtfTypeNames.KindFloat:
+            case BtfKind.Float:
                 return (v, b, o, path) =>
                 {
                     double d = Convert.ToDouble(Unwrap(v), System.Globalization.CultureInfo.InvariantCulture);
@@ -333,11 +336,11 @@ internal sealed class MapCodec
         }
     }
 
-    private static Encoder ArrayEncoder(BtfNode t, string field, bool net)
+    private static Encoder ArrayEncoder(BtfType t, string field, bool net)
     {
-        BtfNode element = t.Target!.Resolved();
+        BtfType element = t.Target!.Resolved();
         int count = (int)t.ArrayLength, stride = (int)element.Size;
-        if (element.Kind == BtfTypeNames.KindInt && element.Size == 1)
+        if (element.Kind == BtfKind.Int && element.Size == 1)
             return (v, b, o, path) =>
             {
                 object? value = Unwrap(v);
@@ -347,7 +350,7 @@ internal sealed class MapCodec
                     if (count == 16 && IPAddress.TryParse(s, out IPAddress? ip6) && ip6.GetAddressBytes().Length == 16) { ip6.GetAddressBytes().CopyTo(b, o); return; }
                     byte[] text = Encoding.ASCII.GetBytes(s);
                     if (text.Length > count)
-                        throw FieldError("ValueTooLarge", path, $"'{s}' needs {text.Length} bytes; the field holds {count}.");
+                        throw FieldError(ErrorId.ValueTooLarge, path, $"'{s}' needs {text.Length} bytes; the field holds {count}.");
                     text.CopyTo(b, o);
                     return;
                 }
@@ -360,37 +363,37 @@ internal sealed class MapCodec
     private static void WriteArray(object? value, byte[] b, int o, int count, int stride, string path, Encoder element)
     {
         if (value is not IEnumerable items || value is string)
-            throw FieldError("WrongShape", path, $"expects an array of {count} items.");
+            throw FieldError(ErrorId.WrongShape, path, $"expects an array of {count} items.");
         int i = 0;
         foreach (object? item in items)
         {
             if (i == count)
-                throw FieldError("ValueTooLarge", path, $"has room for {count} items.");
+                throw FieldError(ErrorId.ValueTooLarge, path, $"has room for {count} items.");
             element(item, b, o + i * stride, $"{path}[{i}]");
             i++;
         }
     }
 
-    private static Encoder StructEncoder(BtfNode t, bool net)
+    private static Encoder StructEncoder(BtfType t, bool net)
     {
         var members = t.Members.Select(m => (m.Name, m.BitOffset, Bitfield: BitfieldOf(m), Encode: BuildEncoder(m.Type, m.Name, net),
             Signed: m.Type.Resolved().Signed, EnumValues: EnumValues(m.Type.Resolved()))).ToArray();
-        bool union = t.Kind == BtfTypeNames.KindUnion;
+        bool union = t.Kind == BtfKind.Union;
         return (v, b, o, path) =>
         {
             IDictionary fields = Unwrap(v) as IDictionary
-                ?? throw FieldError("WrongShape", path, $"expects fields {string.Join(", ", members.Select(m => m.Name))} (a hashtable or an object).");
+                ?? throw FieldError(ErrorId.WrongShape, path, $"expects fields {string.Join(", ", members.Select(m => m.Name))} (a hashtable or an object).");
             var known = new HashSet<string>(members.Select(m => m.Name), StringComparer.OrdinalIgnoreCase);
             foreach (object key in fields.Keys)
                 if (!known.Contains(key.ToString()!))
-                    throw FieldError("UnknownField", Join(path, key.ToString()!), $"is not a field; the fields are {string.Join(", ", known)}.");
+                    throw FieldError(ErrorId.UnknownField, Join(path, key.ToString()!), $"is not a field; the fields are {string.Join(", ", known)}.");
             foreach (var m in members)
             {
                 object? value = Find(fields, m.Name, out bool present);
                 if (!present)
                 {
                     if (union) continue;
-                    throw FieldError("MissingField", Join(path, m.Name), "is missing.");
+                    throw FieldError(ErrorId.MissingField, Join(path, m.Name), "is missing.");
                 }
                 if (m.Bitfield is (int bitOffset, int bitSize))
                 {
@@ -416,8 +419,8 @@ internal sealed class MapCodec
         }
     }
 
-    private static Dictionary<string, long>? EnumValues(BtfNode t) =>
-        t.Kind is BtfTypeNames.KindEnum or BtfTypeNames.KindEnum64
+    private static Dictionary<string, long>? EnumValues(BtfType t) =>
+        t.Kind is BtfKind.Enum or BtfKind.Enum64
             ? t.Enumerators.GroupBy(e => e.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase)
             : null;
 
@@ -428,7 +431,7 @@ internal sealed class MapCodec
         if (value is string name && !long.TryParse(name, out _) && !name.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
             return values.TryGetValue(name, out long n)
                 ? n
-                : throw FieldError("UnknownEnumValue", path, $"'{name}' is not a value of this enum; it has {string.Join(", ", values.Keys)}.");
+                : throw FieldError(ErrorId.UnknownEnumValue, path, $"'{name}' is not a value of this enum; it has {string.Join(", ", values.Keys)}.");
         return ParseInteger(value, path);
     }
 
@@ -468,22 +471,22 @@ internal sealed class MapCodec
         {
             return value switch
             {
-                null => throw FieldError("MissingField", path, "has no value."),
+                null => throw FieldError(ErrorId.MissingField, path, "has no value."),
                 string s when s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) => System.Numerics.BigInteger.Parse("0" + s[2..], System.Globalization.NumberStyles.HexNumber),
                 string s => System.Numerics.BigInteger.Parse(s, System.Globalization.CultureInfo.InvariantCulture),
                 bool flag => flag ? 1 : 0,
                 char c => c,
                 System.Numerics.BigInteger big => big,
                 float or double when Convert.ToDouble(value) is var d && (double.IsNaN(d) || double.IsInfinity(d) || Math.Floor(d) != d)
-                    => throw FieldError("WrongShape", path, $"expects a whole number, not {value}."),
-                decimal m when decimal.Floor(m) != m => throw FieldError("WrongShape", path, $"expects a whole number, not {value}."),
+                    => throw FieldError(ErrorId.WrongShape, path, $"expects a whole number, not {value}."),
+                decimal m when decimal.Floor(m) != m => throw FieldError(ErrorId.WrongShape, path, $"expects a whole number, not {value}."),
                 IConvertible c => new System.Numerics.BigInteger(c.ToDecimal(System.Globalization.CultureInfo.InvariantCulture)),
-                _ => throw FieldError("WrongShape", path, $"expects a number, not {value.GetType().Name}."),
+                _ => throw FieldError(ErrorId.WrongShape, path, $"expects a number, not {value.GetType().Name}."),
             };
         }
         catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
         {
-            throw FieldError("WrongShape", path, $"expects a number, not '{value}'.");
+            throw FieldError(ErrorId.WrongShape, path, $"expects a number, not '{value}'.");
         }
     }
 
@@ -493,15 +496,15 @@ internal sealed class MapCodec
         System.Numerics.BigInteger min = signed ? -(one << (bits - 1)) : 0;
         System.Numerics.BigInteger max = signed ? (one << (bits - 1)) - 1 : (one << bits) - 1;
         if (n < min || n > max)
-            throw FieldError("ValueOutOfRange", path, $"is {bits}-bit {(signed ? "signed" : "unsigned")}; {n} is outside {min}..{max}.");
+            throw FieldError(ErrorId.ValueOutOfRange, path, $"is {bits}-bit {(signed ? "signed" : "unsigned")}; {n} is outside {min}..{max}.");
     }
 
     private static void WriteBytes(object? value, byte[] b, int o, int size, string path)
     {
         if (Unwrap(value) is not byte[] bytes)
-            throw FieldError("WrongShape", path, $"expects {size} bytes.");
+            throw FieldError(ErrorId.WrongShape, path, $"expects {size} bytes.");
         if (bytes.Length != size)
-            throw FieldError("WrongSize", path, $"takes {size} bytes, not {bytes.Length}.");
+            throw FieldError(ErrorId.WrongSize, path, $"takes {size} bytes, not {bytes.Length}.");
         bytes.CopyTo(b, o);
     }
 
@@ -517,7 +520,7 @@ internal sealed class MapCodec
     {
         bool flag => flag,
         IConvertible c => c.ToInt64(null) != 0,
-        _ => throw FieldError("WrongShape", path, "expects true or false."),
+        _ => throw FieldError(ErrorId.WrongShape, path, "expects true or false."),
     };
 
     private static long ReadLong(byte[] b, int o, int size, bool signed) => size switch
@@ -539,6 +542,5 @@ internal sealed class MapCodec
     private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
 
     internal static BpfException FieldError(string errorId, string path, string what) =>
-        new(errorId, errorId is "ValueOutOfRange" or "ValueTooLarge" or "WrongSize" ? BpfErrorKind.InvalidArgument : BpfErrorKind.InvalidData,
-            $"{(path.Length == 0 ? "The value" : $"Field '{path}'")} {what}", path);
+        new(errorId, $"{(path.Length == 0 ? "The value" : $"Field '{path}'")} {what}", path);
 }

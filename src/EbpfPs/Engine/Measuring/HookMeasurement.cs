@@ -4,8 +4,12 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using EbpfPs.Engine.Netlink;
+using EbpfPs.Engine.Attach;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Objects;
 using EbpfPs.Engine.Packets;
+using EbpfPs.Interop.Netlink;
 
 namespace EbpfPs.Engine.Measuring;
 
@@ -44,8 +48,7 @@ public static class HookMeasurement
         try
         {
             if (network.Topology != topology)
-                throw new BpfException("MeasureNetworkTopology", BpfErrorKind.InvalidArgument,
-                    $"This measurement needs a {topology} network; '{network.Name}' is {network.Topology}.", network.Name);
+                throw new BpfException(ErrorId.MeasureNetworkTopology, $"This measurement needs a {topology} network; '{network.Name}' is {network.Topology}.", network.Name);
             // Pair: the program sits where the frames arrive. Routed: on the router's ingress, counted at B.
             BpfTestInterface sender = options.Routed ? network["ClientA"] : network["A"];
             BpfTestInterface hookSide = options.Routed ? network["RouterA"] : network["B"];
@@ -53,8 +56,7 @@ public static class HookMeasurement
             int mtu = Mtu(sender);
             foreach (int size in options.PacketSizes)
                 if (size > mtu + 14 + FcsLength)
-                    throw new BpfException("InvalidPacketSize", BpfErrorKind.InvalidArgument,
-                        $"A {size}-byte frame does not fit the {mtu}-byte MTU of {sender.Interface} (largest: {mtu + 18}).", size);
+                    throw new BpfException(ErrorId.InvalidPacketSize, $"A {size}-byte frame does not fit the {mtu}-byte MTU of {sender.Interface} (largest: {mtu + 18}).", size);
 
             var programs = new Dictionary<BpfHookKind, AttachableProgram>();
             try
@@ -221,17 +223,16 @@ public static class HookMeasurement
     private static void Validate(HookMeasurementOptions options)
     {
         if (options.Hooks.Count == 0)
-            throw new BpfException("NoHooks", BpfErrorKind.InvalidArgument, "Name at least one hook to measure.", null);
+            throw new BpfException(ErrorId.NoHooks, "Name at least one hook to measure.", null);
         foreach (int size in options.PacketSizes)
             if (size < MinPacketSize)
-                throw new BpfException("InvalidPacketSize", BpfErrorKind.InvalidArgument,
-                    $"{size} bytes is below the minimal Ethernet frame of {MinPacketSize} bytes (including FCS).", size);
+                throw new BpfException(ErrorId.InvalidPacketSize, $"{size} bytes is below the minimal Ethernet frame of {MinPacketSize} bytes (including FCS).", size);
         if (options.Duration is TimeSpan d && d <= TimeSpan.Zero)
-            throw new BpfException("InvalidDuration", BpfErrorKind.InvalidArgument, $"A measurement needs a positive duration, not {d}.", d);
+            throw new BpfException(ErrorId.InvalidDuration, $"A measurement needs a positive duration, not {d}.", d);
         if (options.Count is 0UL)
-            throw new BpfException("InvalidCount", BpfErrorKind.InvalidArgument, "A measurement needs a positive packet count.", 0);
+            throw new BpfException(ErrorId.InvalidCount, "A measurement needs a positive packet count.", 0);
         if (options.Repeat < 1)
-            throw new BpfException("InvalidRepeat", BpfErrorKind.InvalidArgument, $"-Repeat must be 1 or more, not {options.Repeat}.", options.Repeat);
+            throw new BpfException(ErrorId.InvalidRepeat, $"-Repeat must be 1 or more, not {options.Repeat}.", options.Repeat);
     }
 
     private static BpfHookKind KindOf(MeasureHook hook) => hook is MeasureHook.XdpNative or MeasureHook.XdpGeneric ? BpfHookKind.Xdp : BpfHookKind.Tc;
@@ -249,7 +250,8 @@ public static class HookMeasurement
         FrameLength = size - FcsLength,
     });
 
-    private static InterfaceCounters Counters(BpfTestInterface i) => NetNamespace.Run(i.NetNamespace, () => LinkStats.Read(i.Ifindex));
+    private static InterfaceCounters Counters(BpfTestInterface i) => NetNamespace.Run(i.NetNamespace, () =>
+        LinkCounters.Read(i.Ifindex).OrThrow("read counters of", i.Interface, ErrorId.InterfaceCountersUnavailable));
 
     /// <summary>Frames still in the veth's ring are counted a moment later; wait for the counter to stop moving.</summary>
     private static void Settle() => Thread.Sleep(30);

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace EbpfPs.Engine.Measuring;
+namespace EbpfPs;
 
 /// <summary>The hooks Measure-HookThroughput compares.</summary>
 public enum MeasureHook

@@ -1,7 +1,11 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
-using EbpfPs.Native;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Objects;
+using EbpfPs.Interop;
+using EbpfPs.Interop.Kernel;
 
 namespace EbpfPs.Engine.Measuring;
 
@@ -24,39 +28,27 @@ public sealed class LiveFrameGenerator : IDisposable
         _ifindex = senderIfindex;
         _gen = BpfObjectLoader.Load(BuiltinObjects.Resolve("gen", BpfHookKind.Xdp));
         Span<byte> key = stackalloc byte[4];
-        MapCells.Update(_gen.GetMap("gen_cfg").Fd, key, BitConverter.GetBytes(senderIfindex), what: "gen_cfg");
+        using SafeFdHandle cfg = _gen.GetMap("gen_cfg").BorrowFd();
+        Libbpf.MapUpdate(cfg, key, BitConverter.GetBytes(senderIfindex), MapUpdateFlags.Any).OrThrow("update an element of map", "gen_cfg");
     }
 
     /// <summary>Sends the frame until the duration passes or count frames went out; returns frames sent and seconds taken.</summary>
     public (ulong Sent, double Seconds) Run(byte[] frame, TimeSpan? duration, ulong? count, CancellationToken cancel)
     {
-        int progFd = _gen.GetProgram("gen").Fd;
+        using SafeFdHandle program = _gen.GetProgram("gen").BorrowFd();
         return NetNamespace.Run(_netns, () =>
         {
             ulong sent = 0;
             var clock = Stopwatch.StartNew();
-            unsafe
+            byte[] context = Libbpf.XdpContext(frame.Length, _ifindex);
+            while (!cancel.IsCancellationRequested)
             {
-                fixed (byte* data = frame)
-                {
-                    var ctx = new Libbpf.XdpMd { DataEnd = (uint)frame.Length, IngressIfindex = (uint)_ifindex };
-                    while (!cancel.IsCancellationRequested)
-                    {
-                        if (duration is TimeSpan d && clock.Elapsed >= d) break;
-                        if (count is ulong c && sent >= c) break;
-                        int repeat = count is ulong limit ? (int)Math.Min(Chunk, limit - sent) : Chunk;
-                        var opts = new Libbpf.TestRunOpts
-                        {
-                            DataIn = data, DataSizeIn = (uint)frame.Length,
-                            CtxIn = &ctx, CtxSizeIn = (uint)sizeof(Libbpf.XdpMd),
-                            Repeat = repeat, Flags = Libbpf.TestXdpLiveFrames, BatchSize = 64,
-                        };
-                        int rc = Libbpf.ProgTestRun(progFd, ref opts);
-                        if (rc < 0)
-                            throw BpfException.FromErrno(-rc, "send live frames from", _netns, "LiveFramesFailed");
-                        sent += (ulong)repeat;
-                    }
-                }
+                if (duration is TimeSpan d && clock.Elapsed >= d) break;
+                if (count is ulong c && sent >= c) break;
+                int repeat = count is ulong limit ? (int)Math.Min(Chunk, limit - sent) : Chunk;
+                Libbpf.TestRun(program, frame, Span<byte>.Empty, context, Span<byte>.Empty, repeat, TestRunFlags.XdpLiveFrames, batchSize: 64)
+                    .OrThrow("send live frames from", _netns, ErrorId.LiveFramesFailed);
+                sent += (ulong)repeat;
             }
             return (sent, clock.Elapsed.TotalSeconds);
         });

@@ -3,8 +3,9 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using EbpfPs.Engine.Packets;
 
-namespace EbpfPs.Engine.Packets;
+namespace EbpfPs;
 
 /// <summary>A frame for tests: its bytes and what they say, as far as they parse.</summary>
 public sealed record BpfTestPacket

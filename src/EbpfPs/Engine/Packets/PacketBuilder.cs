@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Net.Sockets;
+using EbpfPs.Engine.Errors;
 
 namespace EbpfPs.Engine.Packets;
 
@@ -17,12 +18,11 @@ public static class PacketBuilder
     public static byte[] Build(PacketSpec spec)
     {
         if (spec.Source.AddressFamily != spec.Destination.AddressFamily)
-            throw new BpfException("AddressFamilyMismatch", BpfErrorKind.InvalidArgument, "Source and destination must both be IPv4 or both IPv6.", spec);
+            throw new BpfException(ErrorId.AddressFamilyMismatch, "Source and destination must both be IPv4 or both IPv6.", spec);
         int headers = HeaderLength(spec);
         int payloadLength = spec.FrameLength is int total ? total - headers : spec.Payload.Length;
         if (payloadLength < 0)
-            throw new BpfException("FrameTooShort", BpfErrorKind.InvalidArgument,
-                $"A frame of {spec.FrameLength} bytes cannot hold these headers ({headers} bytes).", spec.FrameLength);
+            throw new BpfException(ErrorId.FrameTooShort, $"A frame of {spec.FrameLength} bytes cannot hold these headers ({headers} bytes).", spec.FrameLength);
         byte[] frame = new byte[headers + payloadLength];
         Span<byte> f = frame;
 
@@ -106,7 +106,7 @@ public static class PacketBuilder
     private static int WriteTag(Span<byte> f, int o, ushort tpid, ushort vid)
     {
         if (vid is 0 or > 4094)
-            throw new BpfException("InvalidVlanId", BpfErrorKind.InvalidArgument, $"VLAN id {vid} is outside 1-4094.", vid);
+            throw new BpfException(ErrorId.InvalidVlanId, $"VLAN id {vid} is outside 1-4094.", vid);
         BinaryPrimitives.WriteUInt16BigEndian(f[o..], tpid);
         BinaryPrimitives.WriteUInt16BigEndian(f[(o + 2)..], vid);
         return o + VlanTag;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using EbpfPs.Engine.Errors;
 
 namespace EbpfPs.Engine.Packets;
 

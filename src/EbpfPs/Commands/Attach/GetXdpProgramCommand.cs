@@ -1,0 +1,17 @@
+using System.Linq;
+using System.Management.Automation;
+using EbpfPs.Engine.Attach;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Lists XDP programs attached to interfaces, in one namespace or all of them.</summary>
+[Cmdlet(VerbsCommon.Get, "XdpProgram", DefaultParameterSetName = OneSet)]
+[OutputType(typeof(XdpAttachment))]
+public sealed class GetXdpProgramCommand : InterfaceListCommandBase
+{
+    protected override void ProcessRecord()
+    {
+        foreach (string? ns in Namespaces())
+            WriteEach(Xdp.List(ns, all => all.Where(i => Selected(i.Name))), ns);
+    }
+}

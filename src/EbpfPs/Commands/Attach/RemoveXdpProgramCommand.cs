@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using EbpfPs.Engine.Attach;
+using EbpfPs.Engine.Network;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Detaches the XDP program from interfaces, in whatever mode it runs.</summary>
+[Cmdlet(VerbsCommon.Remove, "XdpProgram", SupportsShouldProcess = true)]
+[OutputType(typeof(XdpAttachment))]
+public sealed class RemoveXdpProgramCommand : EbpfCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
+    public string[] Interface { get; set; } = null!;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNamespaceCompleter))]
+    public string? NetNamespace { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (string name in Interface)
+        {
+            Run(() =>
+            {
+                var found = Engine.Network.NetNamespace.Run(NetNamespace,
+                    () => NetInterfaces.Resolve(new[] { name }, NetNamespace, Wildcards.Matcher));
+                foreach (var (index, ifname) in found)
+                    if (ShouldProcess(ifname + (NetNamespace is null ? "" : $" in network namespace {NetNamespace}"), "Detach XDP program"))
+                    {
+                        XdpAttachment gone = Xdp.Detach(index, ifname, NetNamespace);
+                        if (PassThru) WriteObject(gone);
+                    }
+            }, name);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Management.Automation;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Objects;
+
+namespace EbpfPs.Commands;
+
+/// <summary>
+/// The cmdlets that run or attach a program take it the same ways: -Program (a built-in name, a loaded
+/// program or object, a kernel program or id), or an object file by -Path/-LiteralPath, with -ProgramName
+/// choosing among several programs.
+/// </summary>
+public abstract class ProgramCommandBase : EbpfCmdlet
+{
+    protected const string ProgramSet = "Program", PathSet = "Path", LiteralPathSet = "LiteralPath";
+
+    /// <summary>A built-in program name, an object from Import-BpfObject or Get-BpfProgram, or a program id.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ProgramSet)]
+    [ProgramTransformation]
+    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
+    public ProgramReference Program { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+    [SupportsWildcards]
+    public string Path { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    public string LiteralPath { get; set; } = null!;
+
+    /// <summary>Which program of the object, when it has several.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
+    public string? ProgramName { get; set; }
+
+    /// <summary>What the user named, for messages and results.</summary>
+    protected string ProgramLabel => Reference().Label;
+
+    /// <summary>Opens the program for a hook: built-ins resolve to that hook's build.</summary>
+    protected AttachableProgram OpenProgram(BpfHookKind hook) => Reference().Open(hook, ProgramName);
+
+    private ProgramReference? _reference;
+
+    private ProgramReference Reference() => _reference ??= ParameterSetName switch
+    {
+        ProgramSet => Program,
+        LiteralPathSet => ProgramReference.File(SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath)),
+        _ => ProgramReference.File(SingleFile(Path)),
+    };
+
+    /// <summary>One program comes from one file: a -Path pattern that matches several is refused, not cut to the first.</summary>
+    private string SingleFile(string pattern)
+    {
+        var files = GetResolvedProviderPathFromPSPath(pattern, out _);
+        if (files.Count != 1)
+            throw new BpfException(ErrorId.PathAmbiguous,
+                $"-Path '{pattern}' matches {files.Count} files ({string.Join(", ", files)}); name one object file.", pattern);
+        return files[0];
+    }
+}

@@ -1,0 +1,35 @@
+using System;
+using System.Management.Automation;
+
+namespace EbpfPs.Commands;
+
+/// <summary>
+/// Lets -Program take what a user has at hand: a built-in name, a program id (number or digits), a program
+/// of Import-BpfObject's result, the object itself, or a program from Get-BpfProgram.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ProgramTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData) =>
+        (inputData is PSObject p ? p.BaseObject : inputData) switch
+        {
+            ProgramReference r => r,
+            BpfLoadedProgram loaded => ProgramReference.Loaded(loaded),
+            BpfObject obj => ProgramReference.Object(obj),
+            BpfProgramInfo info => ProgramReference.Id(info.Id),
+            int or uint or long or ulong or short or ushort or byte when IsProgramId(inputData) =>
+                ProgramReference.Id(Convert.ToUInt32(inputData is PSObject w ? w.BaseObject : inputData)),
+            string name when uint.TryParse(name, out uint id) => ProgramReference.Id(id),
+            string name when name.Length > 0 => ProgramReference.Builtin(name),
+            var other => throw new ArgumentTransformationMetadataException(
+                $"-Program takes a built-in name, a program id, or a program or object from Import-BpfObject or Get-BpfProgram, " +
+                $"not {other?.GetType().Name ?? "null"}."),
+        };
+
+    private static bool IsProgramId(object value)
+    {
+        object v = value is PSObject p ? p.BaseObject : value;
+        try { return Convert.ToDecimal(v) is >= 1 and <= uint.MaxValue; }
+        catch (OverflowException) { return false; }
+    }
+}

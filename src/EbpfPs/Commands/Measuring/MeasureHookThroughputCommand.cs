@@ -1,0 +1,93 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using EbpfPs.Engine.Measuring;
+using EbpfPs.Engine.Network;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Measures packets per second through a program at XDP native, XDP generic, TC and tcx, on a test network.</summary>
+[Cmdlet(VerbsDiagnostic.Measure, "HookThroughput", DefaultParameterSetName = ProgramSet, SupportsShouldProcess = true)]
+[OutputType(typeof(HookThroughput))]
+public sealed class MeasureHookThroughputCommand : ProgramCommandBase
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    [Parameter]
+    public MeasureHook[] Hook { get; set; } = { MeasureHook.XdpNative, MeasureHook.XdpGeneric, MeasureHook.TcIngress };
+
+    /// <summary>Frame sizes on the wire including FCS (64 is the Ethernet minimum).</summary>
+    [Parameter]
+    public int[] PacketSize { get; set; } = { 64 };
+
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Send this many frames per sample instead of sending for -Duration.</summary>
+    [Parameter]
+    public ulong Count { get; set; }
+
+    /// <summary>Samples per hook and size, taken interleaved; the median is reported with the spread.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int Repeat { get; set; } = 1;
+
+    /// <summary>The seed's setup: the program on the router of a Routed network, traffic from client A through it to client B.</summary>
+    [Parameter]
+    public SwitchParameter Routed { get; set; }
+
+    /// <summary>A Pair test network (object or name), Routed with -Routed; one is made and removed when omitted.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [TestNetworkTransformation]
+    [ArgumentCompleter(typeof(TestNetworkNameCompleter))]
+    public BpfTestNetwork? Network { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        BpfTestNetwork? network = null;
+        Run(() =>
+        {
+            // Read the network's current state: a name is only a name, and an object may be stale.
+            network = Network is null ? null : TestNetworks.Get(Network.Name);
+            string label = ProgramLabel;
+            var options = new HookMeasurementOptions
+            {
+                OpenProgram = OpenProgram,
+                ProgramLabel = label,
+                Hooks = Hook,
+                PacketSizes = PacketSize,
+                Duration = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? null : Duration,
+                Count = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : null,
+                Repeat = Repeat,
+                Network = network,
+                Routed = Routed,
+            };
+            string where = network?.Name ?? $"a new {(Routed ? "Routed" : "Pair")} test network";
+            if (!ShouldProcess(where, $"Attach '{label}' at {string.Join(", ", Hook)} in turn and send live frames"))
+                return;
+            var progress = new ProgressRecord(1, "Measure-HookThroughput", "starting");
+            try
+            {
+                foreach (HookThroughput r in HookMeasurement.Run(options, (what, percent) =>
+                         {
+                             progress.StatusDescription = what;
+                             progress.PercentComplete = percent;
+                             WriteProgress(progress);
+                         }, _stop.Token))
+                    WriteObject(r);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // Stopped with Ctrl+C: the engine has already detached and cleaned up.
+            }
+            finally
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
+        }, Network);
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+}

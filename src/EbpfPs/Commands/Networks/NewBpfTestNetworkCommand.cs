@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using EbpfPs.Engine.Network;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Makes network namespaces joined by veth pairs to attach and measure on, away from real interfaces.</summary>
+[Cmdlet(VerbsCommon.New, "BpfTestNetwork", SupportsShouldProcess = true)]
+[OutputType(typeof(BpfTestNetwork))]
+public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
+{
+    /// <summary>Prefix of the namespaces' names; a unique one is made up when omitted.</summary>
+    [Parameter(Position = 0)]
+    public string? Name { get; set; }
+
+    [Parameter]
+    public TestTopology Topology { get; set; } = TestTopology.Pair;
+
+    protected override bool NeedsLibbpf => false;
+
+    protected override void ProcessRecord()
+    {
+        if (ShouldProcess(Name ?? "(new name)", $"Create a {Topology} test network (network namespaces and veth pairs)"))
+            Run(() => WriteObject(TestNetworks.Create(Name, Topology)), Name);
+    }
+}

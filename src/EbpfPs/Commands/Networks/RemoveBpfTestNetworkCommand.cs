@@ -1,0 +1,23 @@
+using System.Management.Automation;
+using EbpfPs.Engine.Network;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Deletes a test network: its namespaces, the veths and programs in them, and EbpfPs's notes about them.</summary>
+[Cmdlet(VerbsCommon.Remove, "BpfTestNetwork", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class RemoveBpfTestNetworkCommand : EbpfCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(TestNetworkNameCompleter))]
+    public string[] Name { get; set; } = null!;
+
+    protected override bool NeedsLibbpf => false;
+
+    protected override void ProcessRecord()
+    {
+        foreach (string name in Name)
+            if (ShouldProcess(name, "Remove test network (its network namespaces and everything in them)"))
+                Run(() => TestNetworks.Remove(name), name);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using EbpfPs.Engine.Objects;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Loads a BPF object file (or one of the module's own programs) into the kernel.</summary>
+[Cmdlet(VerbsData.Import, "BpfObject", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[OutputType(typeof(BpfObject))]
+public sealed class ImportBpfObjectCommand : EbpfCmdlet
+{
+    private const string PathSet = "Path", LiteralPathSet = "LiteralPath", BuiltinSet = "Builtin";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    public string[] Path { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    public string[] LiteralPath { get; set; } = null!;
+
+    /// <summary>A program shipped with the module, e.g. drop or router.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = BuiltinSet)]
+    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
+    public string Program { get; set; } = null!;
+
+    /// <summary>Which build of a built-in program to load; for files, forces the program type.</summary>
+    [Parameter(ParameterSetName = BuiltinSet)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public BpfHookKind? Hook { get; set; }
+
+    /// <summary>A bpffs folder to pin the object's programs and maps under, so they outlive the session.</summary>
+    [Parameter]
+    public string? PinPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        string? pin = PinPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PinPath);
+        if (ParameterSetName == BuiltinSet)
+        {
+            BpfHookKind hook = Hook ?? BpfHookKind.Xdp;
+            Run(() => Load(BuiltinObjects.Resolve(Program, hook), pin, null), Program);
+            return;
+        }
+        foreach (string file in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet))
+            Run(() => Load(file, pin, Hook), file);
+    }
+
+    private void Load(string file, string? pin, BpfHookKind? type)
+    {
+        string action = pin is null ? "Load BPF object into the kernel" : $"Load BPF object and pin it under {pin}";
+        if (ShouldProcess(file, action))
+            WriteObject(BpfObjectLoader.Load(file, new BpfLoadOptions { PinPath = pin, ProgramType = type }));
+    }
+}

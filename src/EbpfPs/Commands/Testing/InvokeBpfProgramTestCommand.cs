@@ -1,0 +1,59 @@
+using System.Collections;
+using System.Linq;
+using System.Management.Automation;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.ProgramTests;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Runs an XDP or TC program on a packet with BPF_PROG_TEST_RUN and returns the verdict, output packet and time per run.</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "BpfProgramTest", DefaultParameterSetName = ProgramSet)]
+[OutputType(typeof(ProgramTestResult))]
+public sealed class InvokeBpfProgramTestCommand : ProgramCommandBase
+{
+    /// <summary>Which build of a built-in program (Xdp or Tc).</summary>
+    [Parameter]
+    public BpfHookKind Hook { get; set; } = BpfHookKind.Xdp;
+
+    /// <summary>A packet from New-BpfTestPacket, or bytes.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public object Packet { get; set; } = null!;
+
+    [Parameter]
+    public int Repeat { get; set; } = 1;
+
+    /// <summary>Run as if the packet arrived on this interface (FIB lookups need it).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
+    public string? IngressInterface { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(NetNamespaceCompleter))]
+    public string? NetNamespace { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        Run(() =>
+        {
+            byte[] bytes = Bytes(Packet is PSObject p ? p.BaseObject : Packet);
+            using AttachableProgram program = OpenProgram(Hook);
+            try
+            {
+                WriteObject(ProgramTester.Run(program, bytes, Repeat, IngressInterface, NetNamespace));
+            }
+            finally
+            {
+                program.RemoveCreatedPins();
+            }
+        });
+    }
+
+    private static byte[] Bytes(object packet) => packet switch
+    {
+        BpfTestPacket t => t.Bytes,
+        byte[] b => b,
+        IEnumerable items and not string => items.Cast<object>().Select(i => System.Convert.ToByte(i is PSObject w ? w.BaseObject : i)).ToArray(),
+        _ => throw new BpfException(ErrorId.UnsupportedPacketInput, "-Packet takes New-BpfTestPacket output or a byte array.", packet),
+    };
+}

@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using System.Threading;
+using EbpfPs.Engine.Measuring;
+using EbpfPs.Engine.Network;
+
+namespace EbpfPs.Commands;
+
+/// <summary>Sends a test packet out of an interface, count times, using the kernel's live-frames mode (no socket, any frame).</summary>
+[Cmdlet(VerbsCommunications.Send, "BpfTestPacket", SupportsShouldProcess = true)]
+[OutputType(typeof(TestPacketsSent))]
+public sealed class SendBpfTestPacketCommand : EbpfCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public BpfTestPacket Packet { get; set; } = null!;
+
+    [Parameter(Mandatory = true)]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
+    public string Interface { get; set; } = null!;
+
+    /// <summary>Required: test packets go out of test namespaces only, never the host's own interfaces.</summary>
+    [Parameter(Mandatory = true)]
+    [ArgumentCompleter(typeof(NetNamespaceCompleter))]
+    public string NetNamespace { get; set; } = null!;
+
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public ulong Count { get; set; } = 1;
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess($"{Interface} in network namespace {NetNamespace}", $"Send {Count} x {Packet}"))
+            return;
+        Run(() =>
+        {
+            int ifindex = Engine.Network.NetNamespace.Run(NetNamespace, () => NetInterfaces.IndexOf(Interface, NetNamespace));
+            using var generator = new LiveFrameGenerator(NetNamespace, ifindex);
+            var (sent, seconds) = generator.Run(Packet.Bytes, null, Count, CancellationToken.None);
+            WriteObject(new TestPacketsSent(NetNamespace, Interface, Packet.ToString(), sent, seconds));
+        });
+    }
+}

@@ -1,0 +1,60 @@
+namespace EbpfPs;
+
+public enum TcDirection
+{
+    Ingress,
+    Egress,
+}
+
+/// <summary>How a TC program is hooked in.</summary>
+public enum TcMode
+{
+    /// <summary>A cls_bpf filter on the clsact qdisc, as `tc filter add ... bpf da` makes.</summary>
+    Filter,
+    /// <summary>A tcx bpf_link (kernel 6.6+), no qdisc; pinned under the module's bpffs folder.</summary>
+    Tcx,
+}
+
+/// <summary>A BPF program on an interface's TC hook.</summary>
+public sealed record TcAttachment
+{
+    public string Interface { get; init; } = "";
+    public int Ifindex { get; init; }
+    public string? NetNamespace { get; init; }
+    public TcDirection Direction { get; init; }
+    public TcMode Mode { get; init; }
+    /// <summary>Filter priority (tc's "pref"); 0 for tcx.</summary>
+    public uint Priority { get; init; }
+    /// <summary>Filter handle; 0 for tcx.</summary>
+    public uint Handle { get; init; }
+    public bool DirectAction { get; init; }
+    public uint ProgramId { get; init; }
+    public string ProgramName { get; init; } = "";
+    public string ProgramTag { get; init; } = "";
+    public uint LinkId { get; init; }
+    /// <summary>Where the tcx link is pinned so it outlives the process.</summary>
+    public string? PinnedPath { get; init; }
+    /// <summary>True when this attach created the clsact qdisc (it is removed with the last of our filters).</summary>
+    public bool CreatedQdisc { get; init; }
+
+    public override string ToString() => $"{Interface} {Direction}: {ProgramName} ({Mode})";
+}
+
+/// <summary>Where a TC attachment sits; makes the attachment records so every path fills them alike.</summary>
+internal readonly record struct TcTarget(string Interface, int Ifindex, string? NetNamespace, TcDirection Direction)
+{
+    internal TcAttachment Filter(uint priority, uint handle, bool directAction, uint programId, string programName, string programTag,
+        bool createdQdisc) => new()
+    {
+        Interface = Interface, Ifindex = Ifindex, NetNamespace = NetNamespace, Direction = Direction, Mode = TcMode.Filter,
+        Priority = priority, Handle = handle, DirectAction = directAction, ProgramId = programId, ProgramName = programName,
+        ProgramTag = programTag, CreatedQdisc = createdQdisc,
+    };
+
+    internal TcAttachment Tcx(uint programId, string programName, string programTag, uint linkId, string pinnedPath) => new()
+    {
+        Interface = Interface, Ifindex = Ifindex, NetNamespace = NetNamespace, Direction = Direction, Mode = TcMode.Tcx,
+        ProgramId = programId, ProgramName = programName, ProgramTag = programTag, LinkId = linkId, DirectAction = true,
+        PinnedPath = pinnedPath,
+    };
+}

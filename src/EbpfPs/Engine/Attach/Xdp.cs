@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Inventory;
+using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Objects;
+using EbpfPs.Interop;
+using EbpfPs.Interop.Kernel;
+
+namespace EbpfPs.Engine.Attach;
+
+/// <summary>
+/// Attaching, listing and detaching XDP programs. Attachments are made through netlink, so they
+/// outlive this process exactly like `ip link set dev X xdp ...`.
+/// </summary>
+public static class Xdp
+{
+    private static IBpfSystem Sys => BpfSystem.Current;
+
+    /// <summary>
+    /// Attaches the program to every interface, or to none: when one fails, the ones already done are
+    /// rolled back and whatever program was on them before is put back.
+    /// </summary>
+    public static IReadOnlyList<XdpAttachment> Attach(AttachableProgram program, IReadOnlyList<(int Index, string Name)> interfaces,
+        XdpMode mode, string? netns, bool force)
+    {
+        program.RequireType(BpfHookKind.Xdp);
+        if (mode == XdpMode.Offload)
+            throw new BpfException(ErrorId.XdpOffloadNotSupported,
+                "XDP offload needs a NIC whose driver runs BPF itself (e.g. Netronome nfp) and a program loaded for that device; " +
+                "EbpfPs loads programs for the host, so nothing was attached.", string.Join(",", interfaces.Select(i => i.Name)),
+                recommendedAction: "Use -Mode Native or -Mode Generic.");
+
+        return NetNamespace.Run(netns, () =>
+        {
+            // Check every interface before touching any, so the common refusals change nothing. An fd on
+            // each program we may replace keeps it alive, so a rollback can put it back even when the
+            // attachment was the only thing that held it.
+            var before = new List<Previous>();
+            try
+            {
+                foreach (var (index, name) in interfaces)
+                {
+                    Libbpf.XdpState state = Query(index, name);
+                    if (state.Mode != XdpAttachMode.None && !force)
+                        throw new BpfException(ErrorId.XdpProgramExists,
+                            $"Interface '{name}' already has XDP program id {state.CurrentId} ({ModeOf(state)}); use -Force to replace it.",
+                            name, (int)Errno.EEXIST);
+                    before.Add(new Previous(state, state.Mode == XdpAttachMode.None ? null
+                        : KernelInventory.OpenById(Libbpf.ObjectKind.Program, state.CurrentId)));
+                }
+                return AttachAll(program, interfaces, mode, netns, before);
+            }
+            finally
+            {
+                foreach (Previous p in before) p.Program?.Dispose();
+            }
+        });
+    }
+
+    /// <summary>What an interface had before we touched it, and a hold on that program.</summary>
+    private sealed record Previous(Libbpf.XdpState State, SafeFdHandle? Program);
+
+    private static IReadOnlyList<XdpAttachment> AttachAll(AttachableProgram program, IReadOnlyList<(int Index, string Name)> interfaces,
+        XdpMode mode, string? netns, List<Previous> before)
+    {
+        var results = new List<XdpAttachment>();
+        int done = 0;
+        try
+        {
+            for (; done < interfaces.Count; done++)
+            {
+                var (index, name) = interfaces[done];
+                AttachOne(program, index, name, mode, before[done]);
+                results.Add(Describe(index, name, netns, Query(index, name)) with
+                {
+                    ReplacedProgramId = before[done].State.Mode == XdpAttachMode.None ? null : before[done].State.CurrentId,
+                });
+            }
+            return results;
+        }
+        catch
+        {
+            // Undo in reverse order; the one that failed put itself back already.
+            for (int j = done - 1; j >= 0; j--)
+                Restore(interfaces[j].Index, before[j]);
+            throw;
+        }
+    }
+
+    private static void AttachOne(AttachableProgram program, int index, string name, XdpMode mode, Previous before)
+    {
+        XdpFlags modeFlag = FlagOf(mode);
+        XdpFlags beforeFlag = FlagOf(ModeOf(before.State));
+        Result attached;
+        if (before.State.Mode == XdpAttachMode.None)
+        {
+            attached = Sys.XdpAttach(index, program.Fd, modeFlag | XdpFlags.UpdateIfNoexist, null);
+        }
+        else if (mode == XdpMode.Auto || modeFlag == beforeFlag)
+        {
+            // Same mode: an atomic swap that only happens if the old program is still the one we saw.
+            attached = Sys.XdpAttach(index, program.Fd, beforeFlag | (before.Program is null ? XdpFlags.None : XdpFlags.Replace), before.Program);
+        }
+        else
+        {
+            // The kernel allows one of native and generic at a time, so a mode change is detach then attach.
+            Sys.XdpDetach(index, beforeFlag).OrThrow("detach the old XDP program from", name, ErrorId.XdpDetachFailed);
+            attached = Sys.XdpAttach(index, program.Fd, modeFlag | XdpFlags.UpdateIfNoexist, null);
+            if (!attached.Ok)
+                Restore(index, before);
+        }
+        if (!attached.Ok)
+            throw AttachFailure(attached.Errno, name, mode);
+    }
+
+    /// <summary>Puts an interface back as it was: the previous program in its mode, or nothing.</summary>
+    private static void Restore(int index, Previous before)
+    {
+        // Best effort, like every rollback: the failure that caused it is what the caller reports.
+        if (before.State.Mode == XdpAttachMode.None)
+        {
+            Sys.XdpDetach(index, XdpFlags.DrvMode);
+            Sys.XdpDetach(index, XdpFlags.SkbMode);
+            return;
+        }
+        if (before.Program is null)
+            return; // the old program was gone before we started; nothing to put back
+        XdpFlags flag = FlagOf(ModeOf(before.State));
+        foreach (XdpFlags other in new[] { XdpFlags.DrvMode, XdpFlags.SkbMode })
+            if (other != flag)
+                Sys.XdpDetach(index, other);
+        Sys.XdpAttach(index, before.Program, flag, null);
+    }
+
+    /// <summary>Detaches whatever XDP program the interface has, in the mode it has it.</summary>
+    public static XdpAttachment Detach(int index, string name, string? netns) => NetNamespace.Run(netns, () =>
+    {
+        Libbpf.XdpState before = Query(index, name);
+        if (before.Mode == XdpAttachMode.None)
+            throw new BpfException(ErrorId.NoXdpProgram, $"Interface '{name}' has no XDP program to detach.", name, (int)Errno.ENOENT);
+        XdpAttachment gone = Describe(index, name, netns, before);
+        foreach ((uint id, XdpFlags flag) in new[]
+                 {
+                     (before.DrvProgramId, XdpFlags.DrvMode), (before.SkbProgramId, XdpFlags.SkbMode), (before.HwProgramId, XdpFlags.HwMode),
+                 })
+            if (id != 0)
+                Sys.XdpDetach(index, flag).OrThrow("detach XDP program from", name, ErrorId.XdpDetachFailed);
+        return gone;
+    });
+
+    /// <summary>XDP programs on the interfaces of a namespace (all interfaces when select is null).</summary>
+    public static IReadOnlyList<XdpAttachment> List(string? netns,
+        Func<IReadOnlyList<(int Index, string Name)>, IEnumerable<(int Index, string Name)>>? select = null) =>
+        NetNamespace.Run(netns, () =>
+        {
+            IReadOnlyList<(int Index, string Name)> all = NetInterfaces.List();
+            var result = new List<XdpAttachment>();
+            foreach (var (index, name) in select is null ? all : select(all))
+            {
+                Libbpf.XdpState q = Query(index, name);
+                if (q.Mode != XdpAttachMode.None)
+                    result.Add(Describe(index, name, netns, q));
+            }
+            return (IReadOnlyList<XdpAttachment>)result;
+        });
+
+    private static Libbpf.XdpState Query(int index, string name) => Sys.XdpQuery(index).OrThrow("query XDP programs on", name);
+
+    private static XdpAttachment Describe(int index, string name, string? netns, Libbpf.XdpState q)
+    {
+        uint id = q.CurrentId;
+        BpfProgramInfo? info = id == 0 ? null : KernelInventory.ProgramById(id, throwIfMissing: false);
+        return new XdpAttachment
+        {
+            Interface = name,
+            Ifindex = index,
+            NetNamespace = string.IsNullOrEmpty(netns) ? null : netns,
+            Mode = ModeOf(q),
+            ProgramId = id,
+            ProgramName = info?.Name ?? "",
+            ProgramTag = info?.Tag ?? "",
+        };
+    }
+
+    /// <summary>The mode that runs; with native and generic both present (multi), native.</summary>
+    private static XdpMode ModeOf(Libbpf.XdpState q) => q.Mode switch
+    {
+        XdpAttachMode.Drv => XdpMode.Native,
+        XdpAttachMode.Skb => XdpMode.Generic,
+        XdpAttachMode.Hw => XdpMode.Offload,
+        XdpAttachMode.Multi => q.DrvProgramId != 0 ? XdpMode.Native : XdpMode.Generic,
+        _ => XdpMode.Auto,
+    };
+
+    private static XdpFlags FlagOf(XdpMode mode) => mode switch
+    {
+        XdpMode.Native => XdpFlags.DrvMode,
+        XdpMode.Generic => XdpFlags.SkbMode,
+        XdpMode.Offload => XdpFlags.HwMode,
+        _ => XdpFlags.None,
+    };
+
+    private static BpfException AttachFailure(Errno errno, string name, XdpMode mode)
+    {
+        if (errno is Errno.EBUSY or Errno.EEXIST)
+            return new BpfException(ErrorId.XdpProgramExists,
+                $"Interface '{name}' got an XDP program meanwhile; use -Force to replace it.", name, (int)errno);
+        if (mode == XdpMode.Native && errno is Errno.EOPNOTSUPP or Errno.EINVAL)
+            return new BpfException(ErrorId.XdpNativeNotSupported,
+                $"The driver of '{name}' does not run XDP natively ({ErrnoText.Describe(errno)}).", name, (int)errno,
+                recommendedAction: "Use -Mode Generic, or -Mode Auto to let the kernel choose.");
+        return BpfException.FromErrno((int)errno, $"attach XDP program ({mode}) to", name, ErrorId.XdpAttachFailed);
+    }
+}

@@ -1,8 +1,0 @@
-namespace EbpfPs.Engine;
-
-/// <summary>Which flavour of a built-in object to load: its programs are compiled once per hook.</summary>
-public enum BpfHookKind
-{
-    Xdp,
-    Tc,
-}

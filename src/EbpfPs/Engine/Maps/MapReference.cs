@@ -1,0 +1,36 @@
+using System;
+using System.Linq;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Maps;
+
+namespace EbpfPs;
+
+/// <summary>
+/// A map as the pipeline hands it over: from Get-BpfMap (by id), a map of Import-BpfObject's result, or
+/// the object itself, which needs the map's name to say which of its maps.
+/// </summary>
+public sealed class MapReference
+{
+    private readonly Func<string?, bool, BpfMap> _open;
+
+    private MapReference(string label, Func<string?, bool, BpfMap> open)
+    {
+        Label = label;
+        _open = open;
+    }
+
+    public string Label { get; }
+
+    public static MapReference Info(BpfMapInfo info) => new(info.Name, (_, net) => BpfMap.OpenById(info.Id, net));
+    public static MapReference Loaded(BpfLoadedMap map) => new(map.Name, (_, net) => BpfMap.FromLoaded(map, net));
+
+    public static MapReference Object(BpfObject obj) => new(obj.Name, (mapName, net) => mapName is not null
+        ? BpfMap.FromLoaded(obj.GetMap(mapName), net)
+        : throw new BpfException(ErrorId.MapNameRequired,
+            $"Object '{obj.Name}' has maps {string.Join(", ", obj.Maps.Select(m => m.Name))}; say which with -MapName.", obj.Name));
+
+    /// <summary>Opens the map with its codecs; mapName picks a map of an object.</summary>
+    public BpfMap Open(string? mapName, bool networkFormat = true) => _open(mapName, networkFormat);
+
+    public override string ToString() => Label;
+}

@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using EbpfPs.Engine.Errors;
+
+namespace EbpfPs;
+
+public enum TestTopology
+{
+    /// <summary>Two namespaces joined by one veth pair.</summary>
+    Pair,
+    /// <summary>Client A - router - client B: three namespaces, two veth pairs, routes and forwarding set.</summary>
+    Routed,
+}
+
+/// <summary>One end of a veth pair in a test network; pipe it to Add-XdpProgram or Add-TcProgram.</summary>
+public sealed record BpfTestInterface
+{
+    /// <summary>Its part in the topology: A or B (Pair), ClientA, RouterA, RouterB or ClientB (Routed).</summary>
+    public string Role { get; init; } = "";
+    public string NetNamespace { get; init; } = "";
+    public string Interface { get; init; } = "";
+    public int Ifindex { get; init; }
+    public string Mac { get; init; } = "";
+    public string Address { get; init; } = "";
+    public int PrefixLength { get; init; }
+    public string PeerRole { get; init; } = "";
+    /// <summary>GRO is switched on so frames redirected into this veth by XDP are received, not dropped.</summary>
+    public bool Gro { get; init; }
+    /// <summary>Off on clients: checksum offload does not survive an XDP redirect between veths.</summary>
+    public bool TxChecksumOffload { get; init; }
+
+    public override string ToString() => $"{Role}: {Interface}@{NetNamespace} {Address}/{PrefixLength}";
+}
+
+/// <summary>A set of namespaces and veth pairs made by New-BpfTestNetwork.</summary>
+public sealed record BpfTestNetwork
+{
+    public string Name { get; init; } = "";
+    public TestTopology Topology { get; init; }
+    public IReadOnlyList<string> Namespaces { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<BpfTestInterface> Interfaces { get; init; } = Array.Empty<BpfTestInterface>();
+    public DateTime CreatedAt { get; init; }
+    /// <summary>What New-BpfTestNetwork set beyond addresses, so a reader knows the conditions.</summary>
+    public IReadOnlyList<string> Changes { get; init; } = Array.Empty<string>();
+
+    /// <summary>A network known only by name so far (a -Network argument); the engine reads its state by the name.</summary>
+    internal static BpfTestNetwork Named(string name) => new() { Name = name };
+
+    public BpfTestInterface this[string role] =>
+        Interfaces.FirstOrDefault(i => string.Equals(i.Role, role, StringComparison.OrdinalIgnoreCase))
+        ?? throw new BpfException(ErrorId.TestInterfaceNotFound, $"Test network '{Name}' has no interface with role '{role}'.", role);
+
+    public override string ToString() => $"{Name} ({Topology}: {string.Join(", ", Interfaces.Select(i => i.Role))})";
+}

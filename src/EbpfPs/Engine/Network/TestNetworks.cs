@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using EbpfPs.Engine.Attach;
+using EbpfPs.Engine.Errors;
+
+namespace EbpfPs.Engine.Network;
+
+/// <summary>
+/// Makes and removes test networks with iproute2 and ethtool, which every machine we run on has.
+/// Each network is remembered in /run/ebpfps/networks so a later session can list and remove it.
+/// Addresses come from 198.18.0.0/15 (RFC 2544's benchmarking range) and never leave the namespaces.
+/// </summary>
+public static class TestNetworks
+{
+    public const string StateDirectory = "/run/ebpfps/networks";
+
+    private sealed record Link(string RoleA, string NsA, string IfA, string AddrA, string RoleB, string NsB, string IfB, string AddrB);
+
+    public static BpfTestNetwork Create(string? name, TestTopology topology)
+    {
+        name ??= "ebpfps-" + Guid.NewGuid().ToString("N")[..8];
+        if (name.Length > 40 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+            throw new BpfException(ErrorId.InvalidTestNetworkName, $"'{name}' cannot name a test network: use up to 40 letters, digits, '-' or '_'.", name);
+        if (File.Exists(StatePath(name)) || NetNamespace.Exists(name + "-a"))
+            throw new BpfException(ErrorId.TestNetworkExists, $"A test network named '{name}' already exists.", name);
+
+        string a = name + "-a", b = name + "-b", r = name + "-r";
+        var namespaces = topology == TestTopology.Pair ? new[] { a, b } : new[] { a, r, b };
+        var links = topology == TestTopology.Pair
+            ? new[] { new Link("A", a, "veth-a", "198.18.0.1", "B", b, "veth-b", "198.18.0.2") }
+            : new[]
+            {
+                new Link("ClientA", a, "veth-a", "198.18.1.1", "RouterA", r, "veth-ra", "198.18.1.254"),
+                new Link("RouterB", r, "veth-rb", "198.18.2.254", "ClientB", b, "veth-b", "198.18.2.1"),
+            };
+        var changes = new List<string>();
+        var made = new List<string>();
+        try
+        {
+            foreach (string ns in namespaces)
+            {
+                Ip("netns", "add", ns);
+                made.Add(ns);
+                Ip("-n", ns, "link", "set", "lo", "up");
+                // No IPv6: its router solicitations and DAD would be stray packets in every count.
+                Run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
+            }
+            changes.Add("IPv6 off in every namespace (no neighbour discovery traffic in the counts)");
+            foreach (Link l in links)
+            {
+                Ip("link", "add", l.IfA, "netns", l.NsA, "type", "veth", "peer", "name", l.IfB, "netns", l.NsB);
+                foreach (var (ns, dev, addr) in new[] { (l.NsA, l.IfA, l.AddrA), (l.NsB, l.IfB, l.AddrB) })
+                {
+                    Ip("-n", ns, "addr", "add", addr + "/24", "dev", dev);
+                    Ip("-n", ns, "link", "set", dev, "up");
+                    // Without GRO (or an XDP program) a veth silently drops frames redirected into it by XDP.
+                    Run("ip", "netns", "exec", ns, "ethtool", "-K", dev, "gro", "on");
+                }
+            }
+            changes.Add("GRO on for every veth (XDP-redirected frames are dropped by a veth with neither GRO nor an XDP program)");
+            if (topology == TestTopology.Routed)
+            {
+                Run("ip", "netns", "exec", r, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+                Ip("-n", a, "route", "add", "default", "via", "198.18.1.254");
+                Ip("-n", b, "route", "add", "default", "via", "198.18.2.254");
+                foreach (var (ns, dev) in new[] { (a, "veth-a"), (b, "veth-b") })
+                    Run("ip", "netns", "exec", ns, "ethtool", "-K", dev, "tx", "off");
+                changes.Add("IPv4 forwarding on in the router namespace; default routes on the clients via the router");
+                changes.Add("TX checksum offload off on the clients (partial checksums do not survive an XDP redirect between veths)");
+                // Resolve neighbours up front so the first packets of a test are forwarded, not queued.
+                Run("ip", "netns", "exec", a, "ping", "-c1", "-W1", "198.18.1.254");
+                Run("ip", "netns", "exec", b, "ping", "-c1", "-W1", "198.18.2.254");
+                Run("ip", "netns", "exec", a, "ping", "-c1", "-W1", "198.18.2.1");
+            }
+
+            var network = new BpfTestNetwork
+            {
+                Name = name,
+                Topology = topology,
+                Namespaces = namespaces,
+                Interfaces = Describe(links, topology),
+                CreatedAt = DateTime.Now,
+                Changes = changes,
+            };
+            Directory.CreateDirectory(StateDirectory);
+            File.WriteAllText(StatePath(name), JsonSerializer.Serialize(network));
+            return network;
+        }
+        catch
+        {
+            foreach (string ns in made)
+                RemoveNamespace(ns);
+            throw;
+        }
+    }
+
+    /// <summary>The networks made here or by an earlier session that still exist.</summary>
+    public static IReadOnlyList<BpfTestNetwork> List()
+    {
+        if (!Directory.Exists(StateDirectory))
+            return Array.Empty<BpfTestNetwork>();
+        var result = new List<BpfTestNetwork>();
+        foreach (string file in Directory.GetFiles(StateDirectory, "*.json").OrderBy(f => f, StringComparer.Ordinal))
+        {
+            BpfTestNetwork? n = JsonSerializer.Deserialize<BpfTestNetwork>(File.ReadAllText(file));
+            if (n is not null)
+                result.Add(n);
+        }
+        return result;
+    }
+
+    public static BpfTestNetwork Get(string name) =>
+        List().FirstOrDefault(n => n.Name == name)
+        ?? throw new BpfException(ErrorId.TestNetworkNotFound, $"There is no test network named '{name}'.", name,
+            recommendedAction: "Get-BpfTestNetwork lists the ones there are.");
+
+    /// <summary>Deletes the network's namespaces (their veths go with them) and what EbpfPs kept about them.</summary>
+    public static void Remove(string name)
+    {
+        string state = StatePath(name);
+        var namespaces = File.Exists(state)
+            ? JsonSerializer.Deserialize<BpfTestNetwork>(File.ReadAllText(state))?.Namespaces ?? Array.Empty<string>()
+            : new[] { name + "-a", name + "-r", name + "-b" }.Where(NetNamespace.Exists).ToArray();
+        if (namespaces.Count == 0 && !File.Exists(state))
+            throw new BpfException(ErrorId.TestNetworkNotFound, $"There is no test network named '{name}'.", name);
+        foreach (string ns in namespaces)
+            RemoveNamespace(ns);
+        if (File.Exists(state))
+            File.Delete(state);
+    }
+
+    private static void RemoveNamespace(string ns)
+    {
+        if (!NetNamespace.Exists(ns))
+            return;
+        Tc.ForgetNamespace(NetNamespace.Inode(ns));
+        Run("ip", "netns", "del", ns);
+    }
+
+    private static IReadOnlyList<BpfTestInterface> Describe(IEnumerable<Link> links, TestTopology topology)
+    {
+        var result = new List<BpfTestInterface>();
+        foreach (Link l in links)
+            foreach (var (role, ns, dev, addr, peer) in new[] { (l.RoleA, l.NsA, l.IfA, l.AddrA, l.RoleB), (l.RoleB, l.NsB, l.IfB, l.AddrB, l.RoleA) })
+            {
+                using JsonDocument doc = JsonDocument.Parse(Run("ip", "-n", ns, "-j", "link", "show", "dev", dev));
+                JsonElement link = doc.RootElement[0];
+                bool client = topology == TestTopology.Routed && role.StartsWith("Client", StringComparison.Ordinal);
+                result.Add(new BpfTestInterface
+                {
+                    Role = role, NetNamespace = ns, Interface = dev, Ifindex = link.GetProperty("ifindex").GetInt32(),
+                    Mac = link.GetProperty("address").GetString() ?? "", Address = addr, PrefixLength = 24, PeerRole = peer,
+                    Gro = true, TxChecksumOffload = !client,
+                });
+            }
+        return result;
+    }
+
+    private static string StatePath(string name) => Path.Combine(StateDirectory, name + ".json");
+
+    private static void Ip(params string[] args) => Run("ip", args);
+
+    /// <summary>Runs a tool and returns its output; a failure names the command and what it said.</summary>
+    internal static string Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        Process p;
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new BpfException(ErrorId.ToolNotFound, $"'{file}' could not be started: {e.Message}.", file,
+                recommendedAction: "apt-get install iproute2 ethtool iputils-ping");
+        }
+        using (p)
+        {
+            string output = p.StandardOutput.ReadToEnd();
+            string error = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+                throw new BpfException(ErrorId.TestNetworkCommandFailed, $"'{file} {string.Join(' ', args)}' failed (exit {p.ExitCode}): {error.Trim()}", file);
+            return output;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.IO;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Interop;
+
+namespace EbpfPs.Engine.Objects;
+
+/// <summary>The BPF filesystem: where pins live, and the check that a path is really on it.</summary>
+public static class BpfFs
+{
+    public const string DefaultRoot = "/sys/fs/bpf";
+
+    /// <summary>The module's own folder on bpffs for pins it makes on the user's behalf (links, say).</summary>
+    public const string ModuleRoot = DefaultRoot + "/ebpfps";
+
+    public static bool IsMounted(string root = DefaultRoot) => IsBpfFs(root);
+
+    private static bool IsBpfFs(string path) => Libc.FileSystemType(path) is { Ok: true, Value: Libc.BpfFsMagic };
+
+    /// <summary>
+    /// Throws unless dir, or the nearest folder above it that exists, lies on a mounted bpffs. Checked
+    /// before anything is loaded, so a refused pin path leaves nothing behind.
+    /// </summary>
+    public static string CheckOnBpfFs(string dir)
+    {
+        string full = Path.GetFullPath(dir);
+        string? existing = full;
+        while (existing is not null && !Directory.Exists(existing))
+            existing = Path.GetDirectoryName(existing);
+        if (existing is null || !IsBpfFs(existing))
+            throw new BpfException(ErrorId.PinPathNotOnBpfFs, $"Pin path '{full}' is not on a BPF filesystem (bpffs).", full,
+                recommendedAction: IsMounted()
+                    ? $"Choose a folder under {DefaultRoot}."
+                    : $"Mount bpffs first: mount -t bpf bpf {DefaultRoot}");
+        return full;
+    }
+}

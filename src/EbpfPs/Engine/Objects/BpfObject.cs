@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Interop;
+
+namespace EbpfPs;
+
+/// <summary>
+/// A BPF object file loaded into the kernel. Its programs and maps stay loaded while this object
+/// is alive (or while something pins or attaches them); Dispose releases our hold.
+/// </summary>
+public sealed class BpfObject : IDisposable
+{
+    internal BpfObject(SafeBpfObjectHandle handle, string name, string path, string? pinPath)
+    {
+        Handle = handle;
+        Name = name;
+        Path = path;
+        PinPath = pinPath;
+    }
+
+    internal SafeBpfObjectHandle Handle { get; }
+    public string Name { get; }
+    public string Path { get; }
+    /// <summary>The bpffs folder its programs and maps were pinned under, if any.</summary>
+    public string? PinPath { get; }
+    public IReadOnlyList<BpfLoadedProgram> Programs { get; internal set; } = Array.Empty<BpfLoadedProgram>();
+    public IReadOnlyList<BpfLoadedMap> Maps { get; internal set; } = Array.Empty<BpfLoadedMap>();
+    public bool IsLoaded => !Handle.IsClosed;
+    /// <summary>Map pins (LIBBPF_PIN_BY_NAME) that did not exist before this load and so belong to it.</summary>
+    public IReadOnlyList<string> CreatedPins { get; internal init; } = Array.Empty<string>();
+
+    /// <summary>The program with this name; throws ObjectNotFound listing what the object has.</summary>
+    public BpfLoadedProgram GetProgram(string? name = null)
+    {
+        if (name is null && Programs.Count > 0)
+            return Programs[0];
+        foreach (BpfLoadedProgram p in Programs)
+            if (string.Equals(p.Name, name, StringComparison.Ordinal))
+                return p;
+        throw new BpfException(ErrorId.BpfProgramNotInObject,
+            $"Object '{Path}' has no program named '{name}'. It has: {string.Join(", ", Programs.Select(p => p.Name))}.", name);
+    }
+
+    public BpfLoadedMap GetMap(string name)
+    {
+        foreach (BpfLoadedMap m in Maps)
+            if (string.Equals(m.Name, name, StringComparison.Ordinal))
+                return m;
+        throw new BpfException(ErrorId.BpfMapNotInObject,
+            $"Object '{Path}' has no map named '{name}'. It has: {string.Join(", ", Maps.Select(m => m.Name))}.", name);
+    }
+
+    public void Dispose() => Handle.Dispose();
+
+    public override string ToString() => $"{Name} ({Programs.Count} programs, {Maps.Count} maps)";
+}
+
+/// <summary>What programs and maps of a loaded object share: their owner, name and pin.</summary>
+public abstract class BpfObjectPart
+{
+    private protected BpfObjectPart(BpfObject owner, string name, string? pinnedPath)
+    {
+        Object = owner;
+        Name = name;
+        PinnedPath = pinnedPath;
+    }
+
+    public BpfObject Object { get; }
+    /// <summary>libbpf's full name (the kernel keeps only the first 15 characters).</summary>
+    public string Name { get; }
+    public string? PinnedPath { get; }
+
+    /// <summary>The object's own fd of this part, for kernel calls; throws once the owning object was released.</summary>
+    internal SafeFdHandle BorrowFd() =>
+        (Object.IsLoaded ? NativeFd() : null)
+        ?? throw new BpfException(ErrorId.BpfObjectClosed, $"'{Name}' belongs to BPF object '{Object.Path}', which was released.", Name);
+
+    private protected abstract SafeFdHandle? NativeFd();
+}
+
+/// <summary>A program of a loaded object: its kernel identity plus the fd that keeps it loaded.</summary>
+public sealed class BpfLoadedProgram : BpfObjectPart
+{
+    private readonly NativeProgram _native;
+
+    internal BpfLoadedProgram(BpfObject owner, NativeProgram native, BpfProgramInfo info, string name, string section, string? pinnedPath)
+        : base(owner, name, pinnedPath)
+    {
+        _native = native;
+        Info = info;
+        SectionName = section;
+    }
+
+    public BpfProgramInfo Info { get; }
+    public uint Id => Info.Id;
+    public string Type => Info.Type;
+    public string Tag => Info.Tag;
+    public string SectionName { get; }
+
+    private protected override SafeFdHandle? NativeFd() => _native.BorrowFd();
+
+    public override string ToString() => $"{Id}: {Type} {Name}";
+}
+
+/// <summary>A map of a loaded object.</summary>
+public sealed class BpfLoadedMap : BpfObjectPart
+{
+    private readonly NativeMap _native;
+
+    internal BpfLoadedMap(BpfObject owner, NativeMap native, BpfMapInfo info, string name, string? pinnedPath)
+        : base(owner, name, pinnedPath)
+    {
+        _native = native;
+        Info = info;
+    }
+
+    public BpfMapInfo Info { get; }
+    public uint Id => Info.Id;
+    public string Type => Info.Type;
+
+    private protected override SafeFdHandle? NativeFd() => _native.BorrowFd();
+
+    public override string ToString() => $"{Id}: {Type} {Name}";
+}

@@ -1,0 +1,191 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Inventory;
+using EbpfPs.Interop;
+using EbpfPs.Interop.Kernel;
+
+namespace EbpfPs.Engine.Objects;
+
+/// <summary>Options for loading an object file.</summary>
+public sealed class BpfLoadOptions
+{
+    /// <summary>bpffs folder to pin every program and map under (created if missing).</summary>
+    public string? PinPath { get; init; }
+    /// <summary>Force a program type for objects whose section names do not say it.</summary>
+    public BpfHookKind? ProgramType { get; init; }
+}
+
+/// <summary>Opens, verifies and loads BPF object files, turning every failure into a specific BpfException.</summary>
+public static class BpfObjectLoader
+{
+    private const int LogSize = 4 * 1024 * 1024;
+
+    public static BpfObject Load(string path, BpfLoadOptions? options = null)
+    {
+        options ??= new BpfLoadOptions();
+        NativeRuntime.EnsureLibbpf();
+        string full = CheckObjectFile(path);
+        string? pinPath = options.PinPath is null ? null : BpfFs.CheckOnBpfFs(options.PinPath);
+
+        using var log = new KernelLogBuffer(LogSize);
+        Result<SafeBpfObjectHandle> opened = Libbpf.OpenObject(full, pinPath, log);
+        if (!opened.Ok)
+        {
+            if (ErrnoText.IsLibbpfCode(opened.Errno) || opened.Errno == Errno.EINVAL)
+                throw new BpfException(ErrorId.InvalidBpfObject,
+                    $"'{full}' is an ELF file but not a BPF object libbpf can open: {ErrnoText.Describe(opened.Errno)}.", full, (int)opened.Errno);
+            opened.OrThrow("open BPF object", full, ErrorId.BpfObjectOpenFailed);
+        }
+        SafeBpfObjectHandle handle = opened.Value;
+        try
+        {
+            return LoadOpened(handle, full, pinPath, options, log);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static BpfObject LoadOpened(SafeBpfObjectHandle handle, string path, string? pinPath, BpfLoadOptions options, KernelLogBuffer log)
+    {
+        List<NativeProgram> natives = Libbpf.Programs(handle);
+        if (natives.Count == 0)
+            throw new BpfException(ErrorId.NoBpfProgram,
+                $"'{path}' is a BPF object with no programs in it (no SEC(\"xdp\"), SEC(\"tc\") or similar function).", path);
+
+        if (options.ProgramType is BpfHookKind hook)
+            foreach (NativeProgram p in natives)
+                p.SetType(hook == BpfHookKind.Xdp ? BpfProgType.Xdp : BpfProgType.SchedCls).OrThrow("set the program type of", p.Name);
+
+        // Maps pinned by name are reused when their pin exists; only the ones this load creates are ours to remove.
+        var createdPins = new List<string>();
+        List<NativeMap> maps = Libbpf.Maps(handle);
+        foreach (NativeMap m in maps)
+            if (m.PinPath is string mapPin && !File.Exists(mapPin))
+                createdPins.Add(mapPin);
+
+        Result loaded = Libbpf.LoadObject(handle);
+        if (!loaded.Ok)
+            throw LoadFailure(loaded.Errno, path, log.Text);
+
+        var result = new BpfObject(handle, Libbpf.ObjectName(handle), path, pinPath) { CreatedPins = createdPins };
+        bool pinned = false;
+        try
+        {
+            if (pinPath is not null)
+            {
+                Directory.CreateDirectory(pinPath);
+                pinned = true;
+                Libbpf.PinMaps(handle, pinPath).OrThrow("pin maps under", pinPath);
+                Libbpf.PinPrograms(handle, pinPath).OrThrow("pin programs under", pinPath);
+            }
+            result.Programs = DescribePrograms(result, natives, pinPath);
+            result.Maps = DescribeMaps(result, maps);
+            return result;
+        }
+        catch
+        {
+            if (pinned) Unpin(handle, pinPath!);
+            foreach (string pin in createdPins)
+                File.Delete(pin);
+            throw;
+        }
+    }
+
+    /// <summary>Unpins what Load pinned and lets go of the object.</summary>
+    public static void Release(BpfObject obj)
+    {
+        Unpin(obj);
+        obj.Dispose();
+    }
+
+    /// <summary>Removes what Load pinned: everything under PinPath and the by-name map pins it created.</summary>
+    public static void Unpin(BpfObject obj)
+    {
+        if (obj.PinPath is not null && obj.IsLoaded)
+            Unpin(obj.Handle, obj.PinPath);
+        foreach (string pin in obj.CreatedPins)
+            if (File.Exists(pin))
+                File.Delete(pin);
+    }
+
+    private static void Unpin(SafeBpfObjectHandle handle, string pinPath)
+    {
+        // Best effort: what is already gone needs no unpinning, and the caller is cleaning up anyway.
+        Libbpf.UnpinPrograms(handle, pinPath);
+        Libbpf.UnpinMaps(handle, pinPath);
+        try
+        {
+            if (Directory.Exists(pinPath) && Directory.GetFileSystemEntries(pinPath).Length == 0)
+                Directory.Delete(pinPath);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static List<BpfLoadedProgram> DescribePrograms(BpfObject owner, List<NativeProgram> natives, string? pinPath)
+    {
+        var programs = new List<BpfLoadedProgram>();
+        foreach (NativeProgram p in natives)
+        {
+            using SafeFdHandle? fd = p.BorrowFd();
+            if (fd is null) continue; // autoload off
+            programs.Add(new BpfLoadedProgram(owner, p, KernelInventory.DescribeProgram(fd), p.Name, p.Section,
+                pinPath is null ? null : Path.Combine(pinPath, p.Name)));
+        }
+        return programs;
+    }
+
+    private static List<BpfLoadedMap> DescribeMaps(BpfObject owner, List<NativeMap> natives)
+    {
+        var maps = new List<BpfLoadedMap>();
+        foreach (NativeMap m in natives)
+        {
+            using SafeFdHandle? fd = m.BorrowFd();
+            if (fd is null) continue;
+            maps.Add(new BpfLoadedMap(owner, m, KernelInventory.DescribeMap(fd), m.Name, m.IsPinned ? m.PinPath : null));
+        }
+        return maps;
+    }
+
+    private static string CheckObjectFile(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new BpfException(ErrorId.ObjectFileNotFound, $"BPF object file '{full}' does not exist.", full);
+        Span<byte> magic = stackalloc byte[4];
+        using (FileStream f = File.OpenRead(full))
+        {
+            if (f.Read(magic) < 4 || magic[0] != 0x7f || magic[1] != (byte)'E' || magic[2] != (byte)'L' || magic[3] != (byte)'F')
+                throw new BpfException(ErrorId.NotAnElfFile,
+                    $"'{full}' is not an ELF file; a BPF object is what clang -target bpf -c writes.", full);
+        }
+        return full;
+    }
+
+    private static BpfException LoadFailure(Errno errno, string path, string? log)
+    {
+        if (BpfException.KindOf(errno) == BpfErrorKind.PermissionDenied && log is null)
+            return BpfException.FromErrno((int)errno, "load BPF object", path, ErrorId.LoadPermissionDenied);
+        if (log is not null)
+            return new BpfException(ErrorId.VerifierRejected,
+                $"The kernel verifier rejected a program in '{path}': {LastLine(log)} ({ErrnoText.Describe(errno)}, errno {(int)errno}). " +
+                "The verifier log is in the error's details.",
+                path, (int)errno, verifierLog: log);
+        return BpfException.FromErrno((int)errno, "load BPF object", path, ErrorId.BpfObjectLoadFailed);
+    }
+
+    private static string LastLine(string log)
+    {
+        string[] lines = log.TrimEnd().Split('\n');
+        for (int i = lines.Length - 1; i >= 0; i--)
+            if (!lines[i].StartsWith("processed ", StringComparison.Ordinal) && lines[i].Trim().Length > 0)
+                return lines[i].Trim();
+        return lines[^1];
+    }
+}

@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using EbpfPs.Interop.Kernel;
+using EbpfPs.Interop.Netlink;
+
+namespace EbpfPs.Interop;
+
+/// <summary>
+/// The kernel calls behind the engine's decisions (attach and roll back, list and match, size per-CPU
+/// values), as one interface so unit tests can put a fake kernel in its place, the way aya swaps its
+/// syscalls in tests. Loading objects and moving map data call the wrappers directly: a fake of those
+/// would test nothing.
+/// </summary>
+internal interface IBpfSystem
+{
+    Result<List<(int Index, string Name)>> Interfaces();
+    Result<int> InterfaceIndex(string name);
+    string? InterfaceName(int index);
+
+    bool NetNamespaceExists(string name);
+    IReadOnlyList<string> NetNamespaces();
+    /// <summary>Moves the calling thread into the named network namespace.</summary>
+    Result EnterNetNamespace(string name);
+    /// <summary>The inode of the calling thread's network namespace (net:[N]).</summary>
+    ulong CurrentNetNamespaceInode();
+
+    Result<uint> NextId(Libbpf.ObjectKind kind, uint start);
+    Result<SafeFdHandle> FdById(Libbpf.ObjectKind kind, uint id);
+    Result<SafeFdHandle> OpenPinned(string path);
+    Result Pin(SafeFdHandle fd, string path);
+    Result<SafeFdHandle> Dup(SafeFdHandle fd);
+    Result<Libbpf.BpfProgInfo> ProgramInfo(SafeFdHandle fd);
+    /// <summary>Copies the ids of the maps a program uses into ids (sized from ProgramInfo's NrMapIds).</summary>
+    Result ProgramMapIds(SafeFdHandle fd, uint[] ids);
+    Result<Libbpf.BpfMapInfo> MapInfo(SafeFdHandle fd);
+    Result<Libbpf.BpfLinkInfo> LinkInfo(SafeFdHandle fd);
+    Result<int> PossibleCpus();
+
+    Result<Libbpf.XdpState> XdpQuery(int ifindex);
+    Result XdpAttach(int ifindex, SafeFdHandle program, XdpFlags flags, SafeFdHandle? expected);
+    Result XdpDetach(int ifindex, XdpFlags flags);
+
+    Result TcHookCreate(int ifindex);
+    Result TcHookDestroy(int ifindex);
+    Result<Libbpf.TcFilterId> TcAttach(int ifindex, TcAttachPoint point, SafeFdHandle program, uint handle, uint priority, TcFlags flags);
+    Result TcDetach(int ifindex, TcAttachPoint point, uint handle, uint priority);
+    Result<List<TcFilterEntry>> TcFilters(int ifindex, uint parent);
+
+    Result<SafeFdHandle> LinkCreate(SafeFdHandle program, int ifindex, BpfAttachType attachType);
+    Result LinkDetach(SafeFdHandle link);
+    Result<uint> QueryAttachedCount(int target, BpfAttachType attachType);
+}
+
+/// <summary>Which IBpfSystem the engine talks to: the real kernel, unless a test put a fake in place for its flow.</summary>
+internal static class BpfSystem
+{
+    private static readonly IBpfSystem Linux = new LinuxSystem();
+    // Per async flow (and the threads it starts), so tests running side by side each see their own fake.
+    private static readonly AsyncLocal<IBpfSystem?> Override = new();
+
+    internal static IBpfSystem Current => Override.Value ?? Linux;
+
+    /// <summary>Puts a fake in place until the returned scope is disposed.</summary>
+    internal static IDisposable Use(IBpfSystem fake)
+    {
+        IBpfSystem? before = Override.Value;
+        Override.Value = fake;
+        return new Scope(() => Override.Value = before);
+    }
+
+    private sealed class Scope : IDisposable
+    {
+        private Action? _restore;
+        public Scope(Action restore) => _restore = restore;
+        public void Dispose() => Interlocked.Exchange(ref _restore, null)?.Invoke();
+    }
+}
+
+/// <summary>The real kernel: each member is one wrapper call.</summary>
+internal sealed class LinuxSystem : IBpfSystem
+{
+    private const string NetnsDirectory = "/run/netns";
+
+    public Result<List<(int Index, string Name)>> Interfaces() => Libc.Interfaces();
+    public Result<int> InterfaceIndex(string name) => Libc.NameToIndex(name);
+    public string? InterfaceName(int index) => Libc.IndexToName(index);
+
+    public bool NetNamespaceExists(string name) => File.Exists(Path.Combine(NetnsDirectory, name));
+
+    public IReadOnlyList<string> NetNamespaces()
+    {
+        if (!Directory.Exists(NetnsDirectory))
+            return Array.Empty<string>();
+        var names = new List<string>();
+        foreach (string f in Directory.GetFiles(NetnsDirectory))
+            names.Add(Path.GetFileName(f));
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    public Result EnterNetNamespace(string name)
+    {
+        Result<SafeFdHandle> ns = Libc.OpenNetNamespace(Path.Combine(NetnsDirectory, name));
+        if (!ns.Ok) return ns.Errno;
+        using SafeFdHandle fd = ns.Value;
+        return Libc.EnterNetNamespace(fd);
+    }
+
+    public ulong CurrentNetNamespaceInode()
+    {
+        string target = new FileInfo("/proc/thread-self/ns/net").LinkTarget ?? "";
+        int open = target.IndexOf('['), close = target.IndexOf(']');
+        return open >= 0 && close > open ? ulong.Parse(target.AsSpan(open + 1, close - open - 1)) : 0;
+    }
+
+    public Result<uint> NextId(Libbpf.ObjectKind kind, uint start) => Libbpf.NextId(kind, start);
+    public Result<SafeFdHandle> FdById(Libbpf.ObjectKind kind, uint id) => Libbpf.FdById(kind, id);
+    public Result<SafeFdHandle> OpenPinned(string path) => Libbpf.ObjGet(path);
+    public Result Pin(SafeFdHandle fd, string path) => Libbpf.ObjPin(fd, path);
+    public Result<SafeFdHandle> Dup(SafeFdHandle fd) => Libc.Dup(fd);
+    public Result<Libbpf.BpfProgInfo> ProgramInfo(SafeFdHandle fd) => Libbpf.GetInfo<Libbpf.BpfProgInfo>(fd);
+
+    public unsafe Result ProgramMapIds(SafeFdHandle fd, uint[] ids)
+    {
+        fixed (uint* p = ids)
+        {
+            var request = new Libbpf.BpfProgInfo { NrMapIds = (uint)ids.Length, MapIds = (ulong)p };
+            return Libbpf.GetInfoInto(fd, ref request);
+        }
+    }
+
+    public Result<Libbpf.BpfMapInfo> MapInfo(SafeFdHandle fd) => Libbpf.GetInfo<Libbpf.BpfMapInfo>(fd);
+    public Result<Libbpf.BpfLinkInfo> LinkInfo(SafeFdHandle fd) => Libbpf.GetInfo<Libbpf.BpfLinkInfo>(fd);
+    public Result<int> PossibleCpus() => Libbpf.PossibleCpus();
+
+    public Result<Libbpf.XdpState> XdpQuery(int ifindex) => Libbpf.XdpQuery(ifindex);
+    public Result XdpAttach(int ifindex, SafeFdHandle program, XdpFlags flags, SafeFdHandle? expected) =>
+        Libbpf.XdpAttach(ifindex, program, flags, expected);
+    public Result XdpDetach(int ifindex, XdpFlags flags) => Libbpf.XdpDetach(ifindex, flags);
+
+    public Result TcHookCreate(int ifindex) => Libbpf.TcHookCreate(ifindex);
+    public Result TcHookDestroy(int ifindex) => Libbpf.TcHookDestroy(ifindex);
+    public Result<Libbpf.TcFilterId> TcAttach(int ifindex, TcAttachPoint point, SafeFdHandle program, uint handle, uint priority,
+        TcFlags flags) => Libbpf.TcAttach(ifindex, point, program, handle, priority, flags);
+    public Result TcDetach(int ifindex, TcAttachPoint point, uint handle, uint priority) => Libbpf.TcDetach(ifindex, point, handle, priority);
+    public Result<List<TcFilterEntry>> TcFilters(int ifindex, uint parent) => TcFilterList.Dump(ifindex, parent);
+
+    public Result<SafeFdHandle> LinkCreate(SafeFdHandle program, int ifindex, BpfAttachType attachType) =>
+        Libbpf.LinkCreate(program, ifindex, attachType);
+    public Result LinkDetach(SafeFdHandle link) => Libbpf.LinkDetach(link);
+    public Result<uint> QueryAttachedCount(int target, BpfAttachType attachType) => Libbpf.QueryAttachedCount(target, attachType);
+}

@@ -37,7 +37,9 @@ public static class NativeRuntime
     public static void EnsureLibbpf()
     {
         if (!LibbpfPresent)
-            throw new BpfException(ErrorId.LibbpfNotFound, "libbpf.so.1 could not be loaded, so no BPF operation is possible.",
-                recommendedAction: "Install libbpf 1.x: apt-get install libbpf1 (Debian/Ubuntu) or dnf install libbpf (Fedora).");
+            throw new BpfException(ErrorId.LibbpfNotFound,
+                "libbpf.so.1 could not be loaded, so no BPF operation is possible.",
+                recommendedAction: "Install libbpf 1.x: apt-get install libbpf1 (Debian/Ubuntu) or " +
+                    "dnf install libbpf (Fedora).");
     }
 }

@@ -44,7 +44,8 @@ internal interface IBpfSystem
 
     Result TcHookCreate(int ifindex);
     Result TcHookDestroy(int ifindex);
-    Result<Libbpf.TcFilterId> TcAttach(int ifindex, TcAttachPoint point, SafeFdHandle program, uint handle, uint priority, TcFlags flags);
+    Result<Libbpf.TcFilterId> TcAttach(int ifindex, TcAttachPoint point, SafeFdHandle program, uint handle,
+        uint priority, TcFlags flags);
     Result TcDetach(int ifindex, TcAttachPoint point, uint handle, uint priority);
     Result<List<TcFilterEntry>> TcFilters(int ifindex, uint parent);
 
@@ -53,7 +54,9 @@ internal interface IBpfSystem
     Result<uint> QueryAttachedCount(int target, BpfAttachType attachType);
 }
 
-/// <summary>Which IBpfSystem the engine talks to: the real kernel, unless a test put a fake in place for its flow.</summary>
+/// <summary>
+/// Which IBpfSystem the engine talks to: the real kernel, unless a test put a fake in place for its flow.
+/// </summary>
 internal static class BpfSystem
 {
     private static readonly IBpfSystem Linux = new LinuxSystem();
@@ -142,13 +145,16 @@ internal sealed class LinuxSystem : IBpfSystem
 
     public Result TcHookCreate(int ifindex) => Libbpf.TcHookCreate(ifindex);
     public Result TcHookDestroy(int ifindex) => Libbpf.TcHookDestroy(ifindex);
-    public Result<Libbpf.TcFilterId> TcAttach(int ifindex, TcAttachPoint point, SafeFdHandle program, uint handle, uint priority,
+    public Result<Libbpf.TcFilterId> TcAttach(int ifindex, TcAttachPoint point, SafeFdHandle program, uint handle,
+        uint priority,
         TcFlags flags) => Libbpf.TcAttach(ifindex, point, program, handle, priority, flags);
-    public Result TcDetach(int ifindex, TcAttachPoint point, uint handle, uint priority) => Libbpf.TcDetach(ifindex, point, handle, priority);
+    public Result TcDetach(int ifindex, TcAttachPoint point, uint handle, uint priority) =>
+        Libbpf.TcDetach(ifindex, point, handle, priority);
     public Result<List<TcFilterEntry>> TcFilters(int ifindex, uint parent) => TcFilterList.Dump(ifindex, parent);
 
     public Result<SafeFdHandle> LinkCreate(SafeFdHandle program, int ifindex, BpfAttachType attachType) =>
         Libbpf.LinkCreate(program, ifindex, attachType);
     public Result LinkDetach(SafeFdHandle link) => Libbpf.LinkDetach(link);
-    public Result<uint> QueryAttachedCount(int target, BpfAttachType attachType) => Libbpf.QueryAttachedCount(target, attachType);
+    public Result<uint> QueryAttachedCount(int target, BpfAttachType attachType) =>
+        Libbpf.QueryAttachedCount(target, attachType);
 }

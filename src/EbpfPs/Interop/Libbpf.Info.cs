@@ -44,7 +44,9 @@ internal static unsafe partial class Libbpf
         public ulong MapExtra;
     }
 
-    /// <summary>struct bpf_link_info's common head (type, id, prog_id) and the tcx/xdp union members (ifindex, attach_type).</summary>
+    /// <summary>
+    /// struct bpf_link_info's common head (type, id, prog_id) and the tcx/xdp union members (ifindex, attach_type).
+    /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct BpfLinkInfo
     {

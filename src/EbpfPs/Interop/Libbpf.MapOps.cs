@@ -28,10 +28,13 @@ internal static unsafe partial class Libbpf
     private static partial int bpf_map_get_next_key(int fd, void* key, void* nextKey);
 
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
-    private static partial int bpf_map_lookup_batch(int fd, void* inBatch, void* outBatch, void* keys, void* values, uint* count,
+    private static partial int bpf_map_lookup_batch(int fd, void* inBatch, void* outBatch, void* keys, void* values,
+        uint* count,
         MapBatchOpts* opts);
 
-    /// <summary>Fills value with the element's bytes (every CPU's for per-CPU maps); ENOENT when the key is absent.</summary>
+    /// <summary>
+    /// Fills value with the element's bytes (every CPU's for per-CPU maps); ENOENT when the key is absent.
+    /// </summary>
     internal static Result MapLookup(SafeFdHandle map, ReadOnlySpan<byte> key, Span<byte> value)
     {
         fixed (byte* k = key)
@@ -39,7 +42,8 @@ internal static unsafe partial class Libbpf
             return Result.FromReturn(bpf_map_lookup_elem(map.Fd, k, v));
     }
 
-    internal static Result MapUpdate(SafeFdHandle map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags)
+    internal static Result MapUpdate(SafeFdHandle map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value,
+        MapUpdateFlags flags)
     {
         fixed (byte* k = key)
         fixed (byte* v = value)
@@ -64,7 +68,8 @@ internal static unsafe partial class Libbpf
     /// One BPF_MAP_LOOKUP_BATCH: up to count entries after the position in inBatch (from the start when
     /// first), the next position in outBatch. ENOENT with count > 0 means these were the last entries.
     /// </summary>
-    internal static Result MapLookupBatch(SafeFdHandle map, bool first, Span<byte> inBatch, Span<byte> outBatch, Span<byte> keys,
+    internal static Result MapLookupBatch(SafeFdHandle map, bool first, Span<byte> inBatch, Span<byte> outBatch,
+        Span<byte> keys,
         Span<byte> values, ref uint count)
     {
         var opts = new MapBatchOpts { Size = (nuint)sizeof(MapBatchOpts) };

@@ -103,14 +103,18 @@ internal static unsafe partial class Libbpf
         return result;
     }
 
-    internal static Result PinMaps(SafeBpfObjectHandle obj, string dir) => Result.FromReturn(bpf_object__pin_maps(obj.Pointer, dir));
+    internal static Result PinMaps(SafeBpfObjectHandle obj, string dir) =>
+        Result.FromReturn(bpf_object__pin_maps(obj.Pointer, dir));
 
-    internal static Result PinPrograms(SafeBpfObjectHandle obj, string dir) => Result.FromReturn(bpf_object__pin_programs(obj.Pointer, dir));
+    internal static Result PinPrograms(SafeBpfObjectHandle obj, string dir) =>
+        Result.FromReturn(bpf_object__pin_programs(obj.Pointer, dir));
 
     /// <summary>Removes the pins of the object's maps under dir (with null: each map's own pin path).</summary>
-    internal static Result UnpinMaps(SafeBpfObjectHandle obj, string? dir) => Result.FromReturn(bpf_object__unpin_maps(obj.Pointer, dir));
+    internal static Result UnpinMaps(SafeBpfObjectHandle obj, string? dir) =>
+        Result.FromReturn(bpf_object__unpin_maps(obj.Pointer, dir));
 
-    internal static Result UnpinPrograms(SafeBpfObjectHandle obj, string dir) => Result.FromReturn(bpf_object__unpin_programs(obj.Pointer, dir));
+    internal static Result UnpinPrograms(SafeBpfObjectHandle obj, string dir) =>
+        Result.FromReturn(bpf_object__unpin_programs(obj.Pointer, dir));
 
     internal static string? Str(nint p) => p == 0 ? null : Marshal.PtrToStringUTF8(p);
 }

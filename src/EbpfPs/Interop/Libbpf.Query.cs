@@ -3,11 +3,14 @@ using EbpfPs.Interop.Kernel;
 
 namespace EbpfPs.Interop;
 
-/// <summary>BPF_PROG_QUERY: which programs are attached at a hook (the target is an fd or, for tcx, an ifindex).</summary>
+/// <summary>
+/// BPF_PROG_QUERY: which programs are attached at a hook (the target is an fd or, for tcx, an ifindex).
+/// </summary>
 internal static unsafe partial class Libbpf
 {
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
-    private static partial int bpf_prog_query(int target, int type, uint queryFlags, uint* attachFlags, uint* progIds, uint* progCnt);
+    private static partial int bpf_prog_query(int target, int type, uint queryFlags, uint* attachFlags,
+        uint* progIds, uint* progCnt);
 
     /// <summary>How many programs are attached at the hook.</summary>
     internal static Result<uint> QueryAttachedCount(int target, BpfAttachType attachType)

@@ -3,7 +3,9 @@ using EbpfPs.Interop.Kernel;
 
 namespace EbpfPs.Interop;
 
-/// <summary>libbpf's names for kernel enums, its error text and the CPU count, so we say things as bpftool does.</summary>
+/// <summary>
+/// libbpf's names for kernel enums, its error text and the CPU count, so we say things as bpftool does.
+/// </summary>
 internal static unsafe partial class Libbpf
 {
     [LibraryImport(Libraries.Libbpf)]
@@ -22,9 +24,12 @@ internal static unsafe partial class Libbpf
     private static partial int libbpf_num_possible_cpus();
 
     /// <summary>A number this libbpf has no name for yet reads as the number, as bpftool prints it.</summary>
-    internal static string TypeName(BpfProgType type) => Str(libbpf_bpf_prog_type_str((int)type)) ?? ((int)type).ToString();
-    internal static string TypeName(BpfMapType type) => Str(libbpf_bpf_map_type_str((int)type)) ?? ((int)type).ToString();
-    internal static string TypeName(BpfLinkType type) => Str(libbpf_bpf_link_type_str((int)type)) ?? ((int)type).ToString();
+    internal static string TypeName(BpfProgType type) => Str(libbpf_bpf_prog_type_str((int)type))
+        ?? ((int)type).ToString();
+    internal static string TypeName(BpfMapType type) => Str(libbpf_bpf_map_type_str((int)type))
+        ?? ((int)type).ToString();
+    internal static string TypeName(BpfLinkType type) => Str(libbpf_bpf_link_type_str((int)type))
+        ?? ((int)type).ToString();
 
     /// <summary>True when this libbpf knows the program type by name (it knows the ones it can load).</summary>
     internal static bool KnowsType(BpfProgType type) => libbpf_bpf_prog_type_str((int)type) != 0;

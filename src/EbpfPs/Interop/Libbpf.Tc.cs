@@ -40,7 +40,8 @@ internal static unsafe partial class Libbpf
     /// <summary>A filter the kernel made: where it sits and which program it runs.</summary>
     internal readonly record struct TcFilterId(uint Handle, uint Priority, uint ProgramId);
 
-    private static TcHook Hook(int ifindex, TcAttachPoint point) => new() { Size = (nuint)sizeof(TcHook), Ifindex = ifindex, AttachPoint = (int)point };
+    private static TcHook Hook(int ifindex, TcAttachPoint point) =>
+        new() { Size = (nuint)sizeof(TcHook), Ifindex = ifindex, AttachPoint = (int)point };
 
     /// <summary>Creates the clsact qdisc; EEXIST when it was already there.</summary>
     internal static Result TcHookCreate(int ifindex)
@@ -57,10 +58,12 @@ internal static unsafe partial class Libbpf
     }
 
     /// <summary>Adds a direct-action cls_bpf filter; 0 for handle or priority lets the kernel choose.</summary>
-    internal static Result<TcFilterId> TcAttach(int ifindex, TcAttachPoint point, SafeFdHandle program, uint handle, uint priority, TcFlags flags)
+    internal static Result<TcFilterId> TcAttach(int ifindex, TcAttachPoint point, SafeFdHandle program, uint handle,
+        uint priority, TcFlags flags)
     {
         TcHook hook = Hook(ifindex, point);
-        var opts = new TcOpts { Size = (nuint)sizeof(TcOpts), ProgFd = program.Fd, Handle = handle, Priority = priority, Flags = (uint)flags };
+        var opts = new TcOpts { Size = (nuint)sizeof(TcOpts), ProgFd = program.Fd, Handle = handle,
+            Priority = priority, Flags = (uint)flags };
         int rc = bpf_tc_attach(&hook, &opts);
         return rc < 0 ? (Errno)(-rc) : new TcFilterId(opts.Handle, opts.Priority, opts.ProgId);
     }

@@ -41,7 +41,8 @@ internal static unsafe partial class Libbpf
     /// copying the resulting packet into dataOut. With XdpLiveFrames the frames are sent, not returned.
     /// </summary>
     internal static Result<TestRunOutput> TestRun(SafeFdHandle program, ReadOnlySpan<byte> data, Span<byte> dataOut,
-        ReadOnlySpan<byte> context, Span<byte> contextOut, int repeat, TestRunFlags flags = TestRunFlags.None, uint batchSize = 0)
+        ReadOnlySpan<byte> context, Span<byte> contextOut, int repeat, TestRunFlags flags = TestRunFlags.None,
+            uint batchSize = 0)
     {
         fixed (byte* din = data, dout = dataOut, cin = context, cout = contextOut)
         {
@@ -55,14 +56,16 @@ internal static unsafe partial class Libbpf
                 Repeat = repeat, Flags = (uint)flags, BatchSize = batchSize,
             };
             int rc = bpf_prog_test_run_opts(program.Fd, &opts);
-            return rc < 0 ? (Errno)(-rc) : new TestRunOutput(opts.Retval, opts.Duration, (int)opts.DataSizeOut, (int)opts.CtxSizeOut);
+            return rc < 0 ? (Errno)(-rc) : new TestRunOutput(opts.Retval, opts.Duration, (int)opts.DataSizeOut,
+                (int)opts.CtxSizeOut);
         }
     }
 
     /// <summary>An xdp_md context for a frame of the given length arriving on ifindex, as bytes for TestRun.</summary>
     internal static byte[] XdpContext(int frameLength, int ingressIfindex, uint rxQueue = 0)
     {
-        var md = new XdpMd { DataEnd = (uint)frameLength, IngressIfindex = (uint)ingressIfindex, RxQueueIndex = rxQueue };
+        var md = new XdpMd { DataEnd = (uint)frameLength, IngressIfindex = (uint)ingressIfindex,
+            RxQueueIndex = rxQueue };
         return MemoryMarshal.AsBytes(new ReadOnlySpan<XdpMd>(&md, 1)).ToArray();
     }
 }

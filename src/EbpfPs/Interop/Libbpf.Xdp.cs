@@ -25,10 +25,12 @@ internal static unsafe partial class Libbpf
     }
 
     /// <summary>What is attached at an interface's XDP hook, per mode.</summary>
-    internal readonly record struct XdpState(XdpAttachMode Mode, uint ProgramId, uint DrvProgramId, uint SkbProgramId, uint HwProgramId)
+    internal readonly record struct XdpState(XdpAttachMode Mode, uint ProgramId, uint DrvProgramId,
+        uint SkbProgramId, uint HwProgramId)
     {
         /// <summary>The program that runs (with several modes at once, the native one first).</summary>
-        public uint CurrentId => ProgramId != 0 ? ProgramId : DrvProgramId != 0 ? DrvProgramId : SkbProgramId != 0 ? SkbProgramId : HwProgramId;
+        public uint CurrentId => ProgramId != 0 ? ProgramId : DrvProgramId != 0 ? DrvProgramId : SkbProgramId != 0
+            ? SkbProgramId : HwProgramId;
     }
 
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
@@ -40,14 +42,17 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
     private static partial int bpf_xdp_query(int ifindex, int flags, XdpQueryOpts* opts);
 
-    /// <summary>Attaches; with XdpFlags.Replace only if expected (the program we saw) is still the one attached.</summary>
+    /// <summary>
+    /// Attaches; with XdpFlags.Replace only if expected (the program we saw) is still the one attached.
+    /// </summary>
     internal static Result XdpAttach(int ifindex, SafeFdHandle program, XdpFlags flags, SafeFdHandle? expected = null)
     {
         var opts = new XdpAttachOpts { Size = (nuint)sizeof(XdpAttachOpts), OldProgFd = expected?.Fd ?? 0 };
         return Result.FromReturn(bpf_xdp_attach(ifindex, program.Fd, (uint)flags, expected is null ? null : &opts));
     }
 
-    internal static Result XdpDetach(int ifindex, XdpFlags flags) => Result.FromReturn(bpf_xdp_detach(ifindex, (uint)flags, null));
+    internal static Result XdpDetach(int ifindex, XdpFlags flags) =>
+        Result.FromReturn(bpf_xdp_detach(ifindex, (uint)flags, null));
 
     internal static Result<XdpState> XdpQuery(int ifindex)
     {

@@ -3,7 +3,9 @@ using System.Runtime.InteropServices;
 
 namespace EbpfPs.Interop;
 
-/// <summary>The few libc calls the engine needs besides libbpf: fds, interface names, statfs, namespaces, sockets.</summary>
+/// <summary>
+/// The few libc calls the engine needs besides libbpf: fds, interface names, statfs, namespaces, sockets.
+/// </summary>
 internal static unsafe partial class Libc
 {
     [LibraryImport(Libraries.Libc, SetLastError = true)]
@@ -141,5 +143,6 @@ internal static unsafe partial class Libc
     [LibraryImport(Libraries.Libc)]
     private static partial int vsnprintf(byte* buffer, nuint size, nint format, nint args);
 
-    internal static int FormatV(byte* buffer, int size, nint format, nint args) => vsnprintf(buffer, (nuint)size, format, args);
+    internal static int FormatV(byte* buffer, int size, nint format, nint args) =>
+        vsnprintf(buffer, (nuint)size, format, args);
 }

@@ -22,11 +22,13 @@ internal readonly struct Result<T>
     public bool Ok => Errno == Errno.None;
 
     /// <summary>The value; asking for it after a failure is a programming error, not a kernel answer.</summary>
-    public T Value => Ok ? _value : throw new InvalidOperationException($"The call failed with {Errno}; check Ok first.");
+    public T Value => Ok ? _value
+        : throw new InvalidOperationException($"The call failed with {Errno}; check Ok first.");
 
     public static Result<T> Success(T value) => new(value, Errno.None);
     public static Result<T> Failure(Errno errno) =>
-        errno == Errno.None ? throw new ArgumentException("A failure needs an errno.", nameof(errno)) : new(default!, errno);
+        errno == Errno.None ? throw new ArgumentException("A failure needs an errno.", nameof(errno))
+            : new(default!, errno);
 
     public static implicit operator Result<T>(T value) => Success(value);
     public static implicit operator Result<T>(Errno errno) => Failure(errno);

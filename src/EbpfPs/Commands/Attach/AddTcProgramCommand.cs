@@ -6,7 +6,9 @@ using EbpfPs.Engine.Objects;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Attaches a program to the TC ingress or egress hook of interfaces, as a clsact filter or a tcx link.</summary>
+/// <summary>
+/// Attaches a program to the TC ingress or egress hook of interfaces, as a clsact filter or a tcx link.
+/// </summary>
 [Cmdlet(VerbsCommon.Add, "TcProgram", DefaultParameterSetName = ProgramSet, SupportsShouldProcess = true)]
 [OutputType(typeof(TcAttachment))]
 public sealed class AddTcProgramCommand : AttachCommandBase
@@ -31,6 +33,7 @@ public sealed class AddTcProgramCommand : AttachCommandBase
     protected override string Action(AttachableProgram program) =>
         $"Attach TC {Direction} program '{program.Info.Name}' (id {program.Info.Id}) as {Mode}";
 
-    protected override IEnumerable Attach(AttachableProgram program, List<(int Index, string Name)> interfaces, string? netns) =>
+    protected override IEnumerable Attach(AttachableProgram program, List<(int Index, string Name)> interfaces,
+        string? netns) =>
         Tc.Attach(program, interfaces, Direction, Mode, Priority, Handle, netns, Force);
 }

@@ -19,6 +19,7 @@ public sealed class AddXdpProgramCommand : AttachCommandBase
     protected override string Action(AttachableProgram program) =>
         $"Attach XDP program '{program.Info.Name}' (id {program.Info.Id}) in {Mode} mode";
 
-    protected override IEnumerable Attach(AttachableProgram program, List<(int Index, string Name)> interfaces, string? netns) =>
+    protected override IEnumerable Attach(AttachableProgram program, List<(int Index, string Name)> interfaces,
+        string? netns) =>
         Xdp.Attach(program, interfaces, Mode, netns, Force);
 }

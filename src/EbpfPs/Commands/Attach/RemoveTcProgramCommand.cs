@@ -60,8 +60,10 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet
 
     private void Remove(TcAttachment a)
     {
-        string target = $"{a.Interface} {a.Direction}{(a.NetNamespace is null ? "" : $" in network namespace {a.NetNamespace}")}";
-        if (ShouldProcess(target, $"Remove TC program '{a.ProgramName}' ({a.Mode}, priority {a.Priority}, handle {a.Handle})"))
+        string target = $"{a.Interface} " +
+            $"{a.Direction}{(a.NetNamespace is null ? "" : $" in network namespace {a.NetNamespace}")}";
+        if (ShouldProcess(target,
+            $"Remove TC program '{a.ProgramName}' ({a.Mode}, priority {a.Priority}, handle {a.Handle})"))
             Run(() => { Tc.Detach(a); if (PassThru) WriteObject(a); }, a);
     }
 }

@@ -30,7 +30,8 @@ public sealed class RemoveXdpProgramCommand : EbpfCmdlet
                 var found = Engine.Network.NetNamespace.Run(NetNamespace,
                     () => NetInterfaces.Resolve(new[] { name }, NetNamespace, Wildcards.Matcher));
                 foreach (var (index, ifname) in found)
-                    if (ShouldProcess(ifname + (NetNamespace is null ? "" : $" in network namespace {NetNamespace}"), "Detach XDP program"))
+                    if (ShouldProcess(ifname + (NetNamespace is null ? "" : $" in network namespace {NetNamespace}"),
+                        "Detach XDP program"))
                     {
                         XdpAttachment gone = Xdp.Detach(index, ifname, NetNamespace);
                         if (PassThru) WriteObject(gone);

@@ -31,11 +31,14 @@ public abstract class AttachCommandBase : ProgramCommandBase
 
     protected abstract BpfHookKind Hook { get; }
 
-    /// <summary>What ShouldProcess asks about one interface, e.g. "Attach XDP program 'drop' (id 7) in Native mode".</summary>
+    /// <summary>
+    /// What ShouldProcess asks about one interface, e.g. "Attach XDP program 'drop' (id 7) in Native mode".
+    /// </summary>
     protected abstract string Action(AttachableProgram program);
 
     /// <summary>The engine call: attach to all of the interfaces or none.</summary>
-    protected abstract IEnumerable Attach(AttachableProgram program, List<(int Index, string Name)> interfaces, string? netns);
+    protected abstract IEnumerable Attach(AttachableProgram program, List<(int Index, string Name)> interfaces,
+        string? netns);
 
     private readonly Dictionary<string, List<string>> _byNamespace = new();
 

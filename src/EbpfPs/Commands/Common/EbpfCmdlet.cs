@@ -22,7 +22,9 @@ public abstract class EbpfCmdlet : PSCmdlet
             Run(NativeRuntime.EnsureLibbpf, terminating: true);
     }
 
-    /// <summary>Runs an engine call; a BpfException becomes a non-terminating error unless it means nothing can go on.</summary>
+    /// <summary>
+    /// Runs an engine call; a BpfException becomes a non-terminating error unless it means nothing can go on.
+    /// </summary>
     protected void Run(Action action, object? target = null, bool terminating = false)
     {
         try
@@ -42,7 +44,9 @@ public abstract class EbpfCmdlet : PSCmdlet
         }
     }
 
-    /// <summary>Writes each item of a lazily produced sequence, so one failure stops the rest but not what was written.</summary>
+    /// <summary>
+    /// Writes each item of a lazily produced sequence, so one failure stops the rest but not what was written.
+    /// </summary>
     protected void WriteEach<T>(IEnumerable<T> items, object? target = null) =>
         Run(() => { foreach (T item in items) WriteObject(item); }, target);
 
@@ -55,7 +59,9 @@ public abstract class EbpfCmdlet : PSCmdlet
             WriteVerbose("libbpf: " + line);
     }
 
-    /// <summary>Resolves -Path (wildcards allowed, must exist) or -LiteralPath (taken as written) to file-system paths.</summary>
+    /// <summary>
+    /// Resolves -Path (wildcards allowed, must exist) or -LiteralPath (taken as written) to file-system paths.
+    /// </summary>
     protected IEnumerable<string> ResolvePaths(string[]? paths, bool literal)
     {
         if (paths is null) yield break;

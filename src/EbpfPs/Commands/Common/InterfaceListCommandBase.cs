@@ -3,7 +3,9 @@ using System.Management.Automation;
 
 namespace EbpfPs.Commands;
 
-/// <summary>What Get-XdpProgram and Get-TcProgram share: which interfaces, in one namespace or in all of them.</summary>
+/// <summary>
+/// What Get-XdpProgram and Get-TcProgram share: which interfaces, in one namespace or in all of them.
+/// </summary>
 public abstract class InterfaceListCommandBase : EbpfCmdlet
 {
     protected const string OneSet = "One", AllSet = "All";
@@ -23,7 +25,8 @@ public abstract class InterfaceListCommandBase : EbpfCmdlet
 
     /// <summary>The namespaces to look in: null stands for the one this session runs in.</summary>
     protected string?[] Namespaces() =>
-        AllNamespaces ? new string?[] { null }.Concat(Engine.Network.NetNamespace.List()).ToArray() : new[] { NetNamespace };
+        AllNamespaces ? new string?[] { null }.Concat(Engine.Network.NetNamespace.List()).ToArray()
+            : new[] { NetNamespace };
 
     protected bool Selected(string interfaceName) => Wildcards.Match(Wildcards.Of(Interface), interfaceName);
 }

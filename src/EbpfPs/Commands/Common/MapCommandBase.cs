@@ -13,7 +13,8 @@ namespace EbpfPs.Commands;
 /// </summary>
 public abstract class MapCommandBase : EbpfCmdlet
 {
-    protected const string IdSet = "Id", NameSet = "Name", PathSet = "Path", LiteralPathSet = "LiteralPath", InputSet = "InputObject";
+    protected const string IdSet = "Id", NameSet = "Name", PathSet = "Path", LiteralPathSet = "LiteralPath",
+        InputSet = "InputObject";
 
     [Parameter(Mandatory = true, ParameterSetName = IdSet)]
     public uint Id { get; set; }
@@ -30,7 +31,9 @@ public abstract class MapCommandBase : EbpfCmdlet
     [Alias("PSPath", "LP")]
     public string LiteralPath { get; set; } = null!;
 
-    /// <summary>A map from Get-BpfMap, a map of an Import-BpfObject result, or the object itself with -MapName.</summary>
+    /// <summary>
+    /// A map from Get-BpfMap, a map of an Import-BpfObject result, or the object itself with -MapName.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = InputSet, ValueFromPipeline = true)]
     [MapTransformation]
     public MapReference InputObject { get; set; } = null!;
@@ -57,7 +60,8 @@ public abstract class MapCommandBase : EbpfCmdlet
                 break;
             case PathSet:
             case LiteralPathSet:
-                foreach (string path in ResolvePaths(new[] { ParameterSetName == PathSet ? Path : LiteralPath }, ParameterSetName == LiteralPathSet))
+                foreach (string path in ResolvePaths(new[] { ParameterSetName == PathSet ? Path : LiteralPath },
+                    ParameterSetName == LiteralPathSet))
                     yield return BpfMap.OpenPinned(path, net);
                 break;
             default:

@@ -3,7 +3,9 @@ using System.Management.Automation;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Lets the map cmdlets take a map from Get-BpfMap, a map of Import-BpfObject's result, or the object itself.</summary>
+/// <summary>
+/// Lets the map cmdlets take a map from Get-BpfMap, a map of Import-BpfObject's result, or the object itself.
+/// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class MapTransformationAttribute : ArgumentTransformationAttribute
 {

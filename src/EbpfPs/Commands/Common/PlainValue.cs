@@ -4,7 +4,10 @@ using System.Management.Automation;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Turns what a script passes (PSCustomObjects, hashtables, arrays, wrapped numbers) into plain .NET values for the engine.</summary>
+/// <summary>
+/// Turns what a script passes (PSCustomObjects, hashtables, arrays, wrapped numbers) into plain .NET values for the
+/// engine.
+/// </summary>
 internal static class PlainValue
 {
     internal static object? From(object? value)

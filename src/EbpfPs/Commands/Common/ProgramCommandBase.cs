@@ -47,13 +47,16 @@ public abstract class ProgramCommandBase : EbpfCmdlet
         _ => ProgramReference.File(SingleFile(Path)),
     };
 
-    /// <summary>One program comes from one file: a -Path pattern that matches several is refused, not cut to the first.</summary>
+    /// <summary>
+    /// One program comes from one file: a -Path pattern that matches several is refused, not cut to the first.
+    /// </summary>
     private string SingleFile(string pattern)
     {
         var files = GetResolvedProviderPathFromPSPath(pattern, out _);
         if (files.Count != 1)
             throw new BpfException(ErrorId.PathAmbiguous,
-                $"-Path '{pattern}' matches {files.Count} files ({string.Join(", ", files)}); name one object file.", pattern);
+                $"-Path '{pattern}' matches {files.Count} files ({string.Join(", ", files)}); name one object file.",
+                    pattern);
         return files[0];
     }
 }

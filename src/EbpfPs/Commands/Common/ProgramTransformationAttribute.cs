@@ -22,8 +22,8 @@ public sealed class ProgramTransformationAttribute : ArgumentTransformationAttri
             string name when uint.TryParse(name, out uint id) => ProgramReference.Id(id),
             string name when name.Length > 0 => ProgramReference.Builtin(name),
             var other => throw new ArgumentTransformationMetadataException(
-                $"-Program takes a built-in name, a program id, or a program or object from Import-BpfObject or Get-BpfProgram, " +
-                $"not {other?.GetType().Name ?? "null"}."),
+                "-Program takes a built-in name, a program id, or a program or object from Import-BpfObject or " +
+                $"Get-BpfProgram, not {other?.GetType().Name ?? "null"}."),
         };
 
     private static bool IsProgramId(object value)

@@ -13,7 +13,8 @@ public sealed class SecondsToTimeSpanAttribute : ArgumentTransformationAttribute
         return value switch
         {
             int or long or double or float or decimal => TimeSpan.FromSeconds(Convert.ToDouble(value)),
-            string s when double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+            string s when double.TryParse(s, System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out double seconds)
                 => TimeSpan.FromSeconds(seconds),
             _ => inputData,
         };

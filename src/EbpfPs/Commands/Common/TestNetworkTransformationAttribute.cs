@@ -16,6 +16,7 @@ public sealed class TestNetworkTransformationAttribute : ArgumentTransformationA
             BpfTestNetwork n => n,
             string name when name.Length > 0 => BpfTestNetwork.Named(name),
             var other => throw new ArgumentTransformationMetadataException(
-                $"-Network takes a test network from New-BpfTestNetwork or Get-BpfTestNetwork, or its name, not {other?.GetType().Name ?? "null"}."),
+                "-Network takes a test network from New-BpfTestNetwork or Get-BpfTestNetwork, or its name, not " +
+                $"{other?.GetType().Name ?? "null"}."),
         };
 }

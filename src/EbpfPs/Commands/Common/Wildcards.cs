@@ -4,7 +4,9 @@ using System.Management.Automation;
 
 namespace EbpfPs.Commands;
 
-/// <summary>-Name style filters: any of several wildcard patterns, case-insensitive like the rest of PowerShell.</summary>
+/// <summary>
+/// -Name style filters: any of several wildcard patterns, case-insensitive like the rest of PowerShell.
+/// </summary>
 internal static class Wildcards
 {
     internal static WildcardPattern[]? Of(string[]? patterns) =>

@@ -12,14 +12,16 @@ public abstract class CompleterBase : IArgumentCompleter
 {
     protected abstract IEnumerable<string> Candidates(IDictionary fakeBoundParameters);
 
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
+        string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var pattern = WildcardPattern.Get((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
         IEnumerable<string> candidates;
         try
         {
-            candidates = Candidates(fakeBoundParameters).Distinct(StringComparer.Ordinal).OrderBy(c => c, StringComparer.Ordinal).ToList();
+            candidates = Candidates(fakeBoundParameters).Distinct(StringComparer.Ordinal).OrderBy(c => c,
+                StringComparer.Ordinal).ToList();
         }
         catch (Exception)
         {
@@ -30,5 +32,7 @@ public abstract class CompleterBase : IArgumentCompleter
                 yield return new CompletionResult(Quote(c), c, CompletionResultType.ParameterValue, c);
     }
 
-    private static string Quote(string s) => s.IndexOfAny(new[] { ' ', '$', '\'', '"', '`', '(', ')', ';', '{', '}', '@', '#', ',' }) >= 0 ? $"'{s.Replace("'", "''")}'" : s;
+    private static readonly char[] NeedsQuotes = { ' ', '$', '\'', '"', '`', '(', ')', ';', '{', '}', '@', '#', ',' };
+
+    private static string Quote(string s) => s.IndexOfAny(NeedsQuotes) >= 0 ? $"'{s.Replace("'", "''")}'" : s;
 }

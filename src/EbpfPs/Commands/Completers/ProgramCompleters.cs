@@ -18,14 +18,16 @@ public sealed class BuiltinProgramCompleter : CompleterBase
 public sealed class KernelProgramNameCompleter : CompleterBase
 {
     protected override IEnumerable<string> Candidates(IDictionary bound) =>
-        NativeRuntime.LibbpfPresent ? KernelInventory.Programs().Select(p => p.Name).Where(n => n.Length > 0) : Array.Empty<string>();
+        NativeRuntime.LibbpfPresent ? KernelInventory.Programs().Select(p => p.Name).Where(n => n.Length > 0)
+            : Array.Empty<string>();
 }
 
 /// <summary>Completes names of maps loaded in the kernel.</summary>
 public sealed class KernelMapNameCompleter : CompleterBase
 {
     protected override IEnumerable<string> Candidates(IDictionary bound) =>
-        NativeRuntime.LibbpfPresent ? KernelInventory.Maps().Select(m => m.Name).Where(n => n.Length > 0) : Array.Empty<string>();
+        NativeRuntime.LibbpfPresent ? KernelInventory.Maps().Select(m => m.Name).Where(n => n.Length > 0)
+            : Array.Empty<string>();
 }
 
 /// <summary>Completes program type names as bpftool spells them.</summary>

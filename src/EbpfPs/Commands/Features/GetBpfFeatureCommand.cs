@@ -10,7 +10,8 @@ namespace EbpfPs.Commands;
 public sealed class GetBpfFeatureCommand : EbpfCmdlet
 {
     [Parameter(Position = 0)]
-    [ValidateSet(FeatureProbe.System, FeatureProbe.ProgramType, FeatureProbe.MapType, FeatureProbe.Helper, FeatureProbe.Interface, IgnoreCase = true)]
+    [ValidateSet(FeatureProbe.System, FeatureProbe.ProgramType, FeatureProbe.MapType, FeatureProbe.Helper,
+        FeatureProbe.Interface, IgnoreCase = true)]
     public string[]? Category { get; set; }
 
     [Parameter]
@@ -32,12 +33,15 @@ public sealed class GetBpfFeatureCommand : EbpfCmdlet
         if (Interface is not null)
         {
             foreach (string i in Interface)
-                WriteEach(FeatureProbe.InterfaceFeatures(i, NetNamespace).Where(f => Wildcards.Match(names, f.Name)), i);
+                WriteEach(FeatureProbe.InterfaceFeatures(i, NetNamespace).Where(f => Wildcards.Match(names, f.Name)),
+                    i);
             // With -Interface alone, the interface rows are what was asked for.
-            if (Category is null || Category.All(c => c.Equals(FeatureProbe.Interface, System.StringComparison.OrdinalIgnoreCase)))
+            if (Category is null || Category.All(c => c.Equals(FeatureProbe.Interface,
+                System.StringComparison.OrdinalIgnoreCase)))
                 return;
         }
-        if (Category is not null && Category.All(c => c.Equals(FeatureProbe.Interface, System.StringComparison.OrdinalIgnoreCase)))
+        if (Category is not null && Category.All(c => c.Equals(FeatureProbe.Interface,
+            System.StringComparison.OrdinalIgnoreCase)))
             return;
         WriteEach(FeatureProbe.Probe(Category).Where(f => Wildcards.Match(names, f.Name)));
     }

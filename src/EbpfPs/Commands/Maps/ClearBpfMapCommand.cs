@@ -4,7 +4,8 @@ using EbpfPs.Engine.Maps;
 namespace EbpfPs.Commands;
 
 /// <summary>Deletes every entry of a map (array maps: sets every value to zero).</summary>
-[Cmdlet(VerbsCommon.Clear, "BpfMap", DefaultParameterSetName = InputSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Clear, "BpfMap", DefaultParameterSetName = InputSet, SupportsShouldProcess = true,
+    ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
 public sealed class ClearBpfMapCommand : MapCommandBase
 {

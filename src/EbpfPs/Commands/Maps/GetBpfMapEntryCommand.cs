@@ -21,7 +21,9 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
     [Parameter]
     public SwitchParameter Raw { get; set; }
 
-    /// <summary>The whole map as the kernel's bytes, one BpfMapBatch per batch syscall instead of one object per entry.</summary>
+    /// <summary>
+    /// The whole map as the kernel's bytes, one BpfMapBatch per batch syscall instead of one object per entry.
+    /// </summary>
     [Parameter]
     public SwitchParameter AsBatch { get; set; }
 
@@ -56,7 +58,8 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                     {
                         BpfMapEntry? e = map.Lookup(PlainValue.From(k), Raw, PerCpu);
                         if (e is null)
-                            WriteError(ErrorRecords.From(new BpfException(ErrorId.MapEntryNotFound, $"Map '{map.Info.Name}' has no entry for key {k}.", k)));
+                            WriteError(ErrorRecords.From(new BpfException(ErrorId.MapEntryNotFound,
+                                $"Map '{map.Info.Name}' has no entry for key {k}.", k)));
                         else
                             WriteObject(e);
                     }

@@ -3,7 +3,9 @@ using EbpfPs.Engine.Maps;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Writes one entry: the key and value as Get-BpfMapEntry returns them, hashtables, objects, numbers or bytes.</summary>
+/// <summary>
+/// Writes one entry: the key and value as Get-BpfMapEntry returns them, hashtables, objects, numbers or bytes.
+/// </summary>
 [Cmdlet(VerbsCommon.Set, "BpfMapEntry", DefaultParameterSetName = InputSet, SupportsShouldProcess = true)]
 [OutputType(typeof(BpfMapEntry))]
 public sealed class SetBpfMapEntryCommand : MapCommandBase

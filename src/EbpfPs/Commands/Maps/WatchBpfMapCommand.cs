@@ -6,7 +6,9 @@ using EbpfPs.Engine.Maps;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Samples a map at an interval and emits, per key and sample, each numeric field with its change and per-second rate.</summary>
+/// <summary>
+/// Samples a map at an interval and emits, per key and sample, each numeric field with its change and per-second rate.
+/// </summary>
 [Cmdlet(VerbsCommon.Watch, "BpfMap", DefaultParameterSetName = InputSet)]
 [OutputType("EbpfPs.MapSample")]
 public sealed class WatchBpfMapCommand : MapCommandBase
@@ -49,7 +51,9 @@ public sealed class WatchBpfMapCommand : MapCommandBase
 
     protected override void StopProcessing() => _stop.Set();
 
-    /// <summary>Flat rows (Timestamp, Map, Key, then field, fieldDelta, fieldPerSecond) so Export-Csv gives a plottable series.</summary>
+    /// <summary>
+    /// Flat rows (Timestamp, Map, Key, then field, fieldDelta, fieldPerSecond) so Export-Csv gives a plottable series.
+    /// </summary>
     private static PSObject ToPSObject(MapSampleRow row)
     {
         var o = new PSObject();

@@ -3,7 +3,9 @@ using EbpfPs.Engine.Network;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Makes network namespaces joined by veth pairs to attach and measure on, away from real interfaces.</summary>
+/// <summary>
+/// Makes network namespaces joined by veth pairs to attach and measure on, away from real interfaces.
+/// </summary>
 [Cmdlet(VerbsCommon.New, "BpfTestNetwork", SupportsShouldProcess = true)]
 [OutputType(typeof(BpfTestNetwork))]
 public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
@@ -19,7 +21,8 @@ public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ShouldProcess(Name ?? "(new name)", $"Create a {Topology} test network (network namespaces and veth pairs)"))
+        if (ShouldProcess(Name ?? "(new name)",
+            $"Create a {Topology} test network (network namespaces and veth pairs)"))
             Run(() => WriteObject(TestNetworks.Create(Name, Topology)), Name);
     }
 }

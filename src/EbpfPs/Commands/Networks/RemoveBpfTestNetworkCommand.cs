@@ -3,7 +3,9 @@ using EbpfPs.Engine.Network;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Deletes a test network: its namespaces, the veths and programs in them, and EbpfPs's notes about them.</summary>
+/// <summary>
+/// Deletes a test network: its namespaces, the veths and programs in them, and EbpfPs's notes about them.
+/// </summary>
 [Cmdlet(VerbsCommon.Remove, "BpfTestNetwork", SupportsShouldProcess = true)]
 [OutputType(typeof(void))]
 public sealed class RemoveBpfTestNetworkCommand : EbpfCmdlet

@@ -37,7 +37,8 @@ public sealed class GetBpfMapCommand : EbpfCmdlet
                 break;
             case PathSet:
             case LiteralPathSet:
-                foreach (string path in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet))
+                foreach (string path in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath,
+                    ParameterSetName == LiteralPathSet))
                     Run(() => WriteObject(KernelInventory.MapByPath(path)), path);
                 break;
             default:

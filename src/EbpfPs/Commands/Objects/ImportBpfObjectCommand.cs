@@ -10,7 +10,8 @@ public sealed class ImportBpfObjectCommand : EbpfCmdlet
 {
     private const string PathSet = "Path", LiteralPathSet = "LiteralPath", BuiltinSet = "Builtin";
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true,
+        ValueFromPipelineByPropertyName = true)]
     public string[] Path { get; set; } = null!;
 
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
@@ -41,7 +42,8 @@ public sealed class ImportBpfObjectCommand : EbpfCmdlet
             Run(() => Load(BuiltinObjects.Resolve(Program, hook), pin, null), Program);
             return;
         }
-        foreach (string file in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet))
+        foreach (string file in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath,
+            ParameterSetName == LiteralPathSet))
             Run(() => Load(file, pin, Hook), file);
     }
 

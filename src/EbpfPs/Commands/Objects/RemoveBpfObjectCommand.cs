@@ -19,7 +19,8 @@ public sealed class RemoveBpfObjectCommand : EbpfCmdlet
     protected override void ProcessRecord()
     {
         foreach (BpfObject obj in InputObject)
-            if (ShouldProcess(obj.Path, obj.PinPath is null ? "Release loaded BPF object" : $"Unpin from {obj.PinPath} and release BPF object"))
+            if (ShouldProcess(obj.Path, obj.PinPath is null ? "Release loaded BPF object"
+                : $"Unpin from {obj.PinPath} and release BPF object"))
                 Run(() => BpfObjectLoader.Release(obj), obj);
     }
 }

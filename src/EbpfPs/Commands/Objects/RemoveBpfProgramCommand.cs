@@ -24,7 +24,8 @@ public sealed class RemoveBpfProgramCommand : EbpfCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (string path in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet))
+        foreach (string path in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath,
+            ParameterSetName == LiteralPathSet))
             if (ShouldProcess(path, "Unpin BPF object"))
                 Run(() => Pins.Remove(path), path);
     }

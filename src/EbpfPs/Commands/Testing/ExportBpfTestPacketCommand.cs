@@ -31,7 +31,8 @@ public sealed class ExportBpfTestPacketCommand : EbpfCmdlet
 
     protected override void EndProcessing()
     {
-        string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName == "Path" ? Path : LiteralPath);
+        string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName == "Path" ? Path
+            : LiteralPath);
         if (ShouldProcess(file, $"Write {_frames.Count} packets as pcap"))
         {
             Pcap.Write(file, _frames);

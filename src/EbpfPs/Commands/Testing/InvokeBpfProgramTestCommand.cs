@@ -7,7 +7,10 @@ using EbpfPs.Engine.ProgramTests;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Runs an XDP or TC program on a packet with BPF_PROG_TEST_RUN and returns the verdict, output packet and time per run.</summary>
+/// <summary>
+/// Runs an XDP or TC program on a packet with BPF_PROG_TEST_RUN and returns the verdict, output packet and time per
+/// run.
+/// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "BpfProgramTest", DefaultParameterSetName = ProgramSet)]
 [OutputType(typeof(ProgramTestResult))]
 public sealed class InvokeBpfProgramTestCommand : ProgramCommandBase
@@ -53,7 +56,9 @@ public sealed class InvokeBpfProgramTestCommand : ProgramCommandBase
     {
         BpfTestPacket t => t.Bytes,
         byte[] b => b,
-        IEnumerable items and not string => items.Cast<object>().Select(i => System.Convert.ToByte(i is PSObject w ? w.BaseObject : i)).ToArray(),
-        _ => throw new BpfException(ErrorId.UnsupportedPacketInput, "-Packet takes New-BpfTestPacket output or a byte array.", packet),
+        IEnumerable items and not string => items.Cast<object>().Select(i =>
+            System.Convert.ToByte(i is PSObject w ? w.BaseObject : i)).ToArray(),
+        _ => throw new BpfException(ErrorId.UnsupportedPacketInput,
+            "-Packet takes New-BpfTestPacket output or a byte array.", packet),
     };
 }

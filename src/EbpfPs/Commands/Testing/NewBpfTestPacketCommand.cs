@@ -7,7 +7,9 @@ using EbpfPs.Engine.Packets;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Builds an Ethernet frame (optionally VLAN-tagged) with IPv4 or IPv6 and UDP, TCP or ICMP, checksums right.</summary>
+/// <summary>
+/// Builds an Ethernet frame (optionally VLAN-tagged) with IPv4 or IPv6 and UDP, TCP or ICMP, checksums right.
+/// </summary>
 [Cmdlet(VerbsCommon.New, "BpfTestPacket", DefaultParameterSetName = "Udp")]
 [OutputType(typeof(BpfTestPacket))]
 public sealed class NewBpfTestPacketCommand : EbpfCmdlet
@@ -20,8 +22,13 @@ public sealed class NewBpfTestPacketCommand : EbpfCmdlet
     [Parameter] public string Destination { get; set; } = "198.18.0.2";
     [Parameter] public string SourceMac { get; set; } = "02:00:00:00:00:01";
     [Parameter] public string DestinationMac { get; set; } = "02:00:00:00:00:02";
-    [Parameter(ParameterSetName = "Udp")][Parameter(ParameterSetName = "Tcp")] public ushort SourcePort { get; set; } = 9;
-    [Parameter(ParameterSetName = "Udp")][Parameter(ParameterSetName = "Tcp")] public ushort DestinationPort { get; set; } = 9;
+    [Parameter(ParameterSetName = "Udp")]
+    [Parameter(ParameterSetName = "Tcp")]
+    public ushort SourcePort { get; set; } = 9;
+
+    [Parameter(ParameterSetName = "Udp")]
+    [Parameter(ParameterSetName = "Tcp")]
+    public ushort DestinationPort { get; set; } = 9;
     [Parameter] public byte Ttl { get; set; } = 64;
 
     /// <summary>802.1Q VLAN id (1-4094).</summary>
@@ -33,7 +40,9 @@ public sealed class NewBpfTestPacketCommand : EbpfCmdlet
     /// <summary>Payload bytes, or text sent as ASCII.</summary>
     [Parameter] public object? Payload { get; set; }
 
-    /// <summary>Total frame length in bytes without FCS (60 is the Ethernet minimum); the payload is zero-filled to reach it.</summary>
+    /// <summary>
+    /// Total frame length in bytes without FCS (60 is the Ethernet minimum); the payload is zero-filled to reach it.
+    /// </summary>
     [Parameter] [ValidateRange(14, 65535)] public int FrameLength { get; set; }
 
     protected override bool NeedsLibbpf => false;
@@ -55,7 +64,8 @@ public sealed class NewBpfTestPacketCommand : EbpfCmdlet
                 Ttl = Ttl,
                 VlanId = VlanId == 0 ? null : VlanId,
                 OuterVlanId = OuterVlanId == 0 ? null : OuterVlanId,
-                Payload = payload switch { null => Array.Empty<byte>(), byte[] b => b, _ => System.Text.Encoding.ASCII.GetBytes(payload.ToString()!) },
+                Payload = payload switch { null => Array.Empty<byte>(), byte[] b => b, _ =>
+                    System.Text.Encoding.ASCII.GetBytes(payload.ToString()!) },
                 FrameLength = FrameLength == 0 ? null : FrameLength,
             };
             WriteObject(BpfTestPacket.Parse(PacketBuilder.Build(spec)));
@@ -65,9 +75,11 @@ public sealed class NewBpfTestPacketCommand : EbpfCmdlet
     private static PhysicalAddress Mac(string text)
     {
         try { return PhysicalAddress.Parse(text.Replace(':', '-').ToUpperInvariant()); }
-        catch (FormatException) { throw new BpfException(ErrorId.InvalidMacAddress, $"'{text}' is not a MAC address.", text); }
+        catch (FormatException) { throw new BpfException(ErrorId.InvalidMacAddress,
+            $"'{text}' is not a MAC address.", text); }
     }
 
     private static IPAddress Address(string text) =>
-        IPAddress.TryParse(text, out IPAddress? ip) ? ip : throw new BpfException(ErrorId.InvalidIpAddress, $"'{text}' is not an IP address.", text);
+        IPAddress.TryParse(text, out IPAddress? ip) ? ip : throw new BpfException(ErrorId.InvalidIpAddress,
+            $"'{text}' is not an IP address.", text);
 }

@@ -5,7 +5,9 @@ using EbpfPs.Engine.Network;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Sends a test packet out of an interface, count times, using the kernel's live-frames mode (no socket, any frame).</summary>
+/// <summary>
+/// Sends a test packet out of an interface, count times, using the kernel's live-frames mode (no socket, any frame).
+/// </summary>
 [Cmdlet(VerbsCommunications.Send, "BpfTestPacket", SupportsShouldProcess = true)]
 [OutputType(typeof(TestPacketsSent))]
 public sealed class SendBpfTestPacketCommand : EbpfCmdlet
@@ -32,7 +34,8 @@ public sealed class SendBpfTestPacketCommand : EbpfCmdlet
             return;
         Run(() =>
         {
-            int ifindex = Engine.Network.NetNamespace.Run(NetNamespace, () => NetInterfaces.IndexOf(Interface, NetNamespace));
+            int ifindex = Engine.Network.NetNamespace.Run(NetNamespace, () =>
+                NetInterfaces.IndexOf(Interface, NetNamespace));
             using var generator = new LiveFrameGenerator(NetNamespace, ifindex);
             var (sent, seconds) = generator.Run(Packet.Bytes, null, Count, CancellationToken.None);
             WriteObject(new TestPacketsSent(NetNamespace, Interface, Packet.ToString(), sent, seconds));

@@ -23,7 +23,8 @@ public static class Tc
 
     private static IBpfSystem Sys => BpfSystem.Current;
 
-    public static IReadOnlyList<TcAttachment> Attach(AttachableProgram program, IReadOnlyList<(int Index, string Name)> interfaces,
+    public static IReadOnlyList<TcAttachment> Attach(AttachableProgram program,
+        IReadOnlyList<(int Index, string Name)> interfaces,
         TcDirection direction, TcMode mode, uint priority, uint handle, string? netns, bool force)
     {
         program.RequireType(BpfHookKind.Tc);
@@ -51,7 +52,8 @@ public static class Tc
         });
     }
 
-    private static TcAttachment AttachFilter(AttachableProgram program, TcTarget at, uint priority, uint handle, ulong nsInode, bool force)
+    private static TcAttachment AttachFilter(AttachableProgram program, TcTarget at, uint priority, uint handle,
+        ulong nsInode, bool force)
     {
         Result created = Sys.TcHookCreate(at.Ifindex);
         if (!created.Ok && created.Errno != Errno.EEXIST)
@@ -68,9 +70,11 @@ public static class Tc
                 RemoveQdiscIfOursAndEmpty(at.Ifindex, nsInode);
             if (filter.Errno == Errno.EEXIST)
                 throw new BpfException(ErrorId.TcFilterExists,
-                    $"{at.Interface} {at.Direction} already has a filter at priority {priority} handle {handle}; use -Force to replace it.",
+                    $"{at.Interface} {at.Direction} already has a filter at priority {priority} handle {handle}; " +
+                    "use -Force to replace it.",
                     at.Interface, (int)Errno.EEXIST);
-            filter.OrThrow($"attach TC {at.Direction.ToString().ToLowerInvariant()} program to", at.Interface, ErrorId.TcAttachFailed);
+            filter.OrThrow($"attach TC {at.Direction.ToString().ToLowerInvariant()} program to", at.Interface,
+                ErrorId.TcAttachFailed);
         }
         return at.Filter(filter.Value.Priority, filter.Value.Handle, directAction: true, filter.Value.ProgramId,
             program.Info.Name, program.Info.Tag, madeQdisc);
@@ -82,9 +86,11 @@ public static class Tc
         if (!created.Ok)
         {
             if (created.Errno == Errno.EINVAL && !TcxSupported())
-                throw new BpfException(ErrorId.TcxNotSupported, "This kernel has no tcx (it arrived in Linux 6.6).", at.Interface,
+                throw new BpfException(ErrorId.TcxNotSupported, "This kernel has no tcx (it arrived in Linux 6.6).",
+                    at.Interface,
                     (int)Errno.EINVAL, recommendedAction: "Use -Mode Filter.");
-            created.OrThrow($"create tcx {at.Direction.ToString().ToLowerInvariant()} link on", at.Interface, ErrorId.TcxAttachFailed);
+            created.OrThrow($"create tcx {at.Direction.ToString().ToLowerInvariant()} link on", at.Interface,
+                ErrorId.TcxAttachFailed);
         }
         using SafeFdHandle link = created.Value;
         Libbpf.BpfLinkInfo info = Sys.LinkInfo(link).OrThrow("read info of tcx link", at.Interface);
@@ -102,20 +108,24 @@ public static class Tc
 
     /// <summary>Every BPF program on the TC hooks of the interfaces (filters and tcx links).</summary>
     public static IReadOnlyList<TcAttachment> List(string? netns,
-        Func<IReadOnlyList<(int Index, string Name)>, IEnumerable<(int Index, string Name)>>? select, TcDirection? direction) =>
+        Func<IReadOnlyList<(int Index, string Name)>, IEnumerable<(int Index, string Name)>>? select,
+            TcDirection? direction) =>
         NetNamespace.Run(netns, () =>
         {
             ulong nsInode = NetNamespace.CurrentInode();
             IReadOnlyList<(int Index, string Name)> all = NetInterfaces.List();
             var result = new List<TcAttachment>();
             foreach (var (index, name) in select is null ? all : select(all))
-                foreach (TcDirection d in direction is null ? new[] { TcDirection.Ingress, TcDirection.Egress } : new[] { direction.Value })
+                foreach (TcDirection d in direction is null ? new[] { TcDirection.Ingress, TcDirection.Egress }
+                    : new[] { direction.Value })
                 {
                     var at = new TcTarget(name, index, netns, d);
                     foreach (TcFilterEntry f in Filters(index, d).Where(f => f.Kind == "bpf"))
                     {
-                        BpfProgramInfo? info = f.ProgramId == 0 ? null : KernelInventory.ProgramById(f.ProgramId, throwIfMissing: false);
-                        result.Add(at.Filter(f.Priority, f.Handle, f.DirectAction, f.ProgramId, info?.Name ?? f.ProgramName ?? "",
+                        BpfProgramInfo? info = f.ProgramId == 0 ? null
+                            : KernelInventory.ProgramById(f.ProgramId, throwIfMissing: false);
+                        result.Add(at.Filter(f.Priority, f.Handle, f.DirectAction, f.ProgramId, info?.Name
+                            ?? f.ProgramName ?? "",
                             info?.Tag ?? "", File.Exists(QdiscMarker(nsInode, index))));
                     }
                     result.AddRange(TcxLinks(at, nsInode));
@@ -131,14 +141,16 @@ public static class Tc
         // The kernel answers per namespace for the query, but link ids are global: match them by
         // interface, direction and our pins.
         string dir = Path.Combine(TcxPinRoot, nsInode.ToString());
-        var pins = Directory.Exists(dir) ? Directory.GetFiles(dir, $"{at.Ifindex}-{at.Direction.ToString().ToLowerInvariant()}-*") : Array.Empty<string>();
+        var pins = Directory.Exists(dir) ? Directory.GetFiles(dir,
+            $"{at.Ifindex}-{at.Direction.ToString().ToLowerInvariant()}-*") : Array.Empty<string>();
         foreach (string pin in pins)
         {
             Result<SafeFdHandle> opened = Sys.OpenPinned(pin);
             if (!opened.Ok) continue;
             using SafeFdHandle link = opened.Value;
             Result<Libbpf.BpfLinkInfo> info = Sys.LinkInfo(link);
-            if (!info.Ok || info.Value.Ifindex != (uint)at.Ifindex) continue; // a stale pin of a link that lost its device
+            if (!info.Ok
+                || info.Value.Ifindex != (uint)at.Ifindex) continue; // a stale pin of a link that lost its device
             BpfProgramInfo? prog = KernelInventory.ProgramById(info.Value.ProgId, throwIfMissing: false);
             yield return at.Tcx(info.Value.ProgId, prog?.Name ?? "", prog?.Tag ?? "", info.Value.Id, pin);
         }
@@ -148,7 +160,8 @@ public static class Tc
     /// The BPF programs on one interface's TC hook that match a selection (0 and null match anything). No
     /// match is ObjectNotFound; several matches with nothing selected are ambiguous, so nothing is guessed.
     /// </summary>
-    public static IReadOnlyList<TcAttachment> Find(string interfaceName, string? netns, TcDirection direction, uint priority, uint handle,
+    public static IReadOnlyList<TcAttachment> Find(string interfaceName, string? netns, TcDirection direction,
+        uint priority, uint handle,
         Func<string, bool>? programName)
     {
         var found = List(netns, all => all.Any(i => i.Name == interfaceName)
@@ -159,15 +172,19 @@ public static class Tc
             .ToList();
         if (found.Count == 0)
             throw new BpfException(ErrorId.TcProgramNotFound,
-                $"{interfaceName} {direction} has no BPF program matching the selection.", interfaceName, (int)Errno.ENOENT);
+                $"{interfaceName} {direction} has no BPF program matching the selection.", interfaceName,
+                    (int)Errno.ENOENT);
         if (found.Count > 1 && priority == 0 && handle == 0 && programName is null)
             throw new BpfException(ErrorId.TcProgramAmbiguous,
-                $"{interfaceName} {direction} has {found.Count} BPF programs; say which with -Priority/-Handle or -ProgramName, " +
-                "or pipe them from Get-TcProgram.", interfaceName);
+                $"{interfaceName} {direction} has {found.Count} BPF programs; say which with -Priority/-Handle or " +
+                "-ProgramName, or pipe them from Get-TcProgram.", interfaceName);
         return found;
     }
 
-    /// <summary>Removes one attachment: the filter (and the qdisc if we made it and it is now empty) or the tcx link and its pin.</summary>
+    /// <summary>
+    /// Removes one attachment: the filter (and the qdisc if we made it and it is now empty) or the tcx link and its
+    /// pin.
+    /// </summary>
     public static void Detach(TcAttachment attachment) => NetNamespace.Run(attachment.NetNamespace, () =>
     {
         ulong nsInode = NetNamespace.CurrentInode();
@@ -176,10 +193,12 @@ public static class Tc
             DetachTcx(attachment);
             return;
         }
-        Result removed = Sys.TcDetach(attachment.Ifindex, PointOf(attachment.Direction), attachment.Handle, attachment.Priority);
+        Result removed = Sys.TcDetach(attachment.Ifindex, PointOf(attachment.Direction), attachment.Handle,
+            attachment.Priority);
         if (removed.Errno == Errno.ENOENT)
             throw new BpfException(ErrorId.TcFilterNotFound,
-                $"{attachment.Interface} {attachment.Direction} has no filter at priority {attachment.Priority} handle {attachment.Handle}.",
+                $"{attachment.Interface} {attachment.Direction} has no filter at priority {attachment.Priority} " +
+                $"handle {attachment.Handle}.",
                 attachment.Interface, (int)Errno.ENOENT);
         removed.OrThrow("detach TC program from", attachment.Interface, ErrorId.TcDetachFailed);
         RemoveQdiscIfOursAndEmpty(attachment.Ifindex, nsInode);
@@ -190,7 +209,8 @@ public static class Tc
         SafeFdHandle link = attachment.PinnedPath is not null && File.Exists(attachment.PinnedPath)
             ? Sys.OpenPinned(attachment.PinnedPath).OrThrow("open pinned BPF object", attachment.PinnedPath)
             : KernelInventory.OpenById(Libbpf.ObjectKind.Link, attachment.LinkId)
-              ?? throw new BpfException(ErrorId.TcxLinkNotFound, $"tcx link {attachment.LinkId} is gone.", attachment.Interface);
+              ?? throw new BpfException(ErrorId.TcxLinkNotFound, $"tcx link {attachment.LinkId} is gone.",
+                  attachment.Interface);
         using (link)
             Sys.LinkDetach(link).OrThrow("detach tcx link from", attachment.Interface, ErrorId.TcDetachFailed);
         if (attachment.PinnedPath is not null && File.Exists(attachment.PinnedPath))
@@ -263,8 +283,10 @@ public static class Tc
 
     private static string QdiscMarker(ulong nsInode, int ifindex) => Path.Combine(QdiscMarkers, $"{nsInode}-{ifindex}");
 
-    private static TcAttachPoint PointOf(TcDirection d) => d == TcDirection.Ingress ? TcAttachPoint.Ingress : TcAttachPoint.Egress;
-    private static BpfAttachType TcxAttachType(TcDirection d) => d == TcDirection.Ingress ? BpfAttachType.TcxIngress : BpfAttachType.TcxEgress;
+    private static TcAttachPoint PointOf(TcDirection d) => d == TcDirection.Ingress ? TcAttachPoint.Ingress
+        : TcAttachPoint.Egress;
+    private static BpfAttachType TcxAttachType(TcDirection d) => d == TcDirection.Ingress ? BpfAttachType.TcxIngress
+        : BpfAttachType.TcxEgress;
 
     private static bool TcxSupported() => Sys.QueryAttachedCount(1, BpfAttachType.TcxIngress).Ok;
 }

@@ -43,15 +43,19 @@ public sealed record TcAttachment
 /// <summary>Where a TC attachment sits; makes the attachment records so every path fills them alike.</summary>
 internal readonly record struct TcTarget(string Interface, int Ifindex, string? NetNamespace, TcDirection Direction)
 {
-    internal TcAttachment Filter(uint priority, uint handle, bool directAction, uint programId, string programName, string programTag,
+    internal TcAttachment Filter(uint priority, uint handle, bool directAction, uint programId, string programName,
+        string programTag,
         bool createdQdisc) => new()
     {
-        Interface = Interface, Ifindex = Ifindex, NetNamespace = NetNamespace, Direction = Direction, Mode = TcMode.Filter,
-        Priority = priority, Handle = handle, DirectAction = directAction, ProgramId = programId, ProgramName = programName,
+        Interface = Interface, Ifindex = Ifindex, NetNamespace = NetNamespace, Direction = Direction,
+            Mode = TcMode.Filter,
+        Priority = priority, Handle = handle, DirectAction = directAction, ProgramId = programId,
+            ProgramName = programName,
         ProgramTag = programTag, CreatedQdisc = createdQdisc,
     };
 
-    internal TcAttachment Tcx(uint programId, string programName, string programTag, uint linkId, string pinnedPath) => new()
+    internal TcAttachment Tcx(uint programId, string programName, string programTag, uint linkId, string pinnedPath) =>
+        new()
     {
         Interface = Interface, Ifindex = Ifindex, NetNamespace = NetNamespace, Direction = Direction, Mode = TcMode.Tcx,
         ProgramId = programId, ProgramName = programName, ProgramTag = programTag, LinkId = linkId, DirectAction = true,

@@ -22,14 +22,16 @@ public static class Xdp
     /// Attaches the program to every interface, or to none: when one fails, the ones already done are
     /// rolled back and whatever program was on them before is put back.
     /// </summary>
-    public static IReadOnlyList<XdpAttachment> Attach(AttachableProgram program, IReadOnlyList<(int Index, string Name)> interfaces,
+    public static IReadOnlyList<XdpAttachment> Attach(AttachableProgram program,
+        IReadOnlyList<(int Index, string Name)> interfaces,
         XdpMode mode, string? netns, bool force)
     {
         program.RequireType(BpfHookKind.Xdp);
         if (mode == XdpMode.Offload)
             throw new BpfException(ErrorId.XdpOffloadNotSupported,
-                "XDP offload needs a NIC whose driver runs BPF itself (e.g. Netronome nfp) and a program loaded for that device; " +
-                "EbpfPs loads programs for the host, so nothing was attached.", string.Join(",", interfaces.Select(i => i.Name)),
+                "XDP offload needs a NIC whose driver runs BPF itself (e.g. Netronome nfp) and a program loaded " +
+                "for that device; EbpfPs loads programs for the host, so nothing was attached.",
+                    string.Join(",", interfaces.Select(i => i.Name)),
                 recommendedAction: "Use -Mode Native or -Mode Generic.");
 
         return NetNamespace.Run(netns, () =>
@@ -45,7 +47,8 @@ public static class Xdp
                     Libbpf.XdpState state = Query(index, name);
                     if (state.Mode != XdpAttachMode.None && !force)
                         throw new BpfException(ErrorId.XdpProgramExists,
-                            $"Interface '{name}' already has XDP program id {state.CurrentId} ({ModeOf(state)}); use -Force to replace it.",
+                            $"Interface '{name}' already has XDP program id {state.CurrentId} ({ModeOf(state)}); " +
+                            "use -Force to replace it.",
                             name, (int)Errno.EEXIST);
                     before.Add(new Previous(state, state.Mode == XdpAttachMode.None ? null
                         : KernelInventory.OpenById(Libbpf.ObjectKind.Program, state.CurrentId)));
@@ -62,7 +65,8 @@ public static class Xdp
     /// <summary>What an interface had before we touched it, and a hold on that program.</summary>
     private sealed record Previous(Libbpf.XdpState State, SafeFdHandle? Program);
 
-    private static IReadOnlyList<XdpAttachment> AttachAll(AttachableProgram program, IReadOnlyList<(int Index, string Name)> interfaces,
+    private static IReadOnlyList<XdpAttachment> AttachAll(AttachableProgram program,
+        IReadOnlyList<(int Index, string Name)> interfaces,
         XdpMode mode, string? netns, List<Previous> before)
     {
         var results = new List<XdpAttachment>();
@@ -75,7 +79,8 @@ public static class Xdp
                 AttachOne(program, index, name, mode, before[done]);
                 results.Add(Describe(index, name, netns, Query(index, name)) with
                 {
-                    ReplacedProgramId = before[done].State.Mode == XdpAttachMode.None ? null : before[done].State.CurrentId,
+                    ReplacedProgramId = before[done].State.Mode == XdpAttachMode.None ? null
+                        : before[done].State.CurrentId,
                 });
             }
             return results;
@@ -101,7 +106,8 @@ public static class Xdp
         else if (mode == XdpMode.Auto || modeFlag == beforeFlag)
         {
             // Same mode: an atomic swap that only happens if the old program is still the one we saw.
-            attached = Sys.XdpAttach(index, program.Fd, beforeFlag | (before.Program is null ? XdpFlags.None : XdpFlags.Replace), before.Program);
+            attached = Sys.XdpAttach(index, program.Fd, beforeFlag | (before.Program is null ? XdpFlags.None
+                : XdpFlags.Replace), before.Program);
         }
         else
         {
@@ -139,11 +145,13 @@ public static class Xdp
     {
         Libbpf.XdpState before = Query(index, name);
         if (before.Mode == XdpAttachMode.None)
-            throw new BpfException(ErrorId.NoXdpProgram, $"Interface '{name}' has no XDP program to detach.", name, (int)Errno.ENOENT);
+            throw new BpfException(ErrorId.NoXdpProgram, $"Interface '{name}' has no XDP program to detach.", name,
+                (int)Errno.ENOENT);
         XdpAttachment gone = Describe(index, name, netns, before);
         foreach ((uint id, XdpFlags flag) in new[]
                  {
-                     (before.DrvProgramId, XdpFlags.DrvMode), (before.SkbProgramId, XdpFlags.SkbMode), (before.HwProgramId, XdpFlags.HwMode),
+                     (before.DrvProgramId, XdpFlags.DrvMode), (before.SkbProgramId, XdpFlags.SkbMode),
+                         (before.HwProgramId, XdpFlags.HwMode),
                  })
             if (id != 0)
                 Sys.XdpDetach(index, flag).OrThrow("detach XDP program from", name, ErrorId.XdpDetachFailed);
@@ -166,7 +174,8 @@ public static class Xdp
             return (IReadOnlyList<XdpAttachment>)result;
         });
 
-    private static Libbpf.XdpState Query(int index, string name) => Sys.XdpQuery(index).OrThrow("query XDP programs on", name);
+    private static Libbpf.XdpState Query(int index, string name) =>
+        Sys.XdpQuery(index).OrThrow("query XDP programs on", name);
 
     private static XdpAttachment Describe(int index, string name, string? netns, Libbpf.XdpState q)
     {

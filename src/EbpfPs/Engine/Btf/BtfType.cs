@@ -12,7 +12,9 @@ internal sealed class BtfType
     public BtfKind Kind;
     public string Name = "";
     public uint Size;
-    /// <summary>For typedef, pointer, const, volatile, restrict, type tag and array element: the type it refers to.</summary>
+    /// <summary>
+    /// For typedef, pointer, const, volatile, restrict, type tag and array element: the type it refers to.
+    /// </summary>
     public BtfType? Target;
     public uint ArrayLength;
     public BtfIntEncoding Encoding;
@@ -24,7 +26,9 @@ internal sealed class BtfType
     public bool IsChar => (Encoding & BtfIntEncoding.Char) != 0;
     public bool IsBool => (Encoding & BtfIntEncoding.Bool) != 0;
 
-    /// <summary>Follows typedefs and qualifiers down to the type that has the layout (int, struct, array, ...).</summary>
+    /// <summary>
+    /// Follows typedefs and qualifiers down to the type that has the layout (int, struct, array, ...).
+    /// </summary>
     public BtfType Resolved()
     {
         BtfType n = Unqualified();
@@ -33,11 +37,14 @@ internal sealed class BtfType
         return n;
     }
 
-    /// <summary>Skips const/volatile/restrict and type tags; keeps typedefs, whose names carry meaning (__be32).</summary>
+    /// <summary>
+    /// Skips const/volatile/restrict and type tags; keeps typedefs, whose names carry meaning (__be32).
+    /// </summary>
     public BtfType Unqualified()
     {
         BtfType n = this;
-        while (n.Kind is BtfKind.Const or BtfKind.Volatile or BtfKind.Restrict or BtfKind.TypeTag && n.Target is not null)
+        while (n.Kind is BtfKind.Const or BtfKind.Volatile or BtfKind.Restrict or BtfKind.TypeTag
+            && n.Target is not null)
             n = n.Target;
         return n;
     }

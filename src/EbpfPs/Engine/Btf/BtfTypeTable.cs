@@ -30,7 +30,8 @@ internal sealed class BtfTypeTable
         int headerLength = (int)U32(4);
         int typeOff = (int)U32(8), typeLen = (int)U32(12), strOff = (int)U32(16), strLen = (int)U32(20);
         long typesStart = (long)headerLength + typeOff, stringsStart = (long)headerLength + strOff;
-        if (headerLength < 24 || typesStart + typeLen > raw.Length || stringsStart + strLen > raw.Length || typeOff < 0 || strOff < 0)
+        if (headerLength < 24 || typesStart + typeLen > raw.Length || stringsStart + strLen > raw.Length
+            || typeOff < 0 || strOff < 0)
             throw Malformed("its sections run past its end");
         _strings = (int)stringsStart;
         _stringsLength = strLen;
@@ -50,7 +51,9 @@ internal sealed class BtfTypeTable
     /// <summary>Parses BTF in its raw form, as libbpf's btf__raw_data returns it.</summary>
     internal static BtfTypeTable Parse(byte[] raw) => new(raw);
 
-    /// <summary>The BTF object the kernel holds under this id; null when it cannot be read (freed meanwhile, say).</summary>
+    /// <summary>
+    /// The BTF object the kernel holds under this id; null when it cannot be read (freed meanwhile, say).
+    /// </summary>
     internal static BtfTypeTable? TryLoad(uint btfId)
     {
         Result<SafeBtfHandle> loaded = Libbpf.LoadKernelBtf(btfId);
@@ -184,7 +187,8 @@ internal sealed class BtfTypeTable
     private int Offset(uint id) => id < Count ? _offsets[(int)id] : throw Malformed($"there is no type {id}");
     private uint Info(uint id) => U32(Offset(id) + 4);
     private bool KindFlag(uint id) => (Info(id) >> 31) != 0;
-    private uint U32(int at) => at + 4 <= _raw.Length ? BinaryPrimitives.ReadUInt32LittleEndian(_raw.AsSpan(at)) : throw Malformed("it is cut off");
+    private uint U32(int at) => at + 4 <= _raw.Length ? BinaryPrimitives.ReadUInt32LittleEndian(_raw.AsSpan(at))
+        : throw Malformed("it is cut off");
 
     private string String(uint offset)
     {
@@ -196,5 +200,6 @@ internal sealed class BtfTypeTable
 
     private static string Anonymous(string name) => name.Length == 0 ? "(anon)" : name;
 
-    private static BpfException Malformed(string what) => new(ErrorId.BtfTypeNotFound, $"The BTF is malformed: {what}.");
+    private static BpfException Malformed(string what) => new(ErrorId.BtfTypeNotFound,
+        $"The BTF is malformed: {what}.");
 }

@@ -10,13 +10,15 @@ namespace EbpfPs.Engine.Errors;
 public sealed class BpfException : Exception
 {
     /// <summary>A failure of a catalogued kind: the kind comes from the ErrorId catalog.</summary>
-    public BpfException(string errorId, string message, object? target = null, int errno = 0, string? verifierLog = null,
+    public BpfException(string errorId, string message, object? target = null, int errno = 0,
+        string? verifierLog = null,
         string? recommendedAction = null, Exception? inner = null)
         : this(errorId, ErrorCatalog.Get(errorId).Kind, message, target, errno, verifierLog, recommendedAction, inner)
     {
     }
 
-    private BpfException(string errorId, BpfErrorKind kind, string message, object? target, int errno, string? verifierLog,
+    private BpfException(string errorId, BpfErrorKind kind, string message, object? target, int errno,
+        string? verifierLog,
         string? recommendedAction, Exception? inner)
         : base(message, inner)
     {
@@ -38,7 +40,9 @@ public sealed class BpfException : Exception
     public const string PrivilegeAdvice =
         "Run as root, or grant CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (CAP_SYS_ADMIN on older kernels).";
 
-    /// <summary>A failed kernel call: the kind (and the advice) follow from errno, the id from what was being done.</summary>
+    /// <summary>
+    /// A failed kernel call: the kind (and the advice) follow from errno, the id from what was being done.
+    /// </summary>
     public static BpfException FromErrno(int errno, string operation, object? target = null, string? errorId = null)
     {
         errno = Math.Abs(errno);
@@ -46,7 +50,8 @@ public sealed class BpfException : Exception
         string what = target is null ? operation : $"{operation} '{target}'";
         string id = errorId ?? DefaultErrorId(kind);
         ErrorCatalog.Get(id);
-        return new BpfException(id, kind, $"Cannot {what}: {ErrnoText.Describe(errno)} (errno {errno}).", target, errno, null,
+        return new BpfException(id, kind, $"Cannot {what}: {ErrnoText.Describe(errno)} (errno {errno}).", target,
+            errno, null,
             kind == BpfErrorKind.PermissionDenied ? PrivilegeAdvice : null, null);
     }
 

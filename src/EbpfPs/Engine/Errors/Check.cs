@@ -8,7 +8,8 @@ namespace EbpfPs.Engine.Errors;
 /// </summary>
 internal static class Check
 {
-    internal static T OrThrow<T>(this Result<T> result, string operation, object? target = null, string? errorId = null) =>
+    internal static T OrThrow<T>(this Result<T> result, string operation, object? target = null,
+        string? errorId = null) =>
         result.Ok ? result.Value : throw BpfException.FromErrno((int)result.Errno, operation, target, errorId);
 
     internal static void OrThrow(this Result result, string operation, object? target = null, string? errorId = null)
@@ -17,7 +18,11 @@ internal static class Check
             throw BpfException.FromErrno((int)result.Errno, operation, target, errorId);
     }
 
-    /// <summary>The value, or null when the call failed with the errno that means "not there" (ENOENT by default).</summary>
-    internal static T? OrNullIf<T>(this Result<T> result, Errno absent, string operation, object? target = null) where T : class =>
-        result.Ok ? result.Value : result.Errno == absent ? null : throw BpfException.FromErrno((int)result.Errno, operation, target);
+    /// <summary>
+    /// The value, or null when the call failed with the errno that means "not there" (ENOENT by default).
+    /// </summary>
+    internal static T? OrNullIf<T>(this Result<T> result, Errno absent, string operation,
+        object? target = null) where T : class =>
+        result.Ok ? result.Value : result.Errno == absent ? null
+            : throw BpfException.FromErrno((int)result.Errno, operation, target);
 }

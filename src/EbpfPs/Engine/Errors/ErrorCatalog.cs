@@ -32,12 +32,14 @@ public static class ErrorCatalog
             .Where(f => f.IsLiteral && f.FieldType == typeof(string))
             .Select(f => (Id: (string)f.GetRawConstantValue()!, Attribute: f.GetCustomAttribute<ErrorAttribute>()
                 ?? throw new InvalidOperationException($"ErrorId.{f.Name} has no [Error] attribute.")))
-            .ToDictionary(e => e.Id, e => new ErrorInfo(e.Id, e.Attribute.Kind, e.Attribute.Meaning, e.Attribute.FollowsErrno),
+            .ToDictionary(e => e.Id, e => new ErrorInfo(e.Id, e.Attribute.Kind, e.Attribute.Meaning,
+                e.Attribute.FollowsErrno),
                 StringComparer.Ordinal));
 
     public static IReadOnlyCollection<ErrorInfo> Entries => ById.Value.Values.ToArray();
 
     /// <summary>The entry for an id; an id missing from the catalog is a bug in the module, so this throws.</summary>
     public static ErrorInfo Get(string id) =>
-        ById.Value.TryGetValue(id, out ErrorInfo? info) ? info : throw new InvalidOperationException($"ErrorId '{id}' is not catalogued.");
+        ById.Value.TryGetValue(id, out ErrorInfo? info) ? info
+            : throw new InvalidOperationException($"ErrorId '{id}' is not catalogued.");
 }

@@ -14,13 +14,16 @@ public static class ErrorId
     public const string NotARegularFile = nameof(NotARegularFile);
     [Error(BpfErrorKind.InvalidData, "The file is not an ELF object.")]
     public const string NotAnElfFile = nameof(NotAnElfFile);
-    [Error(BpfErrorKind.InvalidData, "The file is an ELF object libbpf cannot open as BPF (the message names what is wrong).")]
+    [Error(BpfErrorKind.InvalidData,
+        "The file is an ELF object libbpf cannot open as BPF (the message names what is wrong).")]
     public const string InvalidBpfObject = nameof(InvalidBpfObject);
     [Error(BpfErrorKind.InvalidData, "The object has no program in it.")]
     public const string NoBpfProgram = nameof(NoBpfProgram);
-    [Error(BpfErrorKind.OperationFailed, "libbpf could not open the object; the category follows the errno.", FollowsErrno = true)]
+    [Error(BpfErrorKind.OperationFailed, "libbpf could not open the object; the category follows the errno.",
+        FollowsErrno = true)]
     public const string BpfObjectOpenFailed = nameof(BpfObjectOpenFailed);
-    [Error(BpfErrorKind.OperationFailed, "The kernel refused to load the object; the category follows the errno.", FollowsErrno = true)]
+    [Error(BpfErrorKind.OperationFailed, "The kernel refused to load the object; the category follows the errno.",
+        FollowsErrno = true)]
     public const string BpfObjectLoadFailed = nameof(BpfObjectLoadFailed);
     [Error(BpfErrorKind.PermissionDenied, "Loading needs CAP_BPF (and CAP_NET_ADMIN, CAP_PERFMON) or root.")]
     public const string LoadPermissionDenied = nameof(LoadPermissionDenied);
@@ -36,7 +39,8 @@ public static class ErrorId
     public const string BuiltinProgramNotFound = nameof(BuiltinProgramNotFound);
     [Error(BpfErrorKind.InvalidArgument, "The program's type cannot run at the hook it was given to.")]
     public const string WrongProgramType = nameof(WrongProgramType);
-    [Error(BpfErrorKind.InvalidArgument, "A wildcard path matched more than one object file where one program is needed.")]
+    [Error(BpfErrorKind.InvalidArgument,
+        "A wildcard path matched more than one object file where one program is needed.")]
     public const string PathAmbiguous = nameof(PathAmbiguous);
     [Error(BpfErrorKind.NotFound, "A -Path matched no file.")]
     public const string PathNotFound = nameof(PathNotFound);
@@ -56,7 +60,8 @@ public static class ErrorId
     public const string BpfMapNameAmbiguous = nameof(BpfMapNameAmbiguous);
     [Error(BpfErrorKind.NotInstalled, "libbpf.so.1 is not installed.")]
     public const string LibbpfNotFound = nameof(LibbpfNotFound);
-    [Error(BpfErrorKind.OperationFailed, "The kernel refused to turn on run-time statistics; the category follows the errno.", FollowsErrno = true)]
+    [Error(BpfErrorKind.OperationFailed,
+        "The kernel refused to turn on run-time statistics; the category follows the errno.", FollowsErrno = true)]
     public const string EnableStatisticsFailed = nameof(EnableStatisticsFailed);
     [Error(BpfErrorKind.InvalidData, "A BTF type a map refers to is missing or malformed.")]
     public const string BtfTypeNotFound = nameof(BtfTypeNotFound);
@@ -68,9 +73,11 @@ public static class ErrorId
     public const string XdpOffloadNotSupported = nameof(XdpOffloadNotSupported);
     [Error(BpfErrorKind.NotImplemented, "The interface's driver does not run XDP natively.")]
     public const string XdpNativeNotSupported = nameof(XdpNativeNotSupported);
-    [Error(BpfErrorKind.OperationFailed, "The kernel refused the XDP attach; the category follows the errno.", FollowsErrno = true)]
+    [Error(BpfErrorKind.OperationFailed, "The kernel refused the XDP attach; the category follows the errno.",
+        FollowsErrno = true)]
     public const string XdpAttachFailed = nameof(XdpAttachFailed);
-    [Error(BpfErrorKind.OperationFailed, "The kernel refused the XDP detach; the category follows the errno.", FollowsErrno = true)]
+    [Error(BpfErrorKind.OperationFailed, "The kernel refused the XDP detach; the category follows the errno.",
+        FollowsErrno = true)]
     public const string XdpDetachFailed = nameof(XdpDetachFailed);
     [Error(BpfErrorKind.NotFound, "The interface has no XDP program to detach.")]
     public const string NoXdpProgram = nameof(NoXdpProgram);
@@ -78,17 +85,21 @@ public static class ErrorId
     // TC
     [Error(BpfErrorKind.ResourceExists, "A filter already sits at that priority and handle and -Force was not given.")]
     public const string TcFilterExists = nameof(TcFilterExists);
-    [Error(BpfErrorKind.OperationFailed, "The clsact qdisc could not be created; the category follows the errno.", FollowsErrno = true)]
+    [Error(BpfErrorKind.OperationFailed, "The clsact qdisc could not be created; the category follows the errno.",
+        FollowsErrno = true)]
     public const string TcHookCreateFailed = nameof(TcHookCreateFailed);
-    [Error(BpfErrorKind.OperationFailed, "The kernel refused the TC filter; the category follows the errno.", FollowsErrno = true)]
+    [Error(BpfErrorKind.OperationFailed, "The kernel refused the TC filter; the category follows the errno.",
+        FollowsErrno = true)]
     public const string TcAttachFailed = nameof(TcAttachFailed);
-    [Error(BpfErrorKind.OperationFailed, "The kernel refused to remove the TC filter; the category follows the errno.", FollowsErrno = true)]
+    [Error(BpfErrorKind.OperationFailed,
+        "The kernel refused to remove the TC filter; the category follows the errno.", FollowsErrno = true)]
     public const string TcDetachFailed = nameof(TcDetachFailed);
     [Error(BpfErrorKind.NotFound, "No filter sits at that priority and handle.")]
     public const string TcFilterNotFound = nameof(TcFilterNotFound);
     [Error(BpfErrorKind.NotImplemented, "This kernel has no tcx (Linux 6.6+).")]
     public const string TcxNotSupported = nameof(TcxNotSupported);
-    [Error(BpfErrorKind.OperationFailed, "The kernel refused the tcx link; the category follows the errno.", FollowsErrno = true)]
+    [Error(BpfErrorKind.OperationFailed, "The kernel refused the tcx link; the category follows the errno.",
+        FollowsErrno = true)]
     public const string TcxAttachFailed = nameof(TcxAttachFailed);
     [Error(BpfErrorKind.NotFound, "The tcx link is gone.")]
     public const string TcxLinkNotFound = nameof(TcxLinkNotFound);
@@ -122,9 +133,11 @@ public static class ErrorId
     public const string WrongCpuCount = nameof(WrongCpuCount);
     [Error(BpfErrorKind.InvalidArgument, "The object has several maps; -MapName says which.")]
     public const string MapNameRequired = nameof(MapNameRequired);
-    [Error(BpfErrorKind.InvalidArgument, "-AsBatch reads the whole map as bytes and does not combine with -Key, -PerCpu or -Raw.")]
+    [Error(BpfErrorKind.InvalidArgument,
+        "-AsBatch reads the whole map as bytes and does not combine with -Key, -PerCpu or -Raw.")]
     public const string AsBatchReadsWholeMap = nameof(AsBatchReadsWholeMap);
-    [Error(BpfErrorKind.InvalidData, "A key or value field has the wrong shape for its BTF type (the message names the field).")]
+    [Error(BpfErrorKind.InvalidData,
+        "A key or value field has the wrong shape for its BTF type (the message names the field).")]
     public const string WrongShape = nameof(WrongShape);
     [Error(BpfErrorKind.InvalidData, "A key or value names a field its BTF type does not have.")]
     public const string UnknownField = nameof(UnknownField);
@@ -158,7 +171,8 @@ public static class ErrorId
     public const string UnsupportedPacketInput = nameof(UnsupportedPacketInput);
     [Error(BpfErrorKind.NotImplemented, "Test runs are for XDP and TC programs.")]
     public const string TestRunNotSupported = nameof(TestRunNotSupported);
-    [Error(BpfErrorKind.OperationFailed, "The kernel refused the test run; the category follows the errno.", FollowsErrno = true)]
+    [Error(BpfErrorKind.OperationFailed, "The kernel refused the test run; the category follows the errno.",
+        FollowsErrno = true)]
     public const string ProgramTestRunFailed = nameof(ProgramTestRunFailed);
     [Error(BpfErrorKind.InvalidArgument, "A repeat count below 1.")]
     public const string InvalidRepeat = nameof(InvalidRepeat);
@@ -174,7 +188,8 @@ public static class ErrorId
     public const string InvalidCount = nameof(InvalidCount);
     [Error(BpfErrorKind.InvalidArgument, "The test network has the wrong topology for this measurement.")]
     public const string MeasureNetworkTopology = nameof(MeasureNetworkTopology);
-    [Error(BpfErrorKind.OperationFailed, "The kernel refused to send live frames; the category follows the errno.", FollowsErrno = true)]
+    [Error(BpfErrorKind.OperationFailed, "The kernel refused to send live frames; the category follows the errno.",
+        FollowsErrno = true)]
     public const string LiveFramesFailed = nameof(LiveFramesFailed);
 
     // Test networks
@@ -186,7 +201,8 @@ public static class ErrorId
     public const string TestNetworkNotFound = nameof(TestNetworkNotFound);
     [Error(BpfErrorKind.NotFound, "The test network has no interface with that role.")]
     public const string TestInterfaceNotFound = nameof(TestInterfaceNotFound);
-    [Error(BpfErrorKind.OperationFailed, "An iproute2 or ethtool command failed; the message says which and what it printed.")]
+    [Error(BpfErrorKind.OperationFailed,
+        "An iproute2 or ethtool command failed; the message says which and what it printed.")]
     public const string TestNetworkCommandFailed = nameof(TestNetworkCommandFailed);
     [Error(BpfErrorKind.NotInstalled, "A tool the module runs (ip, ethtool, ...) is not installed.")]
     public const string ToolNotFound = nameof(ToolNotFound);

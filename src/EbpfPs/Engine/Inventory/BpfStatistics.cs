@@ -26,7 +26,8 @@ public static class BpfStatistics
         lock (Gate)
         {
             if (_fd is not null) return;
-            _fd = Libbpf.EnableStats(BpfStatsType.RunTime).OrThrow("enable BPF run-time statistics", null, ErrorId.EnableStatisticsFailed);
+            _fd = Libbpf.EnableStats(BpfStatsType.RunTime).OrThrow("enable BPF run-time statistics", null,
+                ErrorId.EnableStatisticsFailed);
             _since = DateTime.Now;
         }
     }

@@ -17,11 +17,14 @@ namespace EbpfPs.Engine.Inventory;
 /// </summary>
 public static class FeatureProbe
 {
-    public const string System = "System", ProgramType = "ProgramType", MapType = "MapType", Helper = "Helper", Interface = "Interface";
+    public const string System = "System", ProgramType = "ProgramType", MapType = "MapType", Helper = "Helper",
+        Interface = "Interface";
 
     public static readonly string[] Categories = { System, ProgramType, MapType, Helper };
 
-    /// <summary>Probes the given categories (all when null); each probe loads a tiny program, so ask only for what you need.</summary>
+    /// <summary>
+    /// Probes the given categories (all when null); each probe loads a tiny program, so ask only for what you need.
+    /// </summary>
     public static IEnumerable<BpfFeature> Probe(IReadOnlyCollection<string>? categories = null)
     {
         NativeRuntime.EnsureLibbpf();
@@ -30,7 +33,8 @@ public static class FeatureProbe
             foreach (BpfFeature f in SystemFeatures()) yield return f;
         if (Wanted(ProgramType))
             foreach (BpfProgType type in KernelTypes.ProgramTypes())
-                yield return Supported(ProgramType, Libbpf.TypeName(type), Libbpf.ProbeProgramType(type), ProgramTypeDetail(type));
+                yield return Supported(ProgramType, Libbpf.TypeName(type), Libbpf.ProbeProgramType(type),
+                    ProgramTypeDetail(type));
         if (Wanted(MapType))
             foreach (BpfMapType type in KernelTypes.MapTypes())
                 yield return Supported(MapType, Libbpf.TypeName(type), Libbpf.ProbeMapType(type));
@@ -38,23 +42,30 @@ public static class FeatureProbe
             // The helpers that decide what the built-in programs can do, for both hooks.
             foreach (BpfProgType prog in new[] { BpfProgType.Xdp, BpfProgType.SchedCls })
                 foreach (BpfFunc helper in Enum.GetValues<BpfFunc>())
-                    yield return Supported(Helper, $"{Libbpf.TypeName(prog)}/bpf_{KernelNames.Snake(helper.ToString()).ToLowerInvariant()}",
+                    yield return Supported(Helper,
+                        $"{Libbpf.TypeName(prog)}/bpf_{KernelNames.Snake(helper.ToString()).ToLowerInvariant()}",
                         Libbpf.ProbeHelper(prog, (int)helper));
     }
 
-    /// <summary>XDP modes an interface supports, from the driver's XDP features; nothing is attached to find out.</summary>
-    public static IReadOnlyList<BpfFeature> InterfaceFeatures(string name, string? netns) => NetNamespace.Run(netns, () =>
+    /// <summary>
+    /// XDP modes an interface supports, from the driver's XDP features; nothing is attached to find out.
+    /// </summary>
+    public static IReadOnlyList<BpfFeature> InterfaceFeatures(string name, string? netns) =>
+        NetNamespace.Run(netns, () =>
     {
         int index = NetInterfaces.IndexOf(name, netns);
-        XdpFeatures? flags = NetdevFamily.ReadXdpFeatures(index).OrThrow("ask the kernel for the XDP features of", name);
-        string source = flags is null ? "the kernel does not report XDP features (before Linux 6.3)" : $"driver XDP features: {Describe(flags.Value)}";
+        XdpFeatures? flags = NetdevFamily.ReadXdpFeatures(index).OrThrow("ask the kernel for the XDP features of",
+            name);
+        string source = flags is null ? "the kernel does not report XDP features (before Linux 6.3)"
+            : $"driver XDP features: {Describe(flags.Value)}";
         bool? Has(XdpFeatures f) => flags is null ? null : (flags.Value & f) != 0;
         var rows = new[]
         {
             new BpfFeature(Interface, "XdpNative", Has(XdpFeatures.Basic), null, source),
             new BpfFeature(Interface, "XdpGeneric", true, null, "any interface, after the skb is built"),
             new BpfFeature(Interface, "XdpOffload", Has(XdpFeatures.HwOffload), null, source),
-            new BpfFeature(Interface, "XdpRedirectTarget", Has(XdpFeatures.NdoXmit), null, "frames can be XDP-redirected into it natively"),
+            new BpfFeature(Interface, "XdpRedirectTarget", Has(XdpFeatures.NdoXmit), null,
+                "frames can be XDP-redirected into it natively"),
         };
         return (IReadOnlyList<BpfFeature>)rows.Select(r => r with { Interface = name }).ToArray();
     });
@@ -64,15 +75,20 @@ public static class FeatureProbe
         yield return new BpfFeature(System, "Kernel", true, Read("/proc/sys/kernel/osrelease"));
         string? jit = Read("/proc/sys/net/core/bpf_jit_enable");
         yield return new BpfFeature(System, "Jit", jit is null ? null : jit != "0", jit, "net.core.bpf_jit_enable");
-        yield return new BpfFeature(System, "KernelBtf", File.Exists("/sys/kernel/btf/vmlinux"), "/sys/kernel/btf/vmlinux");
+        yield return new BpfFeature(System, "KernelBtf", File.Exists("/sys/kernel/btf/vmlinux"),
+            "/sys/kernel/btf/vmlinux");
         yield return new BpfFeature(System, "BpfFs", BpfFs.IsMounted(), BpfFs.DefaultRoot);
         string? unpriv = Read("/proc/sys/kernel/unprivileged_bpf_disabled");
-        yield return new BpfFeature(System, "UnprivilegedBpf", unpriv is null ? null : unpriv == "0", unpriv, "kernel.unprivileged_bpf_disabled");
-        yield return new BpfFeature(System, "PossibleCpus", true, Libbpf.PossibleCpus().OrThrow("count possible CPUs").ToString());
+        yield return new BpfFeature(System, "UnprivilegedBpf", unpriv is null ? null : unpriv == "0", unpriv,
+            "kernel.unprivileged_bpf_disabled");
+        yield return new BpfFeature(System, "PossibleCpus", true,
+            Libbpf.PossibleCpus().OrThrow("count possible CPUs").ToString());
         yield return TcxFeature();
     }
 
-    /// <summary>tcx (bpf_link based TC, kernel 6.6+): a read-only BPF_PROG_QUERY on lo that old kernels refuse with EINVAL.</summary>
+    /// <summary>
+    /// tcx (bpf_link based TC, kernel 6.6+): a read-only BPF_PROG_QUERY on lo that old kernels refuse with EINVAL.
+    /// </summary>
     private static BpfFeature TcxFeature()
     {
         Result<uint> query = BpfSystem.Current.QueryAttachedCount(1, BpfAttachType.TcxIngress);
@@ -90,12 +106,14 @@ public static class FeatureProbe
     private static BpfFeature Supported(string category, string name, Result<bool> probe, string? detail = null) =>
         probe.Ok
             ? new BpfFeature(category, name, probe.Value, null, detail)
-            : new BpfFeature(category, name, null, "unknown", $"probe failed: {ErrnoText.Describe(probe.Errno)}{(detail is null ? "" : "; " + detail)}");
+            : new BpfFeature(category, name, null, "unknown",
+                $"probe failed: {ErrnoText.Describe(probe.Errno)}{(detail is null ? "" : "; " + detail)}");
 
     /// <summary>Feature names as the kernel's netdev family spells them (basic, redirect, ndo-xmit, ...).</summary>
     private static string Describe(XdpFeatures flags) =>
         flags == XdpFeatures.None ? "none" : string.Join(", ", Enum.GetValues<XdpFeatures>()
-            .Where(f => f != XdpFeatures.None && (flags & f) != 0).Select(f => KernelNames.Snake(f.ToString()).ToLowerInvariant().Replace('_', '-')));
+            .Where(f => f != XdpFeatures.None && (flags & f) != 0).Select(f =>
+                KernelNames.Snake(f.ToString()).ToLowerInvariant().Replace('_', '-')));
 
     private static string? Read(string path)
     {

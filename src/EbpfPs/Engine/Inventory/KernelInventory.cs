@@ -51,7 +51,8 @@ public static class KernelInventory
     {
         NativeRuntime.EnsureLibbpf();
         using SafeFdHandle? fd = OpenById(Libbpf.ObjectKind.Program, id);
-        return fd is null ? Missing<BpfProgramInfo>(ErrorId.BpfProgramNotFound, "program", id, throwIfMissing) : DescribeProgram(fd);
+        return fd is null ? Missing<BpfProgramInfo>(ErrorId.BpfProgramNotFound, "program", id, throwIfMissing)
+            : DescribeProgram(fd);
     }
 
     public static BpfMapInfo? MapById(uint id, bool throwIfMissing = true)
@@ -63,7 +64,8 @@ public static class KernelInventory
 
     /// <summary>An fd of our own for the id, or null when nothing of that kind has it (any more).</summary>
     internal static SafeFdHandle? OpenById(Libbpf.ObjectKind kind, uint id) =>
-        BpfSystem.Current.FdById(kind, id).OrNullIf(Errno.ENOENT, $"open BPF {kind.ToString().ToLowerInvariant()} id", id);
+        BpfSystem.Current.FdById(kind, id).OrNullIf(Errno.ENOENT,
+            $"open BPF {kind.ToString().ToLowerInvariant()} id", id);
 
     /// <summary>Opens a pinned map or program by path and describes it.</summary>
     public static BpfMapInfo MapByPath(string path)

@@ -17,7 +17,8 @@ public sealed partial class BpfMap
     private const int ReadAheadDepth = 8;
 
     private int BatchCapacity =>
-        (int)Math.Min(Math.Max(Info.MaxEntries, 1), Math.Clamp(MaxBatchBytes / ((int)Info.KeySize + ValueBufferSize), 16, MaxBatchEntries));
+        (int)Math.Min(Math.Max(Info.MaxEntries, 1), Math.Clamp(MaxBatchBytes / ((int)Info.KeySize + ValueBufferSize),
+            16, MaxBatchEntries));
 
     /// <summary>Every entry, decoded; raw gives each key and value as bytes in the kernel's layout.</summary>
     public IEnumerable<BpfMapEntry> ReadAll(bool raw = false, bool perCpu = false)

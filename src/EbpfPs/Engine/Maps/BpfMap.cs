@@ -28,7 +28,9 @@ public sealed partial class BpfMap : IDisposable
         _fd = fd;
         Info = info;
         if (info.KeySize == 0)
-            throw new BpfException(ErrorId.MapHasNoKeys, $"Map '{info.Name}' (id {info.Id}) is a {info.Type}, which has no keys to read entries by; use a consumer for that map type.", info.Name);
+            throw new BpfException(ErrorId.MapHasNoKeys,
+                $"Map '{info.Name}' (id {info.Id}) is a {info.Type}, which has no keys to read entries by; use a " +
+                "consumer for that map type.", info.Name);
         PerCpu = Type.HasPerCpuValue();
         _cpus = PerCpu ? BpfSystem.Current.PossibleCpus().OrThrow("count possible CPUs") : 1;
         _stride = PerCpu ? MapCells.PerCpuStride(info.ValueSize) : (int)info.ValueSize;
@@ -49,7 +51,9 @@ public sealed partial class BpfMap : IDisposable
         return Open(fd, networkFormat);
     }
 
-    /// <summary>The one loaded map of that name; several of the same name are ambiguous (use the id or a pin).</summary>
+    /// <summary>
+    /// The one loaded map of that name; several of the same name are ambiguous (use the id or a pin).
+    /// </summary>
     public static BpfMap OpenByName(string name, bool networkFormat = true)
     {
         var found = KernelInventory.Maps().Where(m => m.Name == name).ToList();
@@ -57,7 +61,8 @@ public sealed partial class BpfMap : IDisposable
             throw new BpfException(ErrorId.BpfMapNotFound, $"No loaded BPF map is named '{name}'.", name);
         if (found.Count > 1)
             throw new BpfException(ErrorId.BpfMapNameAmbiguous,
-                $"{found.Count} loaded maps are named '{name}' (ids {string.Join(", ", found.Select(m => m.Id))}); use -Id or -Path.", name);
+                $"{found.Count} loaded maps are named '{name}' (ids {string.Join(", ", found.Select(m => m.Id))}); " +
+                    "use -Id or -Path.", name);
         return OpenById(found[0].Id, networkFormat);
     }
 
@@ -82,7 +87,8 @@ public sealed partial class BpfMap : IDisposable
     // Codecs by BTF object and type ids: a script that reads the same map (or maps of the same object)
     // again and again builds them once. BTF ids are allocated cyclically, so an id is not reused for a
     // different BTF object while it could still be in here.
-    private static readonly ConcurrentDictionary<(uint Btf, uint Key, uint Value, uint KeySize, uint ValueSize, bool Net), (MapCodec, MapCodec)> CodecCache = new();
+    private static readonly ConcurrentDictionary<(uint Btf, uint Key, uint Value, uint KeySize, uint ValueSize,
+        bool Net), (MapCodec, MapCodec)> CodecCache = new();
     private const int CodecCacheLimit = 256;
 
     private static (MapCodec, MapCodec) Codecs(SafeFdHandle fd, BpfMapInfo info, bool net)
@@ -106,8 +112,10 @@ public sealed partial class BpfMap : IDisposable
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
         if (BtfTypeTable.TryLoad(info.BtfId) is not BtfTypeTable btf)
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
-        MapCodec key = info.BtfKeyTypeId == 0 ? MapCodec.Raw((int)info.KeySize) : MapCodec.Build(btf.Type(info.BtfKeyTypeId), "key", net);
-        MapCodec value = info.BtfValueTypeId == 0 ? MapCodec.Raw((int)info.ValueSize) : MapCodec.Build(btf.Type(info.BtfValueTypeId), "value", net);
+        MapCodec key = info.BtfKeyTypeId == 0 ? MapCodec.Raw((int)info.KeySize)
+            : MapCodec.Build(btf.Type(info.BtfKeyTypeId), "key", net);
+        MapCodec value = info.BtfValueTypeId == 0 ? MapCodec.Raw((int)info.ValueSize)
+            : MapCodec.Build(btf.Type(info.BtfValueTypeId), "value", net);
         return (key, value);
     }
 
@@ -118,7 +126,9 @@ public sealed partial class BpfMap : IDisposable
         return TryLookup(k, v) ? Entry(k, 0, v, 0, raw, perCpu) : null;
     }
 
-    /// <summary>Writes one entry. A per-CPU value is an array with one value per CPU, or one value every CPU gets.</summary>
+    /// <summary>
+    /// Writes one entry. A per-CPU value is an array with one value per CPU, or one value every CPU gets.
+    /// </summary>
     public void Update(object? key, object? value, MapUpdateFlag flag)
     {
         byte[] k = EncodeKey(key);
@@ -128,7 +138,9 @@ public sealed partial class BpfMap : IDisposable
         else if (PerCpu && value is IList list && list is not byte[] && !(list.Count > 0 && list[0] is byte))
         {
             if (list.Count != _cpus)
-                throw new BpfException(ErrorId.WrongCpuCount, $"Map '{Info.Name}' is per-CPU over {_cpus} possible CPUs; give one value for all or exactly {_cpus} values.", Info.Name);
+                throw new BpfException(ErrorId.WrongCpuCount,
+                    $"Map '{Info.Name}' is per-CPU over {_cpus} possible CPUs; give one value for all or exactly " +
+                    $"{_cpus} values.", Info.Name);
             for (int cpu = 0; cpu < _cpus; cpu++)
                 EncodeValue(list[cpu], v, cpu * _stride, $"[cpu {cpu}]");
         }
@@ -140,11 +152,14 @@ public sealed partial class BpfMap : IDisposable
         }
         Result updated = Libbpf.MapUpdate(_fd, k, v, (MapUpdateFlags)flag);
         if (updated.Errno == Errno.EEXIST)
-            throw new BpfException(ErrorId.MapEntryExists, $"Map '{Info.Name}' already has this key (-Flag NoExist).", key);
+            throw new BpfException(ErrorId.MapEntryExists,
+                $"Map '{Info.Name}' already has this key (-Flag NoExist).", key);
         if (updated.Errno == Errno.ENOENT)
-            throw new BpfException(ErrorId.MapEntryNotFound, $"Map '{Info.Name}' has no such key to update (-Flag Exist).", key);
+            throw new BpfException(ErrorId.MapEntryNotFound,
+                $"Map '{Info.Name}' has no such key to update (-Flag Exist).", key);
         if (updated.Errno == Errno.E2BIG)
-            throw new BpfException(ErrorId.MapFull, $"Map '{Info.Name}' is full ({Info.MaxEntries} entries).", key, (int)Errno.E2BIG);
+            throw new BpfException(ErrorId.MapFull, $"Map '{Info.Name}' is full ({Info.MaxEntries} entries).", key,
+                (int)Errno.E2BIG);
         updated.OrThrow("update an entry of map", Info.Name);
     }
 
@@ -156,7 +171,8 @@ public sealed partial class BpfMap : IDisposable
             throw new BpfException(ErrorId.MapEntryNotFound, $"Map '{Info.Name}' has no such key.", key);
         if (deleted.Errno == Errno.EINVAL && Type.IsArray())
             throw new BpfException(ErrorId.ArrayEntriesCannotBeDeleted,
-                $"'{Info.Name}' is an array map: its entries always exist. Set them to zero instead.", key, (int)Errno.EINVAL);
+                $"'{Info.Name}' is an array map: its entries always exist. Set them to zero instead.", key,
+                    (int)Errno.EINVAL);
         deleted.OrThrow("delete an entry of map", Info.Name);
     }
 
@@ -167,7 +183,8 @@ public sealed partial class BpfMap : IDisposable
         byte[] zero = new byte[ValueBufferSize];
         foreach (byte[] k in keys)
         {
-            Result cleared = Type.IsArray() ? Libbpf.MapUpdate(_fd, k, zero, MapUpdateFlags.Any) : Libbpf.MapDelete(_fd, k);
+            Result cleared = Type.IsArray() ? Libbpf.MapUpdate(_fd, k, zero, MapUpdateFlags.Any)
+                : Libbpf.MapDelete(_fd, k);
             // A key another writer deleted meanwhile is as cleared as it gets.
             if (cleared.Errno != Errno.ENOENT)
                 cleared.OrThrow("clear map", Info.Name);
@@ -181,7 +198,8 @@ public sealed partial class BpfMap : IDisposable
         if (key is byte[] raw)
         {
             if (raw.Length != k.Length)
-                throw new BpfException(ErrorId.WrongKeySize, $"Map '{Info.Name}' has {Info.KeySize}-byte keys, not {raw.Length}.", key);
+                throw new BpfException(ErrorId.WrongKeySize,
+                    $"Map '{Info.Name}' has {Info.KeySize}-byte keys, not {raw.Length}.", key);
             return raw;
         }
         _key.Encode(key, k, 0, "key");
@@ -193,7 +211,9 @@ public sealed partial class BpfMap : IDisposable
         if (value is byte[] raw)
         {
             if (raw.Length != Info.ValueSize)
-                throw new BpfException(ErrorId.WrongValueSize, $"Map '{Info.Name}' has {Info.ValueSize}-byte values{(PerCpu ? $" ({ValueBufferSize} bytes for all {_cpus} CPUs)" : "")}, not {raw.Length}.", value);
+                throw new BpfException(ErrorId.WrongValueSize,
+                    $"Map '{Info.Name}' has {Info.ValueSize}-byte values{(PerCpu ? $" ({ValueBufferSize} bytes for all {_cpus} CPUs)" : "")}, not {raw.Length}.",
+                    value);
             raw.CopyTo(buffer, offset);
             return;
         }
@@ -215,7 +235,9 @@ public sealed partial class BpfMap : IDisposable
         };
     }
 
-    /// <summary>A raw value's bytes as hex: what it decoded to (per-CPU: the sum) written back in little-endian.</summary>
+    /// <summary>
+    /// A raw value's bytes as hex: what it decoded to (per-CPU: the sum) written back in little-endian.
+    /// </summary>
     private static string? HexOf(object? value, int size) => value switch
     {
         string hex => hex,
@@ -234,13 +256,15 @@ public sealed partial class BpfMap : IDisposable
             for (int cpu = 1; cpu < _cpus; cpu++)
                 foreach (int o in offsets)
                     BinaryPrimitives.WriteUInt64LittleEndian(v.AsSpan(vo + o),
-                        BinaryPrimitives.ReadUInt64LittleEndian(v.AsSpan(vo + o)) + BinaryPrimitives.ReadUInt64LittleEndian(v.AsSpan(vo + cpu * _stride + o)));
+                        BinaryPrimitives.ReadUInt64LittleEndian(v.AsSpan(vo + o))
+                            + BinaryPrimitives.ReadUInt64LittleEndian(v.AsSpan(vo + cpu * _stride + o)));
             return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = _value.Decode(v, vo) };
         }
         var cpus = new object?[_cpus];
         for (int cpu = 0; cpu < _cpus; cpu++)
             cpus[cpu] = _value.Decode(v, vo + cpu * _stride);
-        return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = Sum(cpus), PerCpu = perCpu ? cpus : null };
+        return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = Sum(cpus), PerCpu = perCpu
+            ? cpus : null };
     }
 
     /// <summary>Per-CPU values summed field by field; non-numeric fields keep CPU 0's value.</summary>
@@ -265,7 +289,8 @@ public sealed partial class BpfMap : IDisposable
                     result[e.Key] = Sum(values.Select(v => ((IDictionary)v!)[e.Key]).ToList());
                 return result;
             case object?[] items:
-                return Enumerable.Range(0, items.Length).Select(i => Sum(values.Select(v => ((object?[])v!)[i]).ToList())).ToArray();
+                return Enumerable.Range(0, items.Length).Select(i =>
+                    Sum(values.Select(v => ((object?[])v!)[i]).ToList())).ToArray();
             case byte or ushort or uint or ulong:
                 ulong u = 0;
                 foreach (object? v in values) u += Convert.ToUInt64(v);

@@ -10,7 +10,8 @@ namespace EbpfPs;
 /// </summary>
 public sealed class BpfMapBatch
 {
-    internal BpfMapBatch(uint mapId, string map, int count, int keySize, int valueSize, int cpus, byte[] keys, byte[] values)
+    internal BpfMapBatch(uint mapId, string map, int count, int keySize, int valueSize, int cpus, byte[] keys,
+        byte[] values)
     {
         MapId = mapId;
         Map = map;
@@ -40,7 +41,8 @@ public sealed class BpfMapBatch
     public byte[] GetValue(int i) => Slice(Values, i, ValueSize);
 
     private byte[] Slice(byte[] buffer, int i, int size) =>
-        (uint)i < (uint)Count ? buffer.AsSpan(i * size, size).ToArray() : throw new ArgumentOutOfRangeException(nameof(i), $"The batch has {Count} entries.");
+        (uint)i < (uint)Count ? buffer.AsSpan(i * size, size).ToArray()
+            : throw new ArgumentOutOfRangeException(nameof(i), $"The batch has {Count} entries.");
 
     public override string ToString() => $"{Map}: {Count} entries";
 }

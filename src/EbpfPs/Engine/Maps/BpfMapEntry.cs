@@ -3,7 +3,9 @@ using System.Collections.Generic;
 
 namespace EbpfPs;
 
-/// <summary>One key and its value, decoded through the map's BTF (per-CPU values summed unless asked otherwise).</summary>
+/// <summary>
+/// One key and its value, decoded through the map's BTF (per-CPU values summed unless asked otherwise).
+/// </summary>
 public sealed class BpfMapEntry
 {
     public uint MapId { get; init; }
@@ -14,7 +16,9 @@ public sealed class BpfMapEntry
     public IReadOnlyList<object?>? PerCpu { get; init; }
     /// <summary>For maps without BTF: the key's bytes as hex, beside the integer reading in Key.</summary>
     public string? KeyHex { get; init; }
-    /// <summary>For maps without BTF: the value's bytes as hex (per-CPU: of the sum), beside the integer reading in Value.</summary>
+    /// <summary>
+    /// For maps without BTF: the value's bytes as hex (per-CPU: of the sum), beside the integer reading in Value.
+    /// </summary>
     public string? ValueHex { get; init; }
 
     public override string ToString() => $"{Map}[{Key}]";

@@ -27,7 +27,8 @@ public sealed class BpfRecord : IDictionary
         set
         {
             int i = IndexOf(key);
-            if (i < 0) throw new ArgumentException($"No field named '{key}'; the fields are {string.Join(", ", _names)}.");
+            if (i < 0) throw new ArgumentException($"No field named '{key}'; the fields are " +
+                $"{string.Join(", ", _names)}.");
             _values[i] = value;
         }
     }
@@ -57,7 +58,8 @@ public sealed class BpfRecord : IDictionary
     public IDictionaryEnumerator GetEnumerator() => new Enumerator(this);
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public void Add(object key, object? value) => throw new NotSupportedException("A record has the fields of its C type.");
+    public void Add(object key, object? value) =>
+        throw new NotSupportedException("A record has the fields of its C type.");
     public void Clear() => throw new NotSupportedException("A record has the fields of its C type.");
     public void Remove(object key) => throw new NotSupportedException("A record has the fields of its C type.");
 

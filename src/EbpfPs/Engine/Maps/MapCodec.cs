@@ -119,7 +119,8 @@ internal sealed class MapCodec
         try
         {
             return hex.Length == size * 2 ? Convert.FromHexString(hex)
-                : throw FieldError(ErrorId.WrongSize, path, $"takes {size} bytes ({size * 2} hex digits), not {hex.Length} digits.");
+                : throw FieldError(ErrorId.WrongSize, path,
+                    $"takes {size} bytes ({size * 2} hex digits), not {hex.Length} digits.");
         }
         catch (FormatException)
         {
@@ -127,7 +128,8 @@ internal sealed class MapCodec
         }
     }
 
-    public static string Hex(byte[] b, int offset, int length) => Convert.ToHexString(b, offset, length).ToLowerInvariant();
+    public static string Hex(byte[] b, int offset, int length) =>
+        Convert.ToHexString(b, offset, length).ToLowerInvariant();
 
     private static Decoder BuildDecoder(BtfType node, string field, bool net)
     {
@@ -297,7 +299,8 @@ internal sealed class MapCodec
                     int size = (int)target.Size;
                     return (v, b, o, path) =>
                     {
-                        if (Unwrap(v) is string s && IPAddress.TryParse(s, out IPAddress? ip) && ip.GetAddressBytes().Length == size)
+                        if (Unwrap(v) is string s && IPAddress.TryParse(s, out IPAddress? ip)
+                            && ip.GetAddressBytes().Length == size)
                             ip.GetAddressBytes().CopyTo(b, o);
                         else
                             WriteInteger(v, b, o, size, signed: false, bigEndian: true, path);
@@ -308,7 +311,8 @@ internal sealed class MapCodec
                 int isize = (int)t.Size;
                 bool signed = t.Signed;
                 if (t.IsBool) return (v, b, o, path) => b[o] = ToBool(v, path) ? (byte)1 : (byte)0;
-                return (v, b, o, path) => WriteInteger(v is char c ? (int)c : v, b, o, isize, signed, bigEndian: false, path);
+                return (v, b, o, path) => WriteInteger(v is char c ? (int)c : v, b, o, isize, signed,
+                    bigEndian: false, path);
             case BtfKind.Enum:
             case BtfKind.Enum64:
                 Dictionary<string, long> values = EnumValues(t)!;
@@ -328,7 +332,8 @@ internal sealed class MapCodec
                 return (v, b, o, path) =>
                 {
                     double d = Convert.ToDouble(Unwrap(v), System.Globalization.CultureInfo.InvariantCulture);
-                    if (t.Size == 4) BitConverter.TryWriteBytes(b.AsSpan(o), (float)d); else BitConverter.TryWriteBytes(b.AsSpan(o), d);
+                    if (t.Size == 4) BitConverter.TryWriteBytes(b.AsSpan(o),
+                        (float)d); else BitConverter.TryWriteBytes(b.AsSpan(o), d);
                 };
             default:
                 int raw = (int)t.Size;
@@ -347,14 +352,17 @@ internal sealed class MapCodec
                 if (value is string s)
                 {
                     if (count == 6 && PhysicalAddressBytes(s) is byte[] mac) { mac.CopyTo(b, o); return; }
-                    if (count == 16 && IPAddress.TryParse(s, out IPAddress? ip6) && ip6.GetAddressBytes().Length == 16) { ip6.GetAddressBytes().CopyTo(b, o); return; }
+                    if (count == 16 && IPAddress.TryParse(s, out IPAddress? ip6)
+                        && ip6.GetAddressBytes().Length == 16) { ip6.GetAddressBytes().CopyTo(b, o); return; }
                     byte[] text = Encoding.ASCII.GetBytes(s);
                     if (text.Length > count)
-                        throw FieldError(ErrorId.ValueTooLarge, path, $"'{s}' needs {text.Length} bytes; the field holds {count}.");
+                        throw FieldError(ErrorId.ValueTooLarge, path,
+                            $"'{s}' needs {text.Length} bytes; the field holds {count}.");
                     text.CopyTo(b, o);
                     return;
                 }
-                WriteArray(value, b, o, count, 1, path, (e, bb, oo, p) => WriteInteger(e, bb, oo, 1, element.Signed, false, p));
+                WriteArray(value, b, o, count, 1, path, (e, bb, oo, p) =>
+                    WriteInteger(e, bb, oo, 1, element.Signed, false, p));
             };
         Encoder inner = BuildEncoder(t.Target!, field, net);
         return (v, b, o, path) => WriteArray(Unwrap(v), b, o, count, stride, path, inner);
@@ -376,17 +384,20 @@ internal sealed class MapCodec
 
     private static Encoder StructEncoder(BtfType t, bool net)
     {
-        var members = t.Members.Select(m => (m.Name, m.BitOffset, Bitfield: BitfieldOf(m), Encode: BuildEncoder(m.Type, m.Name, net),
+        var members = t.Members.Select(m => (m.Name, m.BitOffset, Bitfield: BitfieldOf(m),
+            Encode: BuildEncoder(m.Type, m.Name, net),
             Signed: m.Type.Resolved().Signed, EnumValues: EnumValues(m.Type.Resolved()))).ToArray();
         bool union = t.Kind == BtfKind.Union;
         return (v, b, o, path) =>
         {
             IDictionary fields = Unwrap(v) as IDictionary
-                ?? throw FieldError(ErrorId.WrongShape, path, $"expects fields {string.Join(", ", members.Select(m => m.Name))} (a hashtable or an object).");
+                ?? throw FieldError(ErrorId.WrongShape, path,
+                    $"expects fields {string.Join(", ", members.Select(m => m.Name))} (a hashtable or an object).");
             var known = new HashSet<string>(members.Select(m => m.Name), StringComparer.OrdinalIgnoreCase);
             foreach (object key in fields.Keys)
                 if (!known.Contains(key.ToString()!))
-                    throw FieldError(ErrorId.UnknownField, Join(path, key.ToString()!), $"is not a field; the fields are {string.Join(", ", known)}.");
+                    throw FieldError(ErrorId.UnknownField, Join(path, key.ToString()!),
+                        $"is not a field; the fields are {string.Join(", ", known)}.");
             foreach (var m in members)
             {
                 object? value = Find(fields, m.Name, out bool present);
@@ -405,9 +416,11 @@ internal sealed class MapCodec
         };
     }
 
-    private static void WriteBitfield(object? value, byte[] b, int o, int bitOffset, int bitSize, bool signed, Dictionary<string, long>? enumValues, string path)
+    private static void WriteBitfield(object? value, byte[] b, int o, int bitOffset, int bitSize, bool signed,
+        Dictionary<string, long>? enumValues, string path)
     {
-        System.Numerics.BigInteger n = enumValues is not null ? EnumNumber(value, enumValues, path) : ParseInteger(value, path);
+        System.Numerics.BigInteger n = enumValues is not null ? EnumNumber(value, enumValues, path)
+            : ParseInteger(value, path);
         CheckRange(n, bitSize, signed, path);
         ulong v = (ulong)(n & ulong.MaxValue);
         for (int i = 0; i < bitSize; i++)
@@ -421,17 +434,20 @@ internal sealed class MapCodec
 
     private static Dictionary<string, long>? EnumValues(BtfType t) =>
         t.Kind is BtfKind.Enum or BtfKind.Enum64
-            ? t.Enumerators.GroupBy(e => e.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase)
+            ? t.Enumerators.GroupBy(e => e.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g =>
+                g.First().Value, StringComparer.OrdinalIgnoreCase)
             : null;
 
     /// <summary>An enum value given by name (as Get returns it) or by number.</summary>
     private static System.Numerics.BigInteger EnumNumber(object? v, Dictionary<string, long> values, string path)
     {
         object? value = Unwrap(v);
-        if (value is string name && !long.TryParse(name, out _) && !name.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        if (value is string name && !long.TryParse(name, out _)
+            && !name.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
             return values.TryGetValue(name, out long n)
                 ? n
-                : throw FieldError(ErrorId.UnknownEnumValue, path, $"'{name}' is not a value of this enum; it has {string.Join(", ", values.Keys)}.");
+                : throw FieldError(ErrorId.UnknownEnumValue, path,
+                    $"'{name}' is not a value of this enum; it has {string.Join(", ", values.Keys)}.");
         return ParseInteger(value, path);
     }
 
@@ -447,7 +463,8 @@ internal sealed class MapCodec
         return null;
     }
 
-    internal static void WriteInteger(object? value, byte[] b, int o, int size, bool signed, bool bigEndian, string path)
+    internal static void WriteInteger(object? value, byte[] b, int o, int size, bool signed, bool bigEndian,
+        string path)
     {
         value = Unwrap(value);
         if (value is byte[] bytes)
@@ -457,7 +474,8 @@ internal sealed class MapCodec
         }
         System.Numerics.BigInteger n = ParseInteger(value, path);
         CheckRange(n, size * 8, signed, path);
-        byte[] le = (n < 0 ? n + (System.Numerics.BigInteger.One << (size * 8)) : n).ToByteArray(isUnsigned: true, isBigEndian: false);
+        byte[] le = (n < 0 ? n + (System.Numerics.BigInteger.One << (size * 8)) : n).ToByteArray(isUnsigned: true,
+            isBigEndian: false);
         Span<byte> dest = b.AsSpan(o, size);
         dest.Clear();
         le.AsSpan(0, Math.Min(le.Length, size)).CopyTo(dest);
@@ -472,15 +490,19 @@ internal sealed class MapCodec
             return value switch
             {
                 null => throw FieldError(ErrorId.MissingField, path, "has no value."),
-                string s when s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) => System.Numerics.BigInteger.Parse("0" + s[2..], System.Globalization.NumberStyles.HexNumber),
+                string s when s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) =>
+                    System.Numerics.BigInteger.Parse("0" + s[2..], System.Globalization.NumberStyles.HexNumber),
                 string s => System.Numerics.BigInteger.Parse(s, System.Globalization.CultureInfo.InvariantCulture),
                 bool flag => flag ? 1 : 0,
                 char c => c,
                 System.Numerics.BigInteger big => big,
-                float or double when Convert.ToDouble(value) is var d && (double.IsNaN(d) || double.IsInfinity(d) || Math.Floor(d) != d)
+                float or double when Convert.ToDouble(value) is var d
+                    && (double.IsNaN(d) || double.IsInfinity(d) || Math.Floor(d) != d)
                     => throw FieldError(ErrorId.WrongShape, path, $"expects a whole number, not {value}."),
-                decimal m when decimal.Floor(m) != m => throw FieldError(ErrorId.WrongShape, path, $"expects a whole number, not {value}."),
-                IConvertible c => new System.Numerics.BigInteger(c.ToDecimal(System.Globalization.CultureInfo.InvariantCulture)),
+                decimal m when decimal.Floor(m) != m => throw FieldError(ErrorId.WrongShape, path,
+                    $"expects a whole number, not {value}."),
+                IConvertible c =>
+                    new System.Numerics.BigInteger(c.ToDecimal(System.Globalization.CultureInfo.InvariantCulture)),
                 _ => throw FieldError(ErrorId.WrongShape, path, $"expects a number, not {value.GetType().Name}."),
             };
         }
@@ -496,7 +518,8 @@ internal sealed class MapCodec
         System.Numerics.BigInteger min = signed ? -(one << (bits - 1)) : 0;
         System.Numerics.BigInteger max = signed ? (one << (bits - 1)) - 1 : (one << bits) - 1;
         if (n < min || n > max)
-            throw FieldError(ErrorId.ValueOutOfRange, path, $"is {bits}-bit {(signed ? "signed" : "unsigned")}; {n} is outside {min}..{max}.");
+            throw FieldError(ErrorId.ValueOutOfRange, path,
+                $"is {bits}-bit {(signed ? "signed" : "unsigned")}; {n} is outside {min}..{max}.");
     }
 
     private static void WriteBytes(object? value, byte[] b, int o, int size, string path)
@@ -526,15 +549,22 @@ internal sealed class MapCodec
     private static long ReadLong(byte[] b, int o, int size, bool signed) => size switch
     {
         1 => signed ? (sbyte)b[o] : b[o],
-        2 => signed ? BinaryPrimitives.ReadInt16LittleEndian(b.AsSpan(o)) : BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(o)),
-        4 => signed ? BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(o)) : BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(o)),
+        2 => signed ? BinaryPrimitives.ReadInt16LittleEndian(b.AsSpan(o))
+            : BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(o)),
+        4 => signed ? BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(o))
+            : BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(o)),
         _ => BinaryPrimitives.ReadInt64LittleEndian(b.AsSpan(o)),
     };
 
-    /// <summary>Values arrive as plain .NET objects (the cmdlet layer unwraps PowerShell's); a 1-element array of a scalar is that scalar.</summary>
-    private static object? Unwrap(object? v) => v is object?[] { Length: 1 } one && one[0] is not IEnumerable ? one[0] : v;
+    /// <summary>
+    /// Values arrive as plain .NET objects (the cmdlet layer unwraps PowerShell's); a 1-element array of a scalar is
+    /// that scalar.
+    /// </summary>
+    private static object? Unwrap(object? v) => v is object?[] { Length: 1 } one && one[0] is not IEnumerable
+        ? one[0] : v;
 
-    private static bool IsBigEndianTypedef(string name) => name is "__be16" or "__be32" or "__be64" or "be16" or "be32" or "be64";
+    private static bool IsBigEndianTypedef(string name) =>
+        name is "__be16" or "__be32" or "__be64" or "be16" or "be32" or "be64";
 
     private static bool NameHas(string field, string[] words) =>
         words.Any(w => field.Contains(w, StringComparison.OrdinalIgnoreCase));

@@ -27,7 +27,8 @@ public sealed class MapReference
     public static MapReference Object(BpfObject obj) => new(obj.Name, (mapName, net) => mapName is not null
         ? BpfMap.FromLoaded(obj.GetMap(mapName), net)
         : throw new BpfException(ErrorId.MapNameRequired,
-            $"Object '{obj.Name}' has maps {string.Join(", ", obj.Maps.Select(m => m.Name))}; say which with -MapName.", obj.Name));
+            $"Object '{obj.Name}' has maps {string.Join(", ", obj.Maps.Select(m => m.Name))}; say which with " +
+                "-MapName.", obj.Name));
 
     /// <summary>Opens the map with its codecs; mapName picks a map of an object.</summary>
     public BpfMap Open(string? mapName, bool networkFormat = true) => _open(mapName, networkFormat);

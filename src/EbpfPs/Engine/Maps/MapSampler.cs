@@ -5,7 +5,9 @@ using System.Diagnostics;
 
 namespace EbpfPs.Engine.Maps;
 
-/// <summary>One key's numbers in one sample: each numeric field with its change and rate since the last sample.</summary>
+/// <summary>
+/// One key's numbers in one sample: each numeric field with its change and rate since the last sample.
+/// </summary>
 public sealed record MapSampleRow(DateTime Timestamp, int Sample, string Map, string Key, object? KeyValue,
     IReadOnlyList<(string Field, decimal Value, decimal Delta, double PerSecond)> Fields);
 
@@ -76,7 +78,8 @@ public sealed class MapSampler
             case byte or sbyte or short or ushort or int or uint or long or ulong:
                 into[path.Length == 0 ? "value" : path] = Convert.ToDecimal(value);
                 break;
-            case float or double when double.IsFinite(Convert.ToDouble(value)) && Math.Abs(Convert.ToDouble(value)) < 7.9e28:
+            case float or double when double.IsFinite(Convert.ToDouble(value))
+                && Math.Abs(Convert.ToDouble(value)) < 7.9e28:
                 into[path.Length == 0 ? "value" : path] = Convert.ToDecimal(value);
                 break;
         }

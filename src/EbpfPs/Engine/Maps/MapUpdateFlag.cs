@@ -1,6 +1,8 @@
 namespace EbpfPs;
 
-/// <summary>When Set-BpfMapEntry may write: always, only a new key, or only an existing one (BPF_ANY, BPF_NOEXIST, BPF_EXIST).</summary>
+/// <summary>
+/// When Set-BpfMapEntry may write: always, only a new key, or only an existing one (BPF_ANY, BPF_NOEXIST, BPF_EXIST).
+/// </summary>
 public enum MapUpdateFlag
 {
     Any = 0,

@@ -9,7 +9,8 @@ namespace EbpfPs.Engine.Network;
 /// <summary>Interface lookups in the calling thread's network namespace (call inside NetNamespace.Run).</summary>
 public static class NetInterfaces
 {
-    public static IReadOnlyList<(int Index, string Name)> List() => BpfSystem.Current.Interfaces().OrThrow("list network interfaces");
+    public static IReadOnlyList<(int Index, string Name)> List() =>
+        BpfSystem.Current.Interfaces().OrThrow("list network interfaces");
 
     public static int IndexOf(string name, string? netns)
     {
@@ -19,8 +20,11 @@ public static class NetInterfaces
 
     public static string NameOf(int index) => BpfSystem.Current.InterfaceName(index) ?? index.ToString();
 
-    /// <summary>Expands names and wildcard patterns to the interfaces that exist; a name that matches nothing is ObjectNotFound.</summary>
-    public static List<(int Index, string Name)> Resolve(IEnumerable<string> namesOrPatterns, string? netns, Func<string, Func<string, bool>> matcher)
+    /// <summary>
+    /// Expands names and wildcard patterns to the interfaces that exist; a name that matches nothing is ObjectNotFound.
+    /// </summary>
+    public static List<(int Index, string Name)> Resolve(IEnumerable<string> namesOrPatterns, string? netns,
+        Func<string, Func<string, bool>> matcher)
     {
         var all = List();
         var result = new List<(int, string)>();

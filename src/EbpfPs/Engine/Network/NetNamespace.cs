@@ -28,7 +28,8 @@ public static class NetNamespace
         if (!Exists(name))
             throw new BpfException(ErrorId.NetNamespaceNotFound,
                 $"There is no network namespace named '{name}' (looked in {RunDirectory}).", name,
-                recommendedAction: "List them with `ip netns list`, or make one with New-BpfTestNetwork or `ip netns add`.");
+                recommendedAction: "List them with `ip netns list`, or make one with New-BpfTestNetwork or `ip netns " +
+                    "add`.");
 
         T result = default!;
         Exception? failure = null;
@@ -59,7 +60,9 @@ public static class NetNamespace
 
     public static void Run(string? name, Action work) => Run<object?>(name, () => { work(); return null; });
 
-    /// <summary>The namespace's inode ("net:[4026531840]" names it), which tells namespaces apart as ip and bpftool do.</summary>
+    /// <summary>
+    /// The namespace's inode ("net:[4026531840]" names it), which tells namespaces apart as ip and bpftool do.
+    /// </summary>
     public static ulong Inode(string? name) => Run(name, CurrentInode);
 
     /// <summary>The inode of the network namespace the calling thread is in.</summary>

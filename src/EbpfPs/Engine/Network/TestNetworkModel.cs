@@ -44,12 +44,15 @@ public sealed record BpfTestNetwork
     /// <summary>What New-BpfTestNetwork set beyond addresses, so a reader knows the conditions.</summary>
     public IReadOnlyList<string> Changes { get; init; } = Array.Empty<string>();
 
-    /// <summary>A network known only by name so far (a -Network argument); the engine reads its state by the name.</summary>
+    /// <summary>
+    /// A network known only by name so far (a -Network argument); the engine reads its state by the name.
+    /// </summary>
     internal static BpfTestNetwork Named(string name) => new() { Name = name };
 
     public BpfTestInterface this[string role] =>
         Interfaces.FirstOrDefault(i => string.Equals(i.Role, role, StringComparison.OrdinalIgnoreCase))
-        ?? throw new BpfException(ErrorId.TestInterfaceNotFound, $"Test network '{Name}' has no interface with role '{role}'.", role);
+        ?? throw new BpfException(ErrorId.TestInterfaceNotFound,
+            $"Test network '{Name}' has no interface with role '{role}'.", role);
 
     public override string ToString() => $"{Name} ({Topology}: {string.Join(", ", Interfaces.Select(i => i.Role))})";
 }

@@ -21,7 +21,9 @@ public sealed class AttachableProgram : IDisposable
 
     internal SafeFdHandle Fd { get; }
     public BpfProgramInfo Info { get; }
-    /// <summary>Map pins the load behind this program created (maps pinned by name), for callers that clean up after themselves.</summary>
+    /// <summary>
+    /// Map pins the load behind this program created (maps pinned by name), for callers that clean up after themselves.
+    /// </summary>
     public IReadOnlyList<string> CreatedPins { get; private init; } = Array.Empty<string>();
 
     internal BpfProgType ProgramType => (BpfProgType)Info.TypeId;
@@ -36,12 +38,15 @@ public sealed class AttachableProgram : IDisposable
     public static AttachableProgram FromId(uint id)
     {
         NativeRuntime.EnsureLibbpf();
-        SafeFdHandle fd = BpfSystem.Current.FdById(Libbpf.ObjectKind.Program, id).OrNullIf(Errno.ENOENT, "open BPF program id", id)
+        SafeFdHandle fd = BpfSystem.Current.FdById(Libbpf.ObjectKind.Program, id).OrNullIf(Errno.ENOENT,
+            "open BPF program id", id)
             ?? throw new BpfException(ErrorId.BpfProgramNotFound, $"No BPF program with id {id} is loaded.", id);
         return Own(fd, () => KernelInventory.DescribeProgram(fd));
     }
 
-    /// <summary>Loads a file, keeps the named program (the first when null) and lets the rest of the object go.</summary>
+    /// <summary>
+    /// Loads a file, keeps the named program (the first when null) and lets the rest of the object go.
+    /// </summary>
     public static AttachableProgram FromFile(string path, string? programName, BpfHookKind hook)
     {
         using BpfObject obj = BpfObjectLoader.Load(path, new BpfLoadOptions());
@@ -54,19 +59,23 @@ public sealed class AttachableProgram : IDisposable
 
     /// <summary>True when a program of this type can run at the hook.</summary>
     public bool Fits(BpfHookKind hook) =>
-        hook == BpfHookKind.Xdp ? ProgramType == BpfProgType.Xdp : ProgramType is BpfProgType.SchedCls or BpfProgType.SchedAct;
+        hook == BpfHookKind.Xdp ? ProgramType == BpfProgType.Xdp
+            : ProgramType is BpfProgType.SchedCls or BpfProgType.SchedAct;
 
     /// <summary>Refuses a program whose type cannot run at the hook, before anything is changed.</summary>
     public void RequireType(BpfHookKind hook)
     {
         if (!Fits(hook))
             throw new BpfException(ErrorId.WrongProgramType,
-                $"Program '{Info.Name}' (id {Info.Id}) is of type {Info.Type}, which cannot be attached at the {hook} hook; " +
-                $"it needs {(hook == BpfHookKind.Xdp ? "xdp" : "sched_cls")}.", Info.Name,
-                recommendedAction: $"Load the {hook} build of the program (Import-BpfObject -Program <name> -Hook {hook}).");
+                $"Program '{Info.Name}' (id {Info.Id}) is of type {Info.Type}, which cannot be attached at the " +
+                $"{hook} hook; it needs {(hook == BpfHookKind.Xdp ? "xdp" : "sched_cls")}.", Info.Name,
+                recommendedAction: $"Load the {hook} build of the program (Import-BpfObject -Program <name> -Hook " +
+                    $"{hook}).");
     }
 
-    /// <summary>For callers that only borrowed the program (a test run, a measurement): drop the map pins its load made.</summary>
+    /// <summary>
+    /// For callers that only borrowed the program (a test run, a measurement): drop the map pins its load made.
+    /// </summary>
     public void RemoveCreatedPins()
     {
         foreach (string pin in CreatedPins)

@@ -27,7 +27,8 @@ public static class BpfFs
         while (existing is not null && !Directory.Exists(existing))
             existing = Path.GetDirectoryName(existing);
         if (existing is null || !IsBpfFs(existing))
-            throw new BpfException(ErrorId.PinPathNotOnBpfFs, $"Pin path '{full}' is not on a BPF filesystem (bpffs).", full,
+            throw new BpfException(ErrorId.PinPathNotOnBpfFs,
+                $"Pin path '{full}' is not on a BPF filesystem (bpffs).", full,
                 recommendedAction: IsMounted()
                     ? $"Choose a folder under {DefaultRoot}."
                     : $"Mount bpffs first: mount -t bpf bpf {DefaultRoot}");

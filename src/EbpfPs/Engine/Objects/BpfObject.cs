@@ -72,10 +72,13 @@ public abstract class BpfObjectPart
     public string Name { get; }
     public string? PinnedPath { get; }
 
-    /// <summary>The object's own fd of this part, for kernel calls; throws once the owning object was released.</summary>
+    /// <summary>
+    /// The object's own fd of this part, for kernel calls; throws once the owning object was released.
+    /// </summary>
     internal SafeFdHandle BorrowFd() =>
         (Object.IsLoaded ? NativeFd() : null)
-        ?? throw new BpfException(ErrorId.BpfObjectClosed, $"'{Name}' belongs to BPF object '{Object.Path}', which was released.", Name);
+        ?? throw new BpfException(ErrorId.BpfObjectClosed,
+            $"'{Name}' belongs to BPF object '{Object.Path}', which was released.", Name);
 
     private protected abstract SafeFdHandle? NativeFd();
 }
@@ -85,7 +88,8 @@ public sealed class BpfLoadedProgram : BpfObjectPart
 {
     private readonly NativeProgram _native;
 
-    internal BpfLoadedProgram(BpfObject owner, NativeProgram native, BpfProgramInfo info, string name, string section, string? pinnedPath)
+    internal BpfLoadedProgram(BpfObject owner, NativeProgram native, BpfProgramInfo info, string name,
+        string section, string? pinnedPath)
         : base(owner, name, pinnedPath)
     {
         _native = native;

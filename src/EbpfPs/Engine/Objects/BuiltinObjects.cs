@@ -23,7 +23,8 @@ public static class BuiltinObjects
     {
         if (!System.IO.Directory.Exists(Directory))
             return Array.Empty<string>();
-        IEnumerable<BpfHookKind> hooks = hook is null ? new[] { BpfHookKind.Xdp, BpfHookKind.Tc } : new[] { hook.Value };
+        IEnumerable<BpfHookKind> hooks = hook is null ? new[] { BpfHookKind.Xdp, BpfHookKind.Tc }
+            : new[] { hook.Value };
         return hooks
             .SelectMany(h => System.IO.Directory.GetFiles(Directory, Prefix(h) + "*.o")
                 .Select(f => Path.GetFileNameWithoutExtension(f)[Prefix(h).Length..]))
@@ -38,7 +39,8 @@ public static class BuiltinObjects
         if (File.Exists(path))
             return path;
         IReadOnlyList<string> names = Names(hook);
-        throw new BpfException(ErrorId.BuiltinProgramNotFound, $"The module has no built-in {hook} program named '{name}'. Available: {(names.Count == 0 ? "none (was the module built?)" : string.Join(", ", names))}.",
+        throw new BpfException(ErrorId.BuiltinProgramNotFound,
+            $"The module has no built-in {hook} program named '{name}'. Available: {(names.Count == 0 ? "none (was the module built?)" : string.Join(", ", names))}.",
             name);
     }
 }

@@ -20,10 +20,13 @@ public sealed class ProgramReference
     /// <summary>What the user named, for messages and results.</summary>
     public string Label { get; }
 
-    public static ProgramReference Builtin(string name) => new(name, (hook, program) => AttachableProgram.FromBuiltin(name, hook, program));
+    public static ProgramReference Builtin(string name) => new(name, (hook, program) =>
+        AttachableProgram.FromBuiltin(name, hook, program));
     public static ProgramReference Id(uint id) => new(id.ToString(), (_, _) => AttachableProgram.FromId(id));
-    public static ProgramReference Loaded(BpfLoadedProgram program) => new(program.Name, (_, _) => AttachableProgram.FromLoaded(program));
-    public static ProgramReference Object(BpfObject obj) => new(obj.Name, (_, program) => AttachableProgram.FromLoaded(obj.GetProgram(program)));
+    public static ProgramReference Loaded(BpfLoadedProgram program) =>
+        new(program.Name, (_, _) => AttachableProgram.FromLoaded(program));
+    public static ProgramReference Object(BpfObject obj) => new(obj.Name, (_, program) =>
+        AttachableProgram.FromLoaded(obj.GetProgram(program)));
     public static ProgramReference File(string path) =>
         new(System.IO.Path.GetFileName(path), (hook, program) => AttachableProgram.FromFile(path, program, hook));
 

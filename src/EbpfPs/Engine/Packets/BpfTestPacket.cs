@@ -24,10 +24,17 @@ public sealed record BpfTestPacket
     /// <summary>True when the IPv4 header checksum and the L4 checksum verify.</summary>
     public bool? ChecksumsValid { get; init; }
 
-    public override string ToString() =>
-        $"{Length} bytes {SourceMac} > {DestinationMac}{(VlanIds.Count > 0 ? " vlan " + string.Join("/", VlanIds) : "")} {Protocol} {Source}{(SourcePort is null ? "" : ":" + SourcePort)} > {Destination}{(DestinationPort is null ? "" : ":" + DestinationPort)}";
+    public override string ToString()
+    {
+        string vlans = VlanIds.Count > 0 ? " vlan " + string.Join("/", VlanIds) : "";
+        string from = SourcePort is null ? $"{Source}" : $"{Source}:{SourcePort}";
+        string to = DestinationPort is null ? $"{Destination}" : $"{Destination}:{DestinationPort}";
+        return $"{Length} bytes {SourceMac} > {DestinationMac}{vlans} {Protocol} {from} > {to}";
+    }
 
-    /// <summary>Decodes Ethernet, VLAN tags, IPv4/IPv6 and UDP/TCP/ICMP headers; what does not parse stays null.</summary>
+    /// <summary>
+    /// Decodes Ethernet, VLAN tags, IPv4/IPv6 and UDP/TCP/ICMP headers; what does not parse stays null.
+    /// </summary>
     public static BpfTestPacket Parse(byte[] frame)
     {
         if (frame.Length < PacketBuilder.EthernetHeader)
@@ -55,7 +62,8 @@ public sealed record BpfTestPacket
                 return packet with { Protocol = "IPv4 (malformed)" };
             protocol = frame[o + 9];
             valid &= Checksum.Verify(frame.AsSpan(o, ihl));
-            packet = packet with { Source = new IPAddress(frame.AsSpan(o + 12, 4)).ToString(), Destination = new IPAddress(frame.AsSpan(o + 16, 4)).ToString(), Ttl = frame[o + 8] };
+            packet = packet with { Source = new IPAddress(frame.AsSpan(o + 12, 4)).ToString(),
+                Destination = new IPAddress(frame.AsSpan(o + 16, 4)).ToString(), Ttl = frame[o + 8] };
             l4 = o + ihl;
             l4Length = total - ihl;
             if (protocol != 1 && !L4Valid(frame, o, false, protocol, l4, l4Length)) valid = false;
@@ -67,7 +75,8 @@ public sealed record BpfTestPacket
             protocol = frame[o + 6];
             if (o + 40 + l4Length > frame.Length)
                 return packet with { Protocol = "IPv6 (malformed)" };
-            packet = packet with { Source = new IPAddress(frame.AsSpan(o + 8, 16)).ToString(), Destination = new IPAddress(frame.AsSpan(o + 24, 16)).ToString(), Ttl = frame[o + 7] };
+            packet = packet with { Source = new IPAddress(frame.AsSpan(o + 8, 16)).ToString(),
+                Destination = new IPAddress(frame.AsSpan(o + 24, 16)).ToString(), Ttl = frame[o + 7] };
             l4 = o + 40;
             valid &= L4Valid(frame, o, true, protocol, l4, l4Length);
         }
@@ -78,9 +87,15 @@ public sealed record BpfTestPacket
         switch (protocol)
         {
             case 17 when l4Length >= 8:
-                return packet with { Protocol = "UDP", SourcePort = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4)), DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4 + 2)), ChecksumsValid = valid };
+                return packet with { Protocol = "UDP",
+                    SourcePort = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4)),
+                    DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4 + 2)),
+                    ChecksumsValid = valid };
             case 6 when l4Length >= 20:
-                return packet with { Protocol = "TCP", SourcePort = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4)), DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4 + 2)), ChecksumsValid = valid };
+                return packet with { Protocol = "TCP",
+                    SourcePort = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4)),
+                    DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4 + 2)),
+                    ChecksumsValid = valid };
             case 1 or 58:
                 return packet with { Protocol = protocol == 1 ? "ICMP" : "ICMPv6", ChecksumsValid = valid };
             default:

@@ -8,7 +8,8 @@ namespace EbpfPs.Engine.Packets;
 /// <summary>Writes Ethernet frames (optionally VLAN-tagged) carrying IPv4 or IPv6 with UDP, TCP or ICMP.</summary>
 public static class PacketBuilder
 {
-    public const int EthernetHeader = 14, VlanTag = 4, Ipv4Header = 20, Ipv6Header = 40, UdpHeader = 8, TcpHeader = 20, IcmpHeader = 8;
+    public const int EthernetHeader = 14, VlanTag = 4, Ipv4Header = 20, Ipv6Header = 40, UdpHeader = 8,
+        TcpHeader = 20, IcmpHeader = 8;
     public const ushort EtherTypeIpv4 = 0x0800, EtherTypeIpv6 = 0x86DD, EtherTypeVlan = 0x8100, EtherTypeQinQ = 0x88A8;
 
     public static int HeaderLength(PacketSpec spec) =>
@@ -18,11 +19,13 @@ public static class PacketBuilder
     public static byte[] Build(PacketSpec spec)
     {
         if (spec.Source.AddressFamily != spec.Destination.AddressFamily)
-            throw new BpfException(ErrorId.AddressFamilyMismatch, "Source and destination must both be IPv4 or both IPv6.", spec);
+            throw new BpfException(ErrorId.AddressFamilyMismatch,
+                "Source and destination must both be IPv4 or both IPv6.", spec);
         int headers = HeaderLength(spec);
         int payloadLength = spec.FrameLength is int total ? total - headers : spec.Payload.Length;
         if (payloadLength < 0)
-            throw new BpfException(ErrorId.FrameTooShort, $"A frame of {spec.FrameLength} bytes cannot hold these headers ({headers} bytes).", spec.FrameLength);
+            throw new BpfException(ErrorId.FrameTooShort,
+                $"A frame of {spec.FrameLength} bytes cannot hold these headers ({headers} bytes).", spec.FrameLength);
         byte[] frame = new byte[headers + payloadLength];
         Span<byte> f = frame;
 
@@ -62,7 +65,8 @@ public static class PacketBuilder
             f[o + 9] = protocol;
             spec.Source.GetAddressBytes().CopyTo(f[(o + 12)..]);
             spec.Destination.GetAddressBytes().CopyTo(f[(o + 16)..]);
-            BinaryPrimitives.WriteUInt16BigEndian(f[(o + 10)..], Checksum.Fold(Checksum.Add(0, f.Slice(o, Ipv4Header))));
+            BinaryPrimitives.WriteUInt16BigEndian(f[(o + 10)..],
+                Checksum.Fold(Checksum.Add(0, f.Slice(o, Ipv4Header))));
             o += Ipv4Header;
         }
 
@@ -135,7 +139,8 @@ public static class Checksum
         return sum;
     }
 
-    internal static uint AddPseudoHeader(uint sum, ReadOnlySpan<byte> frame, int ipStart, bool ipv6, byte protocol, int length)
+    internal static uint AddPseudoHeader(uint sum, ReadOnlySpan<byte> frame, int ipStart, bool ipv6, byte protocol,
+        int length)
     {
         if (ipv6)
             sum = Add(sum, frame.Slice(ipStart + 8, 32));

@@ -11,22 +11,28 @@ namespace EbpfPs.Engine.ProgramTests;
 public static class ProgramTester
 {
     private static readonly string[] XdpVerdicts = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT" };
-    private static readonly string[] TcVerdicts = { "TC_ACT_OK", "TC_ACT_RECLASSIFY", "TC_ACT_SHOT", "TC_ACT_PIPE", "TC_ACT_STOLEN", "TC_ACT_QUEUED", "TC_ACT_REPEAT", "TC_ACT_REDIRECT", "TC_ACT_TRAP" };
+    private static readonly string[] TcVerdicts = { "TC_ACT_OK", "TC_ACT_RECLASSIFY", "TC_ACT_SHOT", "TC_ACT_PIPE",
+        "TC_ACT_STOLEN", "TC_ACT_QUEUED", "TC_ACT_REPEAT", "TC_ACT_REDIRECT", "TC_ACT_TRAP" };
 
     /// <summary>
     /// Runs the program repeat times on the packet. An ingress interface (resolved in netns) makes the
     /// kernel run it as if the packet arrived there, which programs that consult the FIB need.
     /// </summary>
-    public static ProgramTestResult Run(AttachableProgram program, byte[] packet, int repeat, string? ingressInterface, string? netns)
+    public static ProgramTestResult Run(AttachableProgram program, byte[] packet, int repeat,
+        string? ingressInterface, string? netns)
     {
         if (repeat < 1)
             throw new BpfException(ErrorId.InvalidRepeat, $"-Repeat must be 1 or more, not {repeat}.", repeat);
         if (packet.Length < PacketBuilder.EthernetHeader)
-            throw new BpfException(ErrorId.PacketTooShort, $"A packet of {packet.Length} bytes is shorter than an Ethernet header ({PacketBuilder.EthernetHeader} bytes).", packet.Length);
+            throw new BpfException(ErrorId.PacketTooShort,
+                $"A packet of {packet.Length} bytes is shorter than an Ethernet header " +
+                $"({PacketBuilder.EthernetHeader} bytes).", packet.Length);
         bool xdp = program.Fits(BpfHookKind.Xdp);
         bool tc = program.Fits(BpfHookKind.Tc);
         if (!xdp && !tc)
-            throw new BpfException(ErrorId.TestRunNotSupported, $"Program '{program.Info.Name}' is of type {program.Info.Type}; Invoke-BpfProgramTest runs XDP and TC programs.", program.Info.Name);
+            throw new BpfException(ErrorId.TestRunNotSupported,
+                $"Program '{program.Info.Name}' is of type {program.Info.Type}; Invoke-BpfProgramTest runs XDP and " +
+                "TC programs.", program.Info.Name);
 
         return NetNamespace.Run(netns, () =>
         {
@@ -39,7 +45,8 @@ public static class ProgramTester
             int retval = (int)run.ReturnValue;
             string verdict = xdp
                 ? (retval >= 0 && retval < XdpVerdicts.Length ? XdpVerdicts[retval] : $"XDP_{retval}")
-                : retval == -1 ? "TC_ACT_UNSPEC" : retval >= 0 && retval < TcVerdicts.Length ? TcVerdicts[retval] : $"TC_ACT_{retval}";
+                : retval == -1 ? "TC_ACT_UNSPEC" : retval >= 0 && retval < TcVerdicts.Length ? TcVerdicts[retval]
+                    : $"TC_ACT_{retval}";
             byte[] result = output.AsSpan(0, Math.Min(run.DataSizeOut, output.Length)).ToArray();
             return new ProgramTestResult
             {

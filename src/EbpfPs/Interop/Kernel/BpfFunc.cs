@@ -1,6 +1,8 @@
 namespace EbpfPs.Interop.Kernel;
 
-/// <summary>The helper functions (enum bpf_func_id, uapi linux/bpf.h) whose presence decides what our programs can do.</summary>
+/// <summary>
+/// The helper functions (enum bpf_func_id, uapi linux/bpf.h) whose presence decides what our programs can do.
+/// </summary>
 [KernelConstant("BPF_FUNC_", "linux/bpf.h", LowerCase = true)]
 internal enum BpfFunc
 {

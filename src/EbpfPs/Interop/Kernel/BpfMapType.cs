@@ -45,7 +45,8 @@ internal static class BpfMapTypeFacts
 {
     /// <summary>Values are one slot per possible CPU, each round_up(value_size, 8) bytes.</summary>
     internal static bool HasPerCpuValue(this BpfMapType type) =>
-        type is BpfMapType.PercpuHash or BpfMapType.PercpuArray or BpfMapType.LruPercpuHash or BpfMapType.PercpuCgroupStorage;
+        type is BpfMapType.PercpuHash or BpfMapType.PercpuArray or BpfMapType.LruPercpuHash
+            or BpfMapType.PercpuCgroupStorage;
 
     /// <summary>Every index exists from creation on; entries can be overwritten but not deleted.</summary>
     internal static bool IsArray(this BpfMapType type) => type is BpfMapType.Array or BpfMapType.PercpuArray;

@@ -40,12 +40,16 @@ internal static class KernelNames
         var field = typeof(T).GetField(member);
         if (field?.GetCustomAttributes(typeof(CNameAttribute), false) is [CNameAttribute named])
             return named.Name;
-        var constant = (KernelConstantAttribute?)Attribute.GetCustomAttribute(typeof(T), typeof(KernelConstantAttribute));
+        var constant = (KernelConstantAttribute?)Attribute.GetCustomAttribute(typeof(T),
+            typeof(KernelConstantAttribute));
         string snake = Snake(member);
-        return (constant?.Prefix ?? "") + (constant?.LowerCase == true ? snake.ToLowerInvariant() : snake.ToUpperInvariant());
+        return (constant?.Prefix ?? "") + (constant?.LowerCase == true ? snake.ToLowerInvariant()
+            : snake.ToUpperInvariant());
     }
 
-    /// <summary>PascalCase to snake_case: a word starts at an upper-case letter that follows a lower-case letter or digit.</summary>
+    /// <summary>
+    /// PascalCase to snake_case: a word starts at an upper-case letter that follows a lower-case letter or digit.
+    /// </summary>
     internal static string Snake(string pascal)
     {
         var s = new System.Text.StringBuilder(pascal.Length + 8);

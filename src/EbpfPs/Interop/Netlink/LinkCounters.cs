@@ -25,11 +25,13 @@ internal static class LinkCounters
         ifinfo.Clear();
         BinaryPrimitives.WriteInt32LittleEndian(ifinfo[4..], ifindex); // ifinfomsg.ifi_index
         InterfaceCounters? counters = null;
-        Result done = socket.Exchange(new NetlinkMessage((ushort)RtmType.Getlink, NetlinkFlags.Request, ifinfo), dump: false,
+        Result done = socket.Exchange(new NetlinkMessage((ushort)RtmType.Getlink, NetlinkFlags.Request, ifinfo),
+            dump: false,
             reply =>
             {
                 if (reply.Type != (ushort)RtmType.Newlink) return;
-                if (NetlinkAttribute.Find(reply.Attributes(IfInfoLength), (ushort)IflaAttribute.Stats64) is { Value.Length: >= 64 } a)
+                if (NetlinkAttribute.Find(reply.Attributes(IfInfoLength),
+                    (ushort)IflaAttribute.Stats64) is { Value.Length: >= 64 } a)
                     counters = Parse(a.Value.Span);
             });
         if (!done.Ok) return done.Errno;
@@ -38,7 +40,8 @@ internal static class LinkCounters
 
     private static InterfaceCounters Parse(ReadOnlySpan<byte> stats)
     {
-        // rtnl_link_stats64: rx_packets, tx_packets, rx_bytes, tx_bytes, rx_errors, tx_errors, rx_dropped, tx_dropped, ...
+        // rtnl_link_stats64: rx_packets, tx_packets, rx_bytes, tx_bytes, rx_errors, tx_errors, rx_dropped, tx_dropped,
+        // ...
         Span<ulong> v = stackalloc ulong[8];
         for (int i = 0; i < v.Length; i++)
             v[i] = BinaryPrimitives.ReadUInt64LittleEndian(stats[(i * 8)..]);

@@ -33,16 +33,21 @@ internal static class NetdevFamily
         return Result<XdpFeatures?>.Success(dev.Value is NetlinkAttribute f ? (XdpFeatures)f.U64 : null);
     }
 
-    /// <summary>One request with one attribute; returns the wanted reply attribute, or null when the family or device has none.</summary>
-    private static Result<NetlinkAttribute?> Request(NetlinkSocket socket, ushort family, byte command, ushort attribute, byte[] value,
+    /// <summary>
+    /// One request with one attribute; returns the wanted reply attribute, or null when the family or device has none.
+    /// </summary>
+    private static Result<NetlinkAttribute?> Request(NetlinkSocket socket, ushort family, byte command,
+        ushort attribute, byte[] value,
         ushort wanted)
     {
         ReadOnlySpan<byte> genl = stackalloc byte[GenlHeaderLength] { command, 1, 0, 0 }; // cmd, version 1
         NetlinkAttribute? found = null;
-        Result done = socket.Exchange(new NetlinkMessage(family, NetlinkFlags.Request, genl).Attribute(attribute, value), dump: false,
+        Result done = socket.Exchange(new NetlinkMessage(family, NetlinkFlags.Request, genl).Attribute(attribute,
+            value), dump: false,
             reply => found = NetlinkAttribute.Find(reply.Attributes(GenlHeaderLength), wanted));
         // An unknown family (old kernel) or device answers ENOENT/EOPNOTSUPP/EINVAL: nothing to report.
-        if (done.Errno is Errno.ENOENT or Errno.EOPNOTSUPP or Errno.EINVAL) return Result<NetlinkAttribute?>.Success(null);
+        if (done.Errno is Errno.ENOENT or Errno.EOPNOTSUPP or Errno.EINVAL)
+            return Result<NetlinkAttribute?>.Success(null);
         return done.Ok ? Result<NetlinkAttribute?>.Success(found) : done.Errno;
     }
 }

@@ -18,11 +18,13 @@ internal readonly struct NetlinkReply
     public ReadOnlyMemory<byte> Payload { get; }
 
     /// <summary>For NLMSG_ERROR: the errno it carries (None for an acknowledgement).</summary>
-    public Errno ErrorCode => Payload.Length >= 4 ? (Errno)(-BinaryPrimitives.ReadInt32LittleEndian(Payload.Span)) : Errno.EIO;
+    public Errno ErrorCode => Payload.Length >= 4 ? (Errno)(-BinaryPrimitives.ReadInt32LittleEndian(Payload.Span))
+        : Errno.EIO;
 
     /// <summary>The attributes after a family header of the given length.</summary>
     public IEnumerable<NetlinkAttribute> Attributes(int familyHeaderLength) =>
-        NetlinkAttribute.Read(Payload.Length > familyHeaderLength ? Payload[familyHeaderLength..] : ReadOnlyMemory<byte>.Empty);
+        NetlinkAttribute.Read(Payload.Length > familyHeaderLength ? Payload[familyHeaderLength..]
+            : ReadOnlyMemory<byte>.Empty);
 
     /// <summary>The messages in one datagram; a truncated or malformed tail ends the walk.</summary>
     public static IEnumerable<NetlinkReply> Split(ReadOnlyMemory<byte> datagram)

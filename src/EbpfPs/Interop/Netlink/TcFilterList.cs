@@ -27,10 +27,12 @@ internal static class TcFilterList
         BinaryPrimitives.WriteInt32LittleEndian(tcmsg[4..], ifindex);    // tcm_ifindex
         BinaryPrimitives.WriteUInt32LittleEndian(tcmsg[12..], parent);   // tcm_parent
         var filters = new List<TcFilterEntry>();
-        Result done = socket.Exchange(new NetlinkMessage((ushort)RtmType.Gettfilter, NetlinkFlags.Request | NetlinkFlags.Dump, tcmsg),
+        Result done = socket.Exchange(new NetlinkMessage((ushort)RtmType.Gettfilter,
+            NetlinkFlags.Request | NetlinkFlags.Dump, tcmsg),
             dump: true, reply =>
             {
-                if (reply.Type == (ushort)RtmType.Newtfilter && reply.Payload.Length >= TcMsgLength && Parse(reply) is TcFilterEntry f)
+                if (reply.Type == (ushort)RtmType.Newtfilter && reply.Payload.Length >= TcMsgLength
+                    && Parse(reply) is TcFilterEntry f)
                     filters.Add(f);
             });
         // No clsact qdisc on the interface: the kernel answers EINVAL (or ENOENT); that is "no filters".
@@ -62,6 +64,7 @@ internal static class TcFilterList
         if (handle == 0 || kind.Length == 0)
             return null;
         ushort protocol = BinaryPrimitives.ReverseEndianness((ushort)(info & 0xffff));
-        return new TcFilterEntry(kind, handle, info >> 16, protocol, progId, name, ((TcBpfFlags)flags & TcBpfFlags.ActDirect) != 0);
+        return new TcFilterEntry(kind, handle, info >> 16, protocol, progId, name,
+            ((TcBpfFlags)flags & TcBpfFlags.ActDirect) != 0);
     }
 }

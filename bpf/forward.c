@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The seed's static forwarder: IPv4 from the configured source to the configured destination gets
+ * The static forwarder of tk154/eBPF-Tests, configurable: IPv4 from the configured source to the configured destination gets
  * the configured MACs and leaves through the configured interface; everything else passes. The
  * configuration is entry 0 of forward_cfg, so it can change while the program runs.
  */

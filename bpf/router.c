@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The seed's router: forwards every IPv4 packet the kernel's FIB can route, rewriting MACs and
+ * The router of tk154/eBPF-Tests: forwards every IPv4 packet the kernel's FIB can route, rewriting MACs and
  * decrementing the TTL, and counts forwarded packets and bytes per (source, destination) in
  * rout_stats (pinned by name). Everything it cannot forward itself goes to the stack.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The router plus per-interface rules and VLAN membership, as the seed's OpenWrt firewall had them:
+ * The router plus per-interface rules and VLAN membership, as tk154/eBPF-Tests' OpenWrt firewall had them:
  *   iface_rules: ifindex -> bits FW_ACCEPT_INPUT (0x1), FW_ACCEPT_OUTPUT (0x2), FW_ACCEPT_FORWARD (0x4)
  *   vlan_config: ifindex -> up to 4 VLAN ids configured on it (0 = unused slot)
  * An interface without an iface_rules entry accepts nothing (deny by default). A tagged packet

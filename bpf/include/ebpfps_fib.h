@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
-/* The seed's router core: parse IPv4, ask the kernel's FIB, forward or hand back to the stack. */
+/* The router core (after tk154/eBPF-Tests' router): parse IPv4, ask the kernel's FIB, forward or hand back to the stack. */
 #ifndef EBPFPS_FIB_H
 #define EBPFPS_FIB_H
 

@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    The seed's router_firewall user program, composed from EbpfPs cmdlets and without OpenWrt.
+    The router_firewall user program of tk154/eBPF-Tests, composed from EbpfPs cmdlets and without OpenWrt.
 .DESCRIPTION
     Loads router_firewall for the chosen hook, writes per-interface rules (input 0x1, output 0x2,
     forward 0x4) and VLAN membership into its maps, attaches it to the interfaces, then either runs
@@ -9,7 +9,7 @@
 
     Rules come from -Rules (interface name -> 'input','output','forward'); VLANs from -Vlans
     (interface name -> VLAN ids) or, when omitted, from /proc/net/vlan/config of the namespace's kernel
-    (the lines 'name | vid | parent' that the 8021q module keeps), as the seed read them.
+    (the lines 'name | vid | parent' that the 8021q module keeps), as tk154/eBPF-Tests read them.
 .EXAMPLE
     ./router-firewall.ps1 -Interface eth1, eth2 -Rules @{ eth1 = 'forward', 'input'; eth2 = 'output' } -Vlans @{ eth1 = 10, 20 }
 #>

@@ -30,7 +30,7 @@ Describe 'Get-BpfFeature' {
         $compared | Should -BeGreaterThan 20
     }
 
-    It 'agrees with bpftool on the helpers the seed programs use' {
+    It 'agrees with bpftool on the helpers the built-in programs use' {
         foreach ($f in Get-BpfFeature -Category Helper) {
             $prog, $helper = $f.Name -split '/'
             $f.Supported | Should -Be ($helper -in $bpftool.helpers."$($prog)_available_helpers") -Because $f.Name

@@ -87,7 +87,7 @@ Describe 'Import-BpfObject: loading files' {
         try {
             $first.CreatedPins | Should -Be '/sys/fs/bpf/rout_stats'
             $second.CreatedPins | Should -BeNullOrEmpty
-            # Both hooks' routers count into the same pinned map, as the seed's did.
+            # Both hooks' routers count into the same pinned map, as tk154/eBPF-Tests' routers did.
             $pinned = Invoke-Json bpftool -j map show pinned /sys/fs/bpf/rout_stats
             ($first.Maps | Where-Object Name -EQ rout_stats).Id | Should -Be $pinned.id
             ($second.Maps | Where-Object Name -EQ rout_stats).Id | Should -Be $pinned.id

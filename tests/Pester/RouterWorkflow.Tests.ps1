@@ -1,4 +1,4 @@
-# The seed's experiment setup, end to end: client A - router - client B, the router program on both
+# The experiment setup of tk154/eBPF-Tests, end to end: client A - router - client B, the router program on both
 # router interfaces at each hook, real ICMP and UDP from A to B.
 BeforeDiscovery {
     $script:hooks = @(

@@ -6,7 +6,9 @@ using EbpfPs.Engine.Network;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Measures packets per second through a program at XDP native, XDP generic, TC and tcx, on a test network.</summary>
+/// <summary>
+/// Measures packets per second through a program at XDP native, XDP generic, TC and tcx, on a test network.
+/// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "HookThroughput", DefaultParameterSetName = ProgramSet, SupportsShouldProcess = true)]
 [OutputType(typeof(HookThroughput))]
 public sealed class MeasureHookThroughputCommand : ProgramCommandBase
@@ -33,11 +35,15 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
     [ValidateRange(1, 1000)]
     public int Repeat { get; set; } = 1;
 
-    /// <summary>The seed's setup: the program on the router of a Routed network, traffic from client A through it to client B.</summary>
+    /// <summary>
+    /// The seed's setup: the program on the router of a Routed network, traffic from client A through it to client B.
+    /// </summary>
     [Parameter]
     public SwitchParameter Routed { get; set; }
 
-    /// <summary>A Pair test network (object or name), Routed with -Routed; one is made and removed when omitted.</summary>
+    /// <summary>
+    /// A Pair test network (object or name), Routed with -Routed; one is made and removed when omitted.
+    /// </summary>
     [Parameter(ValueFromPipeline = true)]
     [TestNetworkTransformation]
     [ArgumentCompleter(typeof(TestNetworkNameCompleter))]

@@ -211,9 +211,11 @@ public sealed partial class BpfMap : IDisposable
         if (value is byte[] raw)
         {
             if (raw.Length != Info.ValueSize)
+            {
+                string all = PerCpu ? $" ({ValueBufferSize} bytes for all {_cpus} CPUs)" : "";
                 throw new BpfException(ErrorId.WrongValueSize,
-                    $"Map '{Info.Name}' has {Info.ValueSize}-byte values{(PerCpu ? $" ({ValueBufferSize} bytes for all {_cpus} CPUs)" : "")}, not {raw.Length}.",
-                    value);
+                    $"Map '{Info.Name}' has {Info.ValueSize}-byte values{all}, not {raw.Length}.", value);
+            }
             raw.CopyTo(buffer, offset);
             return;
         }

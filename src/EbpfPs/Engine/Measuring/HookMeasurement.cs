@@ -19,14 +19,19 @@ public sealed record HookMeasurementOptions
     /// <summary>Opens the program under test for a hook kind (built-ins come in an XDP and a TC build).</summary>
     public required Func<BpfHookKind, AttachableProgram> OpenProgram { get; init; }
     public required string ProgramLabel { get; init; }
-    public IReadOnlyList<MeasureHook> Hooks { get; init; } = new[] { MeasureHook.XdpNative, MeasureHook.XdpGeneric, MeasureHook.TcIngress };
+    public IReadOnlyList<MeasureHook> Hooks { get; init; } = new[] { MeasureHook.XdpNative, MeasureHook.XdpGeneric,
+        MeasureHook.TcIngress };
     public IReadOnlyList<int> PacketSizes { get; init; } = new[] { 64 };
     public TimeSpan? Duration { get; init; } = TimeSpan.FromSeconds(1);
     public ulong? Count { get; init; }
     public int Repeat { get; init; } = 1;
-    /// <summary>A Pair network (a Routed one with Routed set) to use; null makes one and removes it afterwards.</summary>
+    /// <summary>
+    /// A Pair network (a Routed one with Routed set) to use; null makes one and removes it afterwards.
+    /// </summary>
     public BpfTestNetwork? Network { get; init; }
-    /// <summary>The seed's own setup: the program on the router of a Routed network, traffic from A through it to B.</summary>
+    /// <summary>
+    /// The seed's own setup: the program on the router of a Routed network, traffic from A through it to B.
+    /// </summary>
     public bool Routed { get; init; }
 }
 
@@ -39,7 +44,8 @@ public static class HookMeasurement
 {
     public const int MinPacketSize = 64, FcsLength = 4;
 
-    public static IReadOnlyList<HookThroughput> Run(HookMeasurementOptions options, Action<string, int>? progress, CancellationToken cancel)
+    public static IReadOnlyList<HookThroughput> Run(HookMeasurementOptions options, Action<string, int>? progress,
+        CancellationToken cancel)
     {
         Validate(options);
         TestTopology topology = options.Routed ? TestTopology.Routed : TestTopology.Pair;
@@ -48,7 +54,9 @@ public static class HookMeasurement
         try
         {
             if (network.Topology != topology)
-                throw new BpfException(ErrorId.MeasureNetworkTopology, $"This measurement needs a {topology} network; '{network.Name}' is {network.Topology}.", network.Name);
+                throw new BpfException(ErrorId.MeasureNetworkTopology,
+                    $"This measurement needs a {topology} network; '{network.Name}' is {network.Topology}.",
+                    network.Name);
             // Pair: the program sits where the frames arrive. Routed: on the router's ingress, counted at B.
             BpfTestInterface sender = options.Routed ? network["ClientA"] : network["A"];
             BpfTestInterface hookSide = options.Routed ? network["RouterA"] : network["B"];
@@ -56,7 +64,9 @@ public static class HookMeasurement
             int mtu = Mtu(sender);
             foreach (int size in options.PacketSizes)
                 if (size > mtu + 14 + FcsLength)
-                    throw new BpfException(ErrorId.InvalidPacketSize, $"A {size}-byte frame does not fit the {mtu}-byte MTU of {sender.Interface} (largest: {mtu + 18}).", size);
+                    throw new BpfException(ErrorId.InvalidPacketSize,
+                        $"A {size}-byte frame does not fit the {mtu}-byte MTU of {sender.Interface} (largest: " +
+                        $"{mtu + 18}).", size);
 
             var programs = new Dictionary<BpfHookKind, AttachableProgram>();
             try
@@ -86,8 +96,10 @@ public static class HookMeasurement
         }
     }
 
-    private static IReadOnlyList<HookThroughput> Measure(HookMeasurementOptions options, BpfTestNetwork network, BpfTestInterface sender,
-        BpfTestInterface hookSide, BpfTestInterface receiver, Dictionary<BpfHookKind, AttachableProgram> programs, Action<string, int>? progress,
+    private static IReadOnlyList<HookThroughput> Measure(HookMeasurementOptions options, BpfTestNetwork network,
+        BpfTestInterface sender,
+        BpfTestInterface hookSide, BpfTestInterface receiver, Dictionary<BpfHookKind, AttachableProgram> programs,
+            Action<string, int>? progress,
         CancellationToken cancel)
     {
         var samples = new Dictionary<(MeasureHook, int), List<Sample>>();
@@ -102,7 +114,8 @@ public static class HookMeasurement
         // Routed: B drops what arrives at its XDP hook, so the router is measured, not B's stack.
         using AttachableProgram? sink = options.Routed ? AttachableProgram.FromBuiltin("drop", BpfHookKind.Xdp) : null;
         if (sink is not null)
-            Xdp.Attach(sink, new[] { (receiver.Ifindex, receiver.Interface) }, XdpMode.Native, receiver.NetNamespace, force: false);
+            Xdp.Attach(sink, new[] { (receiver.Ifindex, receiver.Interface) }, XdpMode.Native, receiver.NetNamespace,
+                force: false);
         try
         {
             int total = options.Repeat * options.PacketSizes.Count * options.Hooks.Count, done = 0;
@@ -113,8 +126,10 @@ public static class HookMeasurement
                     foreach (MeasureHook hook in options.Hooks)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        progress?.Invoke($"{hook}, {size} bytes, round {rep + 1} of {options.Repeat}", 100 * done++ / total);
-                        (Sample sample, XdpMode? mode) = MeasureOnce(generator, frame, hook, programs[KindOf(hook)], hookSide, receiver, options, cancel);
+                        progress?.Invoke($"{hook}, {size} bytes, round {rep + 1} of {options.Repeat}",
+                            100 * done++ / total);
+                        (Sample sample, XdpMode? mode) = MeasureOnce(generator, frame, hook, programs[KindOf(hook)],
+                            hookSide, receiver, options, cancel);
                         modes[hook] = mode;
                         if (!samples.TryGetValue((hook, size), out List<Sample>? list))
                             samples[(hook, size)] = list = new List<Sample>();
@@ -135,14 +150,17 @@ public static class HookMeasurement
         var results = new List<HookThroughput>();
         foreach (int size in options.PacketSizes)
             foreach (MeasureHook hook in options.Hooks)
-                results.Add(Summarize(samples[(hook, size)], hook, size, options.ProgramLabel, kernel, modes[hook], network.Name, Note(options.Routed, groWasOff)));
+                results.Add(Summarize(samples[(hook, size)], hook, size, options.ProgramLabel, kernel, modes[hook],
+                    network.Name, Note(options.Routed, groWasOff)));
         return results;
     }
 
     private static string? Note(bool routed, bool groWasOff)
     {
         var notes = new List<string>();
-        if (routed) notes.Add("forwarded A to B through the router; B drops arrivals with native XDP so the router is what is measured");
+        if (routed)
+            notes.Add("forwarded A to B through the router; " +
+                "B drops arrivals with native XDP so the router is what is measured");
         if (groWasOff) notes.Add("GRO was off where redirected frames arrive and was turned on for the measurement");
         return notes.Count == 0 ? null : string.Join("; ", notes);
     }
@@ -152,7 +170,8 @@ public static class HookMeasurement
         public double Pps => Seconds > 0 ? Received / Seconds : 0;
     }
 
-    private static (Sample, XdpMode?) MeasureOnce(LiveFrameGenerator generator, byte[] frame, MeasureHook hook, AttachableProgram program,
+    private static (Sample, XdpMode?) MeasureOnce(LiveFrameGenerator generator, byte[] frame, MeasureHook hook,
+        AttachableProgram program,
         BpfTestInterface hookSide, BpfTestInterface receiver, HookMeasurementOptions options, CancellationToken cancel)
     {
         var target = new[] { (hookSide.Ifindex, hookSide.Interface) };
@@ -162,10 +181,12 @@ public static class HookMeasurement
         {
             case MeasureHook.XdpNative:
             case MeasureHook.XdpGeneric:
-                mode = Xdp.Attach(program, target, hook == MeasureHook.XdpNative ? XdpMode.Native : XdpMode.Generic, hookSide.NetNamespace, force: false)[0].Mode;
+                mode = Xdp.Attach(program, target, hook == MeasureHook.XdpNative ? XdpMode.Native : XdpMode.Generic,
+                    hookSide.NetNamespace, force: false)[0].Mode;
                 break;
             default:
-                tc = Tc.Attach(program, target, TcDirection.Ingress, hook == MeasureHook.Tcx ? TcMode.Tcx : TcMode.Filter, 0, 0, hookSide.NetNamespace, force: false);
+                tc = Tc.Attach(program, target, TcDirection.Ingress, hook == MeasureHook.Tcx ? TcMode.Tcx
+                    : TcMode.Filter, 0, 0, hookSide.NetNamespace, force: false);
                 break;
         }
         try
@@ -188,7 +209,8 @@ public static class HookMeasurement
         }
     }
 
-    private static HookThroughput Summarize(List<Sample> samples, MeasureHook hook, int size, string program, string kernel, XdpMode? mode,
+    private static HookThroughput Summarize(List<Sample> samples, MeasureHook hook, int size, string program,
+        string kernel, XdpMode? mode,
         string network, string? note)
     {
         var ordered = samples.OrderBy(s => s.Pps).ToList();
@@ -226,22 +248,31 @@ public static class HookMeasurement
             throw new BpfException(ErrorId.NoHooks, "Name at least one hook to measure.", null);
         foreach (int size in options.PacketSizes)
             if (size < MinPacketSize)
-                throw new BpfException(ErrorId.InvalidPacketSize, $"{size} bytes is below the minimal Ethernet frame of {MinPacketSize} bytes (including FCS).", size);
+                throw new BpfException(ErrorId.InvalidPacketSize,
+                    $"{size} bytes is below the minimal Ethernet frame of {MinPacketSize} bytes (including FCS).",
+                    size);
         if (options.Duration is TimeSpan d && d <= TimeSpan.Zero)
             throw new BpfException(ErrorId.InvalidDuration, $"A measurement needs a positive duration, not {d}.", d);
         if (options.Count is 0UL)
             throw new BpfException(ErrorId.InvalidCount, "A measurement needs a positive packet count.", 0);
         if (options.Repeat < 1)
-            throw new BpfException(ErrorId.InvalidRepeat, $"-Repeat must be 1 or more, not {options.Repeat}.", options.Repeat);
+            throw new BpfException(ErrorId.InvalidRepeat, $"-Repeat must be 1 or more, not {options.Repeat}.",
+                options.Repeat);
     }
 
-    private static BpfHookKind KindOf(MeasureHook hook) => hook is MeasureHook.XdpNative or MeasureHook.XdpGeneric ? BpfHookKind.Xdp : BpfHookKind.Tc;
+    private static BpfHookKind KindOf(MeasureHook hook) => hook is MeasureHook.XdpNative or MeasureHook.XdpGeneric
+        ? BpfHookKind.Xdp : BpfHookKind.Tc;
 
-    /// <summary>A UDP frame from the sender to the receiver's address, addressed on the wire to the next hop (the hook side).</summary>
-    private static byte[] Frame(BpfTestInterface sender, BpfTestInterface nextHop, BpfTestInterface receiver, int size) => PacketBuilder.Build(new PacketSpec
+    /// <summary>
+    /// A UDP frame from the sender to the receiver's address, addressed on the wire to the next hop (the hook side).
+    /// </summary>
+    private static byte[] Frame(BpfTestInterface sender, BpfTestInterface nextHop, BpfTestInterface receiver,
+        int size) => PacketBuilder.Build(new PacketSpec
     {
-        SourceMac = System.Net.NetworkInformation.PhysicalAddress.Parse(sender.Mac.Replace(':', '-').ToUpperInvariant()),
-        DestinationMac = System.Net.NetworkInformation.PhysicalAddress.Parse(nextHop.Mac.Replace(':', '-').ToUpperInvariant()),
+        SourceMac = System.Net.NetworkInformation.PhysicalAddress.Parse(sender.Mac.Replace(':',
+            '-').ToUpperInvariant()),
+        DestinationMac = System.Net.NetworkInformation.PhysicalAddress.Parse(nextHop.Mac.Replace(':',
+            '-').ToUpperInvariant()),
         Source = System.Net.IPAddress.Parse(sender.Address),
         Destination = System.Net.IPAddress.Parse(receiver.Address),
         Protocol = L4Protocol.Udp,
@@ -253,7 +284,9 @@ public static class HookMeasurement
     private static InterfaceCounters Counters(BpfTestInterface i) => NetNamespace.Run(i.NetNamespace, () =>
         LinkCounters.Read(i.Ifindex).OrThrow("read counters of", i.Interface, ErrorId.InterfaceCountersUnavailable));
 
-    /// <summary>Frames still in the veth's ring are counted a moment later; wait for the counter to stop moving.</summary>
+    /// <summary>
+    /// Frames still in the veth's ring are counted a moment later; wait for the counter to stop moving.
+    /// </summary>
     private static void Settle() => Thread.Sleep(30);
 
     private static int Mtu(BpfTestInterface i)

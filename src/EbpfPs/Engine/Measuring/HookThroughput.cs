@@ -17,7 +17,9 @@ public sealed record HookThroughput
 {
     public MeasureHook Hook { get; init; }
     public string Program { get; init; } = "";
-    /// <summary>Frame size on the wire including the 4-byte FCS, as packet sizes are usually quoted (64 = minimum).</summary>
+    /// <summary>
+    /// Frame size on the wire including the 4-byte FCS, as packet sizes are usually quoted (64 = minimum).
+    /// </summary>
     public int PacketSize { get; init; }
     /// <summary>Frames the receiving interface counted, in the median sample.</summary>
     public ulong Packets { get; init; }

@@ -29,10 +29,13 @@ public sealed class LiveFrameGenerator : IDisposable
         _gen = BpfObjectLoader.Load(BuiltinObjects.Resolve("gen", BpfHookKind.Xdp));
         Span<byte> key = stackalloc byte[4];
         using SafeFdHandle cfg = _gen.GetMap("gen_cfg").BorrowFd();
-        Libbpf.MapUpdate(cfg, key, BitConverter.GetBytes(senderIfindex), MapUpdateFlags.Any).OrThrow("update an element of map", "gen_cfg");
+        Libbpf.MapUpdate(cfg, key, BitConverter.GetBytes(senderIfindex),
+            MapUpdateFlags.Any).OrThrow("update an element of map", "gen_cfg");
     }
 
-    /// <summary>Sends the frame until the duration passes or count frames went out; returns frames sent and seconds taken.</summary>
+    /// <summary>
+    /// Sends the frame until the duration passes or count frames went out; returns frames sent and seconds taken.
+    /// </summary>
     public (ulong Sent, double Seconds) Run(byte[] frame, TimeSpan? duration, ulong? count, CancellationToken cancel)
     {
         using SafeFdHandle program = _gen.GetProgram("gen").BorrowFd();
@@ -46,7 +49,8 @@ public sealed class LiveFrameGenerator : IDisposable
                 if (duration is TimeSpan d && clock.Elapsed >= d) break;
                 if (count is ulong c && sent >= c) break;
                 int repeat = count is ulong limit ? (int)Math.Min(Chunk, limit - sent) : Chunk;
-                Libbpf.TestRun(program, frame, Span<byte>.Empty, context, Span<byte>.Empty, repeat, TestRunFlags.XdpLiveFrames, batchSize: 64)
+                Libbpf.TestRun(program, frame, Span<byte>.Empty, context, Span<byte>.Empty, repeat,
+                    TestRunFlags.XdpLiveFrames, batchSize: 64)
                     .OrThrow("send live frames from", _netns, ErrorId.LiveFramesFailed);
                 sent += (ulong)repeat;
             }

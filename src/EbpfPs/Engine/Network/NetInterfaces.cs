@@ -46,6 +46,8 @@ public static class NetInterfaces
 
     internal static BpfException NotFound(string name, string? netns) =>
         new(ErrorId.InterfaceNotFound,
-            $"There is no network interface '{name}' in {(string.IsNullOrEmpty(netns) ? "this network namespace" : $"network namespace '{netns}'")}.",
-            name, (int)Errno.ENODEV);
+            $"There is no network interface '{name}' in {Where(netns)}.", name, (int)Errno.ENODEV);
+
+    private static string Where(string? netns) =>
+        string.IsNullOrEmpty(netns) ? "this network namespace" : $"network namespace '{netns}'";
 }

@@ -18,13 +18,15 @@ public static class TestNetworks
 {
     public const string StateDirectory = "/run/ebpfps/networks";
 
-    private sealed record Link(string RoleA, string NsA, string IfA, string AddrA, string RoleB, string NsB, string IfB, string AddrB);
+    private sealed record Link(string RoleA, string NsA, string IfA, string AddrA, string RoleB, string NsB,
+        string IfB, string AddrB);
 
     public static BpfTestNetwork Create(string? name, TestTopology topology)
     {
         name ??= "ebpfps-" + Guid.NewGuid().ToString("N")[..8];
         if (name.Length > 40 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
-            throw new BpfException(ErrorId.InvalidTestNetworkName, $"'{name}' cannot name a test network: use up to 40 letters, digits, '-' or '_'.", name);
+            throw new BpfException(ErrorId.InvalidTestNetworkName,
+                $"'{name}' cannot name a test network: use up to 40 letters, digits, '-' or '_'.", name);
         if (File.Exists(StatePath(name)) || NetNamespace.Exists(name + "-a"))
             throw new BpfException(ErrorId.TestNetworkExists, $"A test network named '{name}' already exists.", name);
 
@@ -47,7 +49,8 @@ public static class TestNetworks
                 made.Add(ns);
                 Ip("-n", ns, "link", "set", "lo", "up");
                 // No IPv6: its router solicitations and DAD would be stray packets in every count.
-                Run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
+                Run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                    "net.ipv6.conf.default.disable_ipv6=1");
             }
             changes.Add("IPv6 off in every namespace (no neighbour discovery traffic in the counts)");
             foreach (Link l in links)
@@ -61,7 +64,8 @@ public static class TestNetworks
                     Run("ip", "netns", "exec", ns, "ethtool", "-K", dev, "gro", "on");
                 }
             }
-            changes.Add("GRO on for every veth (XDP-redirected frames are dropped by a veth with neither GRO nor an XDP program)");
+            changes.Add("GRO on for every veth (XDP-redirected frames are dropped by a veth with neither GRO nor an " +
+                "XDP program)");
             if (topology == TestTopology.Routed)
             {
                 Run("ip", "netns", "exec", r, "sysctl", "-qw", "net.ipv4.ip_forward=1");
@@ -70,7 +74,8 @@ public static class TestNetworks
                 foreach (var (ns, dev) in new[] { (a, "veth-a"), (b, "veth-b") })
                     Run("ip", "netns", "exec", ns, "ethtool", "-K", dev, "tx", "off");
                 changes.Add("IPv4 forwarding on in the router namespace; default routes on the clients via the router");
-                changes.Add("TX checksum offload off on the clients (partial checksums do not survive an XDP redirect between veths)");
+                changes.Add("TX checksum offload off on the clients " +
+                    "(partial checksums do not survive an XDP redirect between veths)");
                 // Resolve neighbours up front so the first packets of a test are forwarded, not queued.
                 Run("ip", "netns", "exec", a, "ping", "-c1", "-W1", "198.18.1.254");
                 Run("ip", "netns", "exec", b, "ping", "-c1", "-W1", "198.18.2.254");
@@ -145,7 +150,8 @@ public static class TestNetworks
     {
         var result = new List<BpfTestInterface>();
         foreach (Link l in links)
-            foreach (var (role, ns, dev, addr, peer) in new[] { (l.RoleA, l.NsA, l.IfA, l.AddrA, l.RoleB), (l.RoleB, l.NsB, l.IfB, l.AddrB, l.RoleA) })
+            foreach (var (role, ns, dev, addr, peer) in new[] { (l.RoleA, l.NsA, l.IfA, l.AddrA, l.RoleB),
+                (l.RoleB, l.NsB, l.IfB, l.AddrB, l.RoleA) })
             {
                 using JsonDocument doc = JsonDocument.Parse(Run("ip", "-n", ns, "-j", "link", "show", "dev", dev));
                 JsonElement link = doc.RootElement[0];
@@ -153,7 +159,8 @@ public static class TestNetworks
                 result.Add(new BpfTestInterface
                 {
                     Role = role, NetNamespace = ns, Interface = dev, Ifindex = link.GetProperty("ifindex").GetInt32(),
-                    Mac = link.GetProperty("address").GetString() ?? "", Address = addr, PrefixLength = 24, PeerRole = peer,
+                    Mac = link.GetProperty("address").GetString() ?? "", Address = addr, PrefixLength = 24,
+                        PeerRole = peer,
                     Gro = true, TxChecksumOffload = !client,
                 });
             }
@@ -167,7 +174,8 @@ public static class TestNetworks
     /// <summary>Runs a tool and returns its output; a failure names the command and what it said.</summary>
     internal static string Run(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true,
+            UseShellExecute = false };
         foreach (string a in args) psi.ArgumentList.Add(a);
         Process p;
         try
@@ -185,7 +193,8 @@ public static class TestNetworks
             string error = p.StandardError.ReadToEnd();
             p.WaitForExit();
             if (p.ExitCode != 0)
-                throw new BpfException(ErrorId.TestNetworkCommandFailed, $"'{file} {string.Join(' ', args)}' failed (exit {p.ExitCode}): {error.Trim()}", file);
+                throw new BpfException(ErrorId.TestNetworkCommandFailed,
+                    $"'{file} {string.Join(' ', args)}' failed (exit {p.ExitCode}): {error.Trim()}", file);
             return output;
         }
     }

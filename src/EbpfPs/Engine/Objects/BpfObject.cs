@@ -40,7 +40,8 @@ public sealed class BpfObject : IDisposable
             if (string.Equals(p.Name, name, StringComparison.Ordinal))
                 return p;
         throw new BpfException(ErrorId.BpfProgramNotInObject,
-            $"Object '{Path}' has no program named '{name}'. It has: {string.Join(", ", Programs.Select(p => p.Name))}.", name);
+            $"Object '{Path}' has no program named '{name}'. " +
+            $"It has: {string.Join(", ", Programs.Select(p => p.Name))}.", name);
     }
 
     public BpfLoadedMap GetMap(string name)

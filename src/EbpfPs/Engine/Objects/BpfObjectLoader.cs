@@ -35,7 +35,8 @@ public static class BpfObjectLoader
         {
             if (ErrnoText.IsLibbpfCode(opened.Errno) || opened.Errno == Errno.EINVAL)
                 throw new BpfException(ErrorId.InvalidBpfObject,
-                    $"'{full}' is an ELF file but not a BPF object libbpf can open: {ErrnoText.Describe(opened.Errno)}.", full, (int)opened.Errno);
+                    $"'{full}' is an ELF file but not a BPF object libbpf can open: " +
+                    $"{ErrnoText.Describe(opened.Errno)}.", full, (int)opened.Errno);
             opened.OrThrow("open BPF object", full, ErrorId.BpfObjectOpenFailed);
         }
         SafeBpfObjectHandle handle = opened.Value;
@@ -50,16 +51,19 @@ public static class BpfObjectLoader
         }
     }
 
-    private static BpfObject LoadOpened(SafeBpfObjectHandle handle, string path, string? pinPath, BpfLoadOptions options, KernelLogBuffer log)
+    private static BpfObject LoadOpened(SafeBpfObjectHandle handle, string path, string? pinPath,
+        BpfLoadOptions options, KernelLogBuffer log)
     {
         List<NativeProgram> natives = Libbpf.Programs(handle);
         if (natives.Count == 0)
             throw new BpfException(ErrorId.NoBpfProgram,
-                $"'{path}' is a BPF object with no programs in it (no SEC(\"xdp\"), SEC(\"tc\") or similar function).", path);
+                $"'{path}' is a BPF object with no programs in it (no SEC(\"xdp\"), SEC(\"tc\") or similar " +
+                "function).", path);
 
         if (options.ProgramType is BpfHookKind hook)
             foreach (NativeProgram p in natives)
-                p.SetType(hook == BpfHookKind.Xdp ? BpfProgType.Xdp : BpfProgType.SchedCls).OrThrow("set the program type of", p.Name);
+                p.SetType(hook == BpfHookKind.Xdp ? BpfProgType.Xdp
+                    : BpfProgType.SchedCls).OrThrow("set the program type of", p.Name);
 
         // Maps pinned by name are reused when their pin exists; only the ones this load creates are ours to remove.
         var createdPins = new List<string>();
@@ -128,7 +132,8 @@ public static class BpfObjectLoader
         }
     }
 
-    private static List<BpfLoadedProgram> DescribePrograms(BpfObject owner, List<NativeProgram> natives, string? pinPath)
+    private static List<BpfLoadedProgram> DescribePrograms(BpfObject owner, List<NativeProgram> natives,
+        string? pinPath)
     {
         var programs = new List<BpfLoadedProgram>();
         foreach (NativeProgram p in natives)
@@ -148,7 +153,8 @@ public static class BpfObjectLoader
         {
             using SafeFdHandle? fd = m.BorrowFd();
             if (fd is null) continue;
-            maps.Add(new BpfLoadedMap(owner, m, KernelInventory.DescribeMap(fd), m.Name, m.IsPinned ? m.PinPath : null));
+            maps.Add(new BpfLoadedMap(owner, m, KernelInventory.DescribeMap(fd), m.Name, m.IsPinned ? m.PinPath
+                : null));
         }
         return maps;
     }
@@ -161,7 +167,8 @@ public static class BpfObjectLoader
         Span<byte> magic = stackalloc byte[4];
         using (FileStream f = File.OpenRead(full))
         {
-            if (f.Read(magic) < 4 || magic[0] != 0x7f || magic[1] != (byte)'E' || magic[2] != (byte)'L' || magic[3] != (byte)'F')
+            if (f.Read(magic) < 4 || magic[0] != 0x7f || magic[1] != (byte)'E' || magic[2] != (byte)'L'
+                || magic[3] != (byte)'F')
                 throw new BpfException(ErrorId.NotAnElfFile,
                     $"'{full}' is not an ELF file; a BPF object is what clang -target bpf -c writes.", full);
         }
@@ -174,8 +181,8 @@ public static class BpfObjectLoader
             return BpfException.FromErrno((int)errno, "load BPF object", path, ErrorId.LoadPermissionDenied);
         if (log is not null)
             return new BpfException(ErrorId.VerifierRejected,
-                $"The kernel verifier rejected a program in '{path}': {LastLine(log)} ({ErrnoText.Describe(errno)}, errno {(int)errno}). " +
-                "The verifier log is in the error's details.",
+                $"The kernel verifier rejected a program in '{path}': {LastLine(log)} " +
+                $"({ErrnoText.Describe(errno)}, errno {(int)errno}). The verifier log is in the error's details.",
                 path, (int)errno, verifierLog: log);
         return BpfException.FromErrno((int)errno, "load BPF object", path, ErrorId.BpfObjectLoadFailed);
     }

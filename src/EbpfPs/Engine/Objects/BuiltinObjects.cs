@@ -40,7 +40,9 @@ public static class BuiltinObjects
             return path;
         IReadOnlyList<string> names = Names(hook);
         throw new BpfException(ErrorId.BuiltinProgramNotFound,
-            $"The module has no built-in {hook} program named '{name}'. Available: {(names.Count == 0 ? "none (was the module built?)" : string.Join(", ", names))}.",
-            name);
+            $"The module has no built-in {hook} program named '{name}'. Available: {Listed(names)}.", name);
     }
+
+    private static string Listed(IReadOnlyList<string> names) =>
+        names.Count == 0 ? "none (was the module built?)" : string.Join(", ", names);
 }

@@ -1,9 +1,13 @@
 using System;
 using System.Linq;
+using System.Management.Automation;
+using EbpfPs.Commands;
+using EbpfPs.Engine.Errors;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
 using EbpfPs.Tests.Fakes;
 using Xunit;
+using static EbpfPs.Tests.Commands.PowerShellHost;
 
 namespace EbpfPs.Tests.Commands;
 
@@ -29,7 +33,7 @@ public sealed class AttachCommandTests : IDisposable
 
     private PipelineResult Ps(string script)
     {
-        PipelineResult r = PowerShellHost.Script(_fake, script);
+        PipelineResult r = Script(_fake, script);
         Assert.True(!r.AllErrors.Any(), r.ToString());
         return r;
     }
@@ -37,11 +41,15 @@ public sealed class AttachCommandTests : IDisposable
     [Fact]
     public void XdpAddGetRemove()
     {
-        var added = Ps("Add-XdpProgram -Interface eth-* -Program 20 -Mode Native -PassThru").Of<XdpAttachment>().ToList();
+        var added = Ps("Add-XdpProgram -Interface eth-* -Program 20 -Mode Native -PassThru").Of<XdpAttachment>()
+            .ToList();
         Assert.Equal(new[] { "eth-a", "eth-b" }, added.Select(a => a.Interface));
-        Assert.All(added, a => Assert.Equal((XdpMode.Native, 20u, "xdp_new", (uint?)null), (a.Mode, a.ProgramId, a.ProgramName, a.ReplacedProgramId)));
-        Assert.Equal(new[] { "XdpAttach eth-a prog 20 UpdateIfNoexist, DrvMode", "XdpAttach eth-b prog 20 UpdateIfNoexist, DrvMode" },
-            _fake.Mutations);
+        Assert.All(added, a => Assert.Equal((XdpMode.Native, 20u, "xdp_new", (uint?)null),
+            (a.Mode, a.ProgramId, a.ProgramName, a.ReplacedProgramId)));
+        Assert.Equal(new[]
+        {
+            "XdpAttach eth-a prog 20 UpdateIfNoexist, DrvMode", "XdpAttach eth-b prog 20 UpdateIfNoexist, DrvMode",
+        }, _fake.Mutations);
 
         var listed = Ps("Get-XdpProgram").Of<XdpAttachment>().ToList();
         Assert.Equal(added, listed);
@@ -83,10 +91,12 @@ public sealed class AttachCommandTests : IDisposable
     [Fact]
     public void TcAddGetRemove()
     {
-        TcAttachment added = Assert.Single(Ps("Add-TcProgram eth-a -Program 40 -Direction Egress -PassThru").Of<TcAttachment>());
+        TcAttachment added = Assert.Single(Ps("Add-TcProgram eth-a -Program 40 -Direction Egress -PassThru")
+            .Of<TcAttachment>());
         Assert.Equal(("eth-a", TcDirection.Egress, TcMode.Filter, 40u, "tc_count", true),
             (added.Interface, added.Direction, added.Mode, added.ProgramId, added.ProgramName, added.CreatedQdisc));
-        Assert.Equal(new[] { "TcHookCreate eth-a", "TcAttach eth-a Egress prog 40 handle 0 priority 0 None" }, _fake.Mutations);
+        Assert.Equal(new[] { "TcHookCreate eth-a", "TcAttach eth-a Egress prog 40 handle 0 priority 0 None" },
+            _fake.Mutations);
 
         TcAttachment listed = Assert.Single(Ps("Get-TcProgram -Interface eth-a").Of<TcAttachment>());
         Assert.Equal(added with { DirectAction = true }, listed);
@@ -94,7 +104,8 @@ public sealed class AttachCommandTests : IDisposable
 
         TcAttachment removed = Assert.Single(Ps("Get-TcProgram | Remove-TcProgram -PassThru").Of<TcAttachment>());
         Assert.Equal(listed, removed);
-        Assert.Equal(new[] { "TcDetach eth-a Egress handle 1 priority 49152", "TcHookDestroy eth-a" }, _fake.Mutations.Skip(2));
+        Assert.Equal(new[] { "TcDetach eth-a Egress handle 1 priority 49152", "TcHookDestroy eth-a" },
+            _fake.Mutations.Skip(2));
         Assert.False(_fake.Interface("eth-a").Clsact);
         Assert.Empty(_fake.QdiscMarkerFiles());
     }
@@ -105,8 +116,9 @@ public sealed class AttachCommandTests : IDisposable
         _fake.AddFilter("eth-b", TcAttachPoint.Ingress, new FakeFilter(1, 1, 40, Name: "tc_count"))
             .AddFilter("eth-b", TcAttachPoint.Ingress, new FakeFilter(2, 1, 41, Name: "tc_other"));
 
-        PipelineResult ambiguous = PowerShellHost.Script(_fake, "Remove-TcProgram eth-b");
-        Assert.Equal("TcProgramAmbiguous,EbpfPs.Commands.RemoveTcProgramCommand", Assert.Single(ambiguous.AllErrors).FullyQualifiedErrorId);
+        PipelineResult ambiguous = Script(_fake, "Remove-TcProgram eth-b");
+        Assert.Equal(Fqid<RemoveTcProgramCommand>(ErrorId.TcProgramAmbiguous),
+            Assert.Single(ambiguous.AllErrors).FullyQualifiedErrorId);
         Assert.Empty(_fake.Mutations);
 
         Ps("Remove-TcProgram eth-b -ProgramName tc_oth*");
@@ -120,7 +132,8 @@ public sealed class AttachCommandTests : IDisposable
     {
         _fake.AddFilter("eth-b", TcAttachPoint.Ingress, new FakeFilter(1, 1, 40, Name: "tc_count"));
 
-        PipelineResult r = Ps("Add-TcProgram eth-a 40 -WhatIf -PassThru; Get-TcProgram | Remove-TcProgram -WhatIf -PassThru");
+        PipelineResult r = Ps("Add-TcProgram eth-a 40 -WhatIf -PassThru; " +
+                              "Get-TcProgram | Remove-TcProgram -WhatIf -PassThru");
 
         Assert.Empty(r.Output);
         Assert.Empty(_fake.Mutations);
@@ -133,14 +146,16 @@ public sealed class AttachCommandTests : IDisposable
     {
         _fake.Fail(nameof(IBpfSystem.XdpAttach), Errno.EBUSY, nth: 2);
 
-        PipelineResult r = PowerShellHost.Script(_fake, "'eth-a', 'eth-b' | ForEach-Object { [pscustomobject]@{ Interface = $_ } } | " +
-                                                        "Add-XdpProgram -Program 20 -Mode Generic -PassThru");
+        PipelineResult r = Script(_fake, "'eth-a', 'eth-b' | ForEach-Object { [pscustomobject]@{ Interface = $_ } } " +
+                                         "| Add-XdpProgram -Program 20 -Mode Generic -PassThru");
 
-        Assert.Equal("XdpProgramExists,EbpfPs.Commands.AddXdpProgramCommand", Assert.Single(r.AllErrors).FullyQualifiedErrorId);
+        ErrorRecord e = Assert.Single(r.AllErrors);
+        Assert.Equal(Fqid<AddXdpProgramCommand>(ErrorId.XdpProgramExists), e.FullyQualifiedErrorId);
         Assert.Empty(r.Output);
         Assert.Equal(new[]
         {
-            "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode", "XdpAttach eth-b prog 20 UpdateIfNoexist, SkbMode -> EBUSY",
+            "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode",
+            "XdpAttach eth-b prog 20 UpdateIfNoexist, SkbMode -> EBUSY",
             "XdpDetach eth-a DrvMode", "XdpDetach eth-a SkbMode",
         }, _fake.Mutations);
     }

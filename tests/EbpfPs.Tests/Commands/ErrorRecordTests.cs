@@ -1,11 +1,13 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using EbpfPs.Commands;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
 using EbpfPs.Tests.Fakes;
 using Xunit;
+using static EbpfPs.Tests.Commands.PowerShellHost;
 
 namespace EbpfPs.Tests.Commands;
 
@@ -32,11 +34,12 @@ public sealed class ErrorRecordTests : IDisposable
         _fake.Fail(nameof(IBpfSystem.XdpAttach), Errno.EPERM);
 
         PipelineResult r = PowerShellHost.Run(_fake, ps => ps.AddCommand("Add-XdpProgram")
-            .AddParameter("Interface", new[] { "eth-a", "eth-b" }).AddParameter("Program", 20).AddParameter("Mode", "Native"));
+            .AddParameter("Interface", new[] { "eth-a", "eth-b" }).AddParameter("Program", 20)
+            .AddParameter("Mode", "Native"));
 
         Assert.NotNull(r.Terminating);
         ErrorRecord e = r.Terminating!.ErrorRecord;
-        Assert.Equal($"{ErrorId.XdpAttachFailed},EbpfPs.Commands.AddXdpProgramCommand", e.FullyQualifiedErrorId);
+        Assert.Equal(Fqid<AddXdpProgramCommand>(ErrorId.XdpAttachFailed), e.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.PermissionDenied, e.CategoryInfo.Category);
         Assert.Equal("eth-a", e.TargetObject);
         Assert.Equal(BpfException.PrivilegeAdvice, e.ErrorDetails.RecommendedAction);
@@ -56,7 +59,7 @@ public sealed class ErrorRecordTests : IDisposable
         Assert.Equal(new object[] { "after" }, r.Output);
         ErrorRecord e = Assert.Single(r.Errors);
         Assert.Null(r.Terminating);
-        Assert.Equal($"{ErrorId.XdpProgramExists},EbpfPs.Commands.AddXdpProgramCommand", e.FullyQualifiedErrorId);
+        Assert.Equal(Fqid<AddXdpProgramCommand>(ErrorId.XdpProgramExists), e.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ResourceExists, e.CategoryInfo.Category);
         Assert.Equal("eth-a", e.TargetObject);
         Assert.Contains("-Force", e.ToString());
@@ -72,8 +75,8 @@ public sealed class ErrorRecordTests : IDisposable
         Assert.Equal("eth-b", Assert.Single(r.Of<XdpAttachment>()).Interface);
         Assert.Equal(new[]
         {
-            ($"{ErrorId.NoXdpProgram},EbpfPs.Commands.RemoveXdpProgramCommand", ErrorCategory.ObjectNotFound, "eth-a"),
-            ($"{ErrorId.InterfaceNotFound},EbpfPs.Commands.RemoveXdpProgramCommand", ErrorCategory.ObjectNotFound, "eth-zz"),
+            (Fqid<RemoveXdpProgramCommand>(ErrorId.NoXdpProgram), ErrorCategory.ObjectNotFound, "eth-a"),
+            (Fqid<RemoveXdpProgramCommand>(ErrorId.InterfaceNotFound), ErrorCategory.ObjectNotFound, "eth-zz"),
         }, r.Errors.Select(e => (e.FullyQualifiedErrorId, e.CategoryInfo.Category, (string)e.TargetObject)));
         Assert.Equal(new[] { "XdpDetach eth-b SkbMode" }, _fake.Mutations);
     }
@@ -91,7 +94,7 @@ public sealed class ErrorRecordTests : IDisposable
         PipelineResult r = PowerShellHost.Script(_fake, "Add-TcProgram eth-a 40");
 
         ErrorRecord e = Assert.Single(r.AllErrors);
-        Assert.Equal($"{ErrorId.TcAttachFailed},EbpfPs.Commands.AddTcProgramCommand", e.FullyQualifiedErrorId);
+        Assert.Equal(Fqid<AddTcProgramCommand>(ErrorId.TcAttachFailed), e.FullyQualifiedErrorId);
         Assert.Equal(category, e.CategoryInfo.Category);
         Assert.Equal("eth-a", e.TargetObject);
         Assert.Contains($"(errno {(int)errno})", e.ToString());

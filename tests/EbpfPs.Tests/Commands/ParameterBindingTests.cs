@@ -2,11 +2,13 @@ using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
+using EbpfPs.Commands;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
 using EbpfPs.Tests.Fakes;
 using Xunit;
+using static EbpfPs.Tests.Commands.PowerShellHost;
 
 namespace EbpfPs.Tests.Commands;
 
@@ -29,7 +31,8 @@ public sealed class ParameterBindingTests : IDisposable
     public void Dispose() => _fake.Dispose();
 
     private PipelineResult AddXdp(object program) => PowerShellHost.Run(_fake, ps => ps.AddCommand("Add-XdpProgram")
-        .AddParameter("Interface", "eth-a").AddParameter("Program", program).AddParameter("Mode", "Generic").AddParameter("PassThru"));
+        .AddParameter("Interface", "eth-a").AddParameter("Program", program).AddParameter("Mode", "Generic")
+        .AddParameter("PassThru"));
 
     [Theory]
     [InlineData(20)]
@@ -49,8 +52,8 @@ public sealed class ParameterBindingTests : IDisposable
     [Fact]
     public void AProgramFromGetBpfProgramBindsByItsId()
     {
-        PipelineResult r = PowerShellHost.Script(_fake,
-            "Get-BpfProgram -Name xdp_* | ForEach-Object { Add-XdpProgram -Interface eth-a -Program $_ -Mode Generic -PassThru }");
+        PipelineResult r = Script(_fake,
+            "Get-BpfProgram -Name xdp_* | ForEach-Object { Add-XdpProgram eth-a -Program $_ -Mode Generic -PassThru }");
 
         Assert.True(r.AllErrors.Count() == 0, r.ToString());
         XdpAttachment done = Assert.Single(r.Of<XdpAttachment>());
@@ -65,7 +68,7 @@ public sealed class ParameterBindingTests : IDisposable
         PipelineResult r = AddXdp(name);
 
         ErrorRecord e = Assert.Single(r.AllErrors);
-        Assert.Equal($"{ErrorId.BuiltinProgramNotFound},EbpfPs.Commands.AddXdpProgramCommand", e.FullyQualifiedErrorId);
+        Assert.Equal(Fqid<AddXdpProgramCommand>(ErrorId.BuiltinProgramNotFound), e.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category);
         Assert.Equal(name, e.TargetObject);
         Assert.Empty(_fake.Log(nameof(IBpfSystem.FdById)));
@@ -96,7 +99,8 @@ public sealed class ParameterBindingTests : IDisposable
     private static void AssertTransformationError(PipelineResult r, string message)
     {
         var e = Assert.IsAssignableFrom<ParameterBindingException>(r.Terminating);
-        Assert.Equal("ParameterArgumentTransformationError,EbpfPs.Commands.AddXdpProgramCommand", e.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Equal(Fqid<AddXdpProgramCommand>("ParameterArgumentTransformationError"),
+            e.ErrorRecord.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidData, e.ErrorRecord.CategoryInfo.Category);
         Assert.Contains(message, e.Message);
     }
@@ -110,7 +114,7 @@ public sealed class ParameterBindingTests : IDisposable
             .AddParameter("Program", 20).AddParameter("Network", name).AddParameter("Count", 1UL));
 
         ErrorRecord e = Assert.Single(r.AllErrors);
-        Assert.Equal($"{ErrorId.TestNetworkNotFound},EbpfPs.Commands.MeasureHookThroughputCommand", e.FullyQualifiedErrorId);
+        Assert.Equal(Fqid<MeasureHookThroughputCommand>(ErrorId.TestNetworkNotFound), e.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category);
         Assert.Equal(name, e.TargetObject);
         Assert.Empty(r.Output);
@@ -135,7 +139,7 @@ public sealed class ParameterBindingTests : IDisposable
             .AddParameter("Interface", "eth-a").AddParameter("Path", "/tmp/x.o").AddParameter("Program", 20));
 
         var e = Assert.IsType<ParameterBindingException>(r.Terminating);
-        Assert.Equal("AmbiguousParameterSet,EbpfPs.Commands.AddXdpProgramCommand", e.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Equal(Fqid<AddXdpProgramCommand>("AmbiguousParameterSet"), e.ErrorRecord.FullyQualifiedErrorId);
         Assert.Empty(_fake.Calls);
     }
 
@@ -156,7 +160,7 @@ public sealed class ParameterBindingTests : IDisposable
     [Fact]
     public void GetBpfMapEntryHasOneSetPerWayOfNamingAMap()
     {
-        PipelineResult r = PowerShellHost.Script(_fake, "(Get-Command Get-BpfMapEntry).ParameterSets | ForEach-Object Name");
+        PipelineResult r = Script(_fake, "(Get-Command Get-BpfMapEntry).ParameterSets | ForEach-Object Name");
 
         Assert.Equal(new[] { "Id", "InputObject", "LiteralPath", "Name", "Path" }, r.Output.Cast<string>().Order());
     }
@@ -166,7 +170,8 @@ public sealed class ParameterBindingTests : IDisposable
     {
         PipelineResult r = PowerShellHost.Run(_fake, ps => ps.AddCommand("Get-BpfMapEntry").AddParameter("Id", 99));
 
-        Assert.Equal($"{ErrorId.BpfMapNotFound},EbpfPs.Commands.GetBpfMapEntryCommand", Assert.Single(r.AllErrors).FullyQualifiedErrorId);
+        Assert.Equal(Fqid<GetBpfMapEntryCommand>(ErrorId.BpfMapNotFound),
+            Assert.Single(r.AllErrors).FullyQualifiedErrorId);
         Assert.Equal(new[] { "FdById Map 99 -> ENOENT" }, _fake.Log(nameof(IBpfSystem.FdById)));
         Assert.Empty(_fake.Log(nameof(IBpfSystem.NextId)));
     }
@@ -174,12 +179,13 @@ public sealed class ParameterBindingTests : IDisposable
     [Fact]
     public void ByNameEveryMapIsWalkedToFindIt()
     {
-        PipelineResult r = PowerShellHost.Run(_fake, ps => ps.AddCommand("Get-BpfMapEntry").AddParameter("Name", "nosuch"));
+        PipelineResult r = Run(_fake, ps => ps.AddCommand("Get-BpfMapEntry").AddParameter("Name", "nosuch"));
 
         ErrorRecord e = Assert.Single(r.AllErrors);
-        Assert.Equal($"{ErrorId.BpfMapNotFound},EbpfPs.Commands.GetBpfMapEntryCommand", e.FullyQualifiedErrorId);
+        Assert.Equal(Fqid<GetBpfMapEntryCommand>(ErrorId.BpfMapNotFound), e.FullyQualifiedErrorId);
         Assert.Contains("No loaded BPF map is named 'nosuch'", e.ToString());
-        Assert.Equal(new[] { "NextId Map 0", "NextId Map 7", "NextId Map 8 -> ENOENT" }, _fake.Log(nameof(IBpfSystem.NextId)));
+        Assert.Equal(new[] { "NextId Map 0", "NextId Map 7", "NextId Map 8 -> ENOENT" },
+            _fake.Log(nameof(IBpfSystem.NextId)));
     }
 
     [Fact]
@@ -190,7 +196,8 @@ public sealed class ParameterBindingTests : IDisposable
 
         PipelineResult r = PowerShellHost.Script(_fake, "Get-BpfMap -Id 7 | Get-BpfMapEntry");
 
-        Assert.Equal($"{ErrorId.BpfMapNotFound},EbpfPs.Commands.GetBpfMapEntryCommand", Assert.Single(r.AllErrors).FullyQualifiedErrorId);
+        Assert.Equal(Fqid<GetBpfMapEntryCommand>(ErrorId.BpfMapNotFound),
+            Assert.Single(r.AllErrors).FullyQualifiedErrorId);
         Assert.Equal(new[] { "FdById Map 7", "FdById Map 7 -> ENOENT" }, _fake.Log(nameof(IBpfSystem.FdById)));
     }
 
@@ -201,7 +208,8 @@ public sealed class ParameterBindingTests : IDisposable
             .AddParameter("AsBatch").AddParameter("Key", new object[] { 1 }));
 
         Assert.NotNull(r.Terminating);
-        Assert.Equal($"{ErrorId.AsBatchReadsWholeMap},EbpfPs.Commands.GetBpfMapEntryCommand", r.Terminating!.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Equal(Fqid<GetBpfMapEntryCommand>(ErrorId.AsBatchReadsWholeMap),
+            r.Terminating!.ErrorRecord.FullyQualifiedErrorId);
         Assert.Empty(_fake.Calls);
     }
 }

@@ -10,6 +10,7 @@ using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Interop;
+using EbpfPs.Tests.Conventions;
 using EbpfPs.Tests.Fakes;
 
 namespace EbpfPs.Tests.Commands;
@@ -25,8 +26,10 @@ internal static class PowerShellHost
     private static readonly ConcurrentBag<Runspace> Idle = new();
     private static readonly Lazy<InitialSessionState> State = new(CreateState);
 
-    /// <summary>The repository, found as the folder above the test's build output that holds EbpfPs.psd1.</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root => Repository.Root;
+
+    /// <summary>The id PowerShell gives an error a cmdlet wrote: "ErrorId,Namespace.CmdletClass".</summary>
+    public static string Fqid<TCmdlet>(string errorId) => $"{errorId},{typeof(TCmdlet).FullName}";
 
     /// <summary>Runs one pipeline against the fake; a terminating error is caught and returned, not thrown.</summary>
     public static PipelineResult Run(FakeBpfSystem fake, Action<PowerShell> build)
@@ -48,7 +51,8 @@ internal static class PowerShellHost
             {
                 terminating = e;
             }
-            return new PipelineResult(output.Select(o => o.BaseObject).ToList(), ps.Streams.Error.ToList(), terminating);
+            return new PipelineResult(output.Select(o => o.BaseObject).ToList(), ps.Streams.Error.ToList(),
+                terminating);
         }
         finally
         {
@@ -99,18 +103,11 @@ internal static class PowerShellHost
         var manifest = (Hashtable)((HashtableAst)ast.Find(a => a is HashtableAst, false)!).SafeGetValue();
         return ((object[])manifest["FormatsToProcess"]!).Cast<string>();
     }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "EbpfPs.psd1")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException($"No EbpfPs.psd1 above {AppContext.BaseDirectory}.");
-    }
 }
 
-/// <summary>What a pipeline gave: its output (base objects), its non-terminating errors and the terminating one.</summary>
-internal sealed record PipelineResult(IReadOnlyList<object> Output, IReadOnlyList<ErrorRecord> Errors, RuntimeException? Terminating)
+/// <summary>What a pipeline gave: its output (base objects), its non-terminating errors, the terminating one.</summary>
+internal sealed record PipelineResult(IReadOnlyList<object> Output, IReadOnlyList<ErrorRecord> Errors,
+    RuntimeException? Terminating)
 {
     public IEnumerable<T> Of<T>() => Output.OfType<T>();
 
@@ -118,5 +115,6 @@ internal sealed record PipelineResult(IReadOnlyList<object> Output, IReadOnlyLis
     public IEnumerable<ErrorRecord> AllErrors => Terminating?.ErrorRecord is ErrorRecord t ? Errors.Append(t) : Errors;
 
     public override string ToString() =>
-        $"{Output.Count} objects; errors: {string.Join("; ", AllErrors.Select(e => $"{e.FullyQualifiedErrorId}: {e}"))}";
+        $"{Output.Count} objects; errors: "
+        + string.Join("; ", AllErrors.Select(e => $"{e.FullyQualifiedErrorId}: {e}"));
 }

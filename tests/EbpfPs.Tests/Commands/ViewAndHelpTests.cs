@@ -35,7 +35,7 @@ public sealed class ViewAndHelpTests : IDisposable
         return r;
     }
 
-    /// <summary>The table view's columns for a type, from the format files: label, width and the property shown.</summary>
+    /// <summary>The table view's columns for a type, from the format files: label, width, property shown.</summary>
     private static (string Label, int Width, string Property)[] ViewColumns(string typeName)
     {
         XElement view = PowerShellHost.FormatFiles.Select(XDocument.Load).SelectMany(d => d.Descendants("View"))
@@ -61,7 +61,8 @@ public sealed class ViewAndHelpTests : IDisposable
         {
             if (start + w > width)
                 break;
-            string Cell(string line) => line.Length <= start ? "" : line.Substring(start, Math.Min(w, line.Length - start)).Trim();
+            string Cell(string line) =>
+                line.Length <= start ? "" : line.Substring(start, Math.Min(w, line.Length - start)).Trim();
             object? value = item.GetType().GetProperty(property)!.GetValue(item);
             Assert.Equal(label, Cell(header));
             Assert.Equal(new string('-', label.Length), Cell(dashes));
@@ -75,8 +76,8 @@ public sealed class ViewAndHelpTests : IDisposable
     [Fact]
     public void AnXdpAttachmentIsATableOfTheViewsColumns()
     {
-        PipelineResult r = Ps("$a = Add-XdpProgram eth-a 20 -Mode Generic -Force -PassThru; $a; $a | Out-String -Width 80; " +
-                              "$a | Out-String -Width 200");
+        PipelineResult r = Ps("$a = Add-XdpProgram eth-a 20 -Mode Generic -Force -PassThru; $a; " +
+                              "$a | Out-String -Width 80; $a | Out-String -Width 200");
         XdpAttachment a = Assert.Single(r.Of<XdpAttachment>());
         string[] text = r.Of<string>().ToArray();
 
@@ -89,8 +90,8 @@ public sealed class ViewAndHelpTests : IDisposable
     [Fact]
     public void ATcAttachmentIsATableOfTheViewsColumns()
     {
-        PipelineResult r = Ps("$a = Add-TcProgram eth-a 40 -Direction Egress -PassThru; $a; $a | Out-String -Width 80; " +
-                              "$a | Out-String -Width 200");
+        PipelineResult r = Ps("$a = Add-TcProgram eth-a 40 -Direction Egress -PassThru; $a; " +
+                              "$a | Out-String -Width 80; $a | Out-String -Width 200");
         TcAttachment a = Assert.Single(r.Of<TcAttachment>());
         string[] text = r.Of<string>().ToArray();
 
@@ -116,7 +117,8 @@ public sealed class ViewAndHelpTests : IDisposable
         Assert.Contains(Section("SYNOPSIS"), help);
         Assert.Contains(Section("DESCRIPTION"), help);
         Assert.Contains(Regex.Match(markdown, @"### -Program\s*\n(.+)").Groups[1].Value.Trim(), help);
-        Assert.Matches(@"-Program <ProgramReference>\s+A built-in program name[\s\S]*?Required\?\s+true\s+Position\?\s+1", help);
+        Assert.Matches(
+            @"-Program <ProgramReference>\s+A built-in program name[\s\S]*?Required\?\s+true\s+Position\?\s+1", help);
         // A switch takes no value on a syntax line.
         Assert.Contains("[-Force] [-PassThru]", help);
         Assert.Contains("EXAMPLE 1", help, StringComparison.OrdinalIgnoreCase);

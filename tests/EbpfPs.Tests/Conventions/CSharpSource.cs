@@ -58,7 +58,8 @@ internal sealed class CSharpSource
             else if (c == '"')
             {
                 bool verbatim = i > 0 && (s[i - 1] == '@' || (s[i - 1] == '$' && i > 1 && s[i - 2] == '@'));
-                i = BlankUntil(s, i + 1, "\"", !keepStrings, escapes: !verbatim, includeEnd: true, doubledQuote: verbatim);
+                i = BlankUntil(s, i + 1, "\"", !keepStrings, escapes: !verbatim, includeEnd: true,
+                    doubledQuote: verbatim);
             }
             else if (c == '\'')
                 i = BlankUntil(s, i + 1, "'", !keepStrings, escapes: true, includeEnd: true);
@@ -68,7 +69,7 @@ internal sealed class CSharpSource
         return s.ToString();
     }
 
-    /// <summary>Moves past the text up to end, blanking it (newlines stay) when asked; returns the index after it.</summary>
+    /// <summary>Moves past the text up to end, blanking it (not newlines) if asked; returns the index after.</summary>
     private static int BlankUntil(StringBuilder s, int from, string end, bool blank, bool escapes, bool includeEnd,
         int start = -1, bool doubledQuote = false)
     {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using EbpfPs.Interop.Kernel;
 using Xunit;
@@ -15,27 +16,22 @@ namespace EbpfPs.Tests.Conventions;
 /// </summary>
 public sealed class LayeringTests
 {
-    private static readonly Lazy<string> Root = new(FindRoot);
-    private static readonly Lazy<CSharpSource[]> Sources = new(() =>
-        new[] { "src", "tests" }.SelectMany(d => Directory.EnumerateFiles(Path.Combine(Root.Value, d), "*.cs", SearchOption.AllDirectories))
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
-                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
-            .Select(f => CSharpSource.Read(f, Root.Value)).ToArray());
-
     private const string Interop = "src/EbpfPs/Interop/";
 
-    /// <summary>The repository is where EbpfPs.psd1 is, above the test's build output.</summary>
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "EbpfPs.psd1")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException($"No EbpfPs.psd1 above {AppContext.BaseDirectory}.");
-    }
+    private static readonly Lazy<CSharpSource[]> Sources = new(() => new[] { "src", "tests" }
+        .SelectMany(d => Directory.EnumerateFiles(Path.Combine(Repository.Root, d), "*.cs",
+            SearchOption.AllDirectories))
+        .Select(f => CSharpSource.Read(f, Repository.Root))
+        .Where(f => !f.Relative.Contains("/obj/") && !f.Relative.Contains("/bin/"))
+        .ToArray());
 
-    private static IEnumerable<CSharpSource> Module => Sources.Value.Where(s => s.Relative.StartsWith("src/EbpfPs/", StringComparison.Ordinal));
-    private static IEnumerable<CSharpSource> InteropFiles => Module.Where(s => s.Relative.StartsWith(Interop, StringComparison.Ordinal));
-    private static IEnumerable<CSharpSource> OutsideInterop => Module.Where(s => !s.Relative.StartsWith(Interop, StringComparison.Ordinal));
+    private static bool InInterop(CSharpSource s) => s.Relative.StartsWith(Interop, StringComparison.Ordinal);
+
+    private static IEnumerable<CSharpSource> Module =>
+        Sources.Value.Where(s => s.Relative.StartsWith("src/EbpfPs/", StringComparison.Ordinal));
+
+    private static IEnumerable<CSharpSource> InteropFiles => Module.Where(InInterop);
+    private static IEnumerable<CSharpSource> OutsideInterop => Module.Where(s => !InInterop(s));
 
     private static IEnumerable<string> Hits(IEnumerable<CSharpSource> files, Regex pattern, bool inStrings = false) =>
         files.SelectMany(f => pattern.Matches(inStrings ? f.WithStrings : f.CodeOnly)
@@ -56,7 +52,8 @@ public sealed class LayeringTests
 
     [Fact]
     public void InteropUsesNoEngineOrCommandsNamespace() =>
-        NoHits(Hits(InteropFiles, new Regex(@"\bEbpfPs\s*\.\s*(Engine|Commands)\b")), "Interop refers to a layer above it");
+        NoHits(Hits(InteropFiles, new Regex(@"\bEbpfPs\s*\.\s*(Engine|Commands)\b")),
+            "Interop refers to a layer above it");
 
     [Fact]
     public void InteropSignaturesUseNoTypeOfTheLayersAbove()
@@ -68,15 +65,17 @@ public sealed class LayeringTests
             if (t.IsGenericType && t.GetGenericArguments().Any(Above)) return true;
             return t.Assembly == module && !(t.Namespace ?? "").StartsWith("EbpfPs.Interop", StringComparison.Ordinal);
         }
-        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static
-                                 | BindingFlags.DeclaredOnly;
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance
+                                 | BindingFlags.Static | BindingFlags.DeclaredOnly;
         var leaks = new List<string>();
-        foreach (Type type in module.GetTypes().Where(t => (t.Namespace ?? "").StartsWith("EbpfPs.Interop", StringComparison.Ordinal)
-                                                           && !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute))))
+        var interop = module.GetTypes().Where(t => !t.IsDefined(typeof(CompilerGeneratedAttribute))
+            && (t.Namespace ?? "").StartsWith("EbpfPs.Interop", StringComparison.Ordinal));
+        foreach (Type type in interop)
         {
             if (type.BaseType is Type b && Above(b)) leaks.Add($"{type}: base {b}");
             leaks.AddRange(type.GetInterfaces().Where(Above).Select(i => $"{type}: implements {i}"));
-            leaks.AddRange(type.GetFields(all).Where(f => Above(f.FieldType)).Select(f => $"{type}.{f.Name}: {f.FieldType}"));
+            leaks.AddRange(type.GetFields(all).Where(f => Above(f.FieldType))
+                .Select(f => $"{type}.{f.Name}: {f.FieldType}"));
             foreach (MethodInfo m in type.GetMethods(all))
                 if (Above(m.ReturnType) || m.GetParameters().Any(p => Above(p.ParameterType)))
                     leaks.Add($"{type}.{m.Name}");
@@ -86,27 +85,30 @@ public sealed class LayeringTests
 
     [Fact]
     public void NativeImportsAreDeclaredOnlyInInterop() =>
-        NoHits(Hits(OutsideInterop, new Regex(@"\[\s*(LibraryImport|DllImport)\b|\bstatic\s+extern\b|\bdelegate\s*\*\s*unmanaged\b")),
+        NoHits(Hits(OutsideInterop,
+                new Regex(@"\[\s*(LibraryImport|DllImport)\b|\bstatic\s+extern\b|\bdelegate\s*\*\s*unmanaged\b")),
             "a native import outside src/EbpfPs/Interop");
 
-    /// <summary>Interop's typed kernel enums (BpfProgType, BtfKind, XdpFlags, RtmType, ...): never cast from a bare number elsewhere.</summary>
+    /// <summary>Interop's typed kernel enums (BpfProgType, BtfKind, XdpFlags, ...): no casts from numbers.</summary>
     private static string KernelEnumNames() => string.Join("|", typeof(KernelConstantAttribute).Assembly.GetTypes()
         .Where(t => t.IsEnum && t.Namespace == typeof(KernelConstantAttribute).Namespace).Select(t => t.Name));
 
     private const string Number = @"-?(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\b";
+    private const string TypeWords = "(TypeId|Type|Kind|AttachType|MapType|ProgType|LinkType)";
+    private const string KernelPrefixes = "(Nlmsg|Nlm|Rtm|Ifla|Tca|Nla|Genl|Ctrl|Netdev|Btf|Bpf|Xdp|Tc)";
+    private const string NumberSet = @"\{\s*\d+\s*(,\s*\d+\s*){2,}\}";
 
     /// <summary>What a hand-copied kernel number looks like in code (issue 9 found each of these).</summary>
     private static readonly (string Rule, Regex Pattern)[] NumericRules =
     {
         ("a type or kind compared with a number",
-            new($@"\b(TypeId|Type|Kind|AttachType|MapType|ProgType|LinkType)\s*[!=]=\s*{Number}|{Number}\s*[!=]=\s*[\w.]*\b(TypeId|Type|Kind)\b")),
-        ("a type or kind matched against a number",
-            new($@"\b(TypeId|Type|Kind|AttachType|MapType|ProgType|LinkType)\s+is\s+(not\s+)?\(?\s*{Number}")),
+            new($@"\b{TypeWords}\s*[!=]=\s*{Number}|{Number}\s*[!=]=\s*[\w.]*\b(TypeId|Type|Kind)\b")),
+        ("a type or kind matched against a number", new($@"\b{TypeWords}\s+is\s+(not\s+)?\(?\s*{Number}")),
         ("a kernel enum made from a bare number", new($@"\(\s*(?:\w+\.)*({KernelEnumNames()})\s*\)\s*\(?\s*{Number}")),
         ("a kernel constant declared as a number",
-            new($@"\bconst\s+\w+\s+(Nlmsg|Nlm|Rtm|Ifla|Tca|Nla|Genl|Ctrl|Netdev|Btf|Bpf|Xdp|Tc)[A-Z]\w*\s*=\s*{Number}")),
+            new($@"\bconst\s+\w+\s+{KernelPrefixes}[A-Z]\w*\s*=\s*{Number}")),
         ("a set of type numbers",
-            new(@"\b(TypeId|Type|Kind)\b[^;\n]*\{\s*\d+\s*(,\s*\d+\s*){2,}\}|\{\s*\d+\s*(,\s*\d+\s*){2,}\}[^;\n]*\b(TypeId|Type|Kind)\b")),
+            new($@"\b(TypeId|Type|Kind)\b[^;\n]*{NumberSet}|{NumberSet}[^;\n]*\b(TypeId|Type|Kind)\b")),
     };
 
     private static IEnumerable<string> NumericHits(IEnumerable<CSharpSource> files) =>
@@ -116,11 +118,12 @@ public sealed class LayeringTests
     public void NoNumericKernelConstantOutsideInterop() =>
         NoHits(NumericHits(OutsideInterop), "numeric kernel constants outside Interop");
 
-    private static readonly Regex LiteralErrorId = new(@"new\s+BpfException\s*\(\s*[$@]*""|new\s+ErrorRecord\s*\([^,;]+,\s*[$@]*""");
+    private static readonly Regex LiteralErrorId =
+        new(@"new\s+BpfException\s*\(\s*[$@]*""|new\s+ErrorRecord\s*\([^,;]+,\s*[$@]*""");
 
     [Fact]
     public void ErrorIdsComeFromTheCatalog() =>
-        NoHits(Hits(Sources.Value, LiteralErrorId, inStrings: true), "an error id written as a string literal instead of ErrorId.X");
+        NoHits(Hits(Sources.Value, LiteralErrorId, inStrings: true), "an error id as a string literal, not ErrorId.X");
 
     [Theory]
     [InlineData("throw new BpfException(\"MyId\", \"text\");", true)]

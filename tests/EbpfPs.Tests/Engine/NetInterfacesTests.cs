@@ -8,7 +8,7 @@ using Xunit;
 
 namespace EbpfPs.Tests.Engine;
 
-/// <summary>NetInterfaces.Resolve: names are looked up as written, patterns expand, nothing matching is an error.</summary>
+/// <summary>NetInterfaces.Resolve: names are looked up as written, patterns expand, no match is an error.</summary>
 public sealed class NetInterfacesTests : IDisposable
 {
     private readonly FakeBpfSystem _fake = new();
@@ -49,7 +49,8 @@ public sealed class NetInterfacesTests : IDisposable
     [InlineData("wlan*")]
     public void ANameOrPatternThatMatchesNothingIsInterfaceNotFound(string item)
     {
-        var e = Assert.Throws<BpfException>(() => NetInterfaces.Resolve(new[] { "eth0", item }, null, Wildcards.Matcher));
+        var e = Assert.Throws<BpfException>(() =>
+            NetInterfaces.Resolve(new[] { "eth0", item }, null, Wildcards.Matcher));
 
         Assert.Equal(ErrorId.InterfaceNotFound, e.ErrorId);
         Assert.Equal(BpfErrorKind.NotFound, e.Kind);

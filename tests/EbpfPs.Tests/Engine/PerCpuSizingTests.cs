@@ -59,7 +59,8 @@ public sealed class PerCpuSizingTests : IDisposable
         Assert.Equal(ErrorId.WrongValueSize, e.ErrorId);
         Assert.Contains("12-byte values (48 bytes for all 3 CPUs)", e.Message);
 
-        var count = Assert.Throws<BpfException>(() => map.Update(new byte[4], new object[] { 1, 2 }, MapUpdateFlag.Any));
+        var count = Assert.Throws<BpfException>(() =>
+            map.Update(new byte[4], new object[] { 1, 2 }, MapUpdateFlag.Any));
         Assert.Equal(ErrorId.WrongCpuCount, count.ErrorId);
         Assert.Contains("over 3 possible CPUs", count.Message);
     }

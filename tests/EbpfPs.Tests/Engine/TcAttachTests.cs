@@ -24,7 +24,8 @@ public sealed class TcAttachTests : IDisposable
 
     public TcAttachTests()
     {
-        _fake.AddProgram(Program, "tc_count", BpfProgType.SchedCls).AddProgram(Foreign, "tc_other", BpfProgType.SchedCls)
+        _fake.AddProgram(Program, "tc_count", BpfProgType.SchedCls)
+            .AddProgram(Foreign, "tc_other", BpfProgType.SchedCls)
             .AddProgram(42, "xdp_prog", BpfProgType.Xdp);
         foreach (string name in new[] { "eth-a", "eth-b", "eth-c" })
             _fake.AddInterface(name);
@@ -40,7 +41,8 @@ public sealed class TcAttachTests : IDisposable
     private List<(int Index, string Name)> Interfaces(params string[] names) =>
         names.Select(n => (_fake.Interface(n).Index, n)).ToList();
 
-    private IReadOnlyList<TcAttachment> Attach(TcDirection direction, uint priority, uint handle, bool force, params string[] names)
+    private IReadOnlyList<TcAttachment> Attach(TcDirection direction, uint priority, uint handle, bool force,
+        params string[] names)
     {
         using AttachableProgram program = AttachableProgram.FromId(Program);
         return Tc.Attach(program, Interfaces(names), direction, TcMode.Filter, priority, handle, null, force);
@@ -93,7 +95,10 @@ public sealed class TcAttachTests : IDisposable
         Assert.Contains("-Force", e.Message);
         Assert.True(first.CreatedQdisc);
         // The second attach found the qdisc (the first made it), so its failure leaves it and its marker alone.
-        Assert.Equal(new[] { "TcHookCreate eth-c -> EEXIST", "TcAttach eth-c Egress prog 40 handle 7 priority 5 None -> EEXIST" },
+        Assert.Equal(new[]
+            {
+                "TcHookCreate eth-c -> EEXIST", "TcAttach eth-c Egress prog 40 handle 7 priority 5 None -> EEXIST",
+            },
             _fake.Mutations.Skip(2));
         Assert.True(_fake.Interface("eth-c").Clsact);
         Assert.Single(_fake.QdiscMarkerFiles());
@@ -110,7 +115,8 @@ public sealed class TcAttachTests : IDisposable
         TcAttachment done = Assert.Single(Attach(TcDirection.Ingress, 3, 9, true, "eth-a"));
 
         Assert.Equal("TcAttach eth-a Ingress prog 40 handle 9 priority 3 Replace", _fake.Mutations[^1]);
-        Assert.Equal((3u, 9u, Program, "tc_count", false), (done.Priority, done.Handle, done.ProgramId, done.ProgramName, done.CreatedQdisc));
+        Assert.Equal((3u, 9u, Program, "tc_count", false),
+            (done.Priority, done.Handle, done.ProgramId, done.ProgramName, done.CreatedQdisc));
         Assert.Equal(Program, Assert.Single(_fake.Interface("eth-a").Ingress).ProgramId);
     }
 
@@ -162,7 +168,8 @@ public sealed class TcAttachTests : IDisposable
         Assert.Contains("2 BPF programs", ambiguous.Message);
 
         Assert.Equal(2u, Assert.Single(Tc.Find("eth-a", null, TcDirection.Ingress, 2, 0, null)).Priority);
-        Assert.Equal("tc_count", Assert.Single(Tc.Find("eth-a", null, TcDirection.Ingress, 0, 0, n => n == "tc_count")).ProgramName);
+        TcAttachment named = Assert.Single(Tc.Find("eth-a", null, TcDirection.Ingress, 0, 0, n => n == "tc_count"));
+        Assert.Equal("tc_count", named.ProgramName);
         // A selection may match several on purpose (here: handle 1 at any priority).
         Assert.Equal(2, Tc.Find("eth-a", null, TcDirection.Ingress, 0, 1, null).Count);
 
@@ -178,7 +185,8 @@ public sealed class TcAttachTests : IDisposable
     [Fact]
     public void TcxOnAKernelWithoutItIsNamedAsSuchAndNothingIsPinned()
     {
-        _fake.Fail(nameof(IBpfSystem.LinkCreate), Errno.EINVAL).FailWhen(nameof(IBpfSystem.QueryAttachedCount), Errno.EINVAL);
+        _fake.Fail(nameof(IBpfSystem.LinkCreate), Errno.EINVAL)
+            .FailWhen(nameof(IBpfSystem.QueryAttachedCount), Errno.EINVAL);
         using AttachableProgram program = AttachableProgram.FromId(Program);
 
         var e = Assert.Throws<BpfException>(() =>
@@ -195,7 +203,8 @@ public sealed class TcAttachTests : IDisposable
     {
         using AttachableProgram xdp = AttachableProgram.FromId(42);
 
-        var e = Assert.Throws<BpfException>(() => Tc.Attach(xdp, Interfaces("eth-a"), TcDirection.Ingress, TcMode.Filter, 0, 0, null, false));
+        var e = Assert.Throws<BpfException>(() =>
+            Tc.Attach(xdp, Interfaces("eth-a"), TcDirection.Ingress, TcMode.Filter, 0, 0, null, false));
 
         Assert.Equal(ErrorId.WrongProgramType, e.ErrorId);
         Assert.Empty(_fake.Mutations);

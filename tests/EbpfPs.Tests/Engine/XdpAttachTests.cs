@@ -11,7 +11,7 @@ using Xunit;
 
 namespace EbpfPs.Tests.Engine;
 
-/// <summary>Xdp.Attach/Detach decisions against the fake kernel: all or nothing, what -Force does, mode changes.</summary>
+/// <summary>Xdp.Attach/Detach decisions against the fake kernel: all or nothing, -Force, mode changes.</summary>
 public sealed class XdpAttachTests : IDisposable
 {
     private const uint OldNative = 10, OldGeneric = 11, New = 20;
@@ -50,7 +50,8 @@ public sealed class XdpAttachTests : IDisposable
         _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).SetXdp("eth-c", XdpAttachMode.Skb, OldGeneric)
             .Fail(nameof(IBpfSystem.XdpAttach), Errno.EBUSY, nth: 4);
 
-        var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Generic, force: true, "eth-a", "eth-b", "eth-c", "eth-d"));
+        var e = Assert.Throws<BpfException>(() =>
+            Attach(XdpMode.Generic, force: true, "eth-a", "eth-b", "eth-c", "eth-d"));
 
         Assert.Equal(ErrorId.XdpProgramExists, e.ErrorId);
         Assert.Equal(BpfErrorKind.ResourceExists, e.Kind);
@@ -92,7 +93,8 @@ public sealed class XdpAttachTests : IDisposable
         Assert.Equal((int)Errno.EEXIST, e.Errno);
         Assert.Contains("program id 11", e.Message);
         Assert.Empty(_fake.Mutations);
-        Assert.Equal(new[] { "XdpQuery eth-a", "XdpQuery eth-b", "XdpQuery eth-c" }, _fake.Log(nameof(IBpfSystem.XdpQuery)));
+        Assert.Equal(new[] { "XdpQuery eth-a", "XdpQuery eth-b", "XdpQuery eth-c" },
+            _fake.Log(nameof(IBpfSystem.XdpQuery)));
     }
 
     [Theory]
@@ -151,7 +153,8 @@ public sealed class XdpAttachTests : IDisposable
 
         XdpAttachment done = Assert.Single(Attach(XdpMode.Native, force: true, "eth-b"));
 
-        Assert.Equal(new[] { "XdpDetach eth-b SkbMode", "XdpAttach eth-b prog 20 UpdateIfNoexist, DrvMode" }, _fake.Mutations);
+        Assert.Equal(new[] { "XdpDetach eth-b SkbMode", "XdpAttach eth-b prog 20 UpdateIfNoexist, DrvMode" },
+            _fake.Mutations);
         Assert.Equal(XdpMode.Native, done.Mode);
         Assert.Equal(OldGeneric, done.ReplacedProgramId);
         Assert.Equal((New, 0u, 0u), _fake.XdpOf("eth-b"));
@@ -180,7 +183,8 @@ public sealed class XdpAttachTests : IDisposable
         Assert.Equal(ErrorId.WrongProgramType, wrong.ErrorId);
         Assert.Equal(BpfErrorKind.InvalidArgument, wrong.Kind);
 
-        Assert.Empty(_fake.Log(nameof(IBpfSystem.XdpQuery), nameof(IBpfSystem.XdpAttach), nameof(IBpfSystem.XdpDetach)));
+        Assert.Empty(_fake.Log(nameof(IBpfSystem.XdpQuery), nameof(IBpfSystem.XdpAttach),
+            nameof(IBpfSystem.XdpDetach)));
     }
 
     [Fact]
@@ -208,7 +212,8 @@ public sealed class XdpAttachTests : IDisposable
         int index = _fake.AddInterface("veth0", "ns-x");
         using AttachableProgram program = AttachableProgram.FromId(New);
 
-        XdpAttachment done = Assert.Single(Xdp.Attach(program, new[] { (index, "veth0") }, XdpMode.Generic, "ns-x", false));
+        XdpAttachment done = Assert.Single(
+            Xdp.Attach(program, new[] { (index, "veth0") }, XdpMode.Generic, "ns-x", false));
 
         Assert.Equal("ns-x", done.NetNamespace);
         Assert.Contains("EnterNetNamespace ns-x", _fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
@@ -223,7 +228,8 @@ public sealed class XdpAttachTests : IDisposable
 
         XdpAttachment listed = Assert.Single(Xdp.List(null));
 
-        Assert.Equal(("eth-b", XdpMode.Generic, OldGeneric, "old_generic"), (listed.Interface, listed.Mode, listed.ProgramId, listed.ProgramName));
+        Assert.Equal(("eth-b", XdpMode.Generic, OldGeneric, "old_generic"),
+            (listed.Interface, listed.Mode, listed.ProgramId, listed.ProgramName));
         Assert.Null(listed.NetNamespace);
     }
 }

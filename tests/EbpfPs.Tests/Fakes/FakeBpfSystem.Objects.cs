@@ -34,7 +34,10 @@ internal sealed partial class FakeBpfSystem
     public string? InterfaceName(int index)
     {
         lock (_gate)
-            return Enter(nameof(InterfaceName), $"InterfaceName {Label(_current.Value!)}/#{index}") != Errno.None ? null : ByIndex(index)?.Name;
+        {
+            Errno failed = Enter(nameof(InterfaceName), $"InterfaceName {Label(_current.Value!)}/#{index}");
+            return failed != Errno.None ? null : ByIndex(index)?.Name;
+        }
     }
 
     public bool NetNamespaceExists(string name)
@@ -145,11 +148,13 @@ internal sealed partial class FakeBpfSystem
         {
             Errno failed = Enter(nameof(ProgramInfo), $"ProgramInfo {ProgramOf(fd)}");
             if (failed != Errno.None) return failed;
-            if (!TryResolve(fd, Libbpf.ObjectKind.Program, out uint id) || !_programs.TryGetValue(id, out FakeProgram? p))
+            if (!TryResolve(fd, Libbpf.ObjectKind.Program, out uint id)
+                || !_programs.TryGetValue(id, out FakeProgram? p))
                 return Answer(Errno.EBADF);
             var info = new Libbpf.BpfProgInfo
             {
-                Type = (uint)p.Type, Id = p.Id, Tag = p.Tag, NrMapIds = (uint)p.MapIds.Length, XlatedProgLen = 64, JitedProgLen = 48,
+                Type = (uint)p.Type, Id = p.Id, Tag = p.Tag, NrMapIds = (uint)p.MapIds.Length,
+                XlatedProgLen = 64, JitedProgLen = 48,
             };
             byte[] name = Encoding.UTF8.GetBytes(p.Name);
             for (int i = 0; i < Math.Min(name.Length, 15); i++)
@@ -199,7 +204,8 @@ internal sealed partial class FakeBpfSystem
             if (!known || !_links.TryGetValue(id, out FakeLink? l)) return Answer(Errno.EBADF);
             return new Libbpf.BpfLinkInfo
             {
-                Type = (uint)BpfLinkType.Tcx, Id = l.Id, ProgId = l.ProgramId, Ifindex = (uint)l.Ifindex, AttachType = (uint)l.AttachType,
+                Type = (uint)BpfLinkType.Tcx, Id = l.Id, ProgId = l.ProgramId, Ifindex = (uint)l.Ifindex,
+                AttachType = (uint)l.AttachType,
             };
         }
     }

@@ -41,13 +41,14 @@ internal sealed partial class FakeBpfSystem
         return this;
     }
 
-    public FakeBpfSystem AddMap(uint id, string name, BpfMapType type, uint keySize, uint valueSize, uint maxEntries = 16)
+    public FakeBpfSystem AddMap(uint id, string name, BpfMapType type, uint keySize, uint valueSize,
+        uint maxEntries = 16)
     {
         lock (_gate) _maps[id] = new FakeMap(id, name, type, keySize, valueSize, maxEntries);
         return this;
     }
 
-    /// <summary>Puts a program on an interface's XDP hook as if `ip link set dev X xdpdrv/xdpgeneric` had run.</summary>
+    /// <summary>Puts a program on an XDP hook as if `ip link set dev X xdpdrv/xdpgeneric` had run.</summary>
     public FakeBpfSystem SetXdp(string ifname, XdpAttachMode mode, uint programId, string netns = "")
     {
         lock (_gate)
@@ -123,10 +124,12 @@ internal sealed partial class FakeBpfSystem
     private FakeNamespace CurrentNamespace => _namespaces[_current.Value!];
 
     /// <summary>The interface with this index in the calling thread's namespace, or null.</summary>
-    private FakeInterface? ByIndex(int ifindex) => CurrentNamespace.Interfaces.TryGetValue(ifindex, out FakeInterface? i) ? i : null;
+    private FakeInterface? ByIndex(int ifindex) =>
+        CurrentNamespace.Interfaces.TryGetValue(ifindex, out FakeInterface? i) ? i : null;
 
     /// <summary>How calls name an interface: ns/name, or #index when there is none.</summary>
     private string Where(int ifindex) => ByIndex(ifindex)?.ToString() ?? $"#{ifindex}";
 
-    private string ProgramOf(SafeFdHandle? fd) => TryResolve(fd, Libbpf.ObjectKind.Program, out uint id) ? $"prog {id}" : "prog ?";
+    private string ProgramOf(SafeFdHandle? fd) =>
+        TryResolve(fd, Libbpf.ObjectKind.Program, out uint id) ? $"prog {id}" : "prog ?";
 }

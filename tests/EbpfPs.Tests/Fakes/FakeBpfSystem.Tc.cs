@@ -45,8 +45,8 @@ internal sealed partial class FakeBpfSystem
         }
     }
 
-    public Result<Libbpf.TcFilterId> TcAttach(int ifindex, TcAttachPoint point, SafeFdHandle program, uint handle, uint priority,
-        TcFlags flags)
+    public Result<Libbpf.TcFilterId> TcAttach(int ifindex, TcAttachPoint point, SafeFdHandle program, uint handle,
+        uint priority, TcFlags flags)
     {
         lock (_gate)
         {
@@ -76,7 +76,8 @@ internal sealed partial class FakeBpfSystem
     {
         lock (_gate)
         {
-            Errno failed = Enter(nameof(TcDetach), $"TcDetach {Where(ifindex)} {point} handle {handle} priority {priority}");
+            Errno failed = Enter(nameof(TcDetach),
+                $"TcDetach {Where(ifindex)} {point} handle {handle} priority {priority}");
             if (failed != Errno.None) return failed;
             if (ByIndex(ifindex) is not FakeInterface i) return Answer(Errno.ENODEV);
             if (handle == 0 || priority == 0) return Answer(Errno.EINVAL);
@@ -96,7 +97,8 @@ internal sealed partial class FakeBpfSystem
             if (ByIndex(ifindex) is not FakeInterface i) return Answer(Errno.ENODEV);
             // Like TcFilterList.Dump: no qdisc means no filters, not an error.
             return Hook(i, point).OrderBy(f => f.Priority).ThenBy(f => f.Handle)
-                .Select(f => new TcFilterEntry(f.Kind, f.Handle, f.Priority, EthPAll, f.ProgramId, f.Name, f.DirectAction))
+                .Select(f => new TcFilterEntry(f.Kind, f.Handle, f.Priority, EthPAll, f.ProgramId, f.Name,
+                    f.DirectAction))
                 .ToList();
         }
     }
@@ -132,9 +134,11 @@ internal sealed partial class FakeBpfSystem
         {
             Errno failed = Enter(nameof(QueryAttachedCount), $"QueryAttachedCount {Where(target)} {attachType}");
             if (failed != Errno.None) return failed;
-            return (uint)_links.Values.Count(l => l.Ifindex == target && l.AttachType == attachType && l.NetNamespace == _current.Value);
+            return (uint)_links.Values.Count(l =>
+                l.Ifindex == target && l.AttachType == attachType && l.NetNamespace == _current.Value);
         }
     }
 
-    private static List<FakeFilter> Hook(FakeInterface i, TcAttachPoint point) => point == TcAttachPoint.Ingress ? i.Ingress : i.Egress;
+    private static List<FakeFilter> Hook(FakeInterface i, TcAttachPoint point) =>
+        point == TcAttachPoint.Ingress ? i.Ingress : i.Egress;
 }

@@ -48,16 +48,17 @@ internal sealed partial class FakeBpfSystem : IBpfSystem, IDisposable
         get { lock (_gate) return _calls.ToArray(); }
     }
 
-    /// <summary>The calls of the named methods, as text ("XdpAttach eth1 prog 20 SkbMode, Replace expected 11 -> EBUSY").</summary>
+    /// <summary>The calls of the named methods (all when none is named): "XdpDetach eth1 SkbMode -> EBUSY".</summary>
     public IReadOnlyList<string> Log(params string[] methods)
     {
         lock (_gate)
-            return _calls.Where(c => methods.Length == 0 || methods.Contains(c.Method)).Select(c => c.ToString()).ToArray();
+            return _calls.Where(c => methods.Length == 0 || methods.Contains(c.Method)).Select(c => c.ToString())
+                .ToArray();
     }
 
     /// <summary>The calls that change kernel state, in order: what a test compares against the expected plan.</summary>
-    public IReadOnlyList<string> Mutations => Log(nameof(XdpAttach), nameof(XdpDetach), nameof(TcHookCreate), nameof(TcHookDestroy),
-        nameof(TcAttach), nameof(TcDetach), nameof(LinkCreate), nameof(LinkDetach), nameof(Pin));
+    public IReadOnlyList<string> Mutations => Log(nameof(XdpAttach), nameof(XdpDetach), nameof(TcHookCreate),
+        nameof(TcHookDestroy), nameof(TcAttach), nameof(TcDetach), nameof(LinkCreate), nameof(LinkDetach), nameof(Pin));
 
     /// <summary>The nth call (1-based) of method answers errno instead of doing anything.</summary>
     public FakeBpfSystem Fail(string method, Errno errno, int nth = 1)
@@ -73,7 +74,7 @@ internal sealed partial class FakeBpfSystem : IBpfSystem, IDisposable
         return this;
     }
 
-    /// <summary>Qdisc markers the engine keeps for this fake's namespaces (their inodes are unique to this fake).</summary>
+    /// <summary>Qdisc markers the engine keeps for this fake's namespaces (whose inodes only this fake has).</summary>
     public IReadOnlyList<string> QdiscMarkerFiles()
     {
         if (!Directory.Exists(Tc.QdiscMarkers)) return Array.Empty<string>();
@@ -81,7 +82,7 @@ internal sealed partial class FakeBpfSystem : IBpfSystem, IDisposable
             return _namespaces.Values.SelectMany(n => Directory.GetFiles(Tc.QdiscMarkers, $"{n.Inode}-*")).ToArray();
     }
 
-    /// <summary>Removes qdisc markers a failing test may have left; the engine removes them itself when it works.</summary>
+    /// <summary>Removes the qdisc markers a failing test left (the engine removes its own when it works).</summary>
     public void Dispose()
     {
         foreach (string marker in QdiscMarkerFiles())
@@ -110,12 +111,13 @@ internal sealed partial class FakeBpfSystem : IBpfSystem, IDisposable
     private Errno Enter(string method, string text)
     {
         int n = _counts[method] = _counts.GetValueOrDefault(method) + 1;
-        FailureRule? rule = _rules.FirstOrDefault(r => r.Method == method && (r.When is null ? r.Nth == n : r.When(text)));
+        FailureRule? rule = _rules.FirstOrDefault(r =>
+            r.Method == method && (r.When is null ? r.Nth == n : r.When(text)));
         _calls.Add(new FakeCall(method, text, rule?.Errno ?? Errno.None));
         return rule?.Errno ?? Errno.None;
     }
 
-    /// <summary>Changes the recorded outcome of the last call (the kernel's own refusal, not an injected one).</summary>
+    /// <summary>Records the kernel's own refusal (not an injected one) as the outcome of the last call.</summary>
     private Errno Answer(Errno errno)
     {
         if (errno != Errno.None)

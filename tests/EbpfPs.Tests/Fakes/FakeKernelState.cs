@@ -42,9 +42,9 @@ internal sealed class FakeInterface
     public override string ToString() => NetNamespace.Length == 0 ? Name : $"{NetNamespace}/{Name}";
 }
 
-/// <summary>A filter on a clsact hook, made by us or by `tc` (Kind "bpf" for cls_bpf, anything else for others).</summary>
-internal sealed record FakeFilter(uint Priority, uint Handle, uint ProgramId, string Kind = "bpf", bool DirectAction = true,
-    string? Name = null);
+/// <summary>A filter on a clsact hook, made by us or by `tc` (Kind "bpf" for cls_bpf, others otherwise).</summary>
+internal sealed record FakeFilter(uint Priority, uint Handle, uint ProgramId, string Kind = "bpf",
+    bool DirectAction = true, string? Name = null);
 
 internal sealed record FakeProgram(uint Id, string Name, BpfProgType Type, ulong Tag, uint[] MapIds);
 

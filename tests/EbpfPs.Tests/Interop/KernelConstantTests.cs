@@ -47,7 +47,7 @@ public sealed class KernelConstantTests
     [Fact]
     public void EveryMemberHasTheKernelsValue()
     {
-        Assert.True(File.Exists(VmlinuxBtf), $"{VmlinuxBtf} is missing: this kernel was built without CONFIG_DEBUG_INFO_BTF.");
+        Assert.True(File.Exists(VmlinuxBtf), $"{VmlinuxBtf} is missing: the kernel has no CONFIG_DEBUG_INFO_BTF.");
         var headers = new Dictionary<string, IReadOnlyDictionary<string, long>>();
         var problems = new List<string>();
         int checkedMembers = 0, enums = 0;
@@ -81,23 +81,33 @@ public sealed class KernelConstantTests
             }
         }
 
-        Assert.True(problems.Count == 0, $"{problems.Count} of {checkedMembers} kernel constants do not match:\n" + string.Join("\n", problems));
-        Assert.True(enums >= 20 && checkedMembers >= 150, $"only {enums} enums with {checkedMembers} members were checked");
+        Assert.True(problems.Count == 0,
+            $"{problems.Count} of {checkedMembers} kernel constants do not match:\n" + string.Join("\n", problems));
+        Assert.True(enums >= 20 && checkedMembers >= 150,
+            $"only {enums} enums with {checkedMembers} members were checked");
     }
 
     [Fact]
     public void TheConstantsKeptOutsideEnumsMatchTheHeadersToo()
     {
         var netlink = UapiHeader.Constants(Path.Combine(Include, "linux/netlink.h"));
-        var genl = UapiHeader.Constants(Path.Combine(Include, "linux/netlink.h"), Path.Combine(Include, "linux/genetlink.h"));
+        var genl = UapiHeader.Constants(Path.Combine(Include, "linux/netlink.h"),
+            Path.Combine(Include, "linux/genetlink.h"));
         var sched = UapiHeader.Constants(Path.Combine(Include, "linux/pkt_sched.h"));
         // TC_H_MAKE(maj, min) is a function-like macro: ((maj) & TC_H_MAJ_MASK) | ((min) & TC_H_MIN_MASK)
-        long Make(string min) => (sched["TC_H_CLSACT"] & sched["TC_H_MAJ_MASK"]) | (sched[min] & sched["TC_H_MIN_MASK"]);
+        long Make(string min) =>
+            (sched["TC_H_CLSACT"] & sched["TC_H_MAJ_MASK"]) | (sched[min] & sched["TC_H_MIN_MASK"]);
 
-        var ours = new long[] { NetlinkProtocol.Route, NetlinkProtocol.Generic, NetlinkProtocol.GenlIdCtrl, TcParent.ClsactIngress,
-            TcParent.ClsactEgress };
-        var theirs = new[] { netlink["NETLINK_ROUTE"], netlink["NETLINK_GENERIC"], genl["GENL_ID_CTRL"], Make("TC_H_MIN_INGRESS"),
-            Make("TC_H_MIN_EGRESS") };
+        var ours = new long[]
+        {
+            NetlinkProtocol.Route, NetlinkProtocol.Generic, NetlinkProtocol.GenlIdCtrl, TcParent.ClsactIngress,
+            TcParent.ClsactEgress,
+        };
+        var theirs = new[]
+        {
+            netlink["NETLINK_ROUTE"], netlink["NETLINK_GENERIC"], genl["GENL_ID_CTRL"], Make("TC_H_MIN_INGRESS"),
+            Make("TC_H_MIN_EGRESS"),
+        };
         Assert.Equal(theirs, ours);
     }
 

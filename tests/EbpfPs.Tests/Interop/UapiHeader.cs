@@ -78,7 +78,7 @@ internal static partial class UapiHeader
     [GeneratedRegex(@"^([A-Za-z_]\w*)(?:\s*=\s*(.+))?$", RegexOptions.Singleline)]
     private static partial Regex Enumerator();
 
-    /// <summary>C integer expressions over literals, known constants and macros: | ^ &amp; &lt;&lt; &gt;&gt; + - * ~ ( ).</summary>
+    /// <summary>C integer expressions of literals, constants, macros: | ^ &amp; &lt;&lt; &gt;&gt; + - * ~ ().</summary>
     private sealed class Evaluator
     {
         private readonly IReadOnlyDictionary<string, long> _known;
@@ -96,7 +96,8 @@ internal static partial class UapiHeader
         public bool TryEvaluate(string name, out long value)
         {
             value = 0;
-            return _macros.TryGetValue(name, out string? body) && body.Length > 0 && TryEvaluateExpression(body, out value);
+            return _macros.TryGetValue(name, out string? body) && body.Length > 0
+                   && TryEvaluateExpression(body, out value);
         }
 
         public bool TryEvaluateExpression(string expression, out long value)

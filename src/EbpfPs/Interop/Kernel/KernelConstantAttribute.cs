@@ -52,9 +52,11 @@ internal static class KernelNames
 
     private static string Prefixed(Type enumType, string member)
     {
-        var constant = (KernelConstantAttribute?)Attribute.GetCustomAttribute(enumType, typeof(KernelConstantAttribute));
+        var constant = (KernelConstantAttribute?)Attribute.GetCustomAttribute(enumType,
+            typeof(KernelConstantAttribute));
         string snake = Snake(member);
-        return (constant?.Prefix ?? "") + (constant?.LowerCase == true ? snake.ToLowerInvariant() : snake.ToUpperInvariant());
+        return (constant?.Prefix ?? "")
+               + (constant?.LowerCase == true ? snake.ToLowerInvariant() : snake.ToUpperInvariant());
     }
 
     /// <summary>PascalCase to snake_case: a word starts at an upper-case letter that follows a lower-case letter or digit.</summary>

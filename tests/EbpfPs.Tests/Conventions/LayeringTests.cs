@@ -21,8 +21,8 @@ public sealed class LayeringTests
     private static readonly Lazy<CSharpSource[]> Sources = new(() => new[] { "src", "tests" }
         .SelectMany(d => Directory.EnumerateFiles(Path.Combine(Repository.Root, d), "*.cs",
             SearchOption.AllDirectories))
+        .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/"))
         .Select(f => CSharpSource.Read(f, Repository.Root))
-        .Where(f => !f.Relative.Contains("/obj/") && !f.Relative.Contains("/bin/"))
         .ToArray());
 
     private static bool InInterop(CSharpSource s) => s.Relative.StartsWith(Interop, StringComparison.Ordinal);

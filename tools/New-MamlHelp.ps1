@@ -59,10 +59,14 @@ function Write-Parameter([System.Xml.XmlWriter] $w, $param, $set, [string] $text
     $w.WriteAttributeString('position', $(if ($a.Position -ge 0) { [string]$a.Position } else { 'named' }))
     $w.WriteElementString('maml', 'name', $maml, $param.Name)
     Add-Paras $w $text
-    $w.WriteStartElement('command', 'parameterValue', $command)
-    $w.WriteAttributeString('required', ($param.ParameterType -ne [System.Management.Automation.SwitchParameter]).ToString().ToLowerInvariant())
-    $w.WriteString($param.ParameterType.Name)
-    $w.WriteEndElement()
+    # A switch takes no value on a syntax line ([-Force], as PowerShell's own help shows it).
+    $switch = $param.ParameterType -eq [System.Management.Automation.SwitchParameter]
+    if (-not ($set -and $switch)) {
+        $w.WriteStartElement('command', 'parameterValue', $command)
+        $w.WriteAttributeString('required', (-not $switch).ToString().ToLowerInvariant())
+        $w.WriteString($param.ParameterType.Name)
+        $w.WriteEndElement()
+    }
     $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $param.ParameterType.FullName); $w.WriteEndElement()
     $w.WriteEndElement()
 }
@@ -70,7 +74,8 @@ function Write-Parameter([System.Xml.XmlWriter] $w, $param, $set, [string] $text
 $maml = 'http://schemas.microsoft.com/maml/2004/10'
 $command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
 $dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
-$common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + [System.Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name
+$commonOnly = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name
+$common = $commonOnly + [System.Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name
 
 $module = Import-Module $ModulePath -PassThru -Force
 $null = New-Item -ItemType Directory -Force -Path (Split-Path $Destination)
@@ -99,7 +104,8 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
     foreach ($set in $cmd.ParameterSets) {
         $w.WriteStartElement('command', 'syntaxItem', $command)
         $w.WriteElementString('maml', 'name', $maml, $cmd.Name)
-        foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $common }) {
+        # -WhatIf and -Confirm belong on the syntax lines; PowerShell adds [<CommonParameters>] itself.
+        foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $commonOnly }) {
             Write-Parameter $w $cmd.Parameters[$p.Name] $set $doc.Parameters[$p.Name]
         }
         $w.WriteEndElement()

@@ -38,13 +38,25 @@ internal static class KernelNames
     {
         string member = value.ToString();
         var field = typeof(T).GetField(member);
-        if (field?.GetCustomAttributes(typeof(CNameAttribute), false) is [CNameAttribute named])
-            return named.Name;
-        var constant = (KernelConstantAttribute?)Attribute.GetCustomAttribute(typeof(T),
+        return field is null ? Prefixed(typeof(T), member) : CName(field);
+    }
+
+    /// <summary>
+    /// The C name of one member, found by its field: members that share a value (NETDEV_CMD_DEV_GET and
+    /// NETDEV_A_DEV_IFINDEX are both 1) cannot be told apart by value.
+    /// </summary>
+    internal static string CName(System.Reflection.FieldInfo member) =>
+        member.GetCustomAttributes(typeof(CNameAttribute), false) is [CNameAttribute named]
+            ? named.Name
+            : Prefixed(member.DeclaringType!, member.Name);
+
+    private static string Prefixed(Type enumType, string member)
+    {
+        var constant = (KernelConstantAttribute?)Attribute.GetCustomAttribute(enumType,
             typeof(KernelConstantAttribute));
         string snake = Snake(member);
-        return (constant?.Prefix ?? "") + (constant?.LowerCase == true ? snake.ToLowerInvariant()
-            : snake.ToUpperInvariant());
+        return (constant?.Prefix ?? "")
+               + (constant?.LowerCase == true ? snake.ToLowerInvariant() : snake.ToUpperInvariant());
     }
 
     /// <summary>

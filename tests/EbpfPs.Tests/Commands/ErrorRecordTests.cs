@@ -1,0 +1,105 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using EbpfPs.Commands;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Interop;
+using EbpfPs.Interop.Kernel;
+using EbpfPs.Tests.Fakes;
+using Xunit;
+using static EbpfPs.Tests.Commands.PowerShellHost;
+
+namespace EbpfPs.Tests.Commands;
+
+/// <summary>
+/// A kernel refusal as the user sees it: the ErrorRecord's id, category, target and advice; terminating only
+/// where nothing else can go on (no privilege), per item otherwise.
+/// </summary>
+public sealed class ErrorRecordTests : IDisposable
+{
+    private readonly FakeBpfSystem _fake = new();
+
+    public ErrorRecordTests()
+    {
+        _fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls);
+        _fake.AddInterface("eth-a");
+        _fake.AddInterface("eth-b");
+    }
+
+    public void Dispose() => _fake.Dispose();
+
+    [Fact]
+    public void EpermIsATerminatingPermissionDeniedWithThePrivilegeAdvice()
+    {
+        _fake.Fail(nameof(IBpfSystem.XdpAttach), Errno.EPERM);
+
+        PipelineResult r = PowerShellHost.Run(_fake, ps => ps.AddCommand("Add-XdpProgram")
+            .AddParameter("Interface", new[] { "eth-a", "eth-b" }).AddParameter("Program", 20)
+            .AddParameter("Mode", "Native"));
+
+        Assert.NotNull(r.Terminating);
+        ErrorRecord e = r.Terminating!.ErrorRecord;
+        Assert.Equal(Fqid<AddXdpProgramCommand>(ErrorId.XdpAttachFailed), e.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, e.CategoryInfo.Category);
+        Assert.Equal("eth-a", e.TargetObject);
+        Assert.Equal(BpfException.PrivilegeAdvice, e.ErrorDetails.RecommendedAction);
+        Assert.Contains("Operation not permitted (errno 1)", e.ErrorDetails.Message);
+        var inner = Assert.IsType<BpfException>(e.Exception);
+        Assert.Equal((int)Errno.EPERM, inner.Errno);
+        Assert.Equal(new[] { "XdpAttach eth-a prog 20 UpdateIfNoexist, DrvMode -> EPERM" }, _fake.Mutations);
+    }
+
+    [Fact]
+    public void AnOccupiedInterfaceIsAResourceExistsErrorForThatCallOnly()
+    {
+        _fake.SetXdp("eth-a", XdpAttachMode.Drv, 20);
+
+        PipelineResult r = PowerShellHost.Script(_fake, "Add-XdpProgram eth-a 20; 'after'");
+
+        Assert.Equal(new object[] { "after" }, r.Output);
+        ErrorRecord e = Assert.Single(r.Errors);
+        Assert.Null(r.Terminating);
+        Assert.Equal(Fqid<AddXdpProgramCommand>(ErrorId.XdpProgramExists), e.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ResourceExists, e.CategoryInfo.Category);
+        Assert.Equal("eth-a", e.TargetObject);
+        Assert.Contains("-Force", e.ToString());
+    }
+
+    [Fact]
+    public void OneMissingItemIsReportedAndTheOthersAreStillDone()
+    {
+        _fake.SetXdp("eth-b", XdpAttachMode.Skb, 20);
+
+        PipelineResult r = PowerShellHost.Script(_fake, "Remove-XdpProgram eth-a, eth-zz, eth-b -PassThru");
+
+        Assert.Equal("eth-b", Assert.Single(r.Of<XdpAttachment>()).Interface);
+        Assert.Equal(new[]
+        {
+            (Fqid<RemoveXdpProgramCommand>(ErrorId.NoXdpProgram), ErrorCategory.ObjectNotFound, "eth-a"),
+            (Fqid<RemoveXdpProgramCommand>(ErrorId.InterfaceNotFound), ErrorCategory.ObjectNotFound, "eth-zz"),
+        }, r.Errors.Select(e => (e.FullyQualifiedErrorId, e.CategoryInfo.Category, (string)e.TargetObject)));
+        Assert.Equal(new[] { "XdpDetach eth-b SkbMode" }, _fake.Mutations);
+    }
+
+    [Theory]
+    [InlineData((int)Errno.EBUSY, ErrorCategory.ResourceBusy)]
+    [InlineData((int)Errno.EINVAL, ErrorCategory.InvalidArgument)]
+    [InlineData((int)Errno.E2BIG, ErrorCategory.LimitsExceeded)]
+    [InlineData((int)Errno.EIO, ErrorCategory.NotSpecified)]
+    public void TheCategoryFollowsTheErrnoWhereTheIdSaysSo(int number, ErrorCategory category)
+    {
+        var errno = (Errno)number;
+        _fake.Fail(nameof(IBpfSystem.TcAttach), errno);
+
+        PipelineResult r = PowerShellHost.Script(_fake, "Add-TcProgram eth-a 40");
+
+        ErrorRecord e = Assert.Single(r.AllErrors);
+        Assert.Equal(Fqid<AddTcProgramCommand>(ErrorId.TcAttachFailed), e.FullyQualifiedErrorId);
+        Assert.Equal(category, e.CategoryInfo.Category);
+        Assert.Equal("eth-a", e.TargetObject);
+        Assert.Contains($"(errno {(int)errno})", e.ToString());
+        // The qdisc made for the filter went again.
+        Assert.False(_fake.Interface("eth-a").Clsact);
+        Assert.Empty(_fake.QdiscMarkerFiles());
+    }
+}

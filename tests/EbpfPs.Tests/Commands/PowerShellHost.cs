@@ -1,0 +1,120 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
+using EbpfPs.Engine.Attach;
+using EbpfPs.Interop;
+using EbpfPs.Tests.Conventions;
+using EbpfPs.Tests.Fakes;
+
+namespace EbpfPs.Tests.Commands;
+
+/// <summary>
+/// PowerShell in the test process with EbpfPs imported: the very assembly the tests reference (so the
+/// engine the cmdlets call sees the test's fake) and the format files the manifest names. Runspaces are
+/// opened once and lent out, one per running test; each runs its pipelines on the calling thread, where
+/// BpfSystem.Use has put that test's fake (an AsyncLocal does not cross to a pipeline thread of its own).
+/// </summary>
+internal static class PowerShellHost
+{
+    private static readonly ConcurrentBag<Runspace> Idle = new();
+    private static readonly Lazy<InitialSessionState> State = new(CreateState);
+
+    public static string Root => Repository.Root;
+
+    /// <summary>The id PowerShell gives an error a cmdlet wrote: "ErrorId,Namespace.CmdletClass".</summary>
+    public static string Fqid<TCmdlet>(string errorId) => $"{errorId},{typeof(TCmdlet).FullName}";
+
+    /// <summary>Runs one pipeline against the fake; a terminating error is caught and returned, not thrown.</summary>
+    public static PipelineResult Run(FakeBpfSystem fake, Action<PowerShell> build)
+    {
+        Runspace runspace = Idle.TryTake(out Runspace? idle) ? idle : Open();
+        try
+        {
+            using IDisposable scope = BpfSystem.Use(fake);
+            using PowerShell ps = PowerShell.Create();
+            ps.Runspace = runspace;
+            build(ps);
+            Collection<PSObject> output = new();
+            RuntimeException? terminating = null;
+            try
+            {
+                output = ps.Invoke();
+            }
+            catch (RuntimeException e)
+            {
+                terminating = e;
+            }
+            return new PipelineResult(output.Select(o => o.BaseObject).ToList(), ps.Streams.Error.ToList(),
+                terminating);
+        }
+        finally
+        {
+            Idle.Add(runspace);
+        }
+    }
+
+    /// <summary>
+    /// Runs a script in a scope of its own, so what it sets ($ErrorActionPreference, say) does not reach the next
+    /// test that borrows the runspace; parameters go to the script's param().
+    /// </summary>
+    public static PipelineResult Script(FakeBpfSystem fake, string script, IDictionary? parameters = null) =>
+        Run(fake, ps =>
+        {
+            ps.AddScript(script, useLocalScope: true);
+            if (parameters is not null)
+                ps.AddParameters(parameters);
+        });
+
+    private static Runspace Open()
+    {
+        Runspace runspace = RunspaceFactory.CreateRunspace(State.Value);
+        runspace.ThreadOptions = PSThreadOptions.UseCurrentThread;
+        runspace.Open();
+        return runspace;
+    }
+
+    private static InitialSessionState CreateState()
+    {
+        InitialSessionState state = InitialSessionState.CreateDefault2();
+        // The loaded assembly's own path: importing it again resolves to the same assembly, and so to the same
+        // BpfSystem the fake is installed in (a copy from out/EbpfPs would have statics of its own).
+        state.ImportPSModule(new[] { typeof(Xdp).Assembly.Location });
+        foreach (string format in FormatFiles)
+            state.Formats.Add(new SessionStateFormatEntry(format));
+        return state;
+    }
+
+    /// <summary>The format files EbpfPs.psd1 names in FormatsToProcess, as full paths in the repository.</summary>
+    public static IReadOnlyList<string> FormatFiles => ManifestFormats().Select(f => Path.Combine(Root, f)).ToArray();
+
+    /// <summary>FormatsToProcess of EbpfPs.psd1, read as Import-PowerShellDataFile reads it.</summary>
+    private static IEnumerable<string> ManifestFormats()
+    {
+        ScriptBlockAst ast = Parser.ParseFile(Path.Combine(Root, "EbpfPs.psd1"), out _, out ParseError[] errors);
+        if (errors.Length > 0)
+            throw new InvalidOperationException($"EbpfPs.psd1 does not parse: {errors[0].Message}");
+        var manifest = (Hashtable)((HashtableAst)ast.Find(a => a is HashtableAst, false)!).SafeGetValue();
+        return ((object[])manifest["FormatsToProcess"]!).Cast<string>();
+    }
+}
+
+/// <summary>What a pipeline gave: its output (base objects), its non-terminating errors, the terminating one.</summary>
+internal sealed record PipelineResult(IReadOnlyList<object> Output, IReadOnlyList<ErrorRecord> Errors,
+    RuntimeException? Terminating)
+{
+    public IEnumerable<T> Of<T>() => Output.OfType<T>();
+
+    /// <summary>Every error, the terminating one last.</summary>
+    public IEnumerable<ErrorRecord> AllErrors => Terminating?.ErrorRecord is ErrorRecord t ? Errors.Append(t) : Errors;
+
+    public override string ToString() =>
+        $"{Output.Count} objects; errors: "
+        + string.Join("; ", AllErrors.Select(e => $"{e.FullyQualifiedErrorId}: {e}"));
+}

@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using EbpfPs.Engine.Attach;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Objects;
+using EbpfPs.Interop;
+using EbpfPs.Interop.Kernel;
+using EbpfPs.Tests.Fakes;
+using Xunit;
+
+namespace EbpfPs.Tests.Engine;
+
+/// <summary>Xdp.Attach/Detach decisions against the fake kernel: all or nothing, -Force, mode changes.</summary>
+public sealed class XdpAttachTests : IDisposable
+{
+    private const uint OldNative = 10, OldGeneric = 11, New = 20;
+    private readonly FakeBpfSystem _fake = new();
+    private readonly IDisposable _scope;
+
+    public XdpAttachTests()
+    {
+        _fake.AddProgram(OldNative, "old_native", BpfProgType.Xdp)
+            .AddProgram(OldGeneric, "old_generic", BpfProgType.Xdp)
+            .AddProgram(New, "xdp_new", BpfProgType.Xdp)
+            .AddProgram(30, "tc_prog", BpfProgType.SchedCls);
+        foreach (string name in new[] { "eth-a", "eth-b", "eth-c", "eth-d" })
+            _fake.AddInterface(name);
+        _scope = BpfSystem.Use(_fake);
+    }
+
+    public void Dispose()
+    {
+        _scope.Dispose();
+        _fake.Dispose();
+    }
+
+    private List<(int Index, string Name)> Interfaces(params string[] names) =>
+        names.Select(n => (_fake.Interface(n).Index, n)).ToList();
+
+    private IReadOnlyList<XdpAttachment> Attach(XdpMode mode, bool force, params string[] names)
+    {
+        using AttachableProgram program = AttachableProgram.FromId(New);
+        return Xdp.Attach(program, Interfaces(names), mode, netns: null, force);
+    }
+
+    [Fact]
+    public void FailureRollsBackInReverseOrderAndRestoresEachPreviousProgramInItsMode()
+    {
+        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).SetXdp("eth-c", XdpAttachMode.Skb, OldGeneric)
+            .Fail(nameof(IBpfSystem.XdpAttach), Errno.EBUSY, nth: 4);
+
+        var e = Assert.Throws<BpfException>(() =>
+            Attach(XdpMode.Generic, force: true, "eth-a", "eth-b", "eth-c", "eth-d"));
+
+        Assert.Equal(ErrorId.XdpProgramExists, e.ErrorId);
+        Assert.Equal(BpfErrorKind.ResourceExists, e.Kind);
+        Assert.Equal("eth-d", e.Target);
+        Assert.Equal(new[]
+        {
+            // eth-a: native to generic is detach then attach
+            "XdpDetach eth-a DrvMode",
+            "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode",
+            "XdpAttach eth-b prog 20 UpdateIfNoexist, SkbMode",
+            // eth-c: same mode, an atomic swap of the program we saw
+            "XdpAttach eth-c prog 20 SkbMode, Replace expected 11",
+            "XdpAttach eth-d prog 20 UpdateIfNoexist, SkbMode -> EBUSY",
+            // rollback, last done first: eth-c gets its generic program back ...
+            "XdpDetach eth-c DrvMode",
+            "XdpAttach eth-c prog 11 SkbMode",
+            // ... eth-b had nothing ...
+            "XdpDetach eth-b DrvMode",
+            "XdpDetach eth-b SkbMode",
+            // ... eth-a gets its native program back in native mode
+            "XdpDetach eth-a SkbMode",
+            "XdpAttach eth-a prog 10 DrvMode",
+        }, _fake.Mutations);
+        Assert.Equal((OldNative, 0u, 0u), _fake.XdpOf("eth-a"));
+        Assert.Equal((0u, 0u, 0u), _fake.XdpOf("eth-b"));
+        Assert.Equal((0u, OldGeneric, 0u), _fake.XdpOf("eth-c"));
+        Assert.Equal((0u, 0u, 0u), _fake.XdpOf("eth-d"));
+    }
+
+    [Fact]
+    public void WithoutForceAnOccupiedInterfaceIsRefusedBeforeAnythingChanges()
+    {
+        _fake.SetXdp("eth-c", XdpAttachMode.Skb, OldGeneric);
+
+        var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Native, force: false, "eth-a", "eth-b", "eth-c"));
+
+        Assert.Equal(ErrorId.XdpProgramExists, e.ErrorId);
+        Assert.Equal("eth-c", e.Target);
+        Assert.Equal((int)Errno.EEXIST, e.Errno);
+        Assert.Contains("program id 11", e.Message);
+        Assert.Empty(_fake.Mutations);
+        Assert.Equal(new[] { "XdpQuery eth-a", "XdpQuery eth-b", "XdpQuery eth-c" },
+            _fake.Log(nameof(IBpfSystem.XdpQuery)));
+    }
+
+    [Theory]
+    [InlineData(XdpMode.Native)]
+    [InlineData(XdpMode.Auto)]
+    public void ForceInTheSameModeReplacesTheProgramItSaw(XdpMode mode)
+    {
+        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative);
+
+        XdpAttachment done = Assert.Single(Attach(mode, force: true, "eth-a"));
+
+        Assert.Equal(new[] { "XdpAttach eth-a prog 20 DrvMode, Replace expected 10" }, _fake.Mutations);
+        Assert.Equal(OldNative, done.ReplacedProgramId);
+        Assert.Equal(New, done.ProgramId);
+        Assert.Equal("xdp_new", done.ProgramName);
+        Assert.Equal(XdpMode.Native, done.Mode);
+        Assert.Equal((New, 0u, 0u), _fake.XdpOf("eth-a"));
+    }
+
+    [Fact]
+    public void AReplaceThatLostARaceIsReportedAsExistingAndNothingElseIsTried()
+    {
+        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).Fail(nameof(IBpfSystem.XdpAttach), Errno.EEXIST);
+
+        var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Native, force: true, "eth-a"));
+
+        Assert.Equal(ErrorId.XdpProgramExists, e.ErrorId);
+        Assert.Contains("meanwhile", e.Message);
+        Assert.Equal(new[] { "XdpAttach eth-a prog 20 DrvMode, Replace expected 10 -> EEXIST" }, _fake.Mutations);
+    }
+
+    [Fact]
+    public void AModeChangeIsDetachThenAttachAndPutsTheOldProgramBackWhenTheAttachFails()
+    {
+        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).Fail(nameof(IBpfSystem.XdpAttach), Errno.EPERM);
+
+        var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Generic, force: true, "eth-a"));
+
+        Assert.Equal(ErrorId.XdpAttachFailed, e.ErrorId);
+        Assert.Equal(BpfErrorKind.PermissionDenied, e.Kind);
+        Assert.Equal(BpfException.PrivilegeAdvice, e.RecommendedAction);
+        Assert.Equal(new[]
+        {
+            "XdpDetach eth-a DrvMode",
+            "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode -> EPERM",
+            "XdpDetach eth-a SkbMode",
+            "XdpAttach eth-a prog 10 DrvMode",
+        }, _fake.Mutations);
+        Assert.Equal((OldNative, 0u, 0u), _fake.XdpOf("eth-a"));
+    }
+
+    [Fact]
+    public void AModeChangeThatSucceedsLeavesOnlyTheNewMode()
+    {
+        _fake.SetXdp("eth-b", XdpAttachMode.Skb, OldGeneric);
+
+        XdpAttachment done = Assert.Single(Attach(XdpMode.Native, force: true, "eth-b"));
+
+        Assert.Equal(new[] { "XdpDetach eth-b SkbMode", "XdpAttach eth-b prog 20 UpdateIfNoexist, DrvMode" },
+            _fake.Mutations);
+        Assert.Equal(XdpMode.Native, done.Mode);
+        Assert.Equal(OldGeneric, done.ReplacedProgramId);
+        Assert.Equal((New, 0u, 0u), _fake.XdpOf("eth-b"));
+    }
+
+    [Fact]
+    public void NativeOnADriverWithoutItIsNamedAsSuch()
+    {
+        _fake.AddInterface("veth-slow", nativeXdp: false);
+
+        var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Native, force: false, "veth-slow"));
+
+        Assert.Equal(ErrorId.XdpNativeNotSupported, e.ErrorId);
+        Assert.Equal(BpfErrorKind.NotImplemented, e.Kind);
+        Assert.Equal((int)Errno.EOPNOTSUPP, e.Errno);
+    }
+
+    [Fact]
+    public void OffloadAndWrongProgramTypesAreRefusedWithoutAKernelCall()
+    {
+        var offload = Assert.Throws<BpfException>(() => Attach(XdpMode.Offload, force: false, "eth-a"));
+        Assert.Equal(ErrorId.XdpOffloadNotSupported, offload.ErrorId);
+
+        using AttachableProgram tc = AttachableProgram.FromId(30);
+        var wrong = Assert.Throws<BpfException>(() => Xdp.Attach(tc, Interfaces("eth-a"), XdpMode.Auto, null, false));
+        Assert.Equal(ErrorId.WrongProgramType, wrong.ErrorId);
+        Assert.Equal(BpfErrorKind.InvalidArgument, wrong.Kind);
+
+        Assert.Empty(_fake.Log(nameof(IBpfSystem.XdpQuery), nameof(IBpfSystem.XdpAttach),
+            nameof(IBpfSystem.XdpDetach)));
+    }
+
+    [Fact]
+    public void DetachRemovesEveryModeTheInterfaceHasAndReportsWhatWasThere()
+    {
+        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric);
+
+        XdpAttachment gone = Xdp.Detach(_fake.Interface("eth-a").Index, "eth-a", null);
+
+        Assert.Equal(XdpMode.Native, gone.Mode);
+        Assert.Equal(OldNative, gone.ProgramId);
+        Assert.Equal("old_native", gone.ProgramName);
+        Assert.Equal(new[] { "XdpDetach eth-a DrvMode", "XdpDetach eth-a SkbMode" }, _fake.Mutations);
+        Assert.Equal((0u, 0u, 0u), _fake.XdpOf("eth-a"));
+
+        var none = Assert.Throws<BpfException>(() => Xdp.Detach(_fake.Interface("eth-b").Index, "eth-b", null));
+        Assert.Equal(ErrorId.NoXdpProgram, none.ErrorId);
+        Assert.Equal(BpfErrorKind.NotFound, none.Kind);
+    }
+
+    [Fact]
+    public void AttachInANamedNamespaceEntersItAndUsesItsInterfaces()
+    {
+        _fake.AddNamespace("ns-x");
+        int index = _fake.AddInterface("veth0", "ns-x");
+        using AttachableProgram program = AttachableProgram.FromId(New);
+
+        XdpAttachment done = Assert.Single(
+            Xdp.Attach(program, new[] { (index, "veth0") }, XdpMode.Generic, "ns-x", false));
+
+        Assert.Equal("ns-x", done.NetNamespace);
+        Assert.Contains("EnterNetNamespace ns-x", _fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
+        Assert.Equal(new[] { "XdpAttach ns-x/veth0 prog 20 UpdateIfNoexist, SkbMode" }, _fake.Mutations);
+        Assert.Equal((0u, New, 0u), _fake.XdpOf("veth0", "ns-x"));
+    }
+
+    [Fact]
+    public void ListShowsOnlyInterfacesWithAProgram()
+    {
+        _fake.SetXdp("eth-b", XdpAttachMode.Skb, OldGeneric);
+
+        XdpAttachment listed = Assert.Single(Xdp.List(null));
+
+        Assert.Equal(("eth-b", XdpMode.Generic, OldGeneric, "old_generic"),
+            (listed.Interface, listed.Mode, listed.ProgramId, listed.ProgramName));
+        Assert.Null(listed.NetNamespace);
+    }
+}

@@ -1,0 +1,223 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using EbpfPs.Interop;
+using EbpfPs.Interop.Kernel;
+
+namespace EbpfPs.Tests.Fakes;
+
+/// <summary>Interfaces, namespaces, ids, fds, object info and pins of the fake kernel.</summary>
+internal sealed partial class FakeBpfSystem
+{
+    public Result<List<(int Index, string Name)>> Interfaces()
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(Interfaces), $"Interfaces {Label(_current.Value!)}");
+            if (failed != Errno.None) return failed;
+            return CurrentNamespace.Interfaces.Values.Select(i => (i.Index, i.Name)).ToList();
+        }
+    }
+
+    public Result<int> InterfaceIndex(string name)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(InterfaceIndex), $"InterfaceIndex {Label(_current.Value!)}/{name}");
+            if (failed != Errno.None) return failed;
+            FakeInterface? i = CurrentNamespace.Interfaces.Values.FirstOrDefault(x => x.Name == name);
+            return i is null ? Answer(Errno.ENODEV) : i.Index;
+        }
+    }
+
+    public string? InterfaceName(int index)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(InterfaceName), $"InterfaceName {Label(_current.Value!)}/#{index}");
+            return failed != Errno.None ? null : ByIndex(index)?.Name;
+        }
+    }
+
+    public bool NetNamespaceExists(string name)
+    {
+        lock (_gate)
+            return Enter(nameof(NetNamespaceExists), $"NetNamespaceExists {name}") == Errno.None && name.Length > 0
+                   && _namespaces.ContainsKey(name);
+    }
+
+    public IReadOnlyList<string> NetNamespaces()
+    {
+        lock (_gate)
+        {
+            Enter(nameof(NetNamespaces), "NetNamespaces");
+            return _namespaces.Keys.Where(n => n.Length > 0).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        }
+    }
+
+    public Result EnterNetNamespace(string name)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(EnterNetNamespace), $"EnterNetNamespace {name}");
+            if (failed != Errno.None) return failed;
+            if (!_namespaces.ContainsKey(name)) return Answer(Errno.ENOENT);
+            _current.Value = name;
+            return Result.Success;
+        }
+    }
+
+    public ulong CurrentNetNamespaceInode()
+    {
+        lock (_gate)
+        {
+            Enter(nameof(CurrentNetNamespaceInode), $"CurrentNetNamespaceInode {Label(_current.Value!)}");
+            return CurrentNamespace.Inode;
+        }
+    }
+
+    public Result<uint> NextId(Libbpf.ObjectKind kind, uint start)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(NextId), $"NextId {kind} {start}");
+            if (failed != Errno.None) return failed;
+            IEnumerable<uint> ids = kind switch
+            {
+                Libbpf.ObjectKind.Program => _programs.Keys,
+                Libbpf.ObjectKind.Map => _maps.Keys,
+                _ => _links.Keys,
+            };
+            uint next = ids.Where(id => id > start).DefaultIfEmpty(0u).Min();
+            return next == 0 ? Answer(Errno.ENOENT) : next;
+        }
+    }
+
+    public Result<SafeFdHandle> FdById(Libbpf.ObjectKind kind, uint id)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(FdById), $"FdById {kind} {id}");
+            if (failed != Errno.None) return failed;
+            bool exists = kind switch
+            {
+                Libbpf.ObjectKind.Program => _programs.ContainsKey(id),
+                Libbpf.ObjectKind.Map => _maps.ContainsKey(id),
+                _ => _links.ContainsKey(id),
+            };
+            return exists ? NewFd(kind, id) : Answer(Errno.ENOENT);
+        }
+    }
+
+    public Result<SafeFdHandle> OpenPinned(string path)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(OpenPinned), $"OpenPinned {path}");
+            if (failed != Errno.None) return failed;
+            return _pins.TryGetValue(path, out var pinned) ? NewFd(pinned.Kind, pinned.Id) : Answer(Errno.ENOENT);
+        }
+    }
+
+    public Result Pin(SafeFdHandle fd, string path)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(Pin), $"Pin {path}");
+            if (failed != Errno.None) return failed;
+            if (fd.IsInvalid || !_fds.TryGetValue(fd.Fd, out var target)) return Answer(Errno.EBADF);
+            if (!_pins.TryAdd(path, target)) return Answer(Errno.EEXIST);
+            return Result.Success;
+        }
+    }
+
+    public Result<SafeFdHandle> Dup(SafeFdHandle fd)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(Dup), $"Dup {fd.Fd}");
+            if (failed != Errno.None) return failed;
+            return _fds.TryGetValue(fd.Fd, out var target) ? NewFd(target.Kind, target.Id) : Answer(Errno.EBADF);
+        }
+    }
+
+    public unsafe Result<Libbpf.BpfProgInfo> ProgramInfo(SafeFdHandle fd)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(ProgramInfo), $"ProgramInfo {ProgramOf(fd)}");
+            if (failed != Errno.None) return failed;
+            if (!TryResolve(fd, Libbpf.ObjectKind.Program, out uint id)
+                || !_programs.TryGetValue(id, out FakeProgram? p))
+                return Answer(Errno.EBADF);
+            var info = new Libbpf.BpfProgInfo
+            {
+                Type = (uint)p.Type, Id = p.Id, Tag = p.Tag, NrMapIds = (uint)p.MapIds.Length,
+                XlatedProgLen = 64, JitedProgLen = 48,
+            };
+            byte[] name = Encoding.UTF8.GetBytes(p.Name);
+            for (int i = 0; i < Math.Min(name.Length, 15); i++)
+                info.Name[i] = name[i];
+            return info;
+        }
+    }
+
+    public Result ProgramMapIds(SafeFdHandle fd, uint[] ids)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(ProgramMapIds), $"ProgramMapIds {ProgramOf(fd)}");
+            if (failed != Errno.None) return failed;
+            if (!TryResolve(fd, Libbpf.ObjectKind.Program, out uint id)) return Answer(Errno.EBADF);
+            _programs[id].MapIds.AsSpan(0, Math.Min(ids.Length, _programs[id].MapIds.Length)).CopyTo(ids);
+            return Result.Success;
+        }
+    }
+
+    public unsafe Result<Libbpf.BpfMapInfo> MapInfo(SafeFdHandle fd)
+    {
+        lock (_gate)
+        {
+            bool known = TryResolve(fd, Libbpf.ObjectKind.Map, out uint id);
+            Errno failed = Enter(nameof(MapInfo), $"MapInfo map {(known ? id : "?")}");
+            if (failed != Errno.None) return failed;
+            if (!known || !_maps.TryGetValue(id, out FakeMap? m)) return Answer(Errno.EBADF);
+            var info = new Libbpf.BpfMapInfo
+            {
+                Type = (uint)m.Type, Id = m.Id, KeySize = m.KeySize, ValueSize = m.ValueSize, MaxEntries = m.MaxEntries,
+            };
+            byte[] name = Encoding.UTF8.GetBytes(m.Name);
+            for (int i = 0; i < Math.Min(name.Length, 15); i++)
+                info.Name[i] = name[i];
+            return info;
+        }
+    }
+
+    public Result<Libbpf.BpfLinkInfo> LinkInfo(SafeFdHandle fd)
+    {
+        lock (_gate)
+        {
+            bool known = TryResolve(fd, Libbpf.ObjectKind.Link, out uint id);
+            Errno failed = Enter(nameof(LinkInfo), $"LinkInfo link {(known ? id : "?")}");
+            if (failed != Errno.None) return failed;
+            if (!known || !_links.TryGetValue(id, out FakeLink? l)) return Answer(Errno.EBADF);
+            return new Libbpf.BpfLinkInfo
+            {
+                Type = (uint)BpfLinkType.Tcx, Id = l.Id, ProgId = l.ProgramId, Ifindex = (uint)l.Ifindex,
+                AttachType = (uint)l.AttachType,
+            };
+        }
+    }
+
+    public Result<int> PossibleCpus()
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(PossibleCpus), "PossibleCpus");
+            return failed != Errno.None ? failed : Cpus;
+        }
+    }
+
+    private static string Label(string netns) => netns.Length == 0 ? "(own)" : netns;
+}

@@ -1,65 +1,133 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using EbpfPs.Native;
 
 namespace EbpfPs.Engine.Measuring;
 
+/// <summary>What the generator sends: a template frame, how many flows, and at what rate.</summary>
+public sealed record LiveFrameSettings
+{
+    /// <summary>The frame without FCS; an Ethernet + IPv4 + UDP frame when Flows is above 1.</summary>
+    public required byte[] Frame { get; init; }
+    /// <summary>Distinct flows sent round-robin; flow i adds i to the source address and source port.</summary>
+    public int Flows { get; init; } = 1;
+    /// <summary>Frames per second to pace to (a token bucket in the generator); null sends as fast as it can.</summary>
+    public double? RatePps { get; init; }
+}
+
 /// <summary>
 /// The kernel as traffic source: BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES runs the module's gen
-/// program on a crafted frame over and over, and its redirect sends each copy out of the sender
-/// interface into the veth pair. Runs on a thread inside the sender's namespace.
+/// program on the template over and over, and its redirect sends each copy out of the sender
+/// interface. The sender interface, the template, the flow count and the pacing rate are constants
+/// set before load, so the program does no map lookups; frames sent are the repeat counts asked for.
+/// Runs on a thread inside the sender's namespace, pinned to one CPU.
 /// </summary>
 public sealed class LiveFrameGenerator : IDisposable
 {
-    // Frames per syscall: small enough that a stop request is seen within milliseconds.
-    private const int Chunk = 1 << 15;
+    /// <summary>Frames per batch: the kernel flushes redirects once per batch; 64 fills the veth ring (256) a quarter at most.</summary>
+    public const int BatchSize = 64;
+    /// <summary>Longest single BPF_PROG_RUN: each call costs a fixed setup and teardown (an RCU grace period), so calls are long, but a stop request waits for the current one.</summary>
+    public static readonly TimeSpan MaxCall = TimeSpan.FromSeconds(1);
+    public const int TemplateBytes = 128;
+
     private readonly BpfObject _gen;
     private readonly string _netns;
     private readonly int _ifindex;
+    private readonly int _length;
+    private readonly byte[] _frame;
+    private readonly int _batch;
 
-    public LiveFrameGenerator(string netns, int senderIfindex)
+    public LiveFrameGenerator(string netns, int senderIfindex, LiveFrameSettings settings, int cpu)
     {
+        if (settings.Frame.Length < 14)
+            throw new BpfException("InvalidTemplateFrame", BpfErrorKind.InvalidArgument, "A template frame needs at least an Ethernet header.", settings.Frame.Length);
         _netns = netns;
         _ifindex = senderIfindex;
-        _gen = BpfObjectLoader.Load(BuiltinObjects.Resolve("gen", BpfHookKind.Xdp));
-        Span<byte> key = stackalloc byte[4];
-        MapCells.Update(_gen.GetMap("gen_cfg").Fd, key, BitConverter.GetBytes(senderIfindex), what: "gen_cfg");
+        _frame = settings.Frame;
+        _length = settings.Frame.Length;
+        Cpu = cpu;
+        RatePps = settings.RatePps;
+        // Paced at a low rate, a whole batch would wait in the kernel's bulk queue: keep about 100 µs per batch.
+        _batch = settings.RatePps is double r ? (int)Math.Clamp(r / 10_000, 1, BatchSize) : BatchSize;
+        var template = new byte[TemplateBytes];
+        settings.Frame.AsSpan(0, Math.Min(TemplateBytes, _length)).CopyTo(template);
+        ulong intervalPs = settings.RatePps is double pps ? (ulong)Math.Max(1, Math.Round(1e12 / pps)) : 0;
+        _gen = BpfObjectLoader.Load(BuiltinObjects.Resolve("gen", BpfHookKind.Xdp), new BpfLoadOptions
+        {
+            GlobalValues = new Dictionary<string, byte[]>
+            {
+                ["gen_ifindex"] = BitConverter.GetBytes((uint)senderIfindex),
+                ["gen_restore_len"] = BitConverter.GetBytes((uint)Math.Min(TemplateBytes, _length)),
+                ["gen_template"] = template,
+                ["gen_flows"] = BitConverter.GetBytes((uint)Math.Max(1, settings.Flows)),
+                ["gen_interval_ps"] = BitConverter.GetBytes(intervalPs),
+            },
+        });
     }
 
-    /// <summary>Sends the frame until the duration passes or count frames went out; returns frames sent and seconds taken.</summary>
-    public (ulong Sent, double Seconds) Run(byte[] frame, TimeSpan? duration, ulong? count, CancellationToken cancel)
+    /// <summary>The CPU the generator thread is pinned to.</summary>
+    public int Cpu { get; }
+    public double? RatePps { get; }
+    /// <summary>Frames per second the kernel reported for the last call (its own timing, without setup and teardown).</summary>
+    public double? EstimatedPps { get; private set; }
+
+    /// <summary>The CPU a generator pins to by default: the last one this thread may use (CPU 0 takes most interrupts).</summary>
+    public static int DefaultCpu()
+    {
+        int[] cpus = Libc.AllowedCpus();
+        return cpus.Length == 0 ? 0 : cpus[^1];
+    }
+
+    /// <summary>Sends until the duration passes or count frames went out; returns frames sent and seconds taken.</summary>
+    public (ulong Sent, double Seconds) Run(TimeSpan? duration, ulong? count, CancellationToken cancel)
     {
         int progFd = _gen.GetProgram("gen").Fd;
         return NetNamespace.Run(_netns, () =>
         {
+            Libc.PinToCpu(Cpu);
             ulong sent = 0;
             var clock = Stopwatch.StartNew();
-            unsafe
+            while (!cancel.IsCancellationRequested)
             {
-                fixed (byte* data = frame)
-                {
-                    var ctx = new Libbpf.XdpMd { DataEnd = (uint)frame.Length, IngressIfindex = (uint)_ifindex };
-                    while (!cancel.IsCancellationRequested)
-                    {
-                        if (duration is TimeSpan d && clock.Elapsed >= d) break;
-                        if (count is ulong c && sent >= c) break;
-                        int repeat = count is ulong limit ? (int)Math.Min(Chunk, limit - sent) : Chunk;
-                        var opts = new Libbpf.TestRunOpts
-                        {
-                            DataIn = data, DataSizeIn = (uint)frame.Length,
-                            CtxIn = &ctx, CtxSizeIn = (uint)sizeof(Libbpf.XdpMd),
-                            Repeat = repeat, Flags = Libbpf.TestXdpLiveFrames, BatchSize = 64,
-                        };
-                        int rc = Libbpf.ProgTestRun(progFd, ref opts);
-                        if (rc < 0)
-                            throw BpfException.FromErrno(-rc, "send live frames from", _netns, "LiveFramesFailed");
-                        sent += (ulong)repeat;
-                    }
-                }
+                if (count is ulong c && sent >= c) break;
+                TimeSpan left = duration is TimeSpan d ? d - clock.Elapsed : MaxCall;
+                // A remainder shorter than a tenth of the duration would cost a whole call's setup for little.
+                if (duration is TimeSpan total && sent > 0 && left < total / 10) break;
+                ulong frames = FramesFor(left < MaxCall ? left : MaxCall);
+                if (count is ulong limit) frames = Math.Min(frames, limit - sent);
+                RunOnce(progFd, (int)Math.Min(frames, int.MaxValue));
+                sent += frames;
             }
             return (sent, clock.Elapsed.TotalSeconds);
         });
+    }
+
+    private ulong FramesFor(TimeSpan time)
+    {
+        double? pps = RatePps is double r && (EstimatedPps is null || r < EstimatedPps) ? r : EstimatedPps;
+        // Before the first call there is no estimate: a short call finds one.
+        return pps is double p ? (ulong)Math.Max(1, p * Math.Max(time.TotalSeconds, 0.001)) : 1 << 16;
+    }
+
+    private unsafe void RunOnce(int progFd, int repeat)
+    {
+        fixed (byte* data = _frame)
+        {
+            var ctx = new Libbpf.XdpMd { DataEnd = (uint)_length, IngressIfindex = (uint)_ifindex };
+            var opts = new Libbpf.TestRunOpts
+            {
+                DataIn = data, DataSizeIn = (uint)_length,
+                CtxIn = &ctx, CtxSizeIn = (uint)sizeof(Libbpf.XdpMd),
+                Repeat = repeat, Flags = Libbpf.TestXdpLiveFrames, BatchSize = (uint)_batch,
+            };
+            int rc = Libbpf.ProgTestRun(progFd, ref opts);
+            if (rc < 0)
+                throw BpfException.FromErrno(-rc, "send live frames from", _netns, "LiveFramesFailed");
+            if (opts.Duration > 0)
+                EstimatedPps = 1e9 / opts.Duration;
+        }
     }
 
     public void Dispose() => _gen.Dispose();

@@ -34,13 +34,16 @@ public abstract class ProgramCommandBase : EbpfCmdlet
     protected string ProgramLabel => ParameterSetName == ProgramSet ? ProgramArgument.Label(Program) : System.IO.Path.GetFileName(Path ?? LiteralPath);
 
     /// <summary>Opens the program for a hook: built-ins resolve to that hook's build.</summary>
-    protected AttachableProgram OpenProgram(BpfHookKind hook)
+    protected AttachableProgram OpenProgram(BpfHookKind hook) => OpenProgram(hook, null);
+
+    /// <summary>Opens the program; what this call loads pins its by-name maps under pinDirectory if given.</summary>
+    protected AttachableProgram OpenProgram(BpfHookKind hook, string? pinDirectory)
     {
         if (ParameterSetName == ProgramSet)
-            return ProgramArgument.Open(Program, hook, ProgramName);
+            return ProgramArgument.Open(Program, hook, ProgramName, pinDirectory);
         string file = ParameterSetName == PathSet
             ? GetResolvedProviderPathFromPSPath(Path, out _)[0]
             : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath);
-        return AttachableProgram.FromFile(file, ProgramName, hook);
+        return AttachableProgram.FromFile(file, ProgramName, hook, pinDirectory);
     }
 }

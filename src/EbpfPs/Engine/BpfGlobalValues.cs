@@ -26,8 +26,9 @@ internal static class BpfGlobalValues
         {
             if (!known.TryGetValue(name, out GlobalVariable v))
                 throw new BpfException("GlobalVariableNotFound", BpfErrorKind.NotFound,
-                    $"'{path}' has no global variable named '{name}'. " +
-                    (known.Count == 0 ? "It has none (or no BTF describing them)." : $"It has: {string.Join(", ", known.Keys.Order(StringComparer.Ordinal))}."),
+                    $"'{path}' has no global variable named '{name}'. " + (known.Count == 0
+                        ? "It has none (or no BTF describing them)."
+                        : $"It has: {string.Join(", ", known.Keys.Order(StringComparer.Ordinal))}."),
                     name);
             if (value.Length != v.Size)
                 throw new BpfException("GlobalVariableSizeMismatch", BpfErrorKind.InvalidArgument,
@@ -38,7 +39,8 @@ internal static class BpfGlobalValues
                 image = map == 0 ? Array.Empty<byte>() : Libbpf.InitialValue(map);
                 if (image.Length < v.Offset + v.Size)
                     throw new BpfException("GlobalVariableNotSettable", BpfErrorKind.InvalidArgument,
-                        $"Global variable '{name}' in '{path}' lives in section {v.Section}, whose value cannot be set before load.", name);
+                        $"Global variable '{name}' in '{path}' lives in section {v.Section}, " +
+                        "whose value cannot be set before load.", name);
                 sections[v.Section] = image;
             }
             value.CopyTo(image, v.Offset);

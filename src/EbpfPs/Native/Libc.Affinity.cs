@@ -18,7 +18,7 @@ internal static unsafe partial class Libc
     {
         byte* mask = stackalloc byte[CpuSetBytes];
         if (sched_getaffinity(0, CpuSetBytes, mask) != 0)
-            throw Engine.BpfException.FromErrno(Marshal.GetLastPInvokeError(), "read the CPU affinity of the generator thread");
+            throw Engine.BpfException.FromErrno(Marshal.GetLastPInvokeError(), "read the CPU affinity of the thread");
         var cpus = new System.Collections.Generic.List<int>();
         for (int cpu = 0; cpu < CpuSetBytes * 8; cpu++)
             if ((mask[cpu / 8] & (1 << (cpu % 8))) != 0)

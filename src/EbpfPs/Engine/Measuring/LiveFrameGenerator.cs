@@ -26,9 +26,12 @@ public sealed record LiveFrameSettings
 /// </summary>
 public sealed class LiveFrameGenerator : IDisposable
 {
-    /// <summary>Frames per batch: the kernel flushes redirects once per batch; 64 fills the veth ring (256) a quarter at most.</summary>
+    /// <summary>Frames per batch: redirects are flushed once a batch; 64 fill a quarter of a veth ring.</summary>
     public const int BatchSize = 64;
-    /// <summary>Longest single BPF_PROG_RUN: each call costs a fixed setup and teardown (an RCU grace period), so calls are long, but a stop request waits for the current one.</summary>
+    /// <summary>
+    /// Longest single BPF_PROG_RUN: each call costs a fixed setup and teardown (an RCU grace period, 25-40 ms
+    /// here), so calls are long; a stop request waits for the current one.
+    /// </summary>
     public static readonly TimeSpan MaxCall = TimeSpan.FromSeconds(1);
     public const int TemplateBytes = 128;
 
@@ -42,7 +45,8 @@ public sealed class LiveFrameGenerator : IDisposable
     public LiveFrameGenerator(string netns, int senderIfindex, LiveFrameSettings settings, int cpu)
     {
         if (settings.Frame.Length < 14)
-            throw new BpfException("InvalidTemplateFrame", BpfErrorKind.InvalidArgument, "A template frame needs at least an Ethernet header.", settings.Frame.Length);
+            throw new BpfException("InvalidTemplateFrame", BpfErrorKind.InvalidArgument,
+                "A template frame needs at least an Ethernet header.", settings.Frame.Length);
         _netns = netns;
         _ifindex = senderIfindex;
         _frame = settings.Frame;
@@ -70,17 +74,17 @@ public sealed class LiveFrameGenerator : IDisposable
     /// <summary>The CPU the generator thread is pinned to.</summary>
     public int Cpu { get; }
     public double? RatePps { get; }
-    /// <summary>Frames per second the kernel reported for the last call (its own timing, without setup and teardown).</summary>
+    /// <summary>Frames per second the kernel timed in the last call (without its setup and teardown).</summary>
     public double? EstimatedPps { get; private set; }
 
-    /// <summary>The CPU a generator pins to by default: the last one this thread may use (CPU 0 takes most interrupts).</summary>
+    /// <summary>The CPU a generator pins to by default: the last one allowed (CPU 0 takes most interrupts).</summary>
     public static int DefaultCpu()
     {
         int[] cpus = Libc.AllowedCpus();
         return cpus.Length == 0 ? 0 : cpus[^1];
     }
 
-    /// <summary>Sends until the duration passes or count frames went out; returns frames sent and seconds taken.</summary>
+    /// <summary>Sends until the duration passes or count frames went out; returns frames sent and seconds.</summary>
     public (ulong Sent, double Seconds) Run(TimeSpan? duration, ulong? count, CancellationToken cancel)
     {
         int progFd = _gen.GetProgram("gen").Fd;

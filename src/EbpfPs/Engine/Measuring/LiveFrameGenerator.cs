@@ -99,9 +99,10 @@ public sealed class LiveFrameGenerator : IDisposable
                 TimeSpan left = duration is TimeSpan d ? d - clock.Elapsed : MaxCall;
                 // A remainder shorter than a tenth of the duration would cost a whole call's setup for little.
                 if (duration is TimeSpan total && sent > 0 && left < total / 10) break;
-                ulong frames = FramesFor(left < MaxCall ? left : MaxCall);
+                // opts.repeat is an int.
+                ulong frames = Math.Min(FramesFor(left < MaxCall ? left : MaxCall), int.MaxValue);
                 if (count is ulong limit) frames = Math.Min(frames, limit - sent);
-                RunOnce(progFd, (int)Math.Min(frames, int.MaxValue));
+                RunOnce(progFd, (int)frames);
                 sent += frames;
             }
             return (sent, clock.Elapsed.TotalSeconds);

@@ -1,11 +1,13 @@
-# The README's first command ends here: the seed's XDP-versus-TC comparison on a test network this
-# script makes and removes. It prints the table, writes hooks.csv and hooks.svg, and leaves nothing behind.
+# The README's first command ends here: the seed's XDP-versus-TC comparison on test networks this script
+# makes and removes. Drop and the router with live frames, the router with TCP (iperf3) against the kernel's
+# own forwarding; it prints the table and the ratios, writes hooks.csv and hooks.svg, and leaves nothing behind.
 param(
     [Parameter(Mandatory)][string] $ModulePath,
     [Parameter(Mandatory)][string] $OutputDirectory,
     [int[]] $PacketSize = @(64, 512, 1500),
     [int] $Repeat = 3,
-    [double] $Seconds = 0.5
+    [double] $Seconds = 0.5,
+    [double] $TcpSeconds = 2
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -20,24 +22,34 @@ $routed = New-BpfTestNetwork -Topology Routed
 try {
     Write-Host "== drop on a Pair network ($($pair.Name)): $($hooks -join ', '), sizes $($PacketSize -join ', '), $Repeat interleaved rounds" -ForegroundColor Green
     $results = @(Measure-HookThroughput -Program drop -Hook $hooks -PacketSize $PacketSize -Repeat $Repeat -Duration $Seconds -Network $pair)
-    Write-Host "== router forwarding A to B on a Routed network ($($routed.Name))" -ForegroundColor Green
+    Write-Host "== router forwarding A to B on a Routed network ($($routed.Name)), live frames" -ForegroundColor Green
     $results += Measure-HookThroughput -Program router -Routed -Hook $hooks -PacketSize $PacketSize -Repeat $Repeat -Duration $Seconds -Network $routed
+    Write-Host "== router, TCP with iperf3 from A to B, against the kernel's own forwarding (Stack)" -ForegroundColor Green
+    $results += Measure-HookThroughput -Program router -Routed -Traffic Tcp -Hook ($hooks + 'Stack') -Repeat $Repeat -Duration $TcpSeconds -Network $routed
 
     $results | Format-Table | Out-Host
     $csv = Join-Path $OutputDirectory 'hooks.csv'
-    $results | Select-Object Program, Hook, PacketSize, PacketsPerSecond, BitsPerSecond, NsPerPacket, Packets, Sent, Lost, Seconds, Samples,
-        MinPacketsPerSecond, MaxPacketsPerSecond, Spread, XdpModeInForce, GroOnReceiver, Kernel, Cpus, Note | Export-Csv -Path $csv
+    $results | Select-Object Program, Traffic, Hook, PacketSize, PacketsPerSecond, BitsPerSecond, NsPerPacket, ProgramNsPerPacket, Packets, Sent, Lost,
+        Retransmits, ProgramPackets, CountersAgree, StackForwarded, Flows, Seconds, Samples, MinPacketsPerSecond, MaxPacketsPerSecond, Spread,
+        XdpModeInForce, GroOnReceiver, GeneratorCpu, Kernel, Cpus, Note | Export-Csv -Path $csv
     $svg = Join-Path $OutputDirectory 'hooks.svg'
-    & (Join-Path $PSScriptRoot 'New-HookChart.ps1') -Results $results -Path $svg -Title "Packets/s by hook and size ($(& uname -r), $([Environment]::ProcessorCount) CPUs)"
+    & (Join-Path $PSScriptRoot 'New-HookChart.ps1') -Results $results -Path $svg -Title "Throughput by hook ($(& uname -r), $([Environment]::ProcessorCount) CPUs)"
 
-    Write-Host '== Ratios against TC, per program and size' -ForegroundColor Green
-    $results | Group-Object Program, PacketSize | ForEach-Object {
-        $tc = ($_.Group | Where-Object Hook -EQ TcIngress).PacketsPerSecond
+    Write-Host '== Ratios against TC, per program, traffic and size (TCP: bits per second)' -ForegroundColor Green
+    function Get-Rate($group, [string] $hook) {
+        $r = $group | Where-Object Hook -EQ $hook
+        if (-not $r) { return $null }
+        if ($r.Traffic -eq 'LiveFrames') { $r.PacketsPerSecond } else { $r.BitsPerSecond }
+    }
+    $results | Group-Object Program, Traffic, PacketSize | ForEach-Object {
+        $g = $_.Group; $tc = Get-Rate $g TcIngress
         [pscustomobject]@{
-            Program        = $_.Group[0].Program
-            PacketSize     = $_.Group[0].PacketSize
-            'Native:TC'    = [Math]::Round(($_.Group | Where-Object Hook -EQ XdpNative).PacketsPerSecond / $tc, 2)
-            'Generic:TC'   = [Math]::Round(($_.Group | Where-Object Hook -EQ XdpGeneric).PacketsPerSecond / $tc, 2)
+            Program      = $g[0].Program
+            Traffic      = $g[0].Traffic
+            PacketSize   = $g[0].PacketSize
+            'Native:TC'  = [Math]::Round((Get-Rate $g XdpNative) / $tc, 2)
+            'Generic:TC' = [Math]::Round((Get-Rate $g XdpGeneric) / $tc, 2)
+            'Stack:TC'   = if ($null -ne (Get-Rate $g Stack)) { [Math]::Round((Get-Rate $g Stack) / $tc, 2) }
         }
     } | Format-Table -AutoSize | Out-Host
     Write-Host "Wrote $csv and $svg (open the SVG in a browser)."

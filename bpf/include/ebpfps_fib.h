@@ -32,7 +32,13 @@ static __always_inline void fib_route(EBPFPS_CTX *ctx, struct iphdr *ip, struct 
 	params.family = AF_INET;
 	params.tos = ip->tos;
 	params.l4_protocol = ip->protocol;
+#if defined(__EBPFPS_XDP)
 	params.tot_len = bpf_ntohs(ip->tot_len);
+#endif
+	/*
+	 * At TC tot_len stays 0: the kernel then checks the skb itself against the egress MTU, which
+	 * lets a GRO-merged (GSO) skb through; its tot_len would exceed the MTU and send it to the stack.
+	 */
 	params.ipv4_src = ip->saddr;
 	params.ipv4_dst = ip->daddr;
 	params.ifindex = ctx_ingress_ifindex(ctx);

@@ -11,7 +11,8 @@ public class BootTimeTests
     public void LoadTimeOfNowIsCloseToNow()
     {
         // CLOCK_BOOTTIME now, read the way the kernel stamps load_time.
-        double uptime = double.Parse(System.IO.File.ReadAllText("/proc/uptime").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        double uptime = double.Parse(System.IO.File.ReadAllText("/proc/uptime").Split(' ')[0],
+            System.Globalization.CultureInfo.InvariantCulture);
         DateTime wall = BootTime.ToWallClock((ulong)(uptime * 1e9));
         // btime has one-second resolution, so allow a little slack either way.
         Assert.InRange((wall - DateTime.Now).TotalSeconds, -3, 3);

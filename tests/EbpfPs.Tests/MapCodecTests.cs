@@ -12,16 +12,20 @@ namespace EbpfPs.Tests;
 public class MapCodecTests
 {
     private static BtfType Int(string name, uint size, bool signed = false) =>
-        new() { Kind = BtfKind.Int, Name = name, Size = size, Encoding = signed ? BtfIntEncoding.Signed : BtfIntEncoding.None, IntBits = (int)size * 8 };
+        new() { Kind = BtfKind.Int, Name = name, Size = size, Encoding = signed ? BtfIntEncoding.Signed
+            : BtfIntEncoding.None, IntBits = (int)size * 8 };
 
-    private static BtfType Typedef(string name, BtfType target) => new() { Kind = BtfKind.Typedef, Name = name, Target = target, Size = target.Size };
+    private static BtfType Typedef(string name, BtfType target) =>
+        new() { Kind = BtfKind.Typedef, Name = name, Target = target, Size = target.Size };
 
-    private static BtfType Struct(string name, params (string Name, BtfType Type, uint BitOffset, uint BitSize)[] members)
+    private static BtfType Struct(string name, params (string Name, BtfType Type, uint BitOffset,
+        uint BitSize)[] members)
     {
         var s = new BtfType { Kind = BtfKind.Struct, Name = name };
         s.Members.AddRange(members);
         uint end = 0;
-        foreach (var m in members) end = System.Math.Max(end, m.BitOffset / 8 + (m.BitSize == 0 ? m.Type.Size : (m.BitSize + 7) / 8));
+        foreach (var m in members) end = System.Math.Max(end, m.BitOffset / 8
+            + (m.BitSize == 0 ? m.Type.Size : (m.BitSize + 7) / 8));
         s.Size = (end + 3) & ~3u;
         return s;
     }
@@ -124,7 +128,8 @@ public class MapCodecTests
         var back = (System.Collections.IDictionary)codec.Decode(bytes, 0)!;
         Assert.Equal(-3L, back["small"]);
         Assert.Equal("SQUARE", back["k"]);
-        var e = Assert.Throws<BpfException>(() => codec.Encode(new OrderedDictionary { ["small"] = 8, ["k"] = 0 }, new byte[s.Size], 0, "value"));
+        var e = Assert.Throws<BpfException>(() => codec.Encode(new OrderedDictionary { ["small"] = 8, ["k"] = 0 },
+            new byte[s.Size], 0, "value"));
         Assert.Equal("ValueOutOfRange", e.ErrorId);
     }
 
@@ -166,7 +171,8 @@ public class MapCodecTests
         Assert.Equal(new byte[] { 0xff, 0xff, 0xff, 0xff }, bytes);
         codec.Encode(-1, bytes, 0, "value");
         Assert.Equal(new byte[] { 0xff, 0xff, 0xff, 0xff }, bytes);
-        Assert.Equal("ValueOutOfRange", Assert.Throws<BpfException>(() => codec.Encode(0x1_0000_0000L, bytes, 0, "value")).ErrorId);
+        Assert.Equal("ValueOutOfRange", Assert.Throws<BpfException>(() =>
+            codec.Encode(0x1_0000_0000L, bytes, 0, "value")).ErrorId);
     }
 
     [Fact]
@@ -190,6 +196,7 @@ public class MapCodecTests
     public void FractionsAreNotIntegers()
     {
         MapCodec codec = MapCodec.Build(U64, "value", true);
-        Assert.Equal("WrongShape", Assert.Throws<BpfException>(() => codec.Encode(1.5, new byte[8], 0, "value")).ErrorId);
+        Assert.Equal("WrongShape", Assert.Throws<BpfException>(() =>
+            codec.Encode(1.5, new byte[8], 0, "value")).ErrorId);
     }
 }

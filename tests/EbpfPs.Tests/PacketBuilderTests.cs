@@ -60,7 +60,8 @@ public class PacketBuilderTests
     [Fact]
     public void Rfc1071Example()
     {
-        // The worked example of RFC 1071 section 3: the sum of these words folds to 0xddf2, so the checksum is its complement.
+        // The worked example of RFC 1071 section 3: the sum of these words folds to 0xddf2, so the checksum is its
+        // complement.
         byte[] data = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
         Assert.Equal((ushort)(~0xddf2 & 0xffff), Checksum.Fold(Checksum.Add(0, data)));
     }

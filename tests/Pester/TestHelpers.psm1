@@ -72,13 +72,15 @@ function Wait-ProgramGone([uint32[]] $Id, [int] $TimeoutMs = 5000) {
 
 
 function Build-TestBpfObject {
-    # Compiles tests/bpf/<Name>.c into a scratch folder; the object file is the test's fixture.
-    param([Parameter(Mandatory)][string] $Name)
+    # Compiles tests/bpf/<Name>.c into a scratch folder; the object file is the test's fixture. -Hook builds
+    # it like bpf/*.c (-D__EBPFPS_XDP or -D__EBPFPS_TC, with bpf/include on the include path).
+    param([Parameter(Mandatory)][string] $Name, [ValidateSet('', 'Xdp', 'Tc')][string] $Hook = '')
     $dir = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-tests-$PID"
     $null = New-Item -ItemType Directory -Force $dir
-    $out = Join-Path $dir "$Name.o"
+    $out = Join-Path $dir "$Name$(if ($Hook) { "-$Hook" }).o"
     $arch = (& uname -m)
-    & clang -O2 -g -target bpf -I "/usr/include/$arch-linux-gnu" -c (Join-Path $PSScriptRoot "../bpf/$Name.c") -o $out
+    [string[]] $hookArgs = if ($Hook) { "-D__EBPFPS_$($Hook.ToUpperInvariant())", '-I', (Join-Path $PSScriptRoot '../../bpf/include') } else { @() }
+    & clang -O2 -g -target bpf -I "/usr/include/$arch-linux-gnu" @hookArgs -c (Join-Path $PSScriptRoot "../bpf/$Name.c") -o $out
     if ($LASTEXITCODE -ne 0) { throw "clang failed for tests/bpf/$Name.c" }
     return $out
 }

@@ -37,10 +37,12 @@ internal static unsafe partial class Libbpf
     /// The BTF in its raw wire form (header, type section, string section): the engine parses types from
     /// this copy in managed code instead of walking native pointers.
     /// </summary>
-    internal static byte[] RawBtf(SafeBtfHandle btf)
+    internal static byte[] RawBtf(SafeBtfHandle btf) => RawData(btf.Pointer);
+
+    private static byte[] RawData(nint btf)
     {
         uint size;
-        void* data = btf__raw_data(btf.Pointer, &size);
+        void* data = btf__raw_data(btf, &size);
         return data == null ? System.Array.Empty<byte>() : new System.ReadOnlySpan<byte>(data, (int)size).ToArray();
     }
 }

@@ -36,7 +36,11 @@ public abstract class ProgramCommandBase : EbpfCmdlet
     protected string ProgramLabel => Reference().Label;
 
     /// <summary>Opens the program for a hook: built-ins resolve to that hook's build.</summary>
-    protected AttachableProgram OpenProgram(BpfHookKind hook) => Reference().Open(hook, ProgramName);
+    protected AttachableProgram OpenProgram(BpfHookKind hook) => OpenProgram(hook, null);
+
+    /// <summary>Opens the program; what this call loads pins its by-name maps under pinDirectory if given.</summary>
+    protected AttachableProgram OpenProgram(BpfHookKind hook, string? pinDirectory) =>
+        Reference().Open(hook, ProgramName, pinDirectory);
 
     private ProgramReference? _reference;
 

@@ -13,6 +13,7 @@ namespace EbpfPs.Commands;
 [OutputType(typeof(HookThroughput))]
 public sealed class MeasureHookThroughputCommand : ProgramCommandBase
 {
+    private const double NoisySpread = 0.10;
     private readonly CancellationTokenSource _stop = new();
 
     [Parameter]
@@ -41,6 +42,22 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
     [Parameter]
     public SwitchParameter Routed { get; set; }
 
+    /// <summary>LiveFrames (the kernel's generator), or Tcp / Udp: iperf3 through the router (-Routed).</summary>
+    [Parameter]
+    public MeasureTraffic Traffic { get; set; } = MeasureTraffic.LiveFrames;
+
+    /// <summary>Distinct 5-tuples sent round-robin, so per-flow maps and route caches see many flows.</summary>
+    [Parameter]
+    public int Flows { get; set; } = 1;
+
+    /// <summary>Search for the highest rate whose loss stays within -LossTolerance (RFC 2544 throughput).</summary>
+    [Parameter]
+    public SwitchParameter ZeroLoss { get; set; }
+
+    /// <summary>The fraction of frames a zero-loss trial may lose and still pass (0.001 = 0.1%).</summary>
+    [Parameter]
+    public double LossTolerance { get; set; } = 0.001;
+
     /// <summary>
     /// A Pair test network (object or name), Routed with -Routed; one is made and removed when omitted.
     /// </summary>
@@ -68,9 +85,15 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
                 Repeat = Repeat,
                 Network = network,
                 Routed = Routed,
+                Traffic = Traffic,
+                Flows = Flows,
+                ZeroLoss = ZeroLoss,
+                LossTolerance = LossTolerance,
             };
             string where = network?.Name ?? $"a new {(Routed ? "Routed" : "Pair")} test network";
-            if (!ShouldProcess(where, $"Attach '{label}' at {string.Join(", ", Hook)} in turn and send live frames"))
+            string traffic = Traffic == MeasureTraffic.LiveFrames
+                ? "send live frames" : $"run iperf3 {Traffic} from client A to client B";
+            if (!ShouldProcess(where, $"Attach '{label}' at {string.Join(", ", Hook)} in turn and {traffic}"))
                 return;
             var progress = new ProgressRecord(1, "Measure-HookThroughput", "starting");
             try
@@ -81,7 +104,13 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
                              progress.PercentComplete = percent;
                              WriteProgress(progress);
                          }, _stop.Token))
+                {
+                    if (r.Spread > NoisySpread)
+                        WriteWarning($"{r.Hook} at {r.PacketSize} bytes: the {r.Samples} samples spread " +
+                            $"{r.Spread:P0} around the median, so the machine was noisy. Take more samples " +
+                            "(-Repeat) or longer ones (-Duration).");
                     WriteObject(r);
+                }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {

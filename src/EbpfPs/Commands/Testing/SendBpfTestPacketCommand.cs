@@ -36,8 +36,10 @@ public sealed class SendBpfTestPacketCommand : EbpfCmdlet
         {
             int ifindex = Engine.Network.NetNamespace.Run(NetNamespace, () =>
                 NetInterfaces.IndexOf(Interface, NetNamespace));
-            using var generator = new LiveFrameGenerator(NetNamespace, ifindex);
-            var (sent, seconds) = generator.Run(Packet.Bytes, null, Count, CancellationToken.None);
+            using var generator = new LiveFrameGenerator(NetNamespace, ifindex,
+                new LiveFrameSettings { Frame = Packet.Bytes },
+                LiveFrameGenerator.DefaultCpu());
+            var (sent, seconds) = generator.Run(null, Count, CancellationToken.None);
             WriteObject(new TestPacketsSent(NetNamespace, Interface, Packet.ToString(), sent, seconds));
         });
     }

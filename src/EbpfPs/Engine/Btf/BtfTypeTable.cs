@@ -79,6 +79,25 @@ internal sealed class BtfTypeTable
         return type;
     }
 
+    /// <summary>
+    /// Every variable a data section (DATASEC: .rodata, .data, .bss, ...) places, with where it sits.
+    /// </summary>
+    internal IEnumerable<(string Section, string Name, uint TypeId, int Offset, int Size)> DataSectionVariables()
+    {
+        for (uint id = 1; id < Count; id++)
+        {
+            if (KindOf(id) != BtfKind.Datasec) continue;
+            string section = NameOf(id);
+            int entry = Offset(id) + TypeHeader;
+            for (int i = 0; i < (int)(Info(id) & 0xffff); i++, entry += 12)
+            {
+                uint var = U32(entry);
+                if (var < Count && KindOf(var) == BtfKind.Var)
+                    yield return (section, NameOf(var), U32(Offset(var) + 8), (int)U32(entry + 4), (int)U32(entry + 8));
+            }
+        }
+    }
+
     /// <summary>The type as C spells it (struct flow_key, __u32[4], const char *), or null for void.</summary>
     internal string? CName(uint id)
     {

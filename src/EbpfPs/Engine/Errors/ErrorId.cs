@@ -45,6 +45,13 @@ public static class ErrorId
     [Error(BpfErrorKind.NotFound, "A -Path matched no file.")]
     public const string PathNotFound = nameof(PathNotFound);
 
+    [Error(BpfErrorKind.NotFound, "The object has no global variable of that name.")]
+    public const string GlobalVariableNotFound = nameof(GlobalVariableNotFound);
+    [Error(BpfErrorKind.InvalidArgument, "A global variable's value has the wrong number of bytes.")]
+    public const string GlobalVariableSizeMismatch = nameof(GlobalVariableSizeMismatch);
+    [Error(BpfErrorKind.InvalidArgument, "The variable's section (.kconfig, .ksyms) cannot be set before load.")]
+    public const string GlobalVariableNotSettable = nameof(GlobalVariableNotSettable);
+
     // Pins and bpffs
     [Error(BpfErrorKind.InvalidArgument, "The pin path is not on a mounted BPF filesystem.")]
     public const string PinPathNotOnBpfFs = nameof(PinPathNotOnBpfFs);
@@ -191,6 +198,23 @@ public static class ErrorId
     [Error(BpfErrorKind.OperationFailed, "The kernel refused to send live frames; the category follows the errno.",
         FollowsErrno = true)]
     public const string LiveFramesFailed = nameof(LiveFramesFailed);
+
+    [Error(BpfErrorKind.InvalidArgument, "-Flows is below 1 or above what the router's flow map holds.")]
+    public const string InvalidFlowCount = nameof(InvalidFlowCount);
+    [Error(BpfErrorKind.InvalidArgument, "-LossTolerance is outside 0..1.")]
+    public const string InvalidLossTolerance = nameof(InvalidLossTolerance);
+    [Error(BpfErrorKind.InvalidArgument, "-ZeroLoss searches a rate over -Duration; it does not combine with -Count.")]
+    public const string ZeroLossWithCount = nameof(ZeroLossWithCount);
+    [Error(BpfErrorKind.InvalidArgument, "-Traffic Tcp or Udp runs iperf3 across a router; it needs -Routed.")]
+    public const string TrafficNeedsRouted = nameof(TrafficNeedsRouted);
+    [Error(BpfErrorKind.InvalidArgument, "An option that does not apply to the chosen -Traffic.")]
+    public const string TrafficOptionNotSupported = nameof(TrafficOptionNotSupported);
+    [Error(BpfErrorKind.NotInstalled, "iperf3 is not installed (apt-get install iperf3).")]
+    public const string IperfNotInstalled = nameof(IperfNotInstalled);
+    [Error(BpfErrorKind.OperationFailed, "iperf3 failed or printed no result; the message has what it said.")]
+    public const string IperfFailed = nameof(IperfFailed);
+    [Error(BpfErrorKind.InvalidArgument, "The generator's template frame is shorter than an Ethernet header.")]
+    public const string InvalidTemplateFrame = nameof(InvalidTemplateFrame);
 
     // Test networks
     [Error(BpfErrorKind.InvalidArgument, "The name cannot name a test network.")]

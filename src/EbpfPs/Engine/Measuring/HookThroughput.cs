@@ -10,6 +10,27 @@ public enum MeasureHook
     XdpGeneric,
     TcIngress,
     Tcx,
+    /// <summary>No program: the kernel's own path (its forwarding, with -Routed), as the baseline.</summary>
+    Stack,
+}
+
+/// <summary>What Measure-HookThroughput sends.</summary>
+public enum MeasureTraffic
+{
+    /// <summary>Crafted frames from the kernel's live-frames generator (BPF_PROG_RUN).</summary>
+    LiveFrames,
+    /// <summary>One iperf3 TCP stream from client A to client B through the router.</summary>
+    Tcp,
+    /// <summary>iperf3 UDP at full speed from client A to client B through the router.</summary>
+    Udp,
+}
+
+/// <summary>One rate a zero-loss search tried: offered, arrived, and whether the loss was within tolerance.</summary>
+public sealed record RateTrial(double OfferedPacketsPerSecond, double PacketsPerSecond, ulong Sent, ulong Received,
+    double LossRatio, bool Passed)
+{
+    public override string ToString() =>
+        $"{OfferedPacketsPerSecond:N0} -> {PacketsPerSecond:N0} pps ({LossRatio:P2} lost{(Passed ? "" : ", failed")})";
 }
 
 /// <summary>One hook at one packet size: what the receiver saw, and the conditions it was seen under.</summary>
@@ -38,6 +59,8 @@ public sealed record HookThroughput
     /// <summary>(max - min) / median over the samples: how noisy the machine was.</summary>
     public double Spread { get; init; }
     public IReadOnlyList<double> SamplePacketsPerSecond { get; init; } = Array.Empty<double>();
+    /// <summary>Each sample's bits per second (iperf3's rate with -Traffic Tcp or Udp), for min-max bars.</summary>
+    public IReadOnlyList<double> SampleBitsPerSecond { get; init; } = Array.Empty<double>();
     public string Kernel { get; init; } = "";
     public int Cpus { get; init; }
     public bool GroOnReceiver { get; init; }
@@ -45,4 +68,32 @@ public sealed record HookThroughput
     public XdpMode? XdpModeInForce { get; init; }
     public string Network { get; init; } = "";
     public string? Note { get; init; }
+    public MeasureTraffic Traffic { get; init; }
+    /// <summary>Distinct 5-tuples sent round-robin (live frames).</summary>
+    public int Flows { get; init; } = 1;
+    /// <summary>
+    /// Packets the program under test counted in its own maps (the sum of `packets` fields) during the median
+    /// sample; null when it has no such map.
+    /// </summary>
+    public ulong? ProgramPackets { get; init; }
+    /// <summary>True when the program's own count equals what the receiver counted (null without counters).</summary>
+    public bool? CountersAgree { get; init; }
+    /// <summary>Packets the router namespace's own stack forwarded in the sample (IP ForwDatagrams); -Routed.</summary>
+    public ulong? StackForwarded { get; init; }
+    /// <summary>
+    /// Nanoseconds per run of the program itself (run_time_ns / run_cnt with BPF_ENABLE_STATS), beside
+    /// NsPerPacket for the whole path.
+    /// </summary>
+    public double? ProgramNsPerPacket { get; init; }
+    /// <summary>TCP segments iperf3 sent again (-Traffic Tcp).</summary>
+    public ulong? Retransmits { get; init; }
+    /// <summary>The CPU the live-frames generator was pinned to.</summary>
+    public int? GeneratorCpu { get; init; }
+    /// <summary>
+    /// The highest offered rate whose loss was within LossTolerance (-ZeroLoss); PacketsPerSecond is what
+    /// arrived at it.
+    /// </summary>
+    public double? ZeroLossOfferedPacketsPerSecond { get; init; }
+    /// <summary>Every rate the zero-loss search tried for the median sample, in the order tried.</summary>
+    public IReadOnlyList<RateTrial>? Trials { get; init; }
 }

@@ -45,17 +45,21 @@ public sealed class AttachableProgram : IDisposable
     }
 
     /// <summary>
-    /// Loads a file, keeps the named program (the first when null) and lets the rest of the object go.
+    /// Loads a file, keeps the named program (the first when null) and lets the rest of the object go. With a
+    /// pin directory, maps pinned by name (and the object's programs and maps) are pinned there, not at the
+    /// bpffs root.
     /// </summary>
-    public static AttachableProgram FromFile(string path, string? programName, BpfHookKind hook)
+    public static AttachableProgram FromFile(string path, string? programName, BpfHookKind hook,
+        string? pinDirectory = null)
     {
-        using BpfObject obj = BpfObjectLoader.Load(path, new BpfLoadOptions());
+        using BpfObject obj = BpfObjectLoader.Load(path, new BpfLoadOptions { PinPath = pinDirectory });
         AttachableProgram program = FromLoaded(obj.GetProgram(programName));
         return new AttachableProgram(program.Fd, program.Info) { CreatedPins = obj.CreatedPins };
     }
 
-    public static AttachableProgram FromBuiltin(string name, BpfHookKind hook, string? programName = null) =>
-        FromFile(BuiltinObjects.Resolve(name, hook), programName, hook);
+    public static AttachableProgram FromBuiltin(string name, BpfHookKind hook, string? programName = null,
+        string? pinDirectory = null) =>
+        FromFile(BuiltinObjects.Resolve(name, hook), programName, hook, pinDirectory);
 
     /// <summary>True when a program of this type can run at the hook.</summary>
     public bool Fits(BpfHookKind hook) =>

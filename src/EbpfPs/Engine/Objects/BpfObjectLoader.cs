@@ -15,6 +15,10 @@ public sealed class BpfLoadOptions
     public string? PinPath { get; init; }
     /// <summary>Force a program type for objects whose section names do not say it.</summary>
     public BpfHookKind? ProgramType { get; init; }
+    /// <summary>
+    /// Global variables to set before load (name -> the variable's raw bytes), e.g. `const volatile` configuration.
+    /// </summary>
+    public IReadOnlyDictionary<string, byte[]>? GlobalValues { get; init; }
 }
 
 /// <summary>Opens, verifies and loads BPF object files, turning every failure into a specific BpfException.</summary>
@@ -64,6 +68,9 @@ public static class BpfObjectLoader
             foreach (NativeProgram p in natives)
                 p.SetType(hook == BpfHookKind.Xdp ? BpfProgType.Xdp
                     : BpfProgType.SchedCls).OrThrow("set the program type of", p.Name);
+
+        if (options.GlobalValues is not null)
+            BpfGlobalValues.Apply(handle, options.GlobalValues, path);
 
         // Maps pinned by name are reused when their pin exists; only the ones this load creates are ours to remove.
         var createdPins = new List<string>();

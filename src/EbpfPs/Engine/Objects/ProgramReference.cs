@@ -9,9 +9,9 @@ namespace EbpfPs;
 /// </summary>
 public sealed class ProgramReference
 {
-    private readonly Func<BpfHookKind, string?, AttachableProgram> _open;
+    private readonly Func<BpfHookKind, string?, string?, AttachableProgram> _open;
 
-    private ProgramReference(string label, Func<BpfHookKind, string?, AttachableProgram> open)
+    private ProgramReference(string label, Func<BpfHookKind, string?, string?, AttachableProgram> open)
     {
         Label = label;
         _open = open;
@@ -20,18 +20,23 @@ public sealed class ProgramReference
     /// <summary>What the user named, for messages and results.</summary>
     public string Label { get; }
 
-    public static ProgramReference Builtin(string name) => new(name, (hook, program) =>
-        AttachableProgram.FromBuiltin(name, hook, program));
-    public static ProgramReference Id(uint id) => new(id.ToString(), (_, _) => AttachableProgram.FromId(id));
+    public static ProgramReference Builtin(string name) =>
+        new(name, (hook, program, pins) => AttachableProgram.FromBuiltin(name, hook, program, pins));
+    public static ProgramReference Id(uint id) => new(id.ToString(), (_, _, _) => AttachableProgram.FromId(id));
     public static ProgramReference Loaded(BpfLoadedProgram program) =>
-        new(program.Name, (_, _) => AttachableProgram.FromLoaded(program));
-    public static ProgramReference Object(BpfObject obj) => new(obj.Name, (_, program) =>
-        AttachableProgram.FromLoaded(obj.GetProgram(program)));
+        new(program.Name, (_, _, _) => AttachableProgram.FromLoaded(program));
+    public static ProgramReference Object(BpfObject obj) =>
+        new(obj.Name, (_, program, _) => AttachableProgram.FromLoaded(obj.GetProgram(program)));
     public static ProgramReference File(string path) =>
-        new(System.IO.Path.GetFileName(path), (hook, program) => AttachableProgram.FromFile(path, program, hook));
+        new(System.IO.Path.GetFileName(path), (hook, program, pins) =>
+            AttachableProgram.FromFile(path, program, hook, pins));
 
-    /// <summary>Opens the program for a hook; programName picks one of an object's programs.</summary>
-    public AttachableProgram Open(BpfHookKind hook, string? programName = null) => _open(hook, programName);
+    /// <summary>
+    /// Opens the program for a hook; programName picks one of an object's programs. A program this loads
+    /// (a built-in or a file) pins its maps under pinDirectory when one is given, not at the bpffs root.
+    /// </summary>
+    public AttachableProgram Open(BpfHookKind hook, string? programName = null, string? pinDirectory = null) =>
+        _open(hook, programName, pinDirectory);
 
     public override string ToString() => Label;
 }

@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Threading;
+using EbpfPs.Engine.Packets;
+using EbpfPs.Engine.Attach;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Inventory;
+using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Objects;
+using EbpfPs.Interop.Netlink;
+
+namespace EbpfPs.Engine.Measuring;
+
+/// <summary>
+/// Live frames through a hook: the program on the receiving end of a Pair (or on the router's A side),
+/// the generator on the sending end, the receiver's counters as the count. Each sample is a warm-up,
+/// the timed run, and a short run with run-time statistics on for the program's own cost.
+/// </summary>
+internal static class LiveFrameMeasurement
+{
+    /// <summary>Frames sent before each sample: caches warm, pages faulted in, the generator's rate known.</summary>
+    public const int WarmupFrames = 1 << 16;
+    /// <summary>Frames sent after each sample with BPF_ENABLE_STATS held, for ProgramNsPerPacket.</summary>
+    public const int StatsFrames = 1 << 16;
+    /// <summary>Source address and port of flow 0 when there are several (flow i adds i to both).</summary>
+    private static readonly IPAddress FlowSourceBase = IPAddress.Parse("198.19.0.1");
+    private const ushort FlowPortBase = 1024;
+
+    /// <summary>Where the frames go and what the run looks like; shared by every sample of one measurement.</summary>
+    private sealed record Context(HookMeasurementOptions Options, BpfTestInterface Sender, BpfTestInterface HookSide,
+        BpfTestInterface Receiver, int Cpu)
+    {
+        /// <summary>With -Routed, the router's namespace: its stack's forwarding is counted too.</summary>
+        public string? RouterNs => Options.Routed ? HookSide.NetNamespace : null;
+    }
+
+    public static IReadOnlyList<HookThroughput> Measure(HookMeasurementOptions options, BpfTestNetwork network,
+        IReadOnlyDictionary<BpfHookKind, AttachableProgram> programs, Action<string, int>? progress,
+        CancellationToken cancel)
+    {
+        // Pair: the program sits where the frames arrive. Routed: on the router's ingress, counted at B.
+        BpfTestInterface sender = options.Routed ? network["ClientA"] : network["A"];
+        BpfTestInterface hookSide = options.Routed ? network["RouterA"] : network["B"];
+        BpfTestInterface receiver = options.Routed ? network["ClientB"] : network["B"];
+        int mtu = HookMeasurement.Mtu(sender);
+        foreach (int size in options.PacketSizes)
+            if (size > mtu + 14 + HookMeasurement.FcsLength)
+                throw new BpfException(ErrorId.InvalidPacketSize,
+                    $"A {size}-byte frame does not fit the {mtu}-byte MTU of {sender.Interface} (largest: {mtu + 18}).",
+                    size);
+        int cpu = options.GeneratorCpu ?? LiveFrameGenerator.DefaultCpu();
+        var ctx = new Context(options, sender, hookSide, receiver, cpu);
+
+        var samples = new Dictionary<(MeasureHook, int), List<MeasurementSample>>();
+        var modes = new Dictionary<MeasureHook, XdpMode?>();
+        var counters = new Dictionary<BpfHookKind, ProgramCounters>();
+        var generators = new Dictionary<int, LiveFrameGenerator>();
+        using MeasurementSetup setup = MeasurementSetup.ForLiveFrames(network, hookSide, receiver, options.Routed);
+        try
+        {
+            foreach (var (kind, program) in programs)
+                counters[kind] = ProgramCounters.For(program);
+            int total = options.Repeat * options.PacketSizes.Count * options.Hooks.Count, done = 0;
+            for (int rep = 0; rep < options.Repeat; rep++)
+                foreach (int size in options.PacketSizes)
+                    foreach (MeasureHook hook in options.Hooks)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        progress?.Invoke($"{hook}, {size} bytes, round {rep + 1} of {options.Repeat}",
+                            100 * done++ / total);
+                        if (!generators.TryGetValue(size, out LiveFrameGenerator? generator))
+                            generators[size] = generator = new LiveFrameGenerator(sender.NetNamespace, sender.Ifindex,
+                                Settings(ctx, size, null), ctx.Cpu);
+                        BpfHookKind? kind = HookMeasurement.KindOf(hook);
+                        AttachableProgram? program = kind is BpfHookKind k ? programs[k] : null;
+                        ProgramCounters? own = kind is BpfHookKind k2 ? counters[k2] : null;
+                        var (detach, mode) = HookMeasurement.Attach(hook, program, new[] { hookSide });
+                        try
+                        {
+                            modes[hook] = mode;
+                            if (!samples.TryGetValue((hook, size), out List<MeasurementSample>? list))
+                                samples[(hook, size)] = list = new List<MeasurementSample>();
+                            list.Add(Sample(ctx, generator, size, own, cancel));
+                        }
+                        finally
+                        {
+                            detach();
+                        }
+                    }
+            cancel.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            foreach (LiveFrameGenerator g in generators.Values) g.Dispose();
+            foreach (ProgramCounters c in counters.Values) c.Dispose();
+        }
+
+        var results = new List<HookThroughput>();
+        List<string> notes = Notes(options, setup);
+        foreach (int size in options.PacketSizes)
+            foreach (MeasureHook hook in options.Hooks)
+                results.Add(MeasurementSummary.Summarize(samples[(hook, size)], hook, size, options, modes[hook],
+                    network.Name, ctx.Cpu, notes));
+        return results;
+    }
+
+    /// <summary>One sample: a timed run (or a zero-loss search), then the program's own cost.</summary>
+    private static MeasurementSample Sample(Context ctx, LiveFrameGenerator generator, int size, ProgramCounters? own,
+        CancellationToken cancel)
+    {
+        MeasurementSample sample = ctx.Options.ZeroLoss
+            ? ZeroLossSearch.Run(
+                rate => rate is double r ? PacedTrial(ctx, size, r, own, cancel) : Trial(ctx, generator, own, cancel),
+                ctx.Options.LossTolerance, cancel)
+            : Trial(ctx, generator, own, cancel);
+        return sample with { ProgramNs = own is null ? null : ProgramCost(generator, own, cancel) };
+    }
+
+    /// <summary>One timed run: warm-up, counters, the run, counters again once the rings have drained.</summary>
+    private static MeasurementSample Trial(Context ctx, LiveFrameGenerator generator, ProgramCounters? own,
+        CancellationToken cancel)
+    {
+        // A paced warm-up lasts about 50 ms; at full speed it is a fixed number of frames.
+        ulong warmup = generator.RatePps is double r ? (ulong)Math.Clamp(r * 0.05, 1, WarmupFrames) : WarmupFrames;
+        generator.Run(null, warmup, cancel);
+        HookMeasurement.Settle();
+        var before = Snapshot(ctx, own);
+        (ulong sent, double seconds) = generator.Run(ctx.Options.Duration, ctx.Options.Count, cancel);
+        HookMeasurement.Settle();
+        var after = Snapshot(ctx, own);
+        return new MeasurementSample
+        {
+            Received = after.Rx - before.Rx,
+            Sent = sent,
+            Seconds = seconds,
+            ProgramPackets = after.Program - before.Program,
+            StackForwarded = after.Forwarded - before.Forwarded,
+        };
+    }
+
+    private static MeasurementSample PacedTrial(Context ctx, int size, double rate, ProgramCounters? own,
+        CancellationToken cancel)
+    {
+        using var paced = new LiveFrameGenerator(ctx.Sender.NetNamespace, ctx.Sender.Ifindex, Settings(ctx, size, rate),
+            ctx.Cpu);
+        return Trial(ctx, paced, own, cancel);
+    }
+
+    /// <summary>
+    /// The program's own ns per run, from a short run with BPF_ENABLE_STATS held. Statistics slow every program
+    /// (a 64-byte live-frames run to half its rate here), so they are not on during the sample.
+    /// </summary>
+    private static double? ProgramCost(LiveFrameGenerator generator, ProgramCounters own, CancellationToken cancel)
+    {
+        bool enabledHere = !BpfStatistics.State.Enabled;
+        BpfStatistics.Enable();
+        try
+        {
+            var (runs0, ns0) = own.RunStats();
+            generator.Run(null, StatsFrames, cancel);
+            HookMeasurement.Settle();
+            var (runs1, ns1) = own.RunStats();
+            return runs1 > runs0 ? (double)(ns1 - ns0) / (runs1 - runs0) : null;
+        }
+        finally
+        {
+            if (enabledHere)
+                BpfStatistics.Disable();
+        }
+    }
+
+    private static List<string> Notes(HookMeasurementOptions options, MeasurementSetup setup)
+    {
+        var notes = new List<string>(setup.Notes);
+        if (StatisticsOn())
+            notes.Add("BPF run-time statistics were on during the samples (kernel.bpf_stats_enabled), " +
+                "which slows every program");
+        if (options.Flows > 1)
+            notes.Add($"{options.Flows} flows: sources {FlowSourceBase} to " +
+                $"{Offset(FlowSourceBase, options.Flows - 1)}, UDP source ports {FlowPortBase} to " +
+                $"{FlowPortBase + options.Flows - 1}");
+        return notes;
+    }
+
+    private static bool StatisticsOn()
+    {
+        try { return File.ReadAllText("/proc/sys/kernel/bpf_stats_enabled").Trim() == "1"; }
+        catch (IOException) { return false; }
+    }
+
+    private static (ulong Rx, ulong? Program, ulong? Forwarded) Snapshot(Context ctx, ProgramCounters? own)
+    {
+        InterfaceCounters rx = NetNamespace.Run(ctx.Receiver.NetNamespace, () =>
+            LinkCounters.Read(ctx.Receiver.Ifindex).OrThrow("read counters of", ctx.Receiver.Interface,
+                ErrorId.InterfaceCountersUnavailable));
+        return (rx.RxPackets, own?.Packets(), ctx.RouterNs is string ns ? HookMeasurement.StackForwarded(ns) : null);
+    }
+
+    private static LiveFrameSettings Settings(Context ctx, int size, double? rate) => new()
+    {
+        Frame = Frame(ctx, size),
+        Flows = ctx.Options.Flows,
+        RatePps = rate,
+    };
+
+    /// <summary>A UDP frame from the sender (or flow 0) to the receiver, addressed to the next hop's MAC.</summary>
+    private static byte[] Frame(Context ctx, int size)
+    {
+        bool flows = ctx.Options.Flows > 1;
+        return PacketBuilder.Build(new PacketSpec
+        {
+            SourceMac = Mac(ctx.Sender),
+            DestinationMac = Mac(ctx.HookSide),
+            Source = flows ? FlowSourceBase : IPAddress.Parse(ctx.Sender.Address),
+            Destination = IPAddress.Parse(ctx.Receiver.Address),
+            Protocol = L4Protocol.Udp,
+            SourcePort = flows ? FlowPortBase : (ushort)9,
+            DestinationPort = 9,
+            FrameLength = size - HookMeasurement.FcsLength,
+        });
+    }
+
+    private static PhysicalAddress Mac(BpfTestInterface i) =>
+        PhysicalAddress.Parse(i.Mac.Replace(':', '-').ToUpperInvariant());
+
+    private static IPAddress Offset(IPAddress a, int by)
+    {
+        byte[] b = a.GetAddressBytes();
+        uint v = (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]) + (uint)by;
+        return new IPAddress(new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v });
+    }
+}

@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using EbpfPs.Engine.Attach;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Packets;
+using EbpfPs.Interop.Netlink;
+
+namespace EbpfPs.Engine.Measuring;
+
+/// <summary>One sample of one hook at one size: sent, received, what the program and the router's stack said.</summary>
+internal sealed record MeasurementSample
+{
+    public ulong Received { get; init; }
+    public ulong Sent { get; init; }
+    public double Seconds { get; init; }
+    public ulong? ProgramPackets { get; init; }
+    public ulong? StackForwarded { get; init; }
+    public double? ProgramNs { get; init; }
+    public ulong? Retransmits { get; init; }
+    /// <summary>iperf3's own rate (goodput); live frames derive bits from packets and size.</summary>
+    public double? IperfBitsPerSecond { get; init; }
+    public double? ZeroLossOffered { get; init; }
+    public IReadOnlyList<RateTrial>? Trials { get; init; }
+
+    public double Pps => Seconds > 0 ? Received / Seconds : 0;
+    public double OfferedPps => Seconds > 0 ? Sent / Seconds : 0;
+    /// <summary>What the median is taken over: iperf3's rate, or packets per second.</summary>
+    public double Rank => IperfBitsPerSecond ?? Pps;
+}
+
+/// <summary>Turns the samples of one hook and size into the result: the median, with min, max and spread.</summary>
+internal static class MeasurementSummary
+{
+    public static HookThroughput Summarize(List<MeasurementSample> samples, MeasureHook hook, int size,
+        HookMeasurementOptions options, XdpMode? mode, string network, int? cpu, IEnumerable<string> notes)
+    {
+        var ordered = samples.OrderBy(s => s.Rank).ToList();
+        MeasurementSample median = ordered[ordered.Count / 2];
+        double pps = Math.Round(median.Pps);
+        double rank = median.Rank;
+        var allNotes = notes.ToList();
+        if (hook == MeasureHook.Stack)
+            allNotes.Insert(0, "no program attached: the kernel's own path" + (options.Routed ? " (forwarding)" : ""));
+        return new HookThroughput
+        {
+            Hook = hook,
+            Program = options.ProgramLabel,
+            PacketSize = size,
+            Packets = median.Received,
+            Sent = median.Sent,
+            Lost = median.Sent > median.Received ? median.Sent - median.Received : 0,
+            Seconds = Math.Round(median.Seconds, 4),
+            PacketsPerSecond = pps,
+            BitsPerSecond = median.IperfBitsPerSecond is double bps ? Math.Round(bps) : pps * size * 8,
+            NsPerPacket = pps > 0 ? Math.Round(1e9 / pps, 2) : 0,
+            Samples = samples.Count,
+            MinPacketsPerSecond = Math.Round(samples.Min(s => s.Pps)),
+            MaxPacketsPerSecond = Math.Round(samples.Max(s => s.Pps)),
+            Spread = rank > 0 ? Math.Round((ordered[^1].Rank - ordered[0].Rank) / rank, 4) : 0,
+            SamplePacketsPerSecond = samples.Select(s => Math.Round(s.Pps)).ToArray(),
+            SampleBitsPerSecond = samples.Select(s => Math.Round(s.IperfBitsPerSecond ?? s.Pps * size * 8)).ToArray(),
+            Kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
+            Cpus = Environment.ProcessorCount,
+            GroOnReceiver = true,
+            XdpModeInForce = mode,
+            Network = network,
+            Note = allNotes.Count == 0 ? null : string.Join("; ", allNotes),
+            Traffic = options.Traffic,
+            Flows = options.Flows,
+            ProgramPackets = median.ProgramPackets,
+            // iperf3 traffic goes both ways through the router, so only live frames can agree with B exactly.
+            CountersAgree = median.ProgramPackets is ulong counted && options.Traffic == MeasureTraffic.LiveFrames
+                ? counted == median.Received : null,
+            StackForwarded = median.StackForwarded,
+            ProgramNsPerPacket = median.ProgramNs is double ns ? Math.Round(ns, 2) : null,
+            Retransmits = median.Retransmits,
+            GeneratorCpu = cpu,
+            ZeroLossOfferedPacketsPerSecond = median.ZeroLossOffered is double o ? Math.Round(o) : null,
+            Trials = median.Trials,
+        };
+    }
+}

@@ -1,4 +1,4 @@
-# The README's first command ends here: the seed's XDP-versus-TC comparison on test networks this script
+# The README's first command ends here: the XDP-versus-TC comparison of tk154/eBPF-Tests on test networks this script
 # makes and removes. Drop and the router with live frames, the router with TCP (iperf3) against the kernel's
 # own forwarding; it prints the table and the ratios, writes hooks.csv and hooks.svg, and leaves nothing behind.
 param(

@@ -41,7 +41,7 @@ Describe 'Measure-HookThroughput' {
         Get-TcProgram -NetNamespace $net['B'].NetNamespace | Should -BeNullOrEmpty
     }
 
-    It 'shows native XDP faster than TC for drop on veth (the seed''s claim), with the conditions reported' {
+    It 'shows native XDP faster than TC for drop on veth (the claim of tk154/eBPF-Tests), with the conditions reported' {
         $r = Measure-HookThroughput -Program drop -Hook XdpNative, TcIngress -Network $net -Duration 00:00:00.5 -Repeat 3
         $native = $r | Where-Object Hook -EQ XdpNative
         $tc = $r | Where-Object Hook -EQ TcIngress

@@ -37,7 +37,8 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
     public int Repeat { get; set; } = 1;
 
     /// <summary>
-    /// The seed's setup: the program on the router of a Routed network, traffic from client A through it to client B.
+    /// The setup of tk154/eBPF-Tests: the program on the router of a Routed network, traffic from client A through it
+    /// to client B.
     /// </summary>
     [Parameter]
     public SwitchParameter Routed { get; set; }

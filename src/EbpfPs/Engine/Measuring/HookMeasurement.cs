@@ -31,7 +31,9 @@ public sealed record HookMeasurementOptions
     public int Repeat { get; init; } = 1;
     /// <summary>A Pair network (Routed with Routed set) to use; null makes one and removes it afterwards.</summary>
     public BpfTestNetwork? Network { get; init; }
-    /// <summary>The seed's setup: the program on a Routed network's router, traffic from A through it to B.</summary>
+    /// <summary>
+    /// The setup of tk154/eBPF-Tests: the program on a Routed network's router, traffic from A through it to B.
+    /// </summary>
     public bool Routed { get; init; }
     public MeasureTraffic Traffic { get; init; } = MeasureTraffic.LiveFrames;
     /// <summary>Distinct 5-tuples the generator sends round-robin.</summary>
@@ -45,7 +47,7 @@ public sealed record HookMeasurementOptions
 }
 
 /// <summary>
-/// The seed's XDP-vs-TC experiment, repeatable: for each hook and size, attach the program, send traffic
+/// The XDP-vs-TC experiment of tk154/eBPF-Tests, repeatable: for each hook and size, attach the program, send traffic
 /// through it, and count what arrived. Hooks are measured interleaved (A B C A B C ...) so a noisy moment
 /// spreads over all of them.
 /// </summary>

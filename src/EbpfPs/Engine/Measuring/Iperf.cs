@@ -21,7 +21,7 @@ internal sealed record IperfResult(double BitsPerSecond, double Seconds, ulong? 
     ulong? LostDatagrams);
 
 /// <summary>
-/// The seed's TCP/UDP experiment: an iperf3 server in client B's namespace, an iperf3 client in client
+/// The TCP/UDP experiment of tk154/eBPF-Tests: an iperf3 server in client B's namespace, an iperf3 client in client
 /// A's sending to it through the router. Started with `ip netns exec` (iperf3 needs no bpffs pins) and an
 /// argument list, never a shell line; both processes are killed when the run ends, fails or is stopped.
 /// </summary>

@@ -12,7 +12,7 @@ using EbpfPs.Interop.Netlink;
 namespace EbpfPs.Engine.Measuring;
 
 /// <summary>
-/// TCP or UDP through the router, as the seed measured it: the program on both router interfaces (data
+/// TCP or UDP through the router, as tk154/eBPF-Tests measured it: the program on both router interfaces (data
 /// one way, acknowledgements the other), iperf3 from client A to client B for the duration. The router's
 /// own counters and its stack's forwarding counter show who forwarded.
 /// </summary>

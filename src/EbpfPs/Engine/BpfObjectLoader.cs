@@ -26,6 +26,7 @@ public static class BpfObjectLoader
         options ??= new BpfLoadOptions();
         NativeRuntime.EnsureLibbpf();
         string full = CheckObjectFile(path);
+        Objects.ObjectFileValidator.Validate(full);
         string? pinPath = options.PinPath is null ? null : BpfFs.CheckOnBpfFs(options.PinPath);
 
         byte* log = (byte*)NativeMemory.AllocZeroed(LogSize);
@@ -44,10 +45,10 @@ public static class BpfObjectLoader
             {
                 handle = Libbpf.OpenObject(full, &opts);
             }
-            catch (BpfException e) when (e.Errno >= LinuxErrno.LibbpfErrnoStart || e.Errno == LinuxErrno.EINVAL)
+            catch (BpfException e) when (Objects.LibbpfOpenErrors.IsAboutContent(e.Errno))
             {
                 throw new BpfException("InvalidBpfObject", BpfErrorKind.InvalidData,
-                    $"'{full}' is an ELF file but not a BPF object libbpf can open: {LinuxErrno.Describe(e.Errno)}.", full, e.Errno, inner: e);
+                    $"'{full}' is an ELF file but not a BPF object libbpf can open: {Objects.LibbpfOpenErrors.Describe(e.Errno)}.", full, e.Errno, inner: e);
             }
 
             try
@@ -171,8 +172,9 @@ public static class BpfObjectLoader
     private static string CheckObjectFile(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full))
+        if (!File.Exists(full) && !Directory.Exists(full))
             throw new BpfException("ObjectFileNotFound", BpfErrorKind.NotFound, $"BPF object file '{full}' does not exist.", full);
+        Objects.ObjectFileValidator.RequireRegularFile(full);
         Span<byte> magic = stackalloc byte[4];
         using (FileStream f = File.OpenRead(full))
         {

@@ -1,0 +1,252 @@
+using System;
+using System.Text;
+using static EbpfPs.Engine.Objects.BtfImage;
+
+namespace EbpfPs.Engine.Objects;
+
+/// <summary>
+/// What the BTF types say about each other: every name offset is a string, every referenced type id exists
+/// and is of a kind that may be referenced there, and no chain of references loops. libbpf 1.1 follows
+/// these ids without looking (an id past the end is a NULL it dereferences; a typedef that names itself is
+/// a loop it never leaves); libbpf 1.3 and the kernel check the same things.
+/// </summary>
+internal sealed class BtfValidator
+{
+    private const uint NoComponent = 0xffffffff;
+    private const string Linkages = "only static (0), global (1) and extern (2) exist";
+
+    private readonly BtfImage _btf;
+    private readonly string _where;
+
+    private BtfValidator(BtfImage btf, string where)
+    {
+        _btf = btf;
+        _where = where;
+    }
+
+    public static void Check(BtfImage btf, string where)
+    {
+        var v = new BtfValidator(btf, where);
+        for (int id = 1; id <= btf.Count; id++)
+            v.CheckType(id);
+        // Tags look into their target's members, so they wait until every target has been checked.
+        for (int id = 1; id <= btf.Count; id++)
+            if (btf.Kind(id) == KindDeclTag)
+                v.CheckDeclTag(id);
+        v.CheckContainmentLoops();
+        v.CheckPointerLoops();
+    }
+
+    private void CheckType(int id)
+    {
+        BtfImage btf = _btf;
+        int kind = btf.Kind(id), vlen = btf.Vlen(id);
+        Name(id, btf.NameOffset(id), "name");
+        bool membered = kind is KindStruct or KindUnion or KindEnum or KindEnum64 or KindFuncProto or KindDatasec
+            or KindFunc;
+        if (!membered && vlen != 0)
+            throw Bad(id, $"has vlen {vlen}, but {KindName(kind)} types have no members");
+        switch (kind)
+        {
+            case KindPtr or KindTypedef or KindVolatile or KindConst or KindRestrict or KindTypeTag:
+                Ref(id, btf.SizeOrType(id), "target", voidOk: true);
+                break;
+            case KindArray:
+                Ref(id, btf.Tail(id, 0), "element type");
+                Ref(id, btf.Tail(id, 1), "index type");
+                break;
+            case KindStruct or KindUnion:
+                for (int m = 0; m < vlen; m++)
+                {
+                    Name(id, btf.Tail(id, 3 * m), $"member #{m} name");
+                    Ref(id, btf.Tail(id, 3 * m + 1), $"member #{m}");
+                }
+                break;
+            case KindEnum or KindEnum64:
+                int stride = kind == KindEnum ? 2 : 3;
+                for (int m = 0; m < vlen; m++)
+                    Name(id, btf.Tail(id, stride * m), $"enumerator #{m} name");
+                break;
+            case KindFunc:
+                if (vlen > 2)
+                    throw Bad(id, $"has linkage {vlen}; {Linkages}");
+                int proto = Ref(id, btf.SizeOrType(id), "prototype", anyKind: true);
+                if (btf.Kind(proto) != KindFuncProto)
+                    throw Bad(id, $"has type [{proto}] ({KindName(btf.Kind(proto))}) as prototype, not a FUNC_PROTO");
+                break;
+            case KindFuncProto:
+                Ref(id, btf.SizeOrType(id), "return type", voidOk: true);
+                for (int p = 0; p < vlen; p++)
+                {
+                    uint name = btf.Tail(id, 2 * p);
+                    Name(id, name, $"parameter #{p} name");
+                    // A void last parameter without a name is how C's "..." is written.
+                    Ref(id, btf.Tail(id, 2 * p + 1), $"parameter #{p}", voidOk: p == vlen - 1 && name == 0);
+                }
+                break;
+            case KindVar:
+                Ref(id, btf.SizeOrType(id), "type");
+                if (btf.Tail(id, 0) > 2)
+                    throw Bad(id, $"has linkage {btf.Tail(id, 0)}; {Linkages}");
+                break;
+            case KindDatasec:
+                CheckDatasec(id, vlen);
+                break;
+            case KindDeclTag:
+                Ref(id, btf.SizeOrType(id), "target", anyKind: true);
+                break;
+        }
+    }
+
+    private void CheckDatasec(int id, int vlen)
+    {
+        ulong size = _btf.SizeOrType(id);
+        for (int e = 0; e < vlen; e++)
+        {
+            int var = Ref(id, _btf.Tail(id, 3 * e), $"entry #{e}", anyKind: true);
+            if (_btf.Kind(var) is not (KindVar or KindFunc))
+                throw Bad(id, $"entry #{e} refers to type [{var}] ({KindName(_btf.Kind(var))}), not a VAR or FUNC");
+            ulong offset = _btf.Tail(id, 3 * e + 1), length = _btf.Tail(id, 3 * e + 2);
+            // Clang leaves a section's size 0 for libbpf to fill in from the ELF; only a size set bounds entries.
+            if (size != 0 && offset + length > size)
+                throw Bad(id, $"entry #{e} (offset {offset}, size {length}) runs past the section's size {size}");
+        }
+    }
+
+    private void CheckDeclTag(int id)
+    {
+        int target = (int)_btf.SizeOrType(id);
+        int kind = _btf.Kind(target);
+        uint component = _btf.Tail(id, 0);
+        int components = kind switch
+        {
+            KindStruct or KindUnion => _btf.Vlen(target),
+            KindFunc => _btf.Vlen((int)_btf.SizeOrType(target)),
+            KindVar or KindTypedef => 0,
+            _ => throw Bad(id, $"tags type [{target}] ({KindName(kind)}); only structs, unions, variables, " +
+                "functions and typedefs take tags"),
+        };
+        if (component != NoComponent && component >= (uint)components)
+            throw Bad(id, $"tags component {component} of type [{target}] ({KindName(kind)}), which has {components}");
+    }
+
+    private void Name(int id, uint offset, string what)
+    {
+        if (!_btf.IsString(offset))
+            throw Bad(id, $"has {what} offset {offset}, past the string section ({_btf.StringLength} bytes)");
+    }
+
+    /// <summary>Checks a referenced id and returns it; void (0) only where C allows it.</summary>
+    private int Ref(int id, uint target, string what, bool voidOk = false, bool anyKind = false)
+    {
+        if (target > (uint)_btf.Count)
+            throw Bad(id, $"{what} refers to type [{target}], but the last type is [{_btf.Count}]");
+        if (target == 0 && !voidOk)
+            throw Bad(id, $"{what} refers to void (type [0])");
+        int kind = _btf.Kind((int)target);
+        if (!anyKind && kind is KindFunc or KindVar or KindDatasec or KindDeclTag)
+            throw Bad(id, $"{what} refers to type [{target}], a {KindName(kind)}, which is not a data type");
+        return (int)target;
+    }
+
+    private InvalidObjectException Bad(int id, string what)
+    {
+        int kind = _btf.Kind(id);
+        string name = _btf.IsString(_btf.NameOffset(id)) ? _btf.Name(id) : "";
+        string label = name.Length == 0 ? KindName(kind) : $"{KindName(kind)} '{name}'";
+        return new InvalidObjectException($"{_where}: type [{id}] {label} {what}.");
+    }
+
+    // A type that contains itself by value (a struct member, an array element, a typedef or qualifier chain)
+    // is infinitely large, and libbpf 1.1's skip_mods_and_typedefs and btf__align_of walk such chains
+    // without a bound. Pointers break containment, so they are no edge here.
+    private int EdgeCount(int id) => _btf.Kind(id) switch
+    {
+        KindTypedef or KindVolatile or KindConst or KindRestrict or KindTypeTag => 1,
+        KindVar or KindFunc or KindDeclTag => 1,
+        KindArray => 2,
+        KindStruct or KindUnion or KindDatasec => _btf.Vlen(id),
+        KindFuncProto => _btf.Vlen(id) + 1,
+        _ => 0,
+    };
+
+    private int Edge(int id, int k) => (int)(_btf.Kind(id) switch
+    {
+        KindArray => _btf.Tail(id, k),
+        KindStruct or KindUnion => _btf.Tail(id, 3 * k + 1),
+        KindDatasec => _btf.Tail(id, 3 * k),
+        KindFuncProto => k == 0 ? _btf.SizeOrType(id) : _btf.Tail(id, 2 * (k - 1) + 1),
+        _ => _btf.SizeOrType(id),
+    });
+
+    private void CheckContainmentLoops()
+    {
+        const byte Open = 1, Done = 2;
+        int count = _btf.Count;
+        var state = new byte[count + 1];
+        var stack = new int[count + 1];
+        var next = new int[count + 1];
+        for (int root = 1; root <= count; root++)
+        {
+            if (state[root] != 0) continue;
+            int sp = 0;
+            stack[0] = root;
+            next[0] = 0;
+            state[root] = Open;
+            while (sp >= 0)
+            {
+                int id = stack[sp];
+                if (next[sp] == EdgeCount(id))
+                {
+                    state[id] = Done;
+                    sp--;
+                    continue;
+                }
+                int target = Edge(id, next[sp]++);
+                if (target == 0 || state[target] == Done) continue;
+                if (state[target] == Open)
+                    throw Loop(stack.AsSpan(0, sp + 1), target, "contains itself");
+                state[target] = Open;
+                sp++;
+                stack[sp] = target;
+                next[sp] = 0;
+            }
+        }
+    }
+
+    // Pointers and qualifiers that lead back to themselves without passing a struct, union or function
+    // prototype: the kernel rejects the loop, and walkers that skip pointers and qualifiers never end.
+    private void CheckPointerLoops()
+    {
+        var state = new int[_btf.Count + 1]; // 0 unseen, the root's id while on its walk, -1 when finished
+        Span<int> path = stackalloc int[16];
+        for (int root = 1; root <= _btf.Count; root++)
+        {
+            int id = root, steps = 0;
+            while (id != 0 && state[id] == 0 && IsChain(_btf.Kind(id)))
+            {
+                state[id] = root;
+                if (steps < path.Length) path[steps] = id;
+                steps++;
+                id = (int)_btf.SizeOrType(id);
+            }
+            if (id != 0 && state[id] == root)
+                throw Loop(path.Slice(0, Math.Min(steps, path.Length)), id, "points back to itself");
+            for (int walk = root; walk != id && walk != 0 && state[walk] == root; walk = (int)_btf.SizeOrType(walk))
+                state[walk] = -1;
+        }
+    }
+
+    private static bool IsChain(int kind) =>
+        kind is KindPtr or KindTypedef or KindVolatile or KindConst or KindRestrict or KindTypeTag;
+
+    private InvalidObjectException Loop(ReadOnlySpan<int> path, int target, string what)
+    {
+        int start = path.IndexOf(target);
+        var text = new StringBuilder();
+        foreach (int id in path.Slice(start < 0 ? 0 : start))
+            text.Append('[').Append(id).Append("] ").Append(KindName(_btf.Kind(id))).Append(" -> ");
+        text.Append('[').Append(target).Append(']');
+        return new InvalidObjectException($"{_where}: type [{target}] {what} through {text}.");
+    }
+}

@@ -16,7 +16,9 @@ try {
         # A private pin folder per object: a mutant whose map definition now asks to be pinned by name
         # pins under it, not in /sys/fs/bpf.
         $pin = Join-Path $PinRoot $file.BaseName
-        $result = [ordered]@{ Name = $file.Name; Outcome = 'Loaded'; ErrorId = $null; Category = $null; Exception = $null; Message = $null }
+        $result = [ordered]@{
+            Name = $file.Name; Outcome = 'Loaded'; ErrorId = $null; Category = $null; Exception = $null; Message = $null
+        }
         try {
             $obj = Import-BpfObject -LiteralPath $file.FullName -PinPath $pin
             $obj | Remove-BpfProgram -Confirm:$false

@@ -67,37 +67,40 @@ internal static class BtfExtValidator
                     $"{left} bytes are left.");
             at += BlockHeader;
             for (uint i = 0; i < count; i++, at += (int)recordSize)
-                CheckRecord(info.Slice(at, minRecord), btf, kind, $"{what} block #{block} record #{i}");
+                CheckRecord(info.Slice(at, minRecord), btf, kind, what, block, i);
         }
     }
 
-    private static void CheckRecord(ReadOnlySpan<byte> rec, BtfImage btf, Info kind, string what)
+    private static void CheckRecord(ReadOnlySpan<byte> rec, BtfImage btf, Info kind, string subsection, int block,
+        uint index)
     {
+        // Named only on failure: there is a record per instruction line, and a string each would dominate.
+        string What() => $"{subsection} block #{block} record #{index}";
         EndianReader r = btf.Reader;
         uint insnOff = r.U32(rec, 0);
         if (insnOff % InsnSize != 0)
-            throw Bad($"{what} has instruction offset {insnOff}, not a multiple of {InsnSize}.");
+            throw Bad($"{What()} has instruction offset {insnOff}, not a multiple of {InsnSize}.");
         switch (kind)
         {
             case Info.Func:
                 uint func = r.U32(rec, 4);
                 if (func == 0 || func > (uint)btf.Count || btf.Kind((int)func) != BtfImage.KindFunc)
-                    throw Bad($"{what} refers to type [{func}], which is not a FUNC of the {btf.Count} types.");
+                    throw Bad($"{What()} refers to type [{func}], which is not a FUNC of the {btf.Count} types.");
                 break;
             case Info.Line:
                 uint file = r.U32(rec, 4), line = r.U32(rec, 8);
                 if (!btf.IsString(file) || !btf.IsString(line))
-                    throw Bad($"{what} has file name offset {file} and line offset {line}; " +
+                    throw Bad($"{What()} has file name offset {file} and line offset {line}; " +
                         $"the .BTF string section has {btf.StringLength} bytes.");
                 break;
             default:
                 uint type = r.U32(rec, 4), access = r.U32(rec, 8), relo = r.U32(rec, 12);
                 if (type > (uint)btf.Count)
-                    throw Bad($"{what} refers to type [{type}], but the last type is [{btf.Count}].");
+                    throw Bad($"{What()} refers to type [{type}], but the last type is [{btf.Count}].");
                 if (!btf.IsString(access))
-                    throw Bad($"{what} has access string offset {access}, past the .BTF string section.");
+                    throw Bad($"{What()} has access string offset {access}, past the .BTF string section.");
                 if (relo > MaxCoreReloKind)
-                    throw Bad($"{what} has relocation kind {relo}; known kinds are 0 to {MaxCoreReloKind}.");
+                    throw Bad($"{What()} has relocation kind {relo}; known kinds are 0 to {MaxCoreReloKind}.");
                 break;
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Text;
 using static EbpfPs.Engine.Objects.BtfImage;
 
@@ -58,14 +59,14 @@ internal sealed class BtfValidator
             case KindStruct or KindUnion:
                 for (int m = 0; m < vlen; m++)
                 {
-                    Name(id, btf.Tail(id, 3 * m), $"member #{m} name");
-                    Ref(id, btf.Tail(id, 3 * m + 1), $"member #{m}");
+                    Name(id, btf.Tail(id, 3 * m), "member #{0} name", m);
+                    Ref(id, btf.Tail(id, 3 * m + 1), "member #{0}", m);
                 }
                 break;
             case KindEnum or KindEnum64:
                 int stride = kind == KindEnum ? 2 : 3;
                 for (int m = 0; m < vlen; m++)
-                    Name(id, btf.Tail(id, stride * m), $"enumerator #{m} name");
+                    Name(id, btf.Tail(id, stride * m), "enumerator #{0} name", m);
                 break;
             case KindFunc:
                 if (vlen > 2)
@@ -79,9 +80,9 @@ internal sealed class BtfValidator
                 for (int p = 0; p < vlen; p++)
                 {
                     uint name = btf.Tail(id, 2 * p);
-                    Name(id, name, $"parameter #{p} name");
+                    Name(id, name, "parameter #{0} name", p);
                     // A void last parameter without a name is how C's "..." is written.
-                    Ref(id, btf.Tail(id, 2 * p + 1), $"parameter #{p}", voidOk: p == vlen - 1 && name == 0);
+                    Ref(id, btf.Tail(id, 2 * p + 1), "parameter #{0}", p, voidOk: p == vlen - 1 && name == 0);
                 }
                 break;
             case KindVar:
@@ -103,7 +104,7 @@ internal sealed class BtfValidator
         ulong size = _btf.SizeOrType(id);
         for (int e = 0; e < vlen; e++)
         {
-            int var = Ref(id, _btf.Tail(id, 3 * e), $"entry #{e}", anyKind: true);
+            int var = Ref(id, _btf.Tail(id, 3 * e), "entry #{0}", e, anyKind: true);
             if (_btf.Kind(var) is not (KindVar or KindFunc))
                 throw Bad(id, $"entry #{e} refers to type [{var}] ({KindName(_btf.Kind(var))}), not a VAR or FUNC");
             ulong offset = _btf.Tail(id, 3 * e + 1), length = _btf.Tail(id, 3 * e + 2);
@@ -130,24 +131,30 @@ internal sealed class BtfValidator
             throw Bad(id, $"tags component {component} of type [{target}] ({KindName(kind)}), which has {components}");
     }
 
-    private void Name(int id, uint offset, string what)
+    // The field names are formats ("member #{0}") filled in only on failure: checks run on every load,
+    // and a string per member would be most of what they allocate.
+    private void Name(int id, uint offset, string what, int index = 0)
     {
         if (!_btf.IsString(offset))
-            throw Bad(id, $"has {what} offset {offset}, past the string section ({_btf.StringLength} bytes)");
+            throw Bad(id, $"has {Field(what, index)} offset {offset}, past the string section " +
+                $"({_btf.StringLength} bytes)");
     }
 
     /// <summary>Checks a referenced id and returns it; void (0) only where C allows it.</summary>
-    private int Ref(int id, uint target, string what, bool voidOk = false, bool anyKind = false)
+    private int Ref(int id, uint target, string what, int index = 0, bool voidOk = false, bool anyKind = false)
     {
         if (target > (uint)_btf.Count)
-            throw Bad(id, $"{what} refers to type [{target}], but the last type is [{_btf.Count}]");
+            throw Bad(id, $"{Field(what, index)} refers to type [{target}], but the last type is [{_btf.Count}]");
         if (target == 0 && !voidOk)
-            throw Bad(id, $"{what} refers to void (type [0])");
+            throw Bad(id, $"{Field(what, index)} refers to void (type [0])");
         int kind = _btf.Kind((int)target);
         if (!anyKind && kind is KindFunc or KindVar or KindDatasec or KindDeclTag)
-            throw Bad(id, $"{what} refers to type [{target}], a {KindName(kind)}, which is not a data type");
+            throw Bad(id, $"{Field(what, index)} refers to type [{target}], a {KindName(kind)}, " +
+                "which is not a data type");
         return (int)target;
     }
+
+    private static string Field(string what, int index) => string.Format(CultureInfo.InvariantCulture, what, index);
 
     private InvalidObjectException Bad(int id, string what)
     {

@@ -36,14 +36,15 @@ internal static class ElfTableValidator
 
     private static int CheckSymbols(ElfImage elf, in ElfSection symtab)
     {
-        string where = elf.Describe(symtab.Index);
+        int index = symtab.Index;
+        string Where() => elf.Describe(index); // only on failure: names cost an allocation
         if (symtab.EntrySize != SymbolSize || symtab.Size % SymbolSize != 0)
             throw Bad(
-                $"Symbol table {where} has entry size {symtab.EntrySize} and size {symtab.Size}; " +
+                $"Symbol table {Where()} has entry size {symtab.EntrySize} and size {symtab.Size}; " +
                 $"entries are {SymbolSize} bytes.");
         if (symtab.Link == 0 || symtab.Link >= elf.Sections.Length
             || elf.Sections[symtab.Link].Type != ElfImage.ShtStrtab)
-            throw Bad($"Symbol table {where} links to section {symtab.Link}, which is not a string table.");
+            throw Bad($"Symbol table {Where()} links to section {symtab.Link}, which is not a string table.");
         ReadOnlySpan<byte> names = elf.Data(elf.Sections[symtab.Link]);
         if (names.Length == 0 || names[^1] != 0)
             throw Bad($"Symbol name table {elf.Describe((int)symtab.Link)} is empty or not NUL-terminated.");
@@ -51,7 +52,7 @@ internal static class ElfTableValidator
         ReadOnlySpan<byte> data = elf.Data(symtab);
         int count = data.Length / SymbolSize;
         if (symtab.Info > (uint)count)
-            throw Bad($"Symbol table {where} says its first global symbol is #{symtab.Info} of {count}.");
+            throw Bad($"Symbol table {Where()} says its first global symbol is #{symtab.Info} of {count}.");
         EndianReader r = elf.Reader;
         for (int i = 1; i < count; i++)
         {
@@ -83,16 +84,17 @@ internal static class ElfTableValidator
 
     private static void CheckRelocations(ElfImage elf, in ElfSection rel, int symtab, int symbolCount)
     {
-        string where = elf.Describe(rel.Index);
+        int index = rel.Index;
+        string Where() => elf.Describe(index); // only on failure: names cost an allocation
         int entry = rel.Type == ElfImage.ShtRel ? RelSize : RelaSize;
         if (rel.EntrySize != (ulong)entry || rel.Size % (ulong)entry != 0)
             throw Bad(
-                $"Relocation section {where} has entry size {rel.EntrySize} and size {rel.Size}; " +
+                $"Relocation section {Where()} has entry size {rel.EntrySize} and size {rel.Size}; " +
                 $"entries are {entry} bytes.");
         if (rel.Link != symtab)
-            throw Bad($"Relocation section {where} links to section {rel.Link}, not the symbol table ({symtab}).");
+            throw Bad($"Relocation section {Where()} links to section {rel.Link}, not the symbol table ({symtab}).");
         if (rel.Info == 0 || rel.Info >= elf.Sections.Length)
-            throw Bad($"Relocation section {where} applies to section {rel.Info}, which does not exist.");
+            throw Bad($"Relocation section {Where()} applies to section {rel.Info}, which does not exist.");
 
         ElfSection target = elf.Sections[rel.Info];
         bool code = (target.Flags & ElfImage.ShfExecInstr) != 0 && target.HasFileData;
@@ -104,10 +106,10 @@ internal static class ElfTableValidator
             ulong offset = r.U64(data, at);
             ulong symbol = r.U64(data, at + 8) >> 32;
             if (symbol >= (ulong)symbolCount)
-                throw Bad($"Relocation #{i} of {where} names symbol #{symbol}, but there are {symbolCount}.");
+                throw Bad($"Relocation #{i} of {Where()} names symbol #{symbol}, but there are {symbolCount}.");
             if (offset >= target.Size)
                 throw Bad(
-                    $"Relocation #{i} of {where} is at offset {offset}, " +
+                    $"Relocation #{i} of {Where()} is at offset {offset}, " +
                     $"past {elf.Describe(target.Index)} ({target.Size} bytes).");
             if (!code)
                 continue;
@@ -115,7 +117,7 @@ internal static class ElfTableValidator
             int slots = insns[(int)(offset - offset % InsnSize)] == LdImm64 ? 2 : 1;
             if (offset % InsnSize != 0 || offset + (ulong)(slots * InsnSize) > target.Size)
                 throw Bad(
-                    $"Relocation #{i} of {where} points at offset {offset}, " +
+                    $"Relocation #{i} of {Where()} points at offset {offset}, " +
                     $"not a whole instruction of {elf.Describe(target.Index)}.");
         }
     }

@@ -45,10 +45,10 @@ public static class BpfObjectLoader
             {
                 handle = Libbpf.OpenObject(full, &opts);
             }
-            catch (BpfException e) when (Objects.LibbpfOpenErrors.IsAboutContent(e.Errno))
+            catch (BpfException e) when (Objects.LibbpfObjectErrors.IsAboutContent(e.Errno))
             {
                 throw new BpfException("InvalidBpfObject", BpfErrorKind.InvalidData,
-                    $"'{full}' is an ELF file but not a BPF object libbpf can open: {Objects.LibbpfOpenErrors.Describe(e.Errno)}.", full, e.Errno, inner: e);
+                    $"'{full}' is an ELF file but not a BPF object libbpf can open: {Objects.LibbpfObjectErrors.Describe(e.Errno)}.", full, e.Errno, inner: e);
             }
 
             try
@@ -196,8 +196,7 @@ public static class BpfObjectLoader
                 $"The kernel verifier rejected a program in '{path}': {lastLine} ({LinuxErrno.Describe(errno)}, errno {errno}). The verifier log is in the error's details.",
                 path, errno, verifierLog: log);
         }
-        BpfException e = BpfException.FromErrno(errno, "load BPF object", path, "BpfObjectLoadFailed");
-        return e;
+        return Objects.LibbpfObjectErrors.LoadFailure(errno, path);
     }
 
     private static string LastLine(string log)

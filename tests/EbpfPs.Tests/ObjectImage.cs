@@ -29,6 +29,8 @@ public sealed class ObjectImage
     public int BtfStringLength { get; private set; }
     public int ExtFuncRecord { get; private set; }
     public int ExtLineRecord { get; private set; }
+    /// <summary>Offset of ".kconfig" in the .BTF strings, for tests that rename a DATASEC to it.</summary>
+    public uint KconfigName { get; private set; }
 
     /// <summary>File offset of the record of BTF type id.</summary>
     public int Type(int id) => _types[id];
@@ -44,6 +46,7 @@ public sealed class ObjectImage
         copy.BtfStringLength = BtfStringLength;
         copy.ExtFuncRecord = ExtFuncRecord;
         copy.ExtLineRecord = ExtLineRecord;
+        copy.KconfigName = KconfigName;
         foreach (var t in _types) copy._types[t.Key] = t.Value;
         change(copy);
         return copy;
@@ -103,6 +106,7 @@ public sealed class ObjectImage
         w.Bytes(btfBytes);
         foreach (var t in typeOffsets) img._types[t.Key] = btf + t.Value;
         img.BtfStringLength = strLen;
+        img.KconfigName = names[".kconfig"];
         sec[SecBtf] = (strs.Add(".BTF"), 1, 0, btf, btfBytes.Length, 0, 0, 4, 0);
 
         int ext = Begin(4);
@@ -181,6 +185,7 @@ public sealed class ObjectImage
         var names = new Dictionary<string, uint>
         {
             ["xdp"] = s.Add("xdp"), ["file.c"] = s.Add("file.c"), ["return 2;"] = s.Add("return 2;"),
+            [".kconfig"] = s.Add(".kconfig"),
         };
         byte[] strings = s.ToArray();
         byte[] types = t.ToArray();

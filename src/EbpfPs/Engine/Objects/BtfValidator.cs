@@ -36,6 +36,7 @@ internal sealed class BtfValidator
                 v.CheckDeclTag(id);
         v.CheckContainmentLoops();
         v.CheckPointerLoops();
+        v.CheckKconfigVariables();
     }
 
     private void CheckType(int id)
@@ -166,7 +167,10 @@ internal sealed class BtfValidator
 
     // A type that contains itself by value (a struct member, an array element, a typedef or qualifier chain)
     // is infinitely large, and libbpf 1.1's skip_mods_and_typedefs and btf__align_of walk such chains
-    // without a bound. Pointers break containment, so they are no edge here.
+    // without a bound. Pointers break containment, so they are no edge here. btf__align_of also recurses
+    // once per level, so the depth of nesting is bounded too, far above any C type and far below a stack.
+    public const int MaxNesting = 1024;
+
     private int EdgeCount(int id) => _btf.Kind(id) switch
     {
         KindTypedef or KindVolatile or KindConst or KindRestrict or KindTypeTag => 1,
@@ -186,19 +190,23 @@ internal sealed class BtfValidator
         _ => _btf.SizeOrType(id),
     });
 
+    /// <summary>Iterative depth-first walk over containment: loops and the deepest nesting, in linear time.</summary>
     private void CheckContainmentLoops()
     {
         const byte Open = 1, Done = 2;
         int count = _btf.Count;
         var state = new byte[count + 1];
-        var stack = new int[count + 1];
-        var next = new int[count + 1];
+        var depth = new int[count + 1];                 // levels below a finished type, itself included
+        int limit = Math.Min(count, MaxNesting) + 1;    // a deeper path is refused before the stack gets there
+        var stack = new int[limit];
+        var next = new int[limit];
+        var deepest = new int[limit];                   // deepest child so far of each type on the stack
         for (int root = 1; root <= count; root++)
         {
             if (state[root] != 0) continue;
             int sp = 0;
             stack[0] = root;
-            next[0] = 0;
+            next[0] = deepest[0] = 0;
             state[root] = Open;
             while (sp >= 0)
             {
@@ -206,17 +214,49 @@ internal sealed class BtfValidator
                 if (next[sp] == EdgeCount(id))
                 {
                     state[id] = Done;
-                    sp--;
+                    depth[id] = deepest[sp] + 1;
+                    if (depth[id] > MaxNesting)
+                        throw Bad(id, $"nests types {depth[id]} levels deep; more than {MaxNesting} is refused");
+                    if (--sp >= 0 && depth[id] > deepest[sp]) deepest[sp] = depth[id];
                     continue;
                 }
                 int target = Edge(id, next[sp]++);
-                if (target == 0 || state[target] == Done) continue;
+                if (target == 0) continue;
+                if (state[target] == Done)
+                {
+                    if (depth[target] > deepest[sp]) deepest[sp] = depth[target];
+                    continue;
+                }
                 if (state[target] == Open)
                     throw Loop(stack.AsSpan(0, sp + 1), target, "contains itself");
+                if (sp + 1 == stack.Length)
+                    throw Bad(root, $"nests types more than {MaxNesting} levels deep");
                 state[target] = Open;
                 sp++;
                 stack[sp] = target;
-                next[sp] = 0;
+                next[sp] = deepest[sp] = 0;
+            }
+        }
+    }
+
+    // libbpf 1.1 computes a .kconfig extern's alignment with btf__align_of before it checks the type is one
+    // it supports, and that walk visits every member of every nested struct again for each path to it: a
+    // few dozen levels of two-member structs never finish. Kconfig values are integers, enums or char arrays.
+    private void CheckKconfigVariables()
+    {
+        for (int sec = 1; sec <= _btf.Count; sec++)
+        {
+            if (_btf.Kind(sec) != KindDatasec || !ElfImage.NameEquals(_btf.Strings, _btf.NameOffset(sec), ".kconfig"u8))
+                continue;
+            for (int e = 0; e < _btf.Vlen(sec); e++)
+            {
+                int var = (int)_btf.Tail(sec, 3 * e), id = (int)_btf.SizeOrType(var);
+                while (_btf.Kind(id) is KindTypedef or KindVolatile or KindConst or KindRestrict or KindTypeTag
+                       or KindArray)
+                    id = (int)(_btf.Kind(id) == KindArray ? _btf.Tail(id, 0) : _btf.SizeOrType(id));
+                if (_btf.Kind(id) is KindStruct or KindUnion)
+                    throw Bad(var, $"is a .kconfig extern of a type with a {KindName(_btf.Kind(id))} in it " +
+                        $"(type [{id}]); kconfig values are integers, enums and char arrays");
             }
         }
     }

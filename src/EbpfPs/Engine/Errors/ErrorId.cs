@@ -12,6 +12,11 @@ public static class ErrorId
     public const string ObjectFileNotFound = nameof(ObjectFileNotFound);
     [Error(BpfErrorKind.InvalidArgument, "The object path is not a regular file (a directory, FIFO or device).")]
     public const string NotARegularFile = nameof(NotARegularFile);
+    [Error(BpfErrorKind.OperationFailed, "The object file cannot be read; the category follows the errno.",
+        FollowsErrno = true)]
+    public const string ObjectFileUnreadable = nameof(ObjectFileUnreadable);
+    [Error(BpfErrorKind.LimitsExceeded, "The object file is larger than any BPF object (256 MiB).")]
+    public const string ObjectFileTooLarge = nameof(ObjectFileTooLarge);
     [Error(BpfErrorKind.InvalidData, "The file is not an ELF object.")]
     public const string NotAnElfFile = nameof(NotAnElfFile);
     [Error(BpfErrorKind.InvalidData,

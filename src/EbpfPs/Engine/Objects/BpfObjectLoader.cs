@@ -31,16 +31,18 @@ public static class BpfObjectLoader
         options ??= new BpfLoadOptions();
         NativeRuntime.EnsureLibbpf();
         string full = CheckObjectFile(path);
+        ObjectFileValidator.Validate(full);
         string? pinPath = options.PinPath is null ? null : BpfFs.CheckOnBpfFs(options.PinPath);
 
         using var log = new KernelLogBuffer(LogSize);
         Result<SafeBpfObjectHandle> opened = Libbpf.OpenObject(full, pinPath, log);
         if (!opened.Ok)
         {
-            if (ErrnoText.IsLibbpfCode(opened.Errno) || opened.Errno == Errno.EINVAL)
+            // The file exists and passed the validator: what libbpf still refuses is about its content.
+            if (LibbpfObjectErrors.IsAboutContent(opened.Errno))
                 throw new BpfException(ErrorId.InvalidBpfObject,
                     $"'{full}' is an ELF file but not a BPF object libbpf can open: " +
-                    $"{ErrnoText.Describe(opened.Errno)}.", full, (int)opened.Errno);
+                    $"{LibbpfObjectErrors.Describe(opened.Errno)}.", full, (int)opened.Errno);
             opened.OrThrow("open BPF object", full, ErrorId.BpfObjectOpenFailed);
         }
         SafeBpfObjectHandle handle = opened.Value;
@@ -169,8 +171,10 @@ public static class BpfObjectLoader
     private static string CheckObjectFile(string path)
     {
         string full = Path.GetFullPath(path);
-        if (!File.Exists(full))
+        if (!File.Exists(full) && !Directory.Exists(full))
             throw new BpfException(ErrorId.ObjectFileNotFound, $"BPF object file '{full}' does not exist.", full);
+        // Before anything opens it: a FIFO given as an object would block the open.
+        ObjectFileValidator.RequireRegularFile(full);
         Span<byte> magic = stackalloc byte[4];
         using (FileStream f = File.OpenRead(full))
         {
@@ -191,7 +195,7 @@ public static class BpfObjectLoader
                 $"The kernel verifier rejected a program in '{path}': {LastLine(log)} " +
                 $"({ErrnoText.Describe(errno)}, errno {(int)errno}). The verifier log is in the error's details.",
                 path, (int)errno, verifierLog: log);
-        return BpfException.FromErrno((int)errno, "load BPF object", path, ErrorId.BpfObjectLoadFailed);
+        return LibbpfObjectErrors.LoadFailure(errno, path);
     }
 
     private static string LastLine(string log)

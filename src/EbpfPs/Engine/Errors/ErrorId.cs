@@ -10,8 +10,6 @@ public static class ErrorId
     // Objects and programs
     [Error(BpfErrorKind.NotFound, "The object file does not exist.")]
     public const string ObjectFileNotFound = nameof(ObjectFileNotFound);
-    [Error(BpfErrorKind.InvalidArgument, "The object path is not a regular file (a directory, FIFO or device).")]
-    public const string NotARegularFile = nameof(NotARegularFile);
     [Error(BpfErrorKind.InvalidData, "The file is not an ELF object.")]
     public const string NotAnElfFile = nameof(NotAnElfFile);
     [Error(BpfErrorKind.InvalidData, "The file is an ELF object libbpf cannot open as BPF (the message names what is wrong).")]

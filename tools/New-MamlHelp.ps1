@@ -1,6 +1,7 @@
 # Turns docs/help/<Verb-Noun>.md into the MAML file Get-Help reads for binary cmdlets. Syntax and
 # parameter attributes come from the built cmdlets themselves, so the help cannot drift from the code;
-# the markdown holds only what a person writes: synopsis, description, parameter text, examples.
+# the markdown holds only what a person writes: synopsis, description, parameter text, examples,
+# notes and the ErrorIds the cmdlet raises.
 param(
     [Parameter(Mandatory)][string] $ModulePath,
     [Parameter(Mandatory)][string] $HelpSource,
@@ -10,8 +11,10 @@ $ErrorActionPreference = 'Stop'
 
 function Read-HelpMarkdown([string] $Path) {
     # Sections: "## SYNOPSIS", "## DESCRIPTION", "## PARAMETERS" (### -Name), "## EXAMPLES" (### title,
-    # a fenced code block, then remarks), "## NOTES", "## RELATED LINKS" (- text or URL).
+    # a fenced code block, then remarks), "## NOTES", "## ERRORS" (see Read-ErrorList), "## RELATED LINKS"
+    # (- text or URL).
     $doc = @{ Synopsis = ''; Description = ''; Parameters = @{}; Examples = [System.Collections.Generic.List[object]]::new(); Notes = ''; Links = @() }
+    $doc.Errors = @()
     $section = $null; $sub = $null; $buffer = [System.Text.StringBuilder]::new()
     $flush = {
         $text = $buffer.ToString().Trim(); $null = $buffer.Clear()
@@ -19,6 +22,7 @@ function Read-HelpMarkdown([string] $Path) {
             'SYNOPSIS' { $doc.Synopsis = $text }
             'DESCRIPTION' { $doc.Description = $text }
             'NOTES' { $doc.Notes = $text }
+            'ERRORS' { $doc.Errors = @(Read-ErrorList $text $Path) }
             'PARAMETERS' { if ($sub) { $doc.Parameters[$sub.TrimStart('-')] = $text } }
             'EXAMPLES' {
                 if ($sub) {
@@ -38,6 +42,46 @@ function Read-HelpMarkdown([string] $Path) {
     }
     & $flush
     return $doc
+}
+
+function Read-ErrorList([string] $Text, [string] $Path) {
+    # One "- ErrorId (Category): when" item per id, continued on indented lines; Category is an ErrorCategory
+    # name or "category follows errno, usually X". Unindented lines outside an item are prose paragraphs.
+    # A malformed item fails the build rather than vanishing from the help.
+    $entries = [System.Collections.Generic.List[object]]::new()
+    $item = $null; $prose = $null
+    foreach ($line in $Text -split '\r?\n') {
+        if ($line -match '^\s*$') { $item = $null; $prose = $null; continue }
+        if ($line -match '^- ') {
+            if ($line -notmatch '^- (?<id>[A-Za-z]\w*) \((?<category>[^()]+)\): (?<text>\S.*)$') {
+                throw "${Path}: an ERRORS item reads '- ErrorId (Category): when', not: $line"
+            }
+            $item = [pscustomobject]@{ Id = $Matches.id; Category = $Matches.category.Trim(); Text = $Matches.text }
+            $prose = $null
+            $entries.Add($item)
+        }
+        elseif ($item -and $line -match '^\s+\S') { $item.Text += ' ' + $line.Trim() }
+        elseif ($prose) { $prose.Text += ' ' + $line.Trim() }
+        else { $prose = [pscustomobject]@{ Id = $null; Category = $null; Text = $line.Trim() }; $entries.Add($prose) }
+    }
+    return $entries
+}
+
+function Format-Wrapped([string] $Text, [int] $Width, [string] $Indent = '') {
+    # Get-Help indents alert paragraphs by 8 and the console breaks long lines anywhere, even mid-word, so
+    # the ERRORS block comes pre-wrapped to stay whole words at 80 columns.
+    $lines = [System.Collections.Generic.List[string]]::new(); $line = ''
+    foreach ($word in $Text -split '\s+' | Where-Object { $_ }) {
+        if ($line -and $line.Length + 1 + $word.Length -gt $Width) { $lines.Add($Indent + $line); $line = $word }
+        else { $line = if ($line) { "$line $word" } else { $word } }
+    }
+    if ($line) { $lines.Add($Indent + $line) }
+    return $lines -join "`n"
+}
+
+function Format-ErrorItem($Entry) {
+    # "ErrorId (Category)" on a line of its own and what it means indented under it, like a definition list.
+    (Format-Wrapped "$($Entry.Id) ($($Entry.Category))" 72) + "`n" + (Format-Wrapped $Entry.Text 66 '    ')
 }
 
 function Add-Paras([System.Xml.XmlWriter] $w, [string] $text) {
@@ -127,6 +171,18 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
     $w.WriteEndElement()
 
     if ($doc.Notes) { $w.WriteStartElement('maml', 'alertSet', $maml); $w.WriteStartElement('maml', 'alert', $maml); $w.WriteElementString('maml', 'para', $maml, $doc.Notes); $w.WriteEndElement(); $w.WriteEndElement() }
+    if ($doc.Errors) {
+        # A titled block under NOTES in Get-Help -Full (MAML has no section of its own for errors).
+        $w.WriteStartElement('maml', 'alertSet', $maml)
+        $w.WriteElementString('maml', 'title', $maml, 'ERRORS')
+        $w.WriteStartElement('maml', 'alert', $maml)
+        foreach ($e in $doc.Errors) {
+            $para = if ($e.Id) { Format-ErrorItem $e } else { Format-Wrapped $e.Text 72 }
+            $w.WriteElementString('maml', 'para', $maml, $para)
+        }
+        $w.WriteEndElement()
+        $w.WriteEndElement()
+    }
 
     $w.WriteStartElement('command', 'examples', $command)
     $i = 0

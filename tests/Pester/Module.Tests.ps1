@@ -12,6 +12,8 @@ BeforeAll {
     $script:approved = @(Get-Verb | ForEach-Object Verb)
     $script:mutating = @('Add', 'Set', 'Remove', 'Clear', 'Import', 'Enable', 'Disable', 'New', 'Reset', 'Start', 'Stop')
     $script:formatted = @((Get-FormatData -PowerShellVersion $PSVersionTable.PSVersion) | ForEach-Object TypeNames)
+    Import-Module $PSScriptRoot/ErrorIdChecks.psm1 -Force
+    $script:helpSource = Join-Path $PSScriptRoot '../../docs/help'
 }
 
 Describe 'Module manifest' {
@@ -63,6 +65,20 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
         }
     }
 
+    It 'lists the ErrorIds it raises in its help, and Get-Help -Full shows them' {
+        $page = Join-Path $helpSource "$Name.md"
+        Get-Content $page | Should -Contain '## ERRORS'
+        $listed = @(Get-HelpErrorList $page)
+        $shown = Get-Help $Name -Full | Out-String -Width 200
+        $shown | Should -Match '(?m)^\s+ERRORS\s*$'
+        foreach ($e in $listed) { $shown | Should -Match "(?m)^\s+$($e.Id) \(" -Because "$Name.md lists $($e.Id)" }
+        # Every cmdlet that needs libbpf stops with LibbpfNotFound when it is missing; the others never do.
+        $type = $cmd.ImplementingType
+        $needs = $type.GetProperty('NeedsLibbpf', [System.Reflection.BindingFlags]'Instance, NonPublic').GetValue(
+            [Activator]::CreateInstance($type))
+        ($listed.Id -contains 'LibbpfNotFound') | Should -Be $needs -Because "NeedsLibbpf is $needs"
+    }
+
     It 'offers -LiteralPath beside every -Path' {
         if ($cmd.Parameters.ContainsKey('Path')) { $cmd.Parameters.Keys | Should -Contain 'LiteralPath' }
     }
@@ -76,5 +92,66 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
             $completer = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] -or $_ -is [System.Management.Automation.ValidateSetAttribute] }
             $completer | Should -Not -BeNullOrEmpty -Because "-$($p.Name) of $Name should tab-complete"
         }
+    }
+}
+
+# The ErrorId catalog is a public contract: each id is raised somewhere, has a category, and is documented.
+Describe 'ErrorId catalog' {
+    BeforeAll {
+        $catalog = @([EbpfPs.Engine.Errors.ErrorCatalog]::Entries)
+        $constants = @([EbpfPs.Engine.Errors.ErrorId].GetFields() | Where-Object IsLiteral | ForEach-Object Name)
+        $listed = @(Get-ChildItem $helpSource -Filter *.md | ForEach-Object { Get-HelpErrorList $_.FullName })
+        $sources = @(Read-CSharpSource (Join-Path $PSScriptRoot '../../src/EbpfPs'))
+        $uses = @(Find-ErrorIdUse $sources)
+    }
+
+    It 'is not empty and names each id after its constant' {
+        $catalog.Count | Should -BeGreaterThan 50
+        @($catalog.Id | Sort-Object) | Should -Be @($constants | Sort-Object)
+    }
+
+    It 'maps every kind of error but OperationFailed to an ErrorCategory other than NotSpecified' {
+        $unmapped = $catalog | Where-Object Kind -NE 'OperationFailed' |
+            Where-Object { [EbpfPs.Commands.ErrorRecords]::CategoryOf($_.Kind) -eq 'NotSpecified' }
+        $unmapped | ForEach-Object { "$($_.Id) ($($_.Kind))" } | Should -BeNullOrEmpty
+    }
+
+    It 'lists every catalogued id in some help page' {
+        $catalog.Id | Where-Object { $_ -cnotin $listed.Id } | Should -BeNullOrEmpty -Because 'a help page must list it'
+    }
+
+    It 'lists only catalogued ids in help' {
+        $listed | Where-Object { $_.Id -cnotin $catalog.Id } | ForEach-Object { "$($_.Page): $($_.Id)" } |
+            Should -BeNullOrEmpty
+    }
+
+    It 'gives each listed id the category its kind maps to, or says the category follows errno' {
+        $categories = [enum]::GetNames([System.Management.Automation.ErrorCategory])
+        $byId = @{}
+        foreach ($e in $catalog) { $byId[$e.Id] = $e }
+        $wrong = foreach ($l in $listed | Where-Object { $byId.ContainsKey($_.Id) }) {
+            $e = $byId[$l.Id]
+            $expected = if ($e.FollowsErrno) { 'category follows errno, usually <an ErrorCategory>' }
+                        else { [string][EbpfPs.Commands.ErrorRecords]::CategoryOf($e.Kind) }
+            $ok = $l.FollowsErrno -eq $e.FollowsErrno -and $categories -ccontains $l.Category -and
+                ($e.FollowsErrno -or $l.Category -ceq $expected)
+            if (-not $ok) { "$($l.Page): $($l.Id) is listed as $($l.Category), not $expected" }
+        }
+        $wrong | Should -BeNullOrEmpty
+    }
+
+    It 'is where every ErrorId the C# source uses comes from' {
+        $uses.Count | Should -BeGreaterThan 50
+        $uses | Where-Object { $_.Name -cnotin $constants } | ForEach-Object { "$($_.Path): ErrorId.$($_.Name)" } |
+            Should -BeNullOrEmpty
+    }
+
+    It 'holds no id that nothing raises' {
+        $raising = @($uses | Where-Object { (Split-Path $_.Path -Leaf) -ne 'ErrorId.cs' } | ForEach-Object Name)
+        $constants | Where-Object { $_ -cnotin $raising } | Should -BeNullOrEmpty -Because 'an id nothing raises goes'
+    }
+
+    It 'is never bypassed with a string literal where an error id goes' {
+        @(Find-LiteralErrorId $sources) | Should -BeNullOrEmpty
     }
 }

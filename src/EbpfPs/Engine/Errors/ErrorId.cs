@@ -235,7 +235,8 @@ public static class ErrorId
     public const string TestNetworkCommandFailed = nameof(TestNetworkCommandFailed);
     [Error(BpfErrorKind.NotInstalled, "A tool the module runs (ip, ethtool, ...) is not installed.")]
     public const string ToolNotFound = nameof(ToolNotFound);
-    [Error(BpfErrorKind.OperationFailed, "The kernel sent no counters for the interface.")]
+    [Error(BpfErrorKind.OperationFailed, "The interface's counters could not be read; the category follows the errno.",
+        FollowsErrno = true)]
     public const string InterfaceCountersUnavailable = nameof(InterfaceCountersUnavailable);
 
     // Raised for a failed kernel call that has no more specific id; the category follows the errno.

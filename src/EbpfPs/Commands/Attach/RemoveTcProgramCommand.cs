@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
@@ -42,6 +43,8 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    protected override Privilege Needs => Privilege.Bpf | Privilege.NetAdmin;
 
     protected override void ProcessRecord()
     {

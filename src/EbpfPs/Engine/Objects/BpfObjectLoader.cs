@@ -25,6 +25,7 @@ public sealed class BpfLoadOptions
 public static class BpfObjectLoader
 {
     private const int LogSize = 4 * 1024 * 1024;
+    private const string BtfLogStart = "magic: 0xeb9f";
 
     public static BpfObject Load(string path, BpfLoadOptions? options = null)
     {
@@ -81,30 +82,30 @@ public static class BpfObjectLoader
             if (m.PinPath is string mapPin && !File.Exists(mapPin))
                 createdPins.Add(mapPin);
 
-        Result loaded = Libbpf.LoadObject(handle);
-        if (!loaded.Ok)
-            throw LoadFailure(loaded.Errno, path, log.Text);
-
-        var result = new BpfObject(handle, Libbpf.ObjectName(handle), path, pinPath) { CreatedPins = createdPins };
-        bool pinned = false;
+        // Every pin is planned and checked before anything is loaded; the folders are made here (and removed again
+        // on failure), so a failed import leaves neither pins nor empty folders behind.
+        List<ObjectPins.Planned>? plan = pinPath is null ? null : ObjectPins.Plan(natives, maps, pinPath);
+        List<string> folders = pinPath is null ? new List<string>() : ObjectPins.CreateFolders(pinPath);
+        var result = new BpfObject(handle, Libbpf.ObjectName(handle), path, pinPath)
+            { CreatedPins = createdPins, CreatedFolders = folders };
         try
         {
-            if (pinPath is not null)
-            {
-                Directory.CreateDirectory(pinPath);
-                pinned = true;
-                Libbpf.PinMaps(handle, pinPath).OrThrow("pin maps under", pinPath);
-                Libbpf.PinPrograms(handle, pinPath).OrThrow("pin programs under", pinPath);
-            }
+            Result loaded = Libbpf.LoadObject(handle);
+            if (!loaded.Ok)
+                throw LoadFailure(loaded.Errno, path, log.Text);
+            if (plan is not null)
+                result.OwnPins = ObjectPins.Pin(plan, pinPath!);
             result.Programs = DescribePrograms(result, natives, pinPath);
             result.Maps = DescribeMaps(result, maps);
             return result;
         }
         catch
         {
-            if (pinned) Unpin(handle, pinPath!);
+            ObjectPins.Remove(result.OwnPins);
             foreach (string pin in createdPins)
-                File.Delete(pin);
+                if (File.Exists(pin))
+                    File.Delete(pin);
+            ObjectPins.RemoveFolders(folders);
             throw;
         }
     }
@@ -116,29 +117,18 @@ public static class BpfObjectLoader
         obj.Dispose();
     }
 
-    /// <summary>Removes what Load pinned: everything under PinPath and the by-name map pins it created.</summary>
+    /// <summary>
+    /// Removes what Load pinned, and only that: its pins under PinPath (each while it still holds this object's
+    /// program or map), the by-name map pins it created, and the folders it made once they are empty.
+    /// </summary>
     public static void Unpin(BpfObject obj)
     {
-        if (obj.PinPath is not null && obj.IsLoaded)
-            Unpin(obj.Handle, obj.PinPath);
+        // Best effort: what is already gone needs no unpinning, and the caller is cleaning up anyway.
+        ObjectPins.Remove(obj.OwnPins);
         foreach (string pin in obj.CreatedPins)
             if (File.Exists(pin))
                 File.Delete(pin);
-    }
-
-    private static void Unpin(SafeBpfObjectHandle handle, string pinPath)
-    {
-        // Best effort: what is already gone needs no unpinning, and the caller is cleaning up anyway.
-        Libbpf.UnpinPrograms(handle, pinPath);
-        Libbpf.UnpinMaps(handle, pinPath);
-        try
-        {
-            if (Directory.Exists(pinPath) && Directory.GetFileSystemEntries(pinPath).Length == 0)
-                Directory.Delete(pinPath);
-        }
-        catch (IOException)
-        {
-        }
+        ObjectPins.RemoveFolders(obj.CreatedFolders);
     }
 
     private static List<BpfLoadedProgram> DescribePrograms(BpfObject owner, List<NativeProgram> natives,
@@ -190,6 +180,14 @@ public static class BpfObjectLoader
     {
         if (BpfException.KindOf(errno) == BpfErrorKind.PermissionDenied && log is null)
             return BpfException.FromErrno((int)errno, "load BPF object", path, ErrorId.LoadPermissionDenied);
+        // BPF_BTF_LOAD writes its log to the same buffer and starts it with the header it checked; libbpf goes on
+        // without BTF where it can, so the load failed later, but what the kernel refused was the BTF.
+        if (log is not null && log.StartsWith(BtfLogStart, StringComparison.Ordinal))
+            return new BpfException(ErrorId.BtfRejected,
+                $"The kernel rejected the BTF (type information) of '{path}': {LastLine(log)}; loading then failed " +
+                $"({ErrnoText.Describe(errno)}, errno {(int)errno}). The kernel's BTF log is in the error's details.",
+                path, (int)errno, verifierLog: log,
+                recommendedAction: "Rebuild the object with a clang and pahole this kernel accepts, or fix the BTF.");
         if (log is not null)
             return new BpfException(ErrorId.VerifierRejected,
                 $"The kernel verifier rejected a program in '{path}': {LastLine(log)} " +

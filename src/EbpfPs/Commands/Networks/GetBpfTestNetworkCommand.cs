@@ -19,6 +19,6 @@ public sealed class GetBpfTestNetworkCommand : EbpfCmdlet
     protected override void ProcessRecord()
     {
         var names = Wildcards.Of(Name);
-        WriteEach(TestNetworks.List().Where(n => Wildcards.Match(names, n.Name)));
+        WriteEach(() => TestNetworks.List(WriteWarning).Where(n => Wildcards.Match(names, n.Name)));
     }
 }

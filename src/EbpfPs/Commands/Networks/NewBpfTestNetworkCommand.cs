@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.Network;
 
 namespace EbpfPs.Commands;
@@ -18,6 +19,8 @@ public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
     public TestTopology Topology { get; set; } = TestTopology.Pair;
 
     protected override bool NeedsLibbpf => false;
+
+    protected override Privilege Needs => Privilege.NetAdmin | Privilege.SysAdmin;
 
     protected override void ProcessRecord()
     {

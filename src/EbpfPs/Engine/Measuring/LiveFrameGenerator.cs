@@ -99,13 +99,30 @@ public sealed class LiveFrameGenerator : IDisposable
         if (sending is null)
             return Send(duration, count, cancel, null);
         using var reports = new System.Collections.Concurrent.BlockingCollection<(ulong, double)>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var run = System.Threading.Tasks.Task.Run(() =>
         {
-            try { return Send(duration, count, cancel, (n, t) => reports.Add((n, t))); }
+            try { return Send(duration, count, stop.Token, (n, t) => reports.Add((n, t))); }
             finally { reports.CompleteAdding(); }
         });
-        foreach (var (n, t) in reports.GetConsumingEnumerable())
-            sending(n, t);
+        bool consumed = false;
+        try
+        {
+            foreach (var (n, t) in reports.GetConsumingEnumerable())
+                sending(n, t);
+            consumed = true;
+        }
+        finally
+        {
+            // The report failed (the pipeline is stopping, say): stop sending and wait, so the object and its
+            // program fd are not released under a call still running.
+            if (!consumed)
+            {
+                stop.Cancel();
+                try { run.Wait(); }
+                catch (AggregateException) { }
+            }
+        }
         return run.GetAwaiter().GetResult();
     }
 

@@ -25,6 +25,11 @@ public static class FleetNetworks
         FleetSsh.RequireTools();
         string folder = Path.Combine(TestNetworks.StateDirectory, name);
         BpfTestNetwork plan = Plan(name, count, PickSubnet(), folder);
+        // Every namespace in the plan must be new: removal and rollback delete them all.
+        string? taken = plan.Namespaces.FirstOrDefault(NetNamespace.Exists) ?? (Directory.Exists(folder) ? folder : null);
+        if (taken is not null)
+            throw new BpfException(ErrorId.TestNetworkExists,
+                $"A test network named '{name}' cannot be made: {taken} exists already.", name);
         // Remembered before anything is made, so even a session killed half-way leaves a network Remove can undo.
         TestNetworks.Save(plan);
         try

@@ -163,6 +163,43 @@ Describe 'Fleet test network: three routers over SSH' {
         }
     }
 
+    It 'brings every kind of object back with a view for its Deserialized type and its numbers as numbers' {
+        $objects = @(Invoke-Command -Session $sessions[0] {
+                $packet = New-BpfTestPacket -Udp -Destination 198.18.1.1
+                $xdp = @(Get-XdpProgram)[0]
+                $xdp
+                Get-BpfProgram -Id $xdp.ProgramId
+                Get-BpfMap -Path /sys/fs/bpf/rout_stats
+                Get-BpfMapEntry -Path /sys/fs/bpf/rout_stats
+                Get-BpfFeature -Category System
+                $packet
+                Invoke-BpfProgramTest -Program pass -Packet $packet
+                Get-BpfMapEntry -Path /sys/fs/bpf/rout_stats -Raw
+            })
+        $assembly = (Get-Module EbpfPs).ImplementingAssembly
+        $kinds = @($objects | ForEach-Object { $_.pstypenames[0] } | Sort-Object -Unique)
+        $kinds.Count | Should -BeGreaterOrEqual 7
+        foreach ($o in $objects) {
+            $name = $o.pstypenames[0]
+            $name | Should -BeLike 'Deserialized.EbpfPs.*'
+            Get-FormatData -TypeName $name | Should -Not -BeNullOrEmpty -Because "$name needs a view"
+            $type = $assembly.GetType($name -replace '^Deserialized\.', '')
+            foreach ($p in $type.GetProperties()) {
+                $t = [Nullable]::GetUnderlyingType($p.PropertyType) ?? $p.PropertyType
+                $value = $o.($p.Name)
+                if ($null -eq $value -or $p.GetIndexParameters()) { continue }
+                if ($t.IsPrimitive) { $value | Should -BeOfType $t -Because "$name.$($p.Name) is a $t" }
+                if ($t.IsArray -and $t.GetElementType().IsPrimitive) {
+                    foreach ($item in $value) { $item | Should -BeOfType $t.GetElementType() -Because "$name.$($p.Name)" }
+                }
+            }
+        }
+        $test = $objects | Where-Object { $_.pstypenames[0] -eq 'Deserialized.EbpfPs.ProgramTestResult' }
+        $test.InputPacket.Length | Should -BeOfType [int] -Because 'nested objects keep their numbers too'
+        ($objects | Where-Object { $_.pstypenames[0] -eq 'Deserialized.EbpfPs.BpfFeature' })[0].Supported |
+            Should -BeOfType [bool]
+    }
+
     It 'passes the remoting error through for an unreachable host and still answers for the others' {
         $nobody = ($fleet.Hosts[0].HostName -replace '\.\d+$', '.254') # this namespace's end: no sshd there
         $others = @{ UserName = $fleet.UserName; KeyFilePath = $fleet.KeyFilePath; Options = $fleet.SshOptions }

@@ -26,7 +26,8 @@ public static class FleetNetworks
         string folder = Path.Combine(TestNetworks.StateDirectory, name);
         BpfTestNetwork plan = Plan(name, count, PickSubnet(), folder);
         // Every namespace in the plan must be new: removal and rollback delete them all.
-        string? taken = plan.Namespaces.FirstOrDefault(NetNamespace.Exists) ?? (Directory.Exists(folder) ? folder : null);
+        string? taken = plan.Namespaces.FirstOrDefault(NetNamespace.Exists)
+            ?? (Directory.Exists(folder) ? folder : null);
         if (taken is not null)
             throw new BpfException(ErrorId.TestNetworkExists,
                 $"A test network named '{name}' cannot be made: {taken} exists already.", name);

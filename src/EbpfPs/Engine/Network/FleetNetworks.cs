@@ -37,6 +37,9 @@ public static class FleetNetworks
         {
             Directory.CreateDirectory(folder);
             FleetSsh.SetMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // sshd's StrictModes refuses keys below a folder others may write to (say, made under umask 0).
+            FleetSsh.RemoveWriteByOthers(TestNetworks.StateDirectory);
+            FleetSsh.RemoveWriteByOthers(Path.GetDirectoryName(TestNetworks.StateDirectory)!);
             FleetTopology.Build(plan);
             BpfTestNetwork made = StartHosts(plan) with { Interfaces = FleetTopology.Describe(plan) };
             FleetTopology.ResolveNeighbours(plan);

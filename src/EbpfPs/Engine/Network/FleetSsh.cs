@@ -166,6 +166,16 @@ internal static class FleetSsh
         SetMode(path, mode);
     }
 
+    /// <summary>chmod g-w,o-w on a folder of the module's own (/run/ebpfps, /run/ebpfps/networks).</summary>
+    internal static void RemoveWriteByOthers(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        UnixFileMode mode = File.GetUnixFileMode(folder);
+        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+            File.SetUnixFileMode(folder, mode & ~(UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
+    }
+
     /// <summary>chmod; the module runs on Linux only, the guard is for the analyzer.</summary>
     internal static void SetMode(string path, UnixFileMode mode)
     {

@@ -109,6 +109,14 @@ Describe 'Set-BpfState' {
         (Get-IpXdp $router veth-rb).ProgramId | Should -Be $id
     }
 
+    It 'pins the running program''s map again when its pin was removed' {
+        Remove-Item /sys/fs/bpf/rout_stats
+        $fixed = @(Set-BpfState -Path $statePath)
+        $fixed.Action | Should -Be 'Pin'
+        $pinned = (Invoke-Json bpftool -j map show pinned /sys/fs/bpf/rout_stats).id
+        (Invoke-Json bpftool -j prog show id (Get-IpXdp $router veth-ra).ProgramId).map_ids | Should -Contain $pinned
+    }
+
     It 'replaces another program on the XDP hook, in the mode the state asks for' {
         & ip -n $router link set dev veth-rb xdpgeneric off
         $null = Add-XdpProgram -Interface veth-rb -NetNamespace $router -Program drop -Mode Native

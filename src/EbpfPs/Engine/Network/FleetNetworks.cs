@@ -17,7 +17,7 @@ public static class FleetNetworks
 {
     public const int MaxHosts = FleetAddressing.MaxHosts;
 
-    public static BpfTestNetwork Create(string name, int count)
+    internal static BpfTestNetwork Create(string name, int count)
     {
         if (count < 1 || count > MaxHosts)
             throw new BpfException(ErrorId.InvalidFleetSize,
@@ -48,13 +48,20 @@ public static class FleetNetworks
         }
         catch
         {
-            Remove(plan);
+            try
+            {
+                Remove(plan);
+            }
+            catch (BpfException)
+            {
+                // Best effort, like every rollback: the failure that caused it is what the caller needs to see.
+            }
             throw;
         }
     }
 
     /// <summary>Stops every router's sshd and its sessions, then deletes the veth, namespaces, keys, state.</summary>
-    public static void Remove(BpfTestNetwork network)
+    internal static void Remove(BpfTestNetwork network)
     {
         foreach (BpfFleetHost host in network.Hosts)
             FleetSsh.Stop(host);

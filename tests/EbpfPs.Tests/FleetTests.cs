@@ -58,7 +58,9 @@ public class FleetTests
     [Fact]
     public void TheSubsystemRunsTheGivenPwshQuotedForSh()
     {
-        string wrapper = FleetSsh.SubsystemWrapper("n", new[] { "/usr/share/dotnet/dotnet", "/a b/it's/pwsh.dll" });
+        string wrapper = FleetSsh.SubsystemWrapper("n", new[] { "/usr/share/dotnet/dotnet", "/a b/it's/pwsh.dll" },
+            "/home/ci");
+        Assert.Contains("\nexport HOME='/home/ci'\n", wrapper);
         string exec = wrapper.Split('\n').Single(l => l.StartsWith("exec "));
         Assert.Equal("exec '/usr/share/dotnet/dotnet' '/a b/it'\\''s/pwsh.dll' -sshs -NoLogo -NoProfile", exec);
         Assert.StartsWith("#!/bin/sh\n", wrapper);

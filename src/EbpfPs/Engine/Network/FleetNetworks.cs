@@ -126,7 +126,8 @@ public static class FleetNetworks
         string clientKey = FleetSsh.NewKey(plan.KeyFilePath!, $"ebpfps fleet {plan.Name}");
         FleetSsh.WritePrivate(Path.Combine(folder, "authorized_keys"), "restrict " + clientKey + "\n");
         FleetSsh.WritePrivate(Path.Combine(folder, "pwsh-sshs"),
-            FleetSsh.SubsystemWrapper(plan.Name, FleetSsh.PwshCommand()),
+            FleetSsh.SubsystemWrapper(plan.Name, FleetSsh.PwshCommand(),
+                Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)),
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var knownHosts = new List<string>();
         foreach (BpfFleetHost host in plan.Hosts)

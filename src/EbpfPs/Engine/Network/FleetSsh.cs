@@ -51,10 +51,15 @@ internal static class FleetSsh
             : new[] { process };
     }
 
-    internal static string SubsystemWrapper(string network, IReadOnlyList<string> pwsh) =>
+    /// <summary>
+    /// The subsystem: the maker's pwsh with the maker's HOME, so remote sessions find the module where
+    /// build.ps1 Install put it even when HOME is not the one in /etc/passwd (as in some CI containers).
+    /// </summary>
+    internal static string SubsystemWrapper(string network, IReadOnlyList<string> pwsh, string home) =>
         "#!/bin/sh\n" +
         $"# PowerShell as the SSH subsystem of EbpfPs fleet test network {network}: the pwsh that made it.\n" +
         "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n" +
+        $"export HOME={Quote(home)}\n" +
         "exec " + string.Join(' ', pwsh.Select(Quote)) + " -sshs -NoLogo -NoProfile\n";
 
     internal static string SshdConfig(string listenAddress, string folder, string shared, string user) =>

@@ -8,12 +8,14 @@
     Description          = 'Load, attach, inspect, test and benchmark eBPF programs at the XDP and TC hooks, as typed PowerShell objects over libbpf.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    TypesToProcess       = @('formats/Remoting.Types.ps1xml')
     FormatsToProcess     = @(
         'formats/EbpfPs.Objects.Format.ps1xml'
         'formats/Attach.Format.ps1xml'
         'formats/Measure.Format.ps1xml'
         'formats/Maps.Format.ps1xml'
         'formats/Testing.Format.ps1xml'
+        'formats/Fleet.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-BpfObject'
@@ -43,6 +45,8 @@
         'Invoke-BpfProgramTest'
         'Enable-BpfStatistics'
         'Disable-BpfStatistics'
+        'Test-BpfState'
+        'Set-BpfState'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

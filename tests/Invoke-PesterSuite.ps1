@@ -1,6 +1,6 @@
 # Runs the Pester suite against the staged module and writes the counts for build.ps1 to add up.
 # After the suite, one more container checks the suite left nothing behind: no new BPF programs,
-# no new bpffs entries, no new network namespaces.
+# no new bpffs entries, no new network namespaces, no new interface here, no sshd still running.
 param(
     [Parameter(Mandatory)][string] $PesterPath,
     [Parameter(Mandatory)][string] $ModulePath,
@@ -35,6 +35,11 @@ $leftovers = New-PesterContainer -Data @{ Before = $before } -ScriptBlock {
         }
         It 'no network namespace it made is still there' {
             @((Get-KernelSnapshot).Namespaces | Where-Object { $_ -notin $Before.Namespaces }) | Should -BeNullOrEmpty
+        }
+        It 'no interface it made is left in this namespace, and no sshd it started still runs' {
+            $now = Get-KernelSnapshot
+            @($now.Interfaces | Where-Object { $_ -notin $Before.Interfaces }) | Should -BeNullOrEmpty
+            @($now.Sshd | Where-Object { $_ -notin $Before.Sshd }) | Should -BeNullOrEmpty
         }
     }
 }

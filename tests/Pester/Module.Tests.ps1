@@ -47,6 +47,10 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
     It 'has a default table view for each output type' {
         foreach ($t in $cmd.OutputType | Where-Object { $_.Name -ne 'System.Void' }) {
             $t.Name | Should -BeIn $formatted -Because "$Name emits $($t.Name)"
+            # Output that comes back through Invoke-Command keeps its view (PowerShell adds PSComputerName).
+            if ($t.Name -like 'EbpfPs.*') {
+                "Deserialized.$($t.Name)" | Should -BeIn $formatted -Because "$Name's output may come through remoting"
+            }
         }
     }
 

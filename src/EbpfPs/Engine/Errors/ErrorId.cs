@@ -239,6 +239,34 @@ public static class ErrorId
         FollowsErrno = true)]
     public const string InterfaceCountersUnavailable = nameof(InterfaceCountersUnavailable);
 
+    // Fleet test networks
+    [Error(BpfErrorKind.InvalidArgument, "A Fleet test network has 1 to 16 routers.")]
+    public const string InvalidFleetSize = nameof(InvalidFleetSize);
+    [Error(BpfErrorKind.InvalidArgument, "-Count was given for a topology other than Fleet.")]
+    public const string CountNeedsFleet = nameof(CountNeedsFleet);
+    [Error(BpfErrorKind.OperationFailed, "A router's sshd did not start accepting connections (the message quotes " +
+        "its log).")]
+    public const string FleetSshdFailed = nameof(FleetSshdFailed);
+    [Error(BpfErrorKind.LimitsExceeded, "Every /24 of 198.19.0.0/16 is in use in the session's namespace.")]
+    public const string FleetAddressesExhausted = nameof(FleetAddressesExhausted);
+
+    // Desired state
+    [Error(BpfErrorKind.InvalidData, "The state file is not a data file of the expected shape (the message names " +
+        "the key and line).")]
+    public const string InvalidStateFile = nameof(InvalidStateFile);
+    [Error(BpfErrorKind.NotFound, "A program of the state names an object or program that does not exist (key " +
+        "and line).")]
+    public const string StateProgramNotFound = nameof(StateProgramNotFound);
+    [Error(BpfErrorKind.NotFound, "A program of the state names an interface or namespace that does not exist " +
+        "(key and line).")]
+    public const string StateInterfaceNotFound = nameof(StateInterfaceNotFound);
+    [Error(BpfErrorKind.NotFound, "A map of the state is neither pinned nor made by a program of the state (key " +
+        "and line).")]
+    public const string StateMapNotFound = nameof(StateMapNotFound);
+    [Error(BpfErrorKind.OperationFailed, "A step of Set-BpfState failed; what the run had changed was rolled back " +
+        "(the message says which step and why).")]
+    public const string StateNotApplied = nameof(StateNotApplied);
+
     // Raised for a failed kernel call that has no more specific id; the category follows the errno.
     [Error(BpfErrorKind.PermissionDenied, "The kernel refused for lack of privilege (EPERM, EACCES).")]
     public const string PermissionDenied = nameof(PermissionDenied);

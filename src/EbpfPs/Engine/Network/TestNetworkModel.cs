@@ -11,6 +11,10 @@ public enum TestTopology
     Pair,
     /// <summary>Client A - router - client B: three namespaces, two veth pairs, routes and forwarding set.</summary>
     Routed,
+    /// <summary>
+    /// Several routers between two shared clients, each router with its own sshd for PowerShell remoting.
+    /// </summary>
+    Fleet,
 }
 
 /// <summary>One end of a veth pair in a test network; pipe it to Add-XdpProgram or Add-TcProgram.</summary>
@@ -43,6 +47,20 @@ public sealed record BpfTestNetwork
     public DateTime CreatedAt { get; init; }
     /// <summary>What New-BpfTestNetwork set beyond addresses, so a reader knows the conditions.</summary>
     public IReadOnlyList<string> Changes { get; init; } = Array.Empty<string>();
+    /// <summary>Fleet: the routers, each reachable over SSH (Invoke-Command -HostName $n.Hosts.HostName).</summary>
+    public IReadOnlyList<BpfFleetHost> Hosts { get; init; } = Array.Empty<BpfFleetHost>();
+    /// <summary>Fleet: the user the routers' sshd lets in (the one who made the network).</summary>
+    public string? UserName { get; init; }
+    /// <summary>Fleet: the private key made for this network (Invoke-Command -KeyFilePath).</summary>
+    public string? KeyFilePath { get; init; }
+    /// <summary>
+    /// Fleet: ssh options for Invoke-Command -Options: this network's own known_hosts, checked strictly.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? SshOptions { get; init; }
+    /// <summary>Fleet: the one interface in the session's namespace that reaches the routers' sshd.</summary>
+    public string? RootInterface { get; init; }
+    /// <summary>Fleet: where the network's keys, sshd configs, pid files and logs are kept.</summary>
+    public string? StateFolder { get; init; }
 
     /// <summary>
     /// A network known only by name so far (a -Network argument); the engine reads its state by the name.

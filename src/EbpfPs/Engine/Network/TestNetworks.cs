@@ -21,14 +21,20 @@ public static class TestNetworks
     private sealed record Link(string RoleA, string NsA, string IfA, string AddrA, string RoleB, string NsB,
         string IfB, string AddrB);
 
-    public static BpfTestNetwork Create(string? name, TestTopology topology)
+    public static BpfTestNetwork Create(string? name, TestTopology topology, int? count = null)
     {
+        if (count is not null && topology != TestTopology.Fleet)
+            throw new BpfException(ErrorId.CountNeedsFleet,
+                $"-Count sets the number of routers of a Fleet test network; a {topology} network has fixed parts.",
+                count);
         name ??= "ebpfps-" + Guid.NewGuid().ToString("N")[..8];
         if (name.Length > 40 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
             throw new BpfException(ErrorId.InvalidTestNetworkName,
                 $"'{name}' cannot name a test network: use up to 40 letters, digits, '-' or '_'.", name);
         if (File.Exists(StatePath(name)) || NetNamespace.Exists(name + "-a"))
             throw new BpfException(ErrorId.TestNetworkExists, $"A test network named '{name}' already exists.", name);
+        if (topology == TestTopology.Fleet)
+            return FleetNetworks.Create(name, count ?? 3);
 
         string a = name + "-a", b = name + "-b", r = name + "-r";
         var namespaces = topology == TestTopology.Pair ? new[] { a, b } : new[] { a, r, b };
@@ -127,8 +133,14 @@ public static class TestNetworks
     public static void Remove(string name)
     {
         string state = StatePath(name);
-        var namespaces = File.Exists(state)
-            ? JsonSerializer.Deserialize<BpfTestNetwork>(File.ReadAllText(state))?.Namespaces ?? Array.Empty<string>()
+        BpfTestNetwork? saved = File.Exists(state) ? JsonSerializer.Deserialize<BpfTestNetwork>(File.ReadAllText(state))
+            : null;
+        if (saved?.Topology == TestTopology.Fleet)
+        {
+            FleetNetworks.Remove(saved);
+            return;
+        }
+        var namespaces = saved is not null ? saved.Namespaces
             : new[] { name + "-a", name + "-r", name + "-b" }.Where(NetNamespace.Exists).ToArray();
         if (namespaces.Count == 0 && !File.Exists(state))
             throw new BpfException(ErrorId.TestNetworkNotFound, $"There is no test network named '{name}'.", name);
@@ -138,7 +150,20 @@ public static class TestNetworks
             File.Delete(state);
     }
 
-    private static void RemoveNamespace(string ns)
+    /// <summary>Writes what is known about a network so a later session can list and remove it.</summary>
+    internal static void Save(BpfTestNetwork network)
+    {
+        Directory.CreateDirectory(StateDirectory);
+        File.WriteAllText(StatePath(network.Name), JsonSerializer.Serialize(network));
+    }
+
+    internal static void Forget(string name)
+    {
+        if (File.Exists(StatePath(name)))
+            File.Delete(StatePath(name));
+    }
+
+    internal static void RemoveNamespace(string ns)
     {
         if (!NetNamespace.Exists(ns))
             return;

@@ -36,3 +36,17 @@ public sealed class ProgramTypeCompleter : CompleterBase
     protected override IEnumerable<string> Candidates(IDictionary bound) =>
         NativeRuntime.LibbpfPresent ? KernelTypes.ProgramTypeNames() : Array.Empty<string>();
 }
+
+/// <summary>Completes Get-BpfFeature -Name from the categories -Category names (all when none), probing nothing.</summary>
+public sealed class FeatureNameCompleter : CompleterBase
+{
+    protected override IEnumerable<string> Candidates(IDictionary bound) =>
+        NativeRuntime.LibbpfPresent ? FeatureProbe.Names(BoundStrings(bound, "Category")) : Array.Empty<string>();
+}
+
+/// <summary>Completes link type names as bpftool spells them (xdp, tcx, netns, ...).</summary>
+public sealed class LinkTypeCompleter : CompleterBase
+{
+    protected override IEnumerable<string> Candidates(IDictionary bound) =>
+        NativeRuntime.LibbpfPresent ? LinkInventory.TypeNames() : Array.Empty<string>();
+}

@@ -117,7 +117,7 @@ public static class FleetNetworks
                 $"An sshd per router ({user}, key only, PowerShell subsystem), in a mount namespace of its own " +
                     "with its own /sys and bpffs",
             },
-        };
+        }.MadeHere();
     }
 
     private static BpfTestNetwork StartHosts(BpfTestNetwork plan)

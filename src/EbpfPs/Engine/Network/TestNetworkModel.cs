@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json.Serialization;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Network;
 
 namespace EbpfPs;
 
@@ -45,6 +47,22 @@ public sealed record BpfTestNetwork
     public IReadOnlyList<string> Namespaces { get; init; } = Array.Empty<string>();
     public IReadOnlyList<BpfTestInterface> Interfaces { get; init; } = Array.Empty<BpfTestInterface>();
     public DateTime CreatedAt { get; init; }
+    /// <summary>
+    /// The process that made the network (null in state written before EbpfPs recorded it); with its start time
+    /// (clock ticks after boot, as /proc/PID/stat has it) a later process that reuses the pid is not taken for it.
+    /// </summary>
+    public int? CreatorProcessId { get; init; }
+    public ulong? CreatorStartTicks { get; init; }
+    /// <summary>That process's name (comm), for messages.</summary>
+    public string? CreatorName { get; init; }
+    /// <summary>True while the process that made the network runs; null when it is not known.</summary>
+    [JsonIgnore]
+    public bool? CreatorRunning => CreatorProcessId is int pid && CreatorStartTicks is ulong start
+        ? ProcessIdentity.IsRunning(pid, start) : null;
+    /// <summary>Made by this process (this PowerShell session): what Get-BpfTestNetwork -Mine lists.</summary>
+    [JsonIgnore]
+    public bool Mine => CreatorProcessId is int pid && CreatorStartTicks is ulong start
+        && ProcessIdentity.IsThisProcess(pid, start);
     /// <summary>What New-BpfTestNetwork set beyond addresses, so a reader knows the conditions.</summary>
     public IReadOnlyList<string> Changes { get; init; } = Array.Empty<string>();
     /// <summary>Fleet: the routers, each reachable over SSH (Invoke-Command -HostName $n.Hosts.HostName).</summary>
@@ -66,6 +84,13 @@ public sealed record BpfTestNetwork
     /// A network known only by name so far (a -Network argument); the engine reads its state by the name.
     /// </summary>
     internal static BpfTestNetwork Named(string name) => new() { Name = name };
+
+    /// <summary>Stamped as made now by this process.</summary>
+    internal BpfTestNetwork MadeHere() => this with
+    {
+        CreatedAt = DateTime.Now, CreatorProcessId = ProcessIdentity.OwnProcessId,
+        CreatorStartTicks = ProcessIdentity.OwnStartTicks, CreatorName = ProcessIdentity.OwnName,
+    };
 
     public BpfTestInterface this[string role] =>
         Interfaces.FirstOrDefault(i => string.Equals(i.Role, role, StringComparison.OrdinalIgnoreCase))

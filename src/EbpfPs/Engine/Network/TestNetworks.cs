@@ -96,7 +96,7 @@ public static class TestNetworks
                 Interfaces = Describe(links, topology),
                 CreatedAt = DateTime.Now,
                 Changes = changes,
-            };
+            }.MadeHere();
             Directory.CreateDirectory(StateDirectory);
             File.WriteAllText(StatePath(name), JsonSerializer.Serialize(network));
             return network;

@@ -10,7 +10,7 @@ namespace EbpfPs.Engine.Btf;
 /// in managed code), plus the C spelling of a type and the variables of data sections. It serves type names
 /// (Get-BpfMap's KeyType), the codecs that turn map bytes into objects, and global variables.
 /// </summary>
-internal sealed class BtfTypeTable
+internal sealed partial class BtfTypeTable
 {
     private readonly BtfImage _image;
     private readonly Dictionary<uint, BtfType> _built = new();

@@ -52,6 +52,8 @@ internal interface IBpfSystem
     Result<SafeFdHandle> LinkCreate(SafeFdHandle program, int ifindex, BpfAttachType attachType);
     Result LinkDetach(SafeFdHandle link);
     Result<uint> QueryAttachedCount(int target, BpfAttachType attachType);
+    /// <summary>The ids of the programs attached at a hook (an ifindex for tcx and netkit).</summary>
+    Result<uint[]> QueryAttachedPrograms(int target, BpfAttachType attachType);
 }
 
 /// <summary>
@@ -157,4 +159,6 @@ internal sealed class LinuxSystem : IBpfSystem
     public Result LinkDetach(SafeFdHandle link) => Libbpf.LinkDetach(link);
     public Result<uint> QueryAttachedCount(int target, BpfAttachType attachType) =>
         Libbpf.QueryAttachedCount(target, attachType);
+    public Result<uint[]> QueryAttachedPrograms(int target, BpfAttachType attachType) =>
+        Libbpf.QueryAttachedPrograms(target, attachType);
 }

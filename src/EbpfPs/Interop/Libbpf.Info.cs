@@ -45,14 +45,18 @@ internal static unsafe partial class Libbpf
     }
 
     /// <summary>
-    /// struct bpf_link_info's common head (type, id, prog_id) and the tcx/xdp union members (ifindex, attach_type).
+    /// struct bpf_link_info's common head (type, id, prog_id) and its union read as 32-bit words: Ifindex and
+    /// AttachType name the first two as xdp, tcx and netkit use them; other link types put their own fields in
+    /// the same words (netns: inode, attach type; cgroup: id in the first two, attach type in Word2; tracing:
+    /// attach type, target object id, target BTF id; netfilter: pf, hook, priority, flags).
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct BpfLinkInfo
     {
         public uint Type, Id, ProgId, Pad;
         public uint Ifindex, AttachType;
-        public fixed ulong Rest[6];
+        public uint Word2, Word3;
+        public fixed ulong Rest[5];
     }
 
     internal enum ObjectKind { Program, Map, Link }

@@ -68,6 +68,11 @@ public static class ErrorId
     public const string BpfProgramNotFound = nameof(BpfProgramNotFound);
     [Error(BpfErrorKind.NotFound, "No map with that id or name is loaded.")]
     public const string BpfMapNotFound = nameof(BpfMapNotFound);
+    [Error(BpfErrorKind.NotFound, "No BPF link with that id exists.")]
+    public const string BpfLinkNotFound = nameof(BpfLinkNotFound);
+    [Error(BpfErrorKind.ResourceBusy,
+        "The program is still loaded after its pins were removed: something else holds it (named in the message).")]
+    public const string ProgramStillLoaded = nameof(ProgramStillLoaded);
     [Error(BpfErrorKind.InvalidArgument, "Several loaded maps have that name; use -Id or -Path.")]
     public const string BpfMapNameAmbiguous = nameof(BpfMapNameAmbiguous);
     [Error(BpfErrorKind.NotInstalled, "libbpf.so.1 is not installed.")]
@@ -77,6 +82,10 @@ public static class ErrorId
     public const string EnableStatisticsFailed = nameof(EnableStatisticsFailed);
     [Error(BpfErrorKind.InvalidData, "A BTF type a map refers to is missing or malformed.")]
     public const string BtfTypeNotFound = nameof(BtfTypeNotFound);
+    [Error(BpfErrorKind.NotFound, "No BTF object with that id is loaded.")]
+    public const string BtfObjectNotFound = nameof(BtfObjectNotFound);
+    [Error(BpfErrorKind.NotFound, "The object file, map or program carries no BTF (type information).")]
+    public const string NoBtf = nameof(NoBtf);
 
     // XDP
     [Error(BpfErrorKind.ResourceExists, "The interface already has an XDP program and -Force was not given.")]
@@ -175,6 +184,8 @@ public static class ErrorId
     public const string InvalidIpAddress = nameof(InvalidIpAddress);
     [Error(BpfErrorKind.InvalidArgument, "The text is not a MAC address.")]
     public const string InvalidMacAddress = nameof(InvalidMacAddress);
+    [Error(BpfErrorKind.InvalidArgument, "-Network, -From and -To of a test packet were not all given.")]
+    public const string TestPacketPathIncomplete = nameof(TestPacketPathIncomplete);
     [Error(BpfErrorKind.InvalidArgument, "A VLAN id is outside 1-4094.")]
     public const string InvalidVlanId = nameof(InvalidVlanId);
     [Error(BpfErrorKind.InvalidArgument, "The packet is shorter than an Ethernet header.")]
@@ -228,6 +239,9 @@ public static class ErrorId
     public const string TestNetworkExists = nameof(TestNetworkExists);
     [Error(BpfErrorKind.NotFound, "No test network of that name.")]
     public const string TestNetworkNotFound = nameof(TestNetworkNotFound);
+    [Error(BpfErrorKind.ResourceBusy,
+        "The test network was made by another process that still runs; removing it needs -Force.")]
+    public const string TestNetworkInUse = nameof(TestNetworkInUse);
     [Error(BpfErrorKind.NotFound, "The test network has no interface with that role.")]
     public const string TestInterfaceNotFound = nameof(TestInterfaceNotFound);
     [Error(BpfErrorKind.OperationFailed,

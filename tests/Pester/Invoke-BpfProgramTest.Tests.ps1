@@ -47,20 +47,21 @@ Describe 'Invoke-BpfProgramTest against the module''s programs' {
         $script:tagged = New-BpfTestPacket -Udp -VlanId 30
     }
 
-    It '<Program> (<Hook>) gives <Verdict>' -ForEach @(
-        @{ Program = 'drop'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_DROP' }
-        @{ Program = 'pass'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_PASS' }
-        @{ Program = 'tx'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_TX' }
-        @{ Program = 'drop'; Hook = 'Tc'; Packet = 'good'; Verdict = 'TC_ACT_SHOT' }
-        @{ Program = 'pass'; Hook = 'Tc'; Packet = 'good'; Verdict = 'TC_ACT_OK' }
-        @{ Program = 'router_iperf'; Hook = 'Xdp'; Packet = 'badUdpLength'; Verdict = 'XDP_DROP' }
-        @{ Program = 'router_iperf'; Hook = 'Tc'; Packet = 'badUdpLength'; Verdict = 'TC_ACT_SHOT' }
-        @{ Program = 'router_firewall'; Hook = 'Xdp'; Packet = 'tagged'; Verdict = 'XDP_DROP' }
-        @{ Program = 'router_firewall'; Hook = 'Tc'; Packet = 'tagged'; Verdict = 'TC_ACT_SHOT' }
+    It '<Program> (<Hook>) gives <Verdict>, which is <Action> whatever the hook' -ForEach @(
+        @{ Program = 'drop'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_DROP'; Action = 'Drop' }
+        @{ Program = 'pass'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_PASS'; Action = 'Pass' }
+        @{ Program = 'tx'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_TX'; Action = 'Tx' }
+        @{ Program = 'drop'; Hook = 'Tc'; Packet = 'good'; Verdict = 'TC_ACT_SHOT'; Action = 'Drop' }
+        @{ Program = 'pass'; Hook = 'Tc'; Packet = 'good'; Verdict = 'TC_ACT_OK'; Action = 'Pass' }
+        @{ Program = 'router_iperf'; Hook = 'Xdp'; Packet = 'badUdpLength'; Verdict = 'XDP_DROP'; Action = 'Drop' }
+        @{ Program = 'router_iperf'; Hook = 'Tc'; Packet = 'badUdpLength'; Verdict = 'TC_ACT_SHOT'; Action = 'Drop' }
+        @{ Program = 'router_firewall'; Hook = 'Xdp'; Packet = 'tagged'; Verdict = 'XDP_DROP'; Action = 'Drop' }
+        @{ Program = 'router_firewall'; Hook = 'Tc'; Packet = 'tagged'; Verdict = 'TC_ACT_SHOT'; Action = 'Drop' }
     ) {
         $frame = @{ good = $good; badUdpLength = $badUdpLength; tagged = $tagged }[$Packet]
         $r = Invoke-BpfProgramTest -Program $Program -Hook $Hook -Packet $frame
         $r.Verdict | Should -Be $Verdict
+        $r.Action | Should -Be $Action
         $r.Repeat | Should -Be 1
     }
 
@@ -88,6 +89,34 @@ Describe 'Invoke-BpfProgramTest against the module''s programs' {
         }
     }
 
+    It 'a packet New-BpfTestPacket addresses across a routed network is redirected by the router at both hooks' {
+        $net = New-BpfTestNetwork -Topology Routed
+        try {
+            $p = New-BpfTestPacket -Network $net -From ClientA -To ClientB -DestinationPort 5001
+            # What the interfaces themselves say, read with ip: the sender's address and MAC, the router's MAC.
+            $a = (Invoke-Json ip -n $net['ClientA'].NetNamespace -j addr show dev veth-a)[0]
+            $ra = (Invoke-Json ip -n $net['RouterA'].NetNamespace -j link show dev veth-ra)[0]
+            $b = (Invoke-Json ip -n $net['ClientB'].NetNamespace -j addr show dev veth-b)[0]
+            $p.Source | Should -Be ($a.addr_info | Where-Object family -EQ inet).local
+            $p.SourceMac | Should -Be $a.address
+            $p.DestinationMac | Should -Be $ra.address
+            $p.Destination | Should -Be ($b.addr_info | Where-Object family -EQ inet).local
+            (New-BpfTestPacket -Network $net.Name -From ClientA -To ClientB -Destination 198.18.2.9).Destination |
+                Should -Be '198.18.2.9' -Because 'an explicit -Destination wins'
+            $ingress = $net['RouterA']
+            foreach ($hook in 'Xdp', 'Tc') {
+                $r = Invoke-BpfProgramTest -Program router -Hook $hook -Packet $p -IngressInterface $ingress.Interface -NetNamespace $ingress.NetNamespace
+                $r.Action | Should -Be 'Redirect' -Because "the router at $hook gives $($r.Verdict)"
+            }
+            (Get-Error { New-BpfTestPacket -Network $net -From ClientA }).FullyQualifiedErrorId | Should -BeLike 'TestPacketPathIncomplete,*'
+            (Get-Error { New-BpfTestPacket -Network $net -From ClientA -To ClientC }).FullyQualifiedErrorId | Should -BeLike 'TestInterfaceNotFound,*'
+        }
+        finally {
+            Remove-BpfTestNetwork $net.Name -Confirm:$false
+            if (Test-Path /sys/fs/bpf/rout_stats) { Remove-Item /sys/fs/bpf/rout_stats }
+        }
+    }
+
     It 'reports the kernel''s time per run over -Repeat runs, and the run count with statistics on' {
         $obj = Import-BpfObject -Program pass -Hook Xdp
         try {
@@ -98,6 +127,10 @@ Describe 'Invoke-BpfProgramTest against the module''s programs' {
             $p.RunCount | Should -BeGreaterOrEqual 100000
             (Invoke-Json bpftool -j prog show id $p.Id).run_cnt | Should -Be $p.RunCount
             $p.NsPerRun | Should -BeGreaterThan 0
+            # The named view for run-time statistics, at the width of a redirected file.
+            $table = ($p | Format-Table -View Statistics | Out-String -Width 80) -split "`n"
+            @($table -match '^\s*Id\s+Name\s+Type\s+RunCount\s+RunTimeNs\s+NsPerRun\s*$').Count | Should -Be 1
+            ($table | Where-Object { $_ -match "^\s*$($p.Id) " }) | Should -Match "\b$($p.RunCount)\s+$($p.RunTimeNs)\s+[\d.,]+$"
             Disable-BpfStatistics
             $before = (Get-BpfProgram -Id $obj.Programs[0].Id).RunCount
             Invoke-BpfProgramTest -Program $obj.Programs[0] -Packet $good -Repeat 1000 | Out-Null

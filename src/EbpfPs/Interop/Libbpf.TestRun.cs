@@ -30,6 +30,17 @@ internal static unsafe partial class Libbpf
         public uint Data, DataEnd, DataMeta, IngressIfindex, RxQueueIndex, EgressIfindex;
     }
 
+    /// <summary>
+    /// The head of struct __sk_buff up to ifindex, as a test-run context: the kernel takes a shorter context and
+    /// zero-fills the rest; of these fields it accepts mark, priority, ingress_ifindex and ifindex.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct SkBuffHead
+    {
+        public uint Len, PktType, Mark, QueueMapping, Protocol, VlanPresent, VlanTci, VlanProto, Priority;
+        public uint IngressIfindex, Ifindex;
+    }
+
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
     private static partial int bpf_prog_test_run_opts(int progFd, TestRunOpts* opts);
 
@@ -67,5 +78,12 @@ internal static unsafe partial class Libbpf
         var md = new XdpMd { DataEnd = (uint)frameLength, IngressIfindex = (uint)ingressIfindex,
             RxQueueIndex = rxQueue };
         return MemoryMarshal.AsBytes(new ReadOnlySpan<XdpMd>(&md, 1)).ToArray();
+    }
+
+    /// <summary>A __sk_buff context for a packet that arrived on ifindex (skb->dev and skb_iif both set).</summary>
+    internal static byte[] SkbContext(int ingressIfindex)
+    {
+        var skb = new SkBuffHead { IngressIfindex = (uint)ingressIfindex, Ifindex = (uint)ingressIfindex };
+        return MemoryMarshal.AsBytes(new ReadOnlySpan<SkBuffHead>(&skb, 1)).ToArray();
     }
 }

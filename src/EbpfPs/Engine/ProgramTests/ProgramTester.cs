@@ -4,6 +4,7 @@ using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
 using EbpfPs.Engine.Packets;
 using EbpfPs.Interop;
+using EbpfPs.Interop.Kernel;
 
 namespace EbpfPs.Engine.ProgramTests;
 
@@ -13,6 +14,31 @@ public static class ProgramTester
     private static readonly string[] XdpVerdicts = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT" };
     private static readonly string[] TcVerdicts = { "TC_ACT_OK", "TC_ACT_RECLASSIFY", "TC_ACT_SHOT", "TC_ACT_PIPE",
         "TC_ACT_STOLEN", "TC_ACT_QUEUED", "TC_ACT_REPEAT", "TC_ACT_REDIRECT", "TC_ACT_TRAP" };
+
+    /// <summary>An XDP verdict as the hook-neutral action.</summary>
+    internal static BpfAction XdpAction(int code) => (XdpVerdict)code switch
+    {
+        XdpVerdict.Aborted => BpfAction.Aborted,
+        XdpVerdict.Drop => BpfAction.Drop,
+        XdpVerdict.Pass => BpfAction.Pass,
+        XdpVerdict.Tx => BpfAction.Tx,
+        XdpVerdict.Redirect => BpfAction.Redirect,
+        _ => BpfAction.Unknown,
+    };
+
+    /// <summary>
+    /// A TC verdict as the clsact hook acts on it (sch_handle_ingress/egress): SHOT drops, REDIRECT redirects,
+    /// STOLEN, QUEUED and TRAP consume the packet, and the rest (UNSPEC, OK, RECLASSIFY, PIPE, REPEAT) let it go on.
+    /// </summary>
+    internal static BpfAction TcAction(int code) => (TcVerdict)code switch
+    {
+        TcVerdict.Shot => BpfAction.Drop,
+        TcVerdict.Redirect => BpfAction.Redirect,
+        TcVerdict.Stolen or TcVerdict.Queued or TcVerdict.Trap => BpfAction.Stolen,
+        TcVerdict.Unspec or TcVerdict.Ok or TcVerdict.Reclassify or TcVerdict.Pipe or TcVerdict.Repeat
+            => BpfAction.Pass,
+        _ => BpfAction.Unknown,
+    };
 
     /// <summary>
     /// Runs the program repeat times on the packet. An ingress interface (resolved in netns) makes the
@@ -38,8 +64,10 @@ public static class ProgramTester
         {
             int ifindex = ingressInterface is null ? 0 : NetInterfaces.IndexOf(ingressInterface, netns);
             byte[] output = new byte[packet.Length + 512];
-            // An ingress interface only matters at XDP here: the xdp_md context carries it.
-            byte[] context = xdp && ifindex != 0 ? Libbpf.XdpContext(packet.Length, ifindex) : Array.Empty<byte>();
+            // The context says where the packet arrived: xdp_md's ingress_ifindex, __sk_buff's ingress_ifindex
+            // and ifindex, so programs that look up routes see the packet as if it came in there at either hook.
+            byte[] context = ifindex == 0 ? Array.Empty<byte>()
+                : xdp ? Libbpf.XdpContext(packet.Length, ifindex) : Libbpf.SkbContext(ifindex);
             Libbpf.TestRunOutput run = Libbpf.TestRun(program.Fd, packet, output, context, Span<byte>.Empty, repeat)
                 .OrThrow("test-run program", program.Info.Name, ErrorId.ProgramTestRunFailed);
             int retval = (int)run.ReturnValue;
@@ -54,6 +82,7 @@ public static class ProgramTester
                 ProgramId = program.Info.Id,
                 ProgramType = program.Info.Type,
                 Verdict = verdict,
+                Action = xdp ? XdpAction(retval) : TcAction(retval),
                 ReturnValue = retval,
                 Repeat = repeat,
                 NsPerRun = run.Duration,

@@ -15,9 +15,10 @@ public abstract class InterfaceListCommandBase : EbpfCmdlet
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string[]? Interface { get; set; }
 
+    /// <summary>The named namespaces to look in (this session's when omitted).</summary>
     [Parameter(ParameterSetName = OneSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NetNamespaceCompleter))]
-    public string? NetNamespace { get; set; }
+    public string[]? NetNamespace { get; set; }
 
     /// <summary>This namespace and every named one (/run/netns).</summary>
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
@@ -26,7 +27,7 @@ public abstract class InterfaceListCommandBase : EbpfCmdlet
     /// <summary>The namespaces to look in: null stands for the one this session runs in.</summary>
     protected string?[] Namespaces() =>
         AllNamespaces ? new string?[] { null }.Concat(Engine.Network.NetNamespace.List()).ToArray()
-            : new[] { NetNamespace };
+            : NetNamespace is { Length: > 0 } named ? named.Distinct().ToArray<string?>() : new string?[] { null };
 
     protected bool Selected(string interfaceName) => Wildcards.Match(Wildcards.Of(Interface), interfaceName);
 }

@@ -16,6 +16,7 @@
         'formats/Maps.Format.ps1xml'
         'formats/Testing.Format.ps1xml'
         'formats/Fleet.Format.ps1xml'
+        'formats/Inspection.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-BpfObject'
@@ -23,6 +24,8 @@
         'Remove-BpfProgram'
         'Remove-BpfObject'
         'Get-BpfMap'
+        'Get-BpfLink'
+        'Get-BpfBtfType'
         'Get-BpfFeature'
         'Add-XdpProgram'
         'Get-XdpProgram'

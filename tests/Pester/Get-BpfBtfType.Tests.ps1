@@ -69,6 +69,17 @@ Describe 'Get-BpfBtfType' {
         @(Get-BpfBtfType -Path ($path -replace 'btf_shapes', 'btf_sha*') -Name shape).Count | Should -Be 1
     }
 
+    It 'completes -Name with the type names of the file given, relative to the current folder' {
+        $path = Build-TestBpfObject btf_shapes
+        Push-Location (Split-Path $path)
+        try {
+            $line = "Get-BpfBtfType -LiteralPath ./$(Split-Path $path -Leaf) -Name sh"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+                Should -Be @('shape', 'shape_kind', 'shapes', 'shapes_touch')
+        }
+        finally { Pop-Location }
+    }
+
     It 'reads a loaded program''s BTF by id from the pipeline, as bpftool btf dump id does' {
         $obj = Import-BpfObject -LiteralPath (Build-TestBpfObject btf_shapes)
         try {

@@ -175,6 +175,18 @@ Describe 'Per-CPU values: sums, one value for every CPU, one per CPU' {
         (Invoke-Json bpftool -j map lookup id $pcpu.Id key 4 0 0 0).values.value | Should -Be $bytes2
     }
 
+    It 'shows each CPU''s value in a table by default when read with -PerCpu' {
+        $values = foreach ($c in 0..($cpus - 1)) { @{ packets = 200 + $c; delta = 0; name = '' } }
+        Set-BpfMapEntry -InputObject $pcpu -Key 2 -Value $values
+        $e = Get-BpfMapEntry -InputObject $pcpu -Key 2 -PerCpu
+        $e.PSObject.TypeNames[0] | Should -Be 'EbpfPs.BpfMapEntry#PerCpu'
+        $lines = ($e | Out-String -Width 200) -split "`n"
+        @($lines -match '^Key\s+Total\s+PerCpu \(cpu:value\)').Count | Should -Be 1
+        $row = $lines | Where-Object { $_ -match '^2\s' }
+        foreach ($c in 0..($cpus - 1)) { $row | Should -Match "\b${c}:\{packets=$(200 + $c) " }
+        (Get-BpfMapEntry -InputObject $pcpu -Key 2).PSObject.TypeNames[0] | Should -Be 'EbpfPs.BpfMapEntry'
+    }
+
     It 'a per-CPU array of the wrong length is WrongCpuCount and writes nothing' {
         $values = foreach ($c in 0..$cpus) { @{ packets = 1; delta = 0; name = '' } }
         Remove-BpfMapEntry -InputObject $pcpu -Key 4 -Confirm:$false

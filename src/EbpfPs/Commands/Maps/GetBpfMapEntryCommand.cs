@@ -51,7 +51,7 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                     if (Key is null)
                     {
                         foreach (BpfMapEntry[] chunk in map.ReadChunks(Raw, PerCpu))
-                            WriteObject(chunk, enumerateCollection: true);
+                            WriteEntries(chunk, map.PerCpu);
                         continue;
                     }
                     foreach (object k in Key)
@@ -61,9 +61,27 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                             WriteError(ErrorRecords.From(new BpfException(ErrorId.MapEntryNotFound,
                                 $"Map '{map.Info.Name}' has no entry for key {k}.", k)));
                         else
-                            WriteObject(e);
+                            WriteEntries(new[] { e }, map.PerCpu);
                     }
                 }
         });
+    }
+
+    /// <summary>The view for entries with each CPU's value is picked by a type name of its own.</summary>
+    public const string PerCpuTypeName = "EbpfPs.BpfMapEntry#PerCpu";
+
+    private void WriteEntries(BpfMapEntry[] entries, bool perCpuMap)
+    {
+        if (!PerCpu || !perCpuMap)
+        {
+            WriteObject(entries, enumerateCollection: true);
+            return;
+        }
+        foreach (BpfMapEntry e in entries)
+        {
+            var tagged = new PSObject(e);
+            tagged.TypeNames.Insert(0, PerCpuTypeName);
+            WriteObject(tagged);
+        }
     }
 }

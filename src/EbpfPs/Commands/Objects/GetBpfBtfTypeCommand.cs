@@ -40,6 +40,7 @@ public sealed class GetBpfBtfTypeCommand : EbpfCmdlet
     /// <summary>Type names to return; wildcards are allowed.</summary>
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(BtfTypeNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Kinds to return, as BTF spells them (STRUCT, ENUM, TYPEDEF, ...).</summary>

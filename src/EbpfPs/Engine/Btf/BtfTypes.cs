@@ -42,6 +42,15 @@ public static class BtfTypes
         return Select(BtfTypeTable.Load(map.BtfId), map.BtfId, filter, roots);
     }
 
+    /// <summary>The type names in a file or a kernel BTF object, without describing the types (for completion).</summary>
+    public static IEnumerable<string> Names(string? path, uint? btfId)
+    {
+        BtfTypeTable? table = path is not null && !IsOnBpfFs(path) ? FileTable(path)
+            : btfId is uint id ? BtfTypeTable.Load(id) : null;
+        return table is null ? Array.Empty<string>()
+            : table.Ids().Select(table.NameOf).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal);
+    }
+
     private static IEnumerable<BpfBtfType> FromPin(string path, BtfTypeFilter filter)
     {
         NativeRuntime.EnsureLibbpf();

@@ -2,7 +2,7 @@
 . (Join-Path $PSScriptRoot 'BootstrapServices.ps1')
 
 $script:AptPackages = @(
-    'clang', 'llvm', 'libbpf-dev', 'libbpf1', 'iproute2', 'ethtool', 'bpftool', 'libcap2-bin', 'gcc', 'make', 'tshark', 'iperf3', 'iputils-ping', 'time',
+    'clang', 'llvm', 'libbpf-dev', 'libbpf1', 'iproute2', 'ethtool', 'bpftool', 'libcap2-bin', 'gcc', 'make', 'tshark', 'iperf3', 'iputils-ping', 'time', 'xdp-tools',
     'openssh-server'
 )
 
@@ -92,6 +92,24 @@ function Invoke-Install {
     $null = New-Item -ItemType Directory -Force -Path $destination
     Copy-Item -Recurse -Path (Join-Path $ModuleOut '*') -Destination $destination
     Write-Host "Installed in $destination; 'Import-Module EbpfPs' now finds it by name."
+    Install-Pester
+}
+
+function Install-Pester {
+    # The Pester that Bootstrap restored into the NuGet cache, beside EbpfPs, so a user's own tests run with
+    # `Invoke-Pester` by name; a copy of that version already there is left as it is.
+    $source = Get-PesterModulePath
+    if (-not (Test-Path $source)) {
+        Write-Host "Pester is not restored yet (build.ps1 Bootstrap restores it); Install-Module Pester also works."
+        return
+    }
+    $version = Split-Path (Split-Path (Split-Path $source)) -Leaf
+    $destination = Join-Path (Get-UserModuleRoot) "Pester/$version"
+    if (-not (Test-Path (Join-Path $destination 'Pester.psd1'))) {
+        $null = New-Item -ItemType Directory -Force -Path $destination
+        Copy-Item -Recurse -Path (Join-Path (Split-Path $source) '*') -Destination $destination
+    }
+    Write-Host "Pester $version is in $destination; 'Invoke-Pester' runs your own tests."
 }
 
 function Build-BpfObjects([string] $Destination) {

@@ -37,7 +37,9 @@ public sealed class ProgramTypeCompleter : CompleterBase
         NativeRuntime.LibbpfPresent ? KernelTypes.ProgramTypeNames() : Array.Empty<string>();
 }
 
-/// <summary>Completes Get-BpfFeature -Name from the categories -Category names (all when none), probing nothing.</summary>
+/// <summary>
+/// Completes Get-BpfFeature -Name from the categories -Category names (all when none), probing nothing.
+/// </summary>
 public sealed class FeatureNameCompleter : CompleterBase
 {
     protected override IEnumerable<string> Candidates(IDictionary bound) =>
@@ -51,7 +53,9 @@ public sealed class LinkTypeCompleter : CompleterBase
         NativeRuntime.LibbpfPresent ? LinkInventory.TypeNames() : Array.Empty<string>();
 }
 
-/// <summary>Completes Get-BpfBtfType -Name from the file (-LiteralPath, -Path) or BTF object (-BtfId) already given.</summary>
+/// <summary>
+/// Completes Get-BpfBtfType -Name from the file (-LiteralPath, -Path) or BTF object (-BtfId) already given.
+/// </summary>
 public sealed class BtfTypeNameCompleter : CompleterBase
 {
     protected override IEnumerable<string> Candidates(IDictionary bound)

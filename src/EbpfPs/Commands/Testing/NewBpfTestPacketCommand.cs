@@ -92,7 +92,9 @@ public sealed class NewBpfTestPacketCommand : EbpfCmdlet
         });
     }
 
-    /// <summary>Addresses and MACs between -From and -To of -Network; explicit -Source and the like still win.</summary>
+    /// <summary>
+    /// Addresses and MACs between -From and -To of -Network; explicit -Source and the like still win.
+    /// </summary>
     private TestNetworkPath? Path()
     {
         if (Network is null && From is null && To is null)

@@ -3,14 +3,18 @@ using System.Collections.Generic;
 
 namespace EbpfPs;
 
-/// <summary>One BTF type record, as `bpftool btf dump` lists it: its id, kind, name, size and what it refers to.</summary>
+/// <summary>
+/// One BTF type record, as `bpftool btf dump` lists it: its id, kind, name, size and what it refers to.
+/// </summary>
 public sealed class BpfBtfType
 {
     /// <summary>The kernel's id of the BTF object the type belongs to; null for types read from a file.</summary>
     public uint? BtfId { get; init; }
     /// <summary>The type id within its BTF (what member and map type ids refer to).</summary>
     public uint Id { get; init; }
-    /// <summary>The kind as BTF spells it: INT, PTR, ARRAY, STRUCT, UNION, ENUM, TYPEDEF, FUNC, VAR, DATASEC, ...</summary>
+    /// <summary>
+    /// The kind as BTF spells it: INT, PTR, ARRAY, STRUCT, UNION, ENUM, TYPEDEF, FUNC, VAR, DATASEC, ...
+    /// </summary>
     public string Kind { get; init; } = "";
     /// <summary>The name; empty for an anonymous type.</summary>
     public string Name { get; init; } = "";

@@ -20,7 +20,9 @@ public sealed record BtfTypeFilter(Func<string, bool>? Name = null, IReadOnlyCol
 /// </summary>
 public static class BtfTypes
 {
-    /// <summary>An object file, a raw BTF file, or a pin on bpffs (its map's key and value, its program's BTF).</summary>
+    /// <summary>
+    /// An object file, a raw BTF file, or a pin on bpffs (its map's key and value, its program's BTF).
+    /// </summary>
     public static IEnumerable<BpfBtfType> FromPath(string path, BtfTypeFilter filter)
     {
         return IsOnBpfFs(path) ? FromPin(path, filter) : Select(FileTable(path), null, filter, null);
@@ -42,7 +44,9 @@ public static class BtfTypes
         return Select(BtfTypeTable.Load(map.BtfId), map.BtfId, filter, roots);
     }
 
-    /// <summary>The type names in a file or a kernel BTF object, without describing the types (for completion).</summary>
+    /// <summary>
+    /// The type names in a file or a kernel BTF object, without describing the types (for completion).
+    /// </summary>
     public static IEnumerable<string> Names(string? path, uint? btfId)
     {
         BtfTypeTable? table = path is not null && !IsOnBpfFs(path) ? FileTable(path)

@@ -9,9 +9,13 @@ public sealed class BpfLinkInfo
     public int TypeId { get; init; }
     public uint ProgramId { get; init; }
     public string ProgramName { get; init; } = "";
-    /// <summary>The attach type as bpftool names it (tcx_ingress, xdp, flow_dissector, ...), when the link has one.</summary>
+    /// <summary>
+    /// The attach type as bpftool names it (tcx_ingress, xdp, flow_dissector, ...), when the link has one.
+    /// </summary>
     public string? AttachType { get; init; }
-    /// <summary>xdp, tcx and netkit links: the interface's index in its namespace (0 once the device is gone).</summary>
+    /// <summary>
+    /// xdp, tcx and netkit links: the interface's index in its namespace (0 once the device is gone).
+    /// </summary>
     public int? Ifindex { get; init; }
     /// <summary>The interface's name, when the namespace that holds it is known.</summary>
     public string? Interface { get; init; }

@@ -9,7 +9,9 @@ namespace EbpfPs.Engine.Inventory;
 /// <summary>What is pinned where on bpffs: each pin's kind, id and, for links, the program they hold.</summary>
 public static class PinnedObjects
 {
-    /// <summary>One pin: a program, map or link with its id; ProgramId is the program of a link (or the program).</summary>
+    /// <summary>
+    /// One pin: a program, map or link with its id; ProgramId is the program of a link (or the program).
+    /// </summary>
     internal sealed record Pin(string Path, Libbpf.ObjectKind Kind, uint Id, uint ProgramId);
 
     /// <summary>

@@ -27,7 +27,9 @@ public static class ProgramRemoval
 {
     private static IBpfSystem Sys => BpfSystem.Current;
 
-    /// <summary>How long to wait for the kernel's deferred release (an RCU grace period) of the last reference.</summary>
+    /// <summary>
+    /// How long to wait for the kernel's deferred release (an RCU grace period) of the last reference.
+    /// </summary>
     private static readonly TimeSpan ReleaseWait = TimeSpan.FromSeconds(2);
 
     public static ProgramRemovalResult Remove(uint id, bool detach)
@@ -156,7 +158,9 @@ public static class ProgramRemoval
 
     private static string PinsText(string[] pins) => pins.Length == 0 ? "" : $" pinned at {string.Join(", ", pins)}";
 
-    /// <summary>The kernel drops the last reference of an unpinned or detached program after an RCU grace period.</summary>
+    /// <summary>
+    /// The kernel drops the last reference of an unpinned or detached program after an RCU grace period.
+    /// </summary>
     private static bool WaitUntilGone(uint id, TimeSpan wait)
     {
         var clock = Stopwatch.StartNew();

@@ -6,7 +6,9 @@ namespace EbpfPs;
 /// </summary>
 public enum BpfAction
 {
-    /// <summary>On up the stack: XDP_PASS; TC_ACT_OK, and the codes tc treats alike (UNSPEC, PIPE, RECLASSIFY).</summary>
+    /// <summary>
+    /// On up the stack: XDP_PASS; TC_ACT_OK, and the codes tc treats alike (UNSPEC, PIPE, RECLASSIFY).
+    /// </summary>
     Pass,
     /// <summary>Dropped: XDP_DROP, TC_ACT_SHOT.</summary>
     Drop,

@@ -1,8 +1,10 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Objects;
 
 namespace EbpfPs.Commands;
 
@@ -43,6 +45,8 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    private readonly List<uint> _detached = new();
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == ObjectSet)
@@ -64,6 +68,14 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet
             $"{a.Direction}{(a.NetNamespace is null ? "" : $" in network namespace {a.NetNamespace}")}";
         if (ShouldProcess(target,
             $"Remove TC program '{a.ProgramName}' ({a.Mode}, priority {a.Priority}, handle {a.Handle})"))
-            Run(() => { Tc.Detach(a); if (PassThru) WriteObject(a); }, a);
+            Run(() =>
+            {
+                Tc.Detach(a);
+                _detached.Add(a.ProgramId);
+                if (PassThru) WriteObject(a);
+            }, a);
     }
+
+    /// <summary>The private pins of built-ins go with their programs, once those are gone.</summary>
+    protected override void EndProcessing() => Run(() => PrivatePins.Sweep(_detached, PrivatePins.DetachWait));
 }

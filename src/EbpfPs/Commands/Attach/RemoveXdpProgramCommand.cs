@@ -1,6 +1,9 @@
+using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Objects;
 
 namespace EbpfPs.Commands;
 
@@ -21,6 +24,8 @@ public sealed class RemoveXdpProgramCommand : EbpfCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    private readonly List<uint> _detached = new();
+
     protected override void ProcessRecord()
     {
         foreach (string name in Interface)
@@ -34,9 +39,17 @@ public sealed class RemoveXdpProgramCommand : EbpfCmdlet
                         "Detach XDP program"))
                     {
                         XdpAttachment gone = Xdp.Detach(index, ifname, NetNamespace);
+                        _detached.Add(gone.ProgramId);
                         if (PassThru) WriteObject(gone);
                     }
             }, name);
         }
     }
+
+    /// <summary>
+    /// The private pins of built-ins go with their programs, once those are gone (an XDP detach frees a program
+    /// it held last at once, so a short wait tells "gone" from "still attached elsewhere").
+    /// </summary>
+    protected override void EndProcessing() =>
+        Run(() => PrivatePins.Sweep(_detached, TimeSpan.FromMilliseconds(250)));
 }

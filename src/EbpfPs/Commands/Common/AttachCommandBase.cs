@@ -63,6 +63,9 @@ public abstract class AttachCommandBase : ProgramCommandBase
                 Run(() => AttachChosen(program, names, netns), names);
             }
         }
+        // A built-in that ended up attached nowhere (-WhatIf, a refused attach) is gone now: so are its pins.
+        if (program.PinPath is string pins && PrivatePins.IsPrivate(pins))
+            Run(() => PrivatePins.Sweep());
     }
 
     private void AttachChosen(AttachableProgram program, List<string> names, string? netns)

@@ -50,10 +50,11 @@ function Remove-ScratchState {
 }
 
 function Get-KernelSnapshot {
-    # What "nothing left behind" compares: program ids, bpffs entries and network namespaces.
+    # What "nothing left behind" compares: program ids, bpffs entries (all, and the root's own), network namespaces.
     [pscustomobject]@{
         ProgramIds = @((Invoke-Json bpftool -j prog show) | ForEach-Object id | Sort-Object)
         Pins       = @(Get-ChildItem -Recurse -Force /sys/fs/bpf -ErrorAction SilentlyContinue | ForEach-Object FullName | Sort-Object)
+        RootPins   = @(Get-ChildItem -Force /sys/fs/bpf -ErrorAction SilentlyContinue | ForEach-Object Name | Sort-Object)
         Namespaces = @(& ip netns list 2>$null | ForEach-Object { ($_ -split ' ')[0] } | Sort-Object)
     }
 }

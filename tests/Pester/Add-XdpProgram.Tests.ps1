@@ -209,8 +209,8 @@ Describe 'Add-XdpProgram: where the pins of what it loads go, and which program 
         (Invoke-Json bpftool -j prog show pinned "$pins/router").id | Should -Be $a.ProgramId -Because 'the user''s pins are the user''s'
     }
 
-    It 'takes the one program of an object that fits the hook' {
-        $a = Add-XdpProgram -Interface $ra -NetNamespace $r -LiteralPath (Build-TestBpfObject ip_blocklist) -PassThru
+    It 'takes the one program of an object that fits the hook (-Program given the file, as Get-Item returns it)' {
+        $a = Add-XdpProgram -Interface $ra -NetNamespace $r -Program (Get-Item (Build-TestBpfObject ip_blocklist)) -PassThru
         $a.ProgramName | Should -Be 'blocklist_xdp_filter'
         (Invoke-Json bpftool -j prog show id (Get-IpXdp $r $ra).ProgramId).name | Should -Be 'blocklist_xdp_filter'
     }

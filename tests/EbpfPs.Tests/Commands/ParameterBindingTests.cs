@@ -241,4 +241,17 @@ public sealed class ParameterBindingTests : IDisposable
 
         Assert.Single(r.Of<MapKeyListTransformationAttribute>());
     }
+
+    [Theory]
+    [InlineData("./no-such-object.o")]
+    [InlineData("/tmp/ebpfps-no-such/router")]
+    public void APathIsAnObjectFileNotABuiltinName(string path)
+    {
+        PipelineResult r = AddXdp(path);
+
+        ErrorRecord e = Assert.Single(r.AllErrors);
+        Assert.Equal(Fqid<AddXdpProgramCommand>(ErrorId.ObjectFileNotFound), e.FullyQualifiedErrorId);
+        Assert.Empty(_fake.Log(nameof(IBpfSystem.FdById)));
+        Assert.Empty(_fake.Mutations);
+    }
 }

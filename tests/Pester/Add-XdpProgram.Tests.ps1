@@ -184,6 +184,14 @@ Describe 'Add-XdpProgram: where the pins of what it loads go, and which program 
         Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse
     }
 
+    It 'Remove-XdpProgram stopped by an error still removes the private pins of what it detached' {
+        $a = Add-XdpProgram -Interface $ra -NetNamespace $r -Program router -Mode Generic -PassThru
+        $e = Get-Error { Remove-XdpProgram -Interface $ra, nosuch0 -NetNamespace $r -Confirm:$false }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InterfaceNotFound,*'
+        (Get-IpXdp $r $ra).ProgramId | Should -Be 0
+        Test-Path $a.PinPath | Should -BeFalse
+    }
+
     It 'Remove-BpfTestNetwork removes the private pins of the built-ins attached in it' {
         $pair = New-BpfTestNetwork
         try {

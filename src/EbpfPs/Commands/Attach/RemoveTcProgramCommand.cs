@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -14,7 +15,7 @@ namespace EbpfPs.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "TcProgram", DefaultParameterSetName = SelectSet, SupportsShouldProcess = true)]
 [OutputType(typeof(TcAttachment))]
-public sealed class RemoveTcProgramCommand : EbpfCmdlet
+public sealed class RemoveTcProgramCommand : EbpfCmdlet, IDisposable
 {
     private const string SelectSet = "Select", ObjectSet = "Object";
 
@@ -77,5 +78,10 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet
     }
 
     /// <summary>The private pins of built-ins go with their programs, once those are gone.</summary>
-    protected override void EndProcessing() => Run(() => PrivatePins.Sweep(_detached, PrivatePins.DetachWait));
+    /// <remarks>In Dispose, which PowerShell calls when the pipeline ends, stopped by an error or not.</remarks>
+    public void Dispose()
+    {
+        if (_detached.Count > 0)
+            PrivatePins.SweepQuietly(_detached, PrivatePins.DetachWait);
+    }
 }

@@ -10,7 +10,7 @@ namespace EbpfPs.Commands;
 /// <summary>Detaches the XDP program from interfaces, in whatever mode it runs.</summary>
 [Cmdlet(VerbsCommon.Remove, "XdpProgram", SupportsShouldProcess = true)]
 [OutputType(typeof(XdpAttachment))]
-public sealed class RemoveXdpProgramCommand : EbpfCmdlet
+public sealed class RemoveXdpProgramCommand : EbpfCmdlet, IDisposable
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -50,6 +50,10 @@ public sealed class RemoveXdpProgramCommand : EbpfCmdlet
     /// The private pins of built-ins go with their programs, once those are gone (an XDP detach frees a program
     /// it held last at once, so a short wait tells "gone" from "still attached elsewhere").
     /// </summary>
-    protected override void EndProcessing() =>
-        Run(() => PrivatePins.Sweep(_detached, TimeSpan.FromMilliseconds(250)));
+    /// <remarks>In Dispose, which PowerShell calls when the pipeline ends, stopped by an error or not.</remarks>
+    public void Dispose()
+    {
+        if (_detached.Count > 0)
+            PrivatePins.SweepQuietly(_detached, TimeSpan.FromMilliseconds(250));
+    }
 }

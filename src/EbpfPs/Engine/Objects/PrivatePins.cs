@@ -129,7 +129,7 @@ public static class PrivatePins
         RemoveEmptyParents();
     }
 
-    /// <summary>Sweep for clean-up paths that must not fail: what cannot be removed now, a later sweep removes.</summary>
+    /// <summary>Sweep for clean-up paths that must not fail: what cannot go now, a later sweep removes.</summary>
     public static void SweepQuietly(IReadOnlyCollection<uint>? waitFor = null, TimeSpan timeout = default)
     {
         try { Sweep(waitFor, timeout); }

@@ -34,6 +34,8 @@ internal interface IBpfSystem
     Result<Libbpf.BpfProgInfo> ProgramInfo(SafeFdHandle fd);
     /// <summary>Copies the ids of the maps a program uses into ids (sized from ProgramInfo's NrMapIds).</summary>
     Result ProgramMapIds(SafeFdHandle fd, uint[] ids);
+    /// <summary>The program's main function record (its BTF FUNC type id); ENOENT without function info.</summary>
+    Result<Libbpf.BpfFuncInfo> ProgramMainFunction(SafeFdHandle fd);
     Result<Libbpf.BpfMapInfo> MapInfo(SafeFdHandle fd);
     Result<Libbpf.BpfLinkInfo> LinkInfo(SafeFdHandle fd);
     Result<int> PossibleCpus();
@@ -136,6 +138,7 @@ internal sealed class LinuxSystem : IBpfSystem
         }
     }
 
+    public Result<Libbpf.BpfFuncInfo> ProgramMainFunction(SafeFdHandle fd) => Libbpf.MainFunction(fd);
     public Result<Libbpf.BpfMapInfo> MapInfo(SafeFdHandle fd) => Libbpf.GetInfo<Libbpf.BpfMapInfo>(fd);
     public Result<Libbpf.BpfLinkInfo> LinkInfo(SafeFdHandle fd) => Libbpf.GetInfo<Libbpf.BpfLinkInfo>(fd);
     public Result<int> PossibleCpus() => Libbpf.PossibleCpus();

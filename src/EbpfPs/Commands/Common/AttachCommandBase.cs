@@ -55,13 +55,21 @@ public abstract class AttachCommandBase : ProgramCommandBase
         AttachableProgram? program = null;
         Run(() => program = OpenProgram(Hook), ProgramLabel);
         if (program is null) return;
-        using (program)
+        try
         {
-            foreach (var (ns, names) in _byNamespace)
-            {
-                string? netns = ns.Length == 0 ? null : ns;
-                Run(() => AttachChosen(program, names, netns), names);
-            }
+            using (program)
+                foreach (var (ns, names) in _byNamespace)
+                {
+                    string? netns = ns.Length == 0 ? null : ns;
+                    Run(() => AttachChosen(program, names, netns), names);
+                }
+        }
+        finally
+        {
+            // A built-in that ended up attached nowhere (-WhatIf, a refused attach, also under -ErrorAction Stop)
+            // is gone now: so are its private pins.
+            if (program.PinPath is string pins && PrivatePins.IsPrivate(pins))
+                PrivatePins.SweepQuietly();
         }
     }
 

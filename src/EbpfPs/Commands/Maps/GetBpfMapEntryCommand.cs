@@ -11,6 +11,7 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
 {
     /// <summary>Look up these keys only (a number, a hashtable or object with the key's fields, or bytes).</summary>
     [Parameter]
+    [MapKeyListTransformation]
     public object[]? Key { get; set; }
 
     /// <summary>Per-CPU maps: keep each CPU's value in PerCpu besides the sum in Value.</summary>
@@ -59,7 +60,8 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                         BpfMapEntry? e = map.Lookup(PlainValue.From(k), Raw, PerCpu);
                         if (e is null)
                             WriteError(ErrorRecords.From(new BpfException(ErrorId.MapEntryNotFound,
-                                $"Map '{map.Info.Name}' has no entry for key {k}.", k)));
+                                $"Map '{map.Info.Name}' has no entry for key " +
+                                $"{(k is byte[] b ? System.Convert.ToHexString(b).ToLowerInvariant() : k)}.", k)));
                         else
                             WriteEntries(new[] { e }, map.PerCpu);
                     }

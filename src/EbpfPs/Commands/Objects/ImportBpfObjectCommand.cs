@@ -39,18 +39,22 @@ public sealed class ImportBpfObjectCommand : EbpfCmdlet
         if (ParameterSetName == BuiltinSet)
         {
             BpfHookKind hook = Hook ?? BpfHookKind.Xdp;
-            Run(() => Load(BuiltinObjects.Resolve(Program, hook), pin, null), Program);
+            Run(() => Load(BuiltinObjects.Resolve(Program, hook), pin, null, builtin: true), Program);
             return;
         }
         foreach (string file in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath,
             ParameterSetName == LiteralPathSet))
-            Run(() => Load(file, pin, Hook), file);
+            Run(() => Load(file, pin, Hook, builtin: false), file);
     }
 
-    private void Load(string file, string? pin, BpfHookKind? type)
+    private void Load(string file, string? pin, BpfHookKind? type, bool builtin)
     {
         string action = pin is null ? "Load BPF object into the kernel" : $"Load BPF object and pin it under {pin}";
+        // A built-in's maps pinned by name go to its private folder, not the bpffs root other sessions share.
         if (ShouldProcess(file, action))
-            WriteObject(BpfObjectLoader.Load(file, new BpfLoadOptions { PinPath = pin, ProgramType = type }));
+            WriteObject(BpfObjectLoader.Load(file, new BpfLoadOptions
+            {
+                PinPath = pin, ProgramType = type, PrivateMapPins = builtin,
+            }));
     }
 }

@@ -37,9 +37,12 @@ public static class Tc
                 foreach (var (index, name) in interfaces)
                 {
                     var at = new TcTarget(name, index, netns, direction);
-                    done.Add(mode == TcMode.Tcx
+                    done.Add((mode == TcMode.Tcx
                         ? AttachTcx(program, at, nsInode)
-                        : AttachFilter(program, at, priority, handle, nsInode, force));
+                        : AttachFilter(program, at, priority, handle, nsInode, force)) with
+                    {
+                        PinPath = program.PinPath ?? PrivatePins.FolderOf(program.Info.Id),
+                    });
                 }
             }
             catch
@@ -126,7 +129,10 @@ public static class Tc
                             : KernelInventory.ProgramById(f.ProgramId, throwIfMissing: false);
                         result.Add(at.Filter(f.Priority, f.Handle, f.DirectAction, f.ProgramId, info?.Name
                             ?? f.ProgramName ?? "",
-                            info?.Tag ?? "", File.Exists(QdiscMarker(nsInode, index))));
+                            info?.Tag ?? "", File.Exists(QdiscMarker(nsInode, index))) with
+                        {
+                            PinPath = PrivatePins.FolderOf(f.ProgramId),
+                        });
                     }
                     result.AddRange(TcxLinks(at, nsInode));
                 }
@@ -152,7 +158,10 @@ public static class Tc
             if (!info.Ok
                 || info.Value.Ifindex != (uint)at.Ifindex) continue; // a stale pin of a link that lost its device
             BpfProgramInfo? prog = KernelInventory.ProgramById(info.Value.ProgId, throwIfMissing: false);
-            yield return at.Tcx(info.Value.ProgId, prog?.Name ?? "", prog?.Tag ?? "", info.Value.Id, pin);
+            yield return at.Tcx(info.Value.ProgId, prog?.Name ?? "", prog?.Tag ?? "", info.Value.Id, pin) with
+            {
+                PinPath = PrivatePins.FolderOf(info.Value.ProgId),
+            };
         }
     }
 

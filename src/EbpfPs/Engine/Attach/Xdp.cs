@@ -77,8 +77,10 @@ public static class Xdp
             {
                 var (index, name) = interfaces[done];
                 AttachOne(program, index, name, mode, before[done]);
-                results.Add(Describe(index, name, netns, Query(index, name)) with
+                XdpAttachment attached = Describe(index, name, netns, Query(index, name));
+                results.Add(attached with
                 {
+                    PinPath = program.PinPath ?? attached.PinPath,
                     ReplacedProgramId = before[done].State.Mode == XdpAttachMode.None ? null
                         : before[done].State.CurrentId,
                 });
@@ -190,6 +192,7 @@ public static class Xdp
             ProgramId = id,
             ProgramName = info?.Name ?? "",
             ProgramTag = info?.Tag ?? "",
+            PinPath = PrivatePins.FolderOf(id),
         };
     }
 

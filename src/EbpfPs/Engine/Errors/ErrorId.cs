@@ -42,6 +42,12 @@ public static class ErrorId
     public const string BpfObjectClosed = nameof(BpfObjectClosed);
     [Error(BpfErrorKind.NotFound, "The module has no built-in program of that name for the hook.")]
     public const string BuiltinProgramNotFound = nameof(BuiltinProgramNotFound);
+    [Error(BpfErrorKind.InvalidArgument,
+        "A program's section name (SEC(\"router\")) does not say its type, and no -Hook says it either.")]
+    public const string ProgramTypeUnknown = nameof(ProgramTypeUnknown);
+    [Error(BpfErrorKind.InvalidArgument,
+        "The object has several programs that could be meant; -ProgramName says which (the message lists them).")]
+    public const string ProgramNameRequired = nameof(ProgramNameRequired);
     [Error(BpfErrorKind.InvalidArgument, "The program's type cannot run at the hook it was given to.")]
     public const string WrongProgramType = nameof(WrongProgramType);
     [Error(BpfErrorKind.InvalidArgument,
@@ -60,6 +66,9 @@ public static class ErrorId
     // Pins and bpffs
     [Error(BpfErrorKind.InvalidArgument, "The pin path is not on a mounted BPF filesystem.")]
     public const string PinPathNotOnBpfFs = nameof(PinPathNotOnBpfFs);
+    [Error(BpfErrorKind.InvalidArgument,
+        "-PinPath was given with a program that is already loaded; it pins only what the command loads.")]
+    public const string PinPathNotApplicable = nameof(PinPathNotApplicable);
     [Error(BpfErrorKind.NotFound, "Nothing is pinned at the path.")]
     public const string PinnedObjectNotFound = nameof(PinnedObjectNotFound);
 
@@ -136,7 +145,8 @@ public static class ErrorId
     public const string NetNamespaceNotFound = nameof(NetNamespaceNotFound);
 
     // Maps
-    [Error(BpfErrorKind.InvalidArgument, "The map type has no keys to read entries by.")]
+    [Error(BpfErrorKind.InvalidArgument,
+        "The map type has no entries to read by key (ring buffers, queues; perf event arrays, whose values are fds).")]
     public const string MapHasNoKeys = nameof(MapHasNoKeys);
     [Error(BpfErrorKind.ResourceExists, "The key exists and -Flag NoExist was given.")]
     public const string MapEntryExists = nameof(MapEntryExists);
@@ -197,6 +207,9 @@ public static class ErrorId
     [Error(BpfErrorKind.OperationFailed, "The kernel refused the test run; the category follows the errno.",
         FollowsErrno = true)]
     public const string ProgramTestRunFailed = nameof(ProgramTestRunFailed);
+    [Error(BpfErrorKind.InvalidArgument,
+        "-RxQueueIndex without an ingress interface, for a TC program, or beyond the interface's receive queues.")]
+    public const string InvalidRxQueueIndex = nameof(InvalidRxQueueIndex);
     [Error(BpfErrorKind.InvalidArgument, "A repeat count below 1.")]
     public const string InvalidRepeat = nameof(InvalidRepeat);
 

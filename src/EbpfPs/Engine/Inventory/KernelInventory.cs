@@ -89,10 +89,12 @@ public static class KernelInventory
         if (mapIds.Length > 0)
             BpfSystem.Current.ProgramMapIds(fd, mapIds).OrThrow("read the maps of BPF program", info.Id);
         ulong tag = info.Tag;
+        string kernelName = Libbpf.FixedName(info.Name);
         return new BpfProgramInfo
         {
             Id = info.Id,
-            Name = Libbpf.FixedName(info.Name),
+            Name = ProgramNames.FullName(fd, info) ?? kernelName,
+            KernelName = kernelName,
             TypeId = (int)info.Type,
             Type = Libbpf.TypeName((BpfProgType)info.Type),
             Tag = Convert.ToHexString(new ReadOnlySpan<byte>(&tag, 8)).ToLowerInvariant(),

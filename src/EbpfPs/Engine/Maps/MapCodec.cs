@@ -23,7 +23,8 @@ internal delegate void Encoder(object? value, byte[] buffer, int offset, string 
 /// (__be32) whose name mentions an address (addr, src, dst, saddr, daddr, ip, gw, nexthop) reads as an
 /// IPv4 address, a 16-byte one as IPv6, and a 6-byte array whose name mentions mac, addr, h_source,
 /// h_dest, smac, dmac or ether reads as a MAC address. Other __be16/__be32/__be64 values read as numbers
-/// in host order. Writing accepts both forms.
+/// in host order. Writing accepts both forms. A whole key or value that is no struct has no field name: the
+/// name it is built with (the map's) stands in, so a plain __be32 key of a map named blocked_ips is an address.
 /// </summary>
 internal sealed partial class MapCodec
 {

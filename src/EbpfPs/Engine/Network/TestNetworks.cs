@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.Json;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Objects;
 
 namespace EbpfPs.Engine.Network;
 
@@ -144,10 +145,37 @@ public static class TestNetworks
             : new[] { name + "-a", name + "-r", name + "-b" }.Where(NetNamespace.Exists).ToArray();
         if (namespaces.Count == 0 && !File.Exists(state))
             throw new BpfException(ErrorId.TestNetworkNotFound, $"There is no test network named '{name}'.", name);
+        IReadOnlyCollection<uint> programs = ProgramsWithPrivatePins(namespaces);
         foreach (string ns in namespaces)
             RemoveNamespace(ns);
         if (File.Exists(state))
             File.Delete(state);
+        // The programs go with the namespaces' interfaces once the kernel has cleaned the namespaces up; the
+        // private pins of built-ins attached there go with them.
+        if (programs.Count > 0)
+            PrivatePins.Sweep(programs, TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>The programs attached in the namespaces that have a private pin folder (built-ins, say).</summary>
+    private static IReadOnlyCollection<uint> ProgramsWithPrivatePins(IEnumerable<string> namespaces)
+    {
+        var ids = new HashSet<uint>();
+        if (!Directory.Exists(PrivatePins.Root) || !NativeRuntime.LibbpfPresent)
+            return ids;
+        foreach (string ns in namespaces.Where(NetNamespace.Exists))
+        {
+            try
+            {
+                ids.UnionWith(Xdp.List(ns).Select(a => a.ProgramId));
+                ids.UnionWith(Tc.List(ns, null, null).Select(a => a.ProgramId));
+            }
+            catch (BpfException)
+            {
+                // Listing is only to tidy up after the programs; the namespace goes anyway.
+            }
+        }
+        ids.RemoveWhere(id => PrivatePins.FolderOf(id) is null);
+        return ids;
     }
 
     /// <summary>Writes what is known about a network so a later session can list and remove it.</summary>

@@ -42,10 +42,12 @@ public static class ProgramTester
 
     /// <summary>
     /// Runs the program repeat times on the packet. An ingress interface (resolved in netns) makes the
-    /// kernel run it as if the packet arrived there, which programs that consult the FIB need.
+    /// kernel run it as if the packet arrived there, which programs that consult the FIB need: an XDP program
+    /// gets it in xdp_md (ingress_ifindex, and rxQueueIndex as rx_queue_index), a TC program in __sk_buff (ifindex
+    /// and ingress_ifindex), as `bpftool prog run ... ctx_in` passes them.
     /// </summary>
     public static ProgramTestResult Run(AttachableProgram program, byte[] packet, int repeat,
-        string? ingressInterface, string? netns)
+        string? ingressInterface, string? netns, uint? rxQueueIndex = null)
     {
         if (repeat < 1)
             throw new BpfException(ErrorId.InvalidRepeat, $"-Repeat must be 1 or more, not {repeat}.", repeat);
@@ -59,17 +61,27 @@ public static class ProgramTester
             throw new BpfException(ErrorId.TestRunNotSupported,
                 $"Program '{program.Info.Name}' is of type {program.Info.Type}; Invoke-BpfProgramTest runs XDP and " +
                 "TC programs.", program.Info.Name);
+        if (rxQueueIndex is uint queue && (!xdp || ingressInterface is null))
+            throw new BpfException(ErrorId.InvalidRxQueueIndex, xdp
+                    ? $"-RxQueueIndex {queue} names a receive queue of the ingress interface; give -IngressInterface."
+                    : $"-RxQueueIndex is for XDP programs; '{program.Info.Name}' is {program.Info.Type}, whose test " +
+                      "runs take no receive queue.", queue);
 
         return NetNamespace.Run(netns, () =>
         {
             int ifindex = ingressInterface is null ? 0 : NetInterfaces.IndexOf(ingressInterface, netns);
             byte[] output = new byte[packet.Length + 512];
-            // The context says where the packet arrived: xdp_md's ingress_ifindex, __sk_buff's ingress_ifindex
-            // and ifindex, so programs that look up routes see the packet as if it came in there at either hook.
             byte[] context = ifindex == 0 ? Array.Empty<byte>()
-                : xdp ? Libbpf.XdpContext(packet.Length, ifindex) : Libbpf.SkbContext(ifindex);
-            Libbpf.TestRunOutput run = Libbpf.TestRun(program.Fd, packet, output, context, Span<byte>.Empty, repeat)
-                .OrThrow("test-run program", program.Info.Name, ErrorId.ProgramTestRunFailed);
+                : xdp ? Libbpf.XdpContext(packet.Length, ifindex, rxQueueIndex ?? 0) : Libbpf.SkbContext(ifindex);
+            Result<Libbpf.TestRunOutput> ran = Libbpf.TestRun(program.Fd, packet, output, context, Span<byte>.Empty,
+                repeat);
+            if (!ran.Ok && ran.Errno == Errno.EINVAL && rxQueueIndex is > 0)
+                throw new BpfException(ErrorId.InvalidRxQueueIndex,
+                    $"The kernel refused receive queue {rxQueueIndex} of '{ingressInterface}' (errno " +
+                    $"{(int)Errno.EINVAL}): the interface has no such queue (`ip -d link` shows numrxqueues).",
+                    rxQueueIndex, (int)Errno.EINVAL);
+            Libbpf.TestRunOutput run = ran.OrThrow("test-run program", program.Info.Name,
+                ErrorId.ProgramTestRunFailed);
             int retval = (int)run.ReturnValue;
             string verdict = xdp
                 ? (retval >= 0 && retval < XdpVerdicts.Length ? XdpVerdicts[retval] : $"XDP_{retval}")

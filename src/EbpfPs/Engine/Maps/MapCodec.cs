@@ -143,7 +143,7 @@ internal sealed partial class MapCodec
                 {
                     int size = (int)target.Size;
                     if (net && size == 4 && NameHas(field, AddressWords))
-                        return (b, o) => new IPAddress(b.AsSpan(o, 4)).ToString();
+                        return AddressText.Ipv4;
                     return size switch
                     {
                         2 => (b, o) => BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(o)),

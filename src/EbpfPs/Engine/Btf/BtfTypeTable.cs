@@ -130,7 +130,8 @@ internal sealed class BtfTypeTable
                 {
                     string name = String(_image.Tail(id, 3 * i));
                     uint bits = _image.Tail(id, 3 * i + 2);
-                    type.Members.Add((name.Length == 0 ? $"_{i}" : name, Type(_image.Tail(id, 3 * i + 1)),
+                    // Anonymous members keep an empty name: the codecs lift their fields into the parent.
+                    type.Members.Add((name, Type(_image.Tail(id, 3 * i + 1)),
                         bitfields ? bits & 0xffffff : bits, bitfields ? bits >> 24 : 0));
                 }
                 break;
@@ -155,7 +156,15 @@ internal sealed class BtfTypeTable
                 type.Size = type.Target.Size;
                 break;
             case BtfKind.Datasec:
+                // A data section reads like a struct whose members are its variables, at their offsets.
                 type.Size = sizeOrType;
+                for (int i = 0; i < vlen; i++)
+                {
+                    uint var = _image.Tail(id, 3 * i);
+                    if (Known(var) && KindOf(var) == BtfKind.Var)
+                        type.Members.Add((NameOf(var), Type(_image.SizeOrType((int)var)),
+                            _image.Tail(id, 3 * i + 1) * 8, 0));
+                }
                 break;
         }
     }

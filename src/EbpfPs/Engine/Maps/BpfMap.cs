@@ -112,10 +112,11 @@ public sealed partial class BpfMap : IDisposable
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
         if (BtfTypeTable.TryLoad(info.BtfId) is not BtfTypeTable btf)
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
-        MapCodec key = info.BtfKeyTypeId == 0 ? MapCodec.Raw((int)info.KeySize)
-            : MapCodec.Build(btf.Type(info.BtfKeyTypeId), "key", net);
         MapCodec value = info.BtfValueTypeId == 0 ? MapCodec.Raw((int)info.ValueSize)
             : MapCodec.Build(btf.Type(info.BtfValueTypeId), "value", net);
+        // A data section's map (.data, .bss, .rodata) is an array of one: its key is that index, a plain number.
+        MapCodec key = info.BtfKeyTypeId != 0 ? MapCodec.Build(btf.Type(info.BtfKeyTypeId), "key", net)
+            : value.KeepsUnsetBytes && info.KeySize == 4 ? MapCodec.Index() : MapCodec.Raw((int)info.KeySize);
         return (key, value);
     }
 
@@ -146,6 +147,9 @@ public sealed partial class BpfMap : IDisposable
         }
         else
         {
+            // Variables of a data section not named in the value keep what they hold.
+            if (_value.KeepsUnsetBytes && value is not byte[])
+                TryLookup(k, v);
             EncodeValue(value, v, 0, "");
             for (int cpu = 1; cpu < _cpus; cpu++)
                 Array.Copy(v, 0, v, cpu * _stride, (int)Info.ValueSize);
@@ -157,6 +161,10 @@ public sealed partial class BpfMap : IDisposable
         if (updated.Errno == Errno.ENOENT)
             throw new BpfException(ErrorId.MapEntryNotFound,
                 $"Map '{Info.Name}' has no such key to update (-Flag Exist).", key);
+        if (updated.Errno == Errno.EPERM && _value.KeepsUnsetBytes)
+            throw new BpfException(ErrorId.GlobalVariableReadOnly,
+                $"Map '{Info.Name}' holds read-only global variables (.rodata is frozen at load); set them before " +
+                "load with Import-BpfObject -Variable.", Info.Name, (int)Errno.EPERM);
         if (updated.Errno == Errno.E2BIG)
             throw new BpfException(ErrorId.MapFull, $"Map '{Info.Name}' is full ({Info.MaxEntries} entries).", key,
                 (int)Errno.E2BIG);

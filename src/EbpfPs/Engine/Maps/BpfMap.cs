@@ -93,6 +93,8 @@ public sealed partial class BpfMap : IDisposable
 
     private static (MapCodec, MapCodec) Codecs(SafeFdHandle fd, BpfMapInfo info, bool net)
     {
+        if (HandleCodecs(info, net) is var (heldKey, heldValue))
+            return (heldKey, heldValue);
         var id = (info.BtfId, info.BtfKeyTypeId, info.BtfValueTypeId, info.KeySize, info.ValueSize, net);
         if (info.BtfId != 0 && CodecCache.TryGetValue(id, out var cached))
             return cached;
@@ -134,7 +136,12 @@ public sealed partial class BpfMap : IDisposable
     {
         byte[] k = EncodeKey(key);
         byte[] v = new byte[ValueBufferSize];
-        if (PerCpu && value is byte[] all && all.Length == ValueBufferSize && all.Length != Info.ValueSize)
+        using SafeFdHandle? held = HoldValue(value, v);
+        if (held is not null)
+        {
+            // v holds the fd of the program or map to store
+        }
+        else if (PerCpu && value is byte[] all && all.Length == ValueBufferSize && all.Length != Info.ValueSize)
             all.CopyTo(v, 0); // every CPU's value in the kernel's layout, as -Raw reads it
         else if (PerCpu && value is IList list && list is not byte[] && !(list.Count > 0 && list[0] is byte))
         {

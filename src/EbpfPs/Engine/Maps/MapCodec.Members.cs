@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using EbpfPs.Engine.Btf;
+using EbpfPs.Engine.Errors;
 using EbpfPs.Interop.Kernel;
 
 namespace EbpfPs.Engine.Maps;
@@ -28,6 +29,10 @@ internal sealed partial class MapCodec
     /// <summary>The key of a one-element array map: the index as an unsigned number.</summary>
     public static MapCodec Index() =>
         Build(new BtfType { Kind = BtfKind.Int, Name = "__u32", Size = 4, IntBits = 32 }, "key", false);
+
+    /// <summary>The value of a map of programs or maps: read through describe, written by BpfMap itself.</summary>
+    public static MapCodec Held(Decoder describe) => new(describe, (_, _, _, path) =>
+        throw FieldError(ErrorId.WrongShape, path, "is a program or map, which only a whole entry can hold."), 4);
 
     private static List<Field> Fields(BtfType record)
     {

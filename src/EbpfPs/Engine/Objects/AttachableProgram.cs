@@ -26,13 +26,22 @@ public sealed class AttachableProgram : IDisposable
     /// </summary>
     public IReadOnlyList<string> CreatedPins { get; private init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// Program arrays of its object the program tail-calls through that nothing pins (see TailCallTables).
+    /// </summary>
+    public IReadOnlyList<BpfMapInfo> UnpinnedProgramArrays { get; private init; } = Array.Empty<BpfMapInfo>();
+
     internal BpfProgType ProgramType => (BpfProgType)Info.TypeId;
 
     public static AttachableProgram FromLoaded(BpfLoadedProgram program)
     {
         using SafeFdHandle borrowed = program.BorrowFd();
         SafeFdHandle fd = BpfSystem.Current.Dup(borrowed).OrThrow("duplicate fd of program", program.Name);
-        return Own(fd, () => KernelInventory.DescribeProgram(fd));
+        AttachableProgram own = Own(fd, () => KernelInventory.DescribeProgram(fd));
+        return new AttachableProgram(own.Fd, own.Info)
+        {
+            UnpinnedProgramArrays = TailCallTables.Unpinned(program.Object, own.Info),
+        };
     }
 
     public static AttachableProgram FromId(uint id)
@@ -54,7 +63,10 @@ public sealed class AttachableProgram : IDisposable
     {
         using BpfObject obj = BpfObjectLoader.Load(path, new BpfLoadOptions { PinPath = pinDirectory });
         AttachableProgram program = FromLoaded(obj.GetProgram(programName));
-        return new AttachableProgram(program.Fd, program.Info) { CreatedPins = obj.CreatedPins };
+        return new AttachableProgram(program.Fd, program.Info)
+        {
+            CreatedPins = obj.CreatedPins, UnpinnedProgramArrays = program.UnpinnedProgramArrays,
+        };
     }
 
     public static AttachableProgram FromBuiltin(string name, BpfHookKind hook, string? programName = null,

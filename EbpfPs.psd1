@@ -14,6 +14,7 @@
         'formats/Measure.Format.ps1xml'
         'formats/Maps.Format.ps1xml'
         'formats/Testing.Format.ps1xml'
+        'formats/Events.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-BpfObject'
@@ -37,6 +38,7 @@
         'Remove-BpfMapEntry'
         'Clear-BpfMap'
         'Watch-BpfMap'
+        'Receive-BpfEvent'
         'New-BpfTestPacket'
         'Export-BpfTestPacket'
         'Send-BpfTestPacket'

@@ -78,6 +78,40 @@ internal sealed class BtfTypeTable
         }
     }
 
+    /// <summary>
+    /// The type a C name names: "struct event", "union u", "enum e" or a bare name (a struct, union, typedef, enum
+    /// or integer of that name, structs first); null when there is none.
+    /// </summary>
+    internal BtfType? FindType(string cName)
+    {
+        string name = cName.Trim();
+        BtfKind? wanted = null;
+        foreach ((string prefix, BtfKind kind) in new[] { ("struct ", BtfKind.Struct), ("union ", BtfKind.Union),
+            ("enum ", BtfKind.Enum) })
+            if (name.StartsWith(prefix, System.StringComparison.Ordinal))
+                (name, wanted) = (name[prefix.Length..].Trim(), kind);
+        uint best = 0;
+        for (uint id = 1; id < (uint)Count; id++)
+        {
+            BtfKind kind = KindOf(id);
+            bool fits = wanted is BtfKind w ? kind == w || w == BtfKind.Enum && kind == BtfKind.Enum64
+                : kind is BtfKind.Struct or BtfKind.Union or BtfKind.Typedef or BtfKind.Enum or BtfKind.Enum64
+                    or BtfKind.Int;
+            if (!fits || NameOf(id) != name) continue;
+            if (kind is BtfKind.Struct or BtfKind.Union) return Type(id);
+            if (best == 0) best = id;
+        }
+        return best == 0 ? null : Type(best);
+    }
+
+    /// <summary>Names of the struct and union types, for messages that say what there is.</summary>
+    internal IEnumerable<string> RecordNames()
+    {
+        for (uint id = 1; id < (uint)Count; id++)
+            if (KindOf(id) is BtfKind.Struct or BtfKind.Union && NameOf(id).Length > 0)
+                yield return (KindOf(id) == BtfKind.Struct ? "struct " : "union ") + NameOf(id);
+    }
+
     /// <summary>The type as C spells it (struct flow_key, __u32[4], const char *), or null for void.</summary>
     internal string? CName(uint id)
     {

@@ -9,4 +9,14 @@ public static partial class ErrorId
     public const string InvalidMaxEntries = nameof(InvalidMaxEntries);
     [Error(BpfErrorKind.InvalidArgument, "The pin holds a map where a program is needed, or a program for a map.")]
     public const string PinnedObjectWrongKind = nameof(PinnedObjectWrongKind);
+
+    [Error(BpfErrorKind.InvalidArgument, "The map is not a ring buffer or perf event array.")]
+    public const string EventMapTypeUnsupported = nameof(EventMapTypeUnsupported);
+    [Error(BpfErrorKind.NotFound, "-TypeName names no type in the BTF of the map or of the programs using it.")]
+    public const string EventTypeNotFound = nameof(EventTypeNotFound);
+    [Error(BpfErrorKind.OperationFailed,
+        "libbpf could not open or poll the event reader; the category follows the errno.", FollowsErrno = true)]
+    public const string EventReaderFailed = nameof(EventReaderFailed);
+    [Error(BpfErrorKind.InvalidData, "A record is shorter than the type named with -TypeName.")]
+    public const string EventTooShort = nameof(EventTooShort);
 }

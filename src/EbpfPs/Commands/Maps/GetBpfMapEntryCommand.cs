@@ -51,7 +51,8 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                     if (Key is null)
                     {
                         foreach (BpfMapEntry[] chunk in map.ReadChunks(Raw, PerCpu))
-                            WriteObject(chunk, enumerateCollection: true);
+                            foreach (BpfMapEntry e in chunk)
+                                WriteObject(e);
                         continue;
                     }
                     foreach (object k in Key)

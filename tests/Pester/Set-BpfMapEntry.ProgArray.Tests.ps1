@@ -86,6 +86,20 @@ Describe 'Program arrays' {
         $e.FullyQualifiedErrorId | Should -BeLike 'PinnedObjectWrongKind,*'
     }
 
+    It 'holds maps in an array of maps the same way: a map object, an id, and back' {
+        $outer = $obj.Maps | Where-Object Name -EQ outer
+        $a = $obj.Maps | Where-Object Name -EQ inner_a
+        $b = $obj.Maps | Where-Object Name -EQ inner_b
+        Set-BpfMapEntry -InputObject $outer -Key 0 -Value $a
+        Set-BpfMapEntry -InputObject $outer -Key 1 -Value $b.Id
+        $entries = Get-BpfMapEntry -InputObject $outer | Sort-Object Key
+        $entries.Value.Name | Should -Be @('inner_a', 'inner_b')
+        $theirs = Invoke-Json bpftool -j map lookup id $outer.Id key 1 0 0 0
+        [BitConverter]::ToUInt32([byte[]]@($theirs.value | ForEach-Object { [Convert]::ToByte($_, 16) }), 0) | Should -Be $b.Id
+        Set-BpfMapEntry -InputObject $outer -Key 0 -Value $entries[1].Value
+        (Get-BpfMapEntry -InputObject $outer -Key 0).Value.Id | Should -Be $b.Id
+    }
+
     It 'warns when a dispatcher is attached with a table nothing pins, and not when it is pinned' {
         $ns = New-ScratchNamespace
         $null = Add-XdpProgram -Interface lo -NetNamespace $ns -Program $dispatcher -Mode Generic -WarningVariable warned -WarningAction SilentlyContinue

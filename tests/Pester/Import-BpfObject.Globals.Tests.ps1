@@ -55,7 +55,7 @@ Describe 'Import-BpfObject -Variable and -MaxEntries' {
         (Invoke-BpfProgramTest -Program $obj.Programs[0] -Packet $packet).Verdict | Should -Be XDP_DROP
         Set-BpfMapEntry -InputObject (Get-Section .data) -Key 0 -Value @{ drop_below = 10 }
         (Invoke-BpfProgramTest -Program $obj.Programs[0] -Packet $packet).Verdict | Should -Be XDP_TX
-        $data = (Get-BpfMapEntry -InputObject (Get-Section .data)).Value
+        $data = (Get-BpfMapEntry -InputObject $obj -MapName .data).Value  # the section names its map
         $data.drop_below | Should -Be 10
         @($data.tag) | Should -Be @(1, 2, 3, 4)
         (Get-BpftoolSection (Get-Section .data)).drop_below | Should -Be 10

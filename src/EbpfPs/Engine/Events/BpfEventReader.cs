@@ -113,7 +113,9 @@ public sealed class BpfEventReader : IDisposable
         throw new BpfException(ErrorId.EventTypeNotFound, btfIds.Count == 0
             ? $"Map '{map.Name}' (id {map.Id}) and the programs using it carry no BTF to find '{typeName}' in."
             : $"No type '{typeName}' in the BTF of map '{map.Name}' or the programs using it. It has: " +
-              $"{string.Join(", ", seen.Take(40))}.", typeName);
+              $"{string.Join(", ", seen.Take(40))}.", typeName,
+            recommendedAction: "clang keeps in BTF only the types that globals, maps and function signatures use; " +
+                $"a global such as 'const {typeName} *unused_event __attribute__((unused));' keeps a record type.");
     }
 
     /// <summary>Records lost since the last call because a perf ring was full (ring buffers never count any).</summary>

@@ -8,12 +8,6 @@ internal readonly unsafe partial struct NativeMap
     [LibraryImport(Libraries.Libbpf)]
     private static partial int bpf_map__set_max_entries(nint map, uint maxEntries);
 
-    [LibraryImport(Libraries.Libbpf)]
-    private static partial uint bpf_map__max_entries(nint map);
-
-    /// <summary>The map's size as it will be created (before load) or was (after).</summary>
-    internal uint MaxEntries => bpf_map__max_entries(_m);
-
     /// <summary>Resizes the map before load (EBUSY once the object is loaded).</summary>
     internal Result SetMaxEntries(uint maxEntries) => Result.FromReturn(bpf_map__set_max_entries(_m, maxEntries));
 }

@@ -17,6 +17,7 @@
         'formats/Testing.Format.ps1xml'
         'formats/Fleet.Format.ps1xml'
         'formats/Inspection.Format.ps1xml'
+        'formats/Events.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-BpfObject'
@@ -42,6 +43,7 @@
         'Remove-BpfMapEntry'
         'Clear-BpfMap'
         'Watch-BpfMap'
+        'Receive-BpfEvent'
         'New-BpfTestPacket'
         'Export-BpfTestPacket'
         'Send-BpfTestPacket'

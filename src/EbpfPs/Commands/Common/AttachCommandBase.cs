@@ -11,7 +11,7 @@ namespace EbpfPs.Commands;
 /// program, a kernel program, a built-in name) and the interfaces it goes to, gathered over the
 /// whole pipeline so that several interfaces are attached all together or not at all.
 /// </summary>
-public abstract class AttachCommandBase : ProgramCommandBase
+public abstract partial class AttachCommandBase : ProgramCommandBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -81,6 +81,7 @@ public abstract class AttachCommandBase : ProgramCommandBase
                 chosen.Add(i);
         if (chosen.Count == 0) return;
         IEnumerable done = Attach(program, chosen, netns);
+        WarnUnpinnedTailCalls(this, program);
         if (PassThru)
             WriteObject(done, enumerateCollection: true);
     }

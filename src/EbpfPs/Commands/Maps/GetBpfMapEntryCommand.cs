@@ -76,7 +76,9 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
     {
         if (!PerCpu || !perCpuMap)
         {
-            WriteObject(entries, enumerateCollection: true);
+            // One WriteObject per entry: a little cheaper in the pipeline than enumerating the chunk.
+            foreach (BpfMapEntry e in entries)
+                WriteObject(e);
             return;
         }
         foreach (BpfMapEntry e in entries)

@@ -5,7 +5,7 @@ namespace EbpfPs.Engine.Errors;
 /// here once, with the kind of failure it is and what it means. BpfException takes its kind from here;
 /// the module meta-test checks that each id has a category and is listed in some cmdlet's help.
 /// </summary>
-public static class ErrorId
+public static partial class ErrorId
 {
     // Objects and programs
     [Error(BpfErrorKind.NotFound, "The object file does not exist.")]

@@ -93,6 +93,8 @@ public sealed partial class BpfMap : IDisposable
 
     private static (MapCodec, MapCodec) Codecs(SafeFdHandle fd, BpfMapInfo info, bool net)
     {
+        if (HandleCodecs(info, net) is var (heldKey, heldValue))
+            return (heldKey, heldValue);
         var id = (info.BtfId, info.BtfKeyTypeId, info.BtfValueTypeId, info.KeySize, info.ValueSize, net, info.Name);
         if (info.BtfId != 0 && CodecCache.TryGetValue(id, out var cached))
             return cached;
@@ -114,10 +116,11 @@ public sealed partial class BpfMap : IDisposable
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
         // A key or value that is not a struct has no field name for the network rule to go by: the map's name
         // stands in for it (a __be32 key of blocked_ips reads as an address, one of vni_map as a number).
-        MapCodec key = info.BtfKeyTypeId == 0 ? MapCodec.Raw((int)info.KeySize)
-            : MapCodec.Build(btf.Type(info.BtfKeyTypeId), info.Name, net);
         MapCodec value = info.BtfValueTypeId == 0 ? MapCodec.Raw((int)info.ValueSize)
             : MapCodec.Build(btf.Type(info.BtfValueTypeId), info.Name, net);
+        // A data section's map (.data, .bss, .rodata) is an array of one: its key is that index, a plain number.
+        MapCodec key = info.BtfKeyTypeId != 0 ? MapCodec.Build(btf.Type(info.BtfKeyTypeId), info.Name, net)
+            : value.KeepsUnsetBytes && info.KeySize == 4 ? MapCodec.Index() : MapCodec.Raw((int)info.KeySize);
         return (key, value);
     }
 
@@ -136,7 +139,12 @@ public sealed partial class BpfMap : IDisposable
     {
         byte[] k = EncodeKey(key);
         byte[] v = new byte[ValueBufferSize];
-        if (PerCpu && value is byte[] all && all.Length == ValueBufferSize && all.Length != Info.ValueSize)
+        using SafeFdHandle? held = HoldValue(value, v);
+        if (held is not null)
+        {
+            // v holds the fd of the program or map to store
+        }
+        else if (PerCpu && value is byte[] all && all.Length == ValueBufferSize && all.Length != Info.ValueSize)
             all.CopyTo(v, 0); // every CPU's value in the kernel's layout, as -Raw reads it
         else if (PerCpu && value is IList list && list is not byte[] && !(list.Count > 0 && list[0] is byte))
         {
@@ -149,6 +157,9 @@ public sealed partial class BpfMap : IDisposable
         }
         else
         {
+            // Variables of a data section not named in the value keep what they hold.
+            if (_value.KeepsUnsetBytes && value is not byte[])
+                TryLookup(k, v);
             EncodeValue(value, v, 0, "");
             for (int cpu = 1; cpu < _cpus; cpu++)
                 Array.Copy(v, 0, v, cpu * _stride, (int)Info.ValueSize);
@@ -160,6 +171,10 @@ public sealed partial class BpfMap : IDisposable
         if (updated.Errno == Errno.ENOENT)
             throw new BpfException(ErrorId.MapEntryNotFound,
                 $"Map '{Info.Name}' has no such key to update (-Flag Exist).", key);
+        if (updated.Errno == Errno.EPERM && _value.KeepsUnsetBytes)
+            throw new BpfException(ErrorId.GlobalVariableReadOnly,
+                $"Map '{Info.Name}' holds read-only global variables (.rodata is frozen at load); set them before " +
+                "load with Import-BpfObject -Variable.", Info.Name, (int)Errno.EPERM);
         if (updated.Errno == Errno.E2BIG)
             throw new BpfException(ErrorId.MapFull, $"Map '{Info.Name}' is full ({Info.MaxEntries} entries).", key,
                 (int)Errno.E2BIG);

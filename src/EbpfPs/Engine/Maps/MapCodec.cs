@@ -46,6 +46,7 @@ internal sealed partial class MapCodec
         new(BuildDecoder(type, name, networkFormat), BuildEncoder(type, name, networkFormat), (int)type.Size)
         {
             SumOffsets = SummableOffsets(type),
+            KeepsUnsetBytes = type.Resolved().Kind == BtfKind.Datasec,
         };
 
     /// <summary>
@@ -144,7 +145,7 @@ internal sealed partial class MapCodec
                 {
                     int size = (int)target.Size;
                     if (net && size == 4 && NameHas(field, AddressWords))
-                        return (b, o) => new IPAddress(b.AsSpan(o, 4)).ToString();
+                        return AddressText.Ipv4;
                     return size switch
                     {
                         2 => (b, o) => BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(o)),
@@ -173,15 +174,8 @@ internal sealed partial class MapCodec
                 return ArrayDecoder(t, field, net);
             case BtfKind.Struct:
             case BtfKind.Union:
-                string[] fieldNames = t.Members.Select(m => m.Name).ToArray();
-                Decoder[] decoders = t.Members.Select(m => MemberDecoder(m, net)).ToArray();
-                return (b, o) =>
-                {
-                    var values = new object?[decoders.Length];
-                    for (int i = 0; i < decoders.Length; i++)
-                        values[i] = decoders[i](b, o);
-                    return new BpfRecord(fieldNames, values);
-                };
+            case BtfKind.Datasec:
+                return RecordDecoder(t, net);
             default:
                 int raw = (int)t.Size;
                 return (b, o) => Hex(b, o, raw);
@@ -247,6 +241,8 @@ internal sealed partial class MapCodec
                 return (b, o) => Text(b, o, count) ?? (object)b.AsSpan(o, count).ToArray();
             return (b, o) => b.AsSpan(o, count).ToArray();
         }
+        if (IsBigEndianWordAddress(t, field, net))
+            return (b, o) => new IPAddress(b.AsSpan(o, 16)).ToString();
         Decoder inner = BuildDecoder(t.Target!, field, net);
         return (b, o) =>
         {

@@ -32,13 +32,22 @@ public sealed class AttachableProgram : IDisposable
     /// </summary>
     public string? PinPath { get; private init; }
 
+    /// <summary>
+    /// Program arrays of its object the program tail-calls through that nothing pins (see TailCallTables).
+    /// </summary>
+    public IReadOnlyList<BpfMapInfo> UnpinnedProgramArrays { get; private init; } = Array.Empty<BpfMapInfo>();
+
     internal BpfProgType ProgramType => (BpfProgType)Info.TypeId;
 
     public static AttachableProgram FromLoaded(BpfLoadedProgram program)
     {
         using SafeFdHandle borrowed = program.BorrowFd();
         SafeFdHandle fd = BpfSystem.Current.Dup(borrowed).OrThrow("duplicate fd of program", program.Name);
-        return Own(fd, () => KernelInventory.DescribeProgram(fd));
+        AttachableProgram own = Own(fd, () => KernelInventory.DescribeProgram(fd));
+        return new AttachableProgram(own.Fd, own.Info)
+        {
+            UnpinnedProgramArrays = TailCallTables.Unpinned(program.Object, own.Info),
+        };
     }
 
     public static AttachableProgram FromId(uint id)
@@ -76,7 +85,7 @@ public sealed class AttachableProgram : IDisposable
             AttachableProgram program = FromLoaded(obj.ChooseProgram(programName, hook));
             return new AttachableProgram(program.Fd, program.Info)
             {
-                CreatedPins = obj.CreatedPins,
+                CreatedPins = obj.CreatedPins, UnpinnedProgramArrays = program.UnpinnedProgramArrays,
                 PinPath = obj.PinPath ?? obj.CreatedPins.Where(PrivatePins.IsPrivate)
                     .Select(System.IO.Path.GetDirectoryName).FirstOrDefault(),
             };

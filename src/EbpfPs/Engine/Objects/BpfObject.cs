@@ -67,11 +67,19 @@ public sealed class BpfObject : IDisposable
             $"It has: {string.Join(", ", Programs.Select(p => p.Name))}.", name);
     }
 
+    /// <summary>
+    /// The map with this name; a data section's map also by its section (".rodata", ".bss"), which libbpf names
+    /// after the object ("globals.rodata").
+    /// </summary>
     public BpfLoadedMap GetMap(string name)
     {
         foreach (BpfLoadedMap m in Maps)
             if (string.Equals(m.Name, name, StringComparison.Ordinal))
                 return m;
+        var sections = Maps.Where(m => name.StartsWith('.') && m.Name.EndsWith(name, StringComparison.Ordinal))
+            .ToList();
+        if (sections.Count == 1)
+            return sections[0];
         throw new BpfException(ErrorId.BpfMapNotInObject,
             $"Object '{Path}' has no map named '{name}'. It has: {string.Join(", ", Maps.Select(m => m.Name))}.", name);
     }

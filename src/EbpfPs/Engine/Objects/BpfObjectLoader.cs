@@ -31,6 +31,13 @@ public sealed class BpfLoadOptions
     /// Global variables to set before load (name -> the variable's raw bytes), e.g. `const volatile` configuration.
     /// </summary>
     public IReadOnlyDictionary<string, byte[]>? GlobalValues { get; init; }
+    /// <summary>
+    /// Global variables to set before load (name -> value), encoded by the variable's BTF type the way map values
+    /// are: numbers, addresses, MACs, hashtables for structs, arrays.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Variables { get; init; }
+    /// <summary>Maps to resize before load (libbpf map name -> max_entries).</summary>
+    public IReadOnlyDictionary<string, object?>? MaxEntries { get; init; }
 }
 
 /// <summary>Opens, verifies and loads BPF object files, turning every failure into a specific BpfException.</summary>
@@ -86,6 +93,10 @@ public static class BpfObjectLoader
 
         if (options.GlobalValues is not null)
             BpfGlobalValues.Apply(handle, options.GlobalValues, path);
+        if (options.Variables is not null)
+            BpfGlobalValues.Apply(handle, BpfGlobalValues.Encode(handle, options.Variables, path), path);
+        if (options.MaxEntries is not null)
+            MapSizes.Apply(handle, options.MaxEntries, path);
 
         // Maps pinned by name are reused when their pin exists; only the ones this load creates are ours to remove.
         var createdPins = new List<string>();

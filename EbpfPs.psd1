@@ -8,12 +8,16 @@
     Description          = 'Load, attach, inspect, test and benchmark eBPF programs at the XDP and TC hooks, as typed PowerShell objects over libbpf.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    TypesToProcess       = @('formats/Remoting.Types.ps1xml')
     FormatsToProcess     = @(
         'formats/EbpfPs.Objects.Format.ps1xml'
         'formats/Attach.Format.ps1xml'
         'formats/Measure.Format.ps1xml'
         'formats/Maps.Format.ps1xml'
         'formats/Testing.Format.ps1xml'
+        'formats/Fleet.Format.ps1xml'
+        'formats/Inspection.Format.ps1xml'
+        'formats/Events.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-BpfObject'
@@ -21,6 +25,8 @@
         'Remove-BpfProgram'
         'Remove-BpfObject'
         'Get-BpfMap'
+        'Get-BpfLink'
+        'Get-BpfBtfType'
         'Get-BpfFeature'
         'Add-XdpProgram'
         'Get-XdpProgram'
@@ -37,12 +43,15 @@
         'Remove-BpfMapEntry'
         'Clear-BpfMap'
         'Watch-BpfMap'
+        'Receive-BpfEvent'
         'New-BpfTestPacket'
         'Export-BpfTestPacket'
         'Send-BpfTestPacket'
         'Invoke-BpfProgramTest'
         'Enable-BpfStatistics'
         'Disable-BpfStatistics'
+        'Test-BpfState'
+        'Set-BpfState'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

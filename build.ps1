@@ -5,13 +5,15 @@
 .DESCRIPTION
     Start it through the repository's .NET tool, so a fresh machine needs only the .NET SDK:
         dotnet tool restore && dotnet pwsh ./build.ps1 Test
-    Tasks: Bootstrap (install what is missing), Build (stage out/EbpfPs), Test, Demo, Bench, Clean.
-    Test, Demo and Bench run Bootstrap and Build first.
+    Tasks: Bootstrap (install what is missing), Build (stage out/EbpfPs), Install (Build, then copy the module
+    into the current user's module path so Import-Module EbpfPs works by name), Test, Demo, Bench, Clean.
+    Test, Demo and Bench run Bootstrap and Build first; Test and Demo also Install, because the fleet tests and
+    the fleet example import the module by name in remote sessions.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Bootstrap', 'Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'Install', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -31,8 +33,9 @@ $ModuleOut = Join-Path $Out 'EbpfPs'
 switch ($Task) {
     'Bootstrap' { Invoke-Bootstrap }
     'Build' { Invoke-Build }
-    'Test' { Invoke-Bootstrap; Invoke-Build; Invoke-Test }
-    'Demo' { Invoke-Bootstrap; Invoke-Build; Invoke-Demo }
+    'Install' { Invoke-Build; Invoke-Install }
+    'Test' { Invoke-Bootstrap; Invoke-Build; Invoke-Install; Invoke-Test }
+    'Demo' { Invoke-Bootstrap; Invoke-Build; Invoke-Install; Invoke-Demo }
     'Bench' { Invoke-Bootstrap; Invoke-Build; Invoke-Bench }
     'Clean' { Remove-Item -Recurse -Force $Out, (Join-Path $Root 'src/EbpfPs/bin'), (Join-Path $Root 'src/EbpfPs/obj') -ErrorAction SilentlyContinue }
 }

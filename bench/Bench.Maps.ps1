@@ -30,6 +30,10 @@ try {
     }
 
     $bpftool = Measure-Child "bpftool -j map dump id $id > /dev/null"
+    # Where the end-to-end time goes: a bare pwsh, pwsh plus Import-Module, and the first entry out of the map.
+    $bare = Measure-Child "$pwsh -NoProfile -Command exit"
+    $import = Measure-Child "$pwsh -NoProfile -Command `"Import-Module '$ModulePath'`""
+    $first = Measure-Child "$pwsh -NoProfile -Command `"Import-Module '$ModulePath'; `$null = Get-BpfMapEntry -Id $id | Select-Object -First 1`""
     $ours = Measure-Child "$pwsh -NoProfile -Command `"Import-Module '$ModulePath'; (Get-BpfMapEntry -Id $id | Measure-Object).Count`""
     $raw = Measure-Child "$pwsh -NoProfile -Command `"Import-Module '$ModulePath'; (Get-BpfMapEntry -Id $id -Raw | Measure-Object).Count`""
     $batch = Measure-Child "$pwsh -NoProfile -Command `"Import-Module '$ModulePath'; (Get-BpfMapEntry -Id $id -AsBatch | Measure-Object Count -Sum).Sum`""
@@ -42,6 +46,9 @@ try {
     $cSeconds = [double](($c.Output -split ' ')[1])
 
     [pscustomobject]@{ Reader = 'bpftool -j map dump'; Seconds = $bpftool.Seconds; PeakMiB = $bpftool.PeakMiB }
+    [pscustomobject]@{ Reader = 'pwsh -c exit (start-up only)'; Seconds = $bare.Seconds; PeakMiB = $bare.PeakMiB }
+    [pscustomobject]@{ Reader = 'Import-Module EbpfPs (new pwsh)'; Seconds = $import.Seconds; PeakMiB = $import.PeakMiB }
+    [pscustomobject]@{ Reader = 'first entry (new pwsh)'; Seconds = $first.Seconds; PeakMiB = $first.PeakMiB }
     [pscustomobject]@{ Reader = 'Get-BpfMapEntry (new pwsh)'; Seconds = $ours.Seconds; PeakMiB = $ours.PeakMiB }
     [pscustomobject]@{ Reader = 'Get-BpfMapEntry -Raw (new pwsh)'; Seconds = $raw.Seconds; PeakMiB = $raw.PeakMiB }
     [pscustomobject]@{ Reader = 'Get-BpfMapEntry -AsBatch (new pwsh)'; Seconds = $batch.Seconds; PeakMiB = $batch.PeakMiB }
@@ -50,7 +57,8 @@ try {
     [pscustomobject]@{ Reader = 'Get-BpfMapEntry -AsBatch (warm session)'; Seconds = [Math]::Round($warmBatch.TotalSeconds, 3); PeakMiB = $null }
     [pscustomobject]@{ Reader = 'C batch loop (process)'; Seconds = $c.Seconds; PeakMiB = $c.PeakMiB }
     [pscustomobject]@{ Reader = 'C batch loop (read only)'; Seconds = $cSeconds; PeakMiB = $null }
-    Write-Host ("{0:N0} entries. bpftool / Get-BpfMapEntry end to end = {1:N2}x (goal >= 3); -Raw end to end = {2:N2}x bpftool" -f $n, ($bpftool.Seconds / $ours.Seconds), ($bpftool.Seconds / $raw.Seconds))
+    Write-Host ("{0:N0} entries. bpftool / Get-BpfMapEntry end to end = {1:N2}x (goal >= 3), peak {2:N1} MiB (goal < 150); -Raw end to end = {3:N2}x bpftool" -f $n, ($bpftool.Seconds / $ours.Seconds), $ours.PeakMiB, ($bpftool.Seconds / $raw.Seconds))
+    Write-Host ("Of Get-BpfMapEntry's {0:N2} s: pwsh start-up {1:N2} s, Import-Module {2:N2} s, to the first entry {3:N2} s, the other entries {4:N2} s ({5:N2} us each)" -f $ours.Seconds, $bare.Seconds, ($import.Seconds - $bare.Seconds), ($first.Seconds - $import.Seconds), ($ours.Seconds - $first.Seconds), (($ours.Seconds - $first.Seconds) * 1e6 / [Math]::Max($n, 1)))
     Write-Host ("Raw read: Get-BpfMapEntry -AsBatch (warm) / C batch loop (read only) = {0:N2} (goal <= 2); -Raw per entry (warm) / C = {1:N2}; decoded (warm) / C = {2:N2}" -f ($warmBatch.TotalSeconds / $cSeconds), ($warm.TotalSeconds / $cSeconds), ($warmDecoded.TotalSeconds / $cSeconds))
 }
 finally {

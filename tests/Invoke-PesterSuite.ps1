@@ -1,6 +1,6 @@
 # Runs the Pester suite against the staged module and writes the counts for build.ps1 to add up.
 # After the suite, one more container checks the suite left nothing behind: no new BPF programs,
-# no new bpffs entries, no new network namespaces.
+# no new bpffs entries (at the root or below), no new network namespaces, no new interface here, no sshd still running.
 param(
     [Parameter(Mandatory)][string] $PesterPath,
     [Parameter(Mandatory)][string] $ModulePath,
@@ -30,11 +30,22 @@ $leftovers = New-PesterContainer -Data @{ Before = $before } -ScriptBlock {
             if ($new) { Wait-ProgramGone $new | Out-Null }
             @((Get-KernelSnapshot).ProgramIds | Where-Object { $_ -notin $Before.ProgramIds }) | Should -BeNullOrEmpty
         }
+        It 'no new entry at the bpffs root (built-ins pin in private folders that go with their programs)' {
+            # The rule is "no new root entry at all", not "none of ours": the suite runs under the machine-wide
+            # lock (/tmp/ebpfps-kernel.lock), which every helper's kernel work takes, so nothing else pins at the
+            # root meanwhile, and a name we cannot tell apart (rout_stats) must not pass as someone else's.
+            @((Get-KernelSnapshot).RootPins | Where-Object { $_ -notin $Before.RootPins }) | Should -BeNullOrEmpty
+        }
         It 'no bpffs entry it made is still pinned' {
             @((Get-KernelSnapshot).Pins | Where-Object { $_ -notin $Before.Pins }) | Should -BeNullOrEmpty
         }
         It 'no network namespace it made is still there' {
             @((Get-KernelSnapshot).Namespaces | Where-Object { $_ -notin $Before.Namespaces }) | Should -BeNullOrEmpty
+        }
+        It 'no interface it made is left in this namespace, and no sshd it started still runs' {
+            $now = Get-KernelSnapshot
+            @($now.Interfaces | Where-Object { $_ -notin $Before.Interfaces }) | Should -BeNullOrEmpty
+            @($now.Sshd | Where-Object { $_ -notin $Before.Sshd }) | Should -BeNullOrEmpty
         }
     }
 }

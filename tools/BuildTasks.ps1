@@ -1,7 +1,9 @@
 # The work behind build.ps1's tasks. Dot-sourced by build.ps1, which sets $Root, $Out, $ModuleOut, $Configuration.
+. (Join-Path $PSScriptRoot 'BootstrapServices.ps1')
 
 $script:AptPackages = @(
-    'clang', 'llvm', 'libbpf-dev', 'libbpf1', 'iproute2', 'ethtool', 'bpftool', 'libcap2-bin', 'gcc', 'make', 'tshark', 'iperf3', 'iputils-ping', 'time'
+    'clang', 'llvm', 'libbpf-dev', 'libbpf1', 'iproute2', 'ethtool', 'bpftool', 'libcap2-bin', 'gcc', 'make', 'tshark', 'iperf3', 'iputils-ping', 'time', 'xdp-tools',
+    'openssh-server'
 )
 
 function Write-Step([string] $Message) { Write-Host "==> $Message" -ForegroundColor Cyan }
@@ -28,7 +30,10 @@ function Invoke-Bootstrap {
         Write-Host "Installing: $($missing -join ' ')"
         if ($sudo) { Invoke-Native sudo apt-get update -qq } else { Invoke-Native apt-get update -qq }
         $install = @('apt-get', 'install', '-y', '-qq', '--no-install-recommends') + $missing
-        if ($sudo) { Invoke-Native sudo @install } else { Invoke-Native @install }
+        # No package may start a service (sshd above all): fleet test networks run their own sshd per namespace.
+        Invoke-WithoutServiceStarts {
+            if ($sudo) { Invoke-Native sudo @install } else { Invoke-Native @install }
+        }
     }
     else { Write-Host 'All system packages present.' }
 
@@ -66,6 +71,45 @@ function Invoke-Build {
     Write-Step 'Build: help'
     & (Join-Path $Root 'tools/New-MamlHelp.ps1') -ModulePath (Join-Path $ModuleOut 'EbpfPs.psd1') -HelpSource (Join-Path $Root 'docs/help') -Destination (Join-Path $ModuleOut 'en-US/EbpfPs.dll-Help.xml')
     Write-Host "Module staged in $ModuleOut"
+}
+
+function Get-UserModuleRoot {
+    # The current user's module folder: the first PSModulePath entry under $HOME (for root, like anyone,
+    # ~/.local/share/powershell/Modules), or PowerShell's default user folder when none is listed.
+    $userEntry = @($env:PSModulePath -split [IO.Path]::PathSeparator | Where-Object {
+            $_ -and $_.StartsWith($HOME + [IO.Path]::DirectorySeparatorChar, [StringComparison]::Ordinal) }) |
+        Select-Object -First 1
+    if ($userEntry) { return $userEntry }
+    return Join-Path ([Environment]::GetFolderPath('LocalApplicationData')) 'powershell/Modules'
+}
+
+function Invoke-Install {
+    # Copies the staged module to <user modules>/EbpfPs/<ModuleVersion>, replacing an older copy of that version.
+    $version = (Import-PowerShellDataFile (Join-Path $ModuleOut 'EbpfPs.psd1')).ModuleVersion
+    $destination = Join-Path (Get-UserModuleRoot) "EbpfPs/$version"
+    Write-Step "Install: EbpfPs $version"
+    Remove-Item -Recurse -Force -LiteralPath $destination -ErrorAction SilentlyContinue
+    $null = New-Item -ItemType Directory -Force -Path $destination
+    Copy-Item -Recurse -Path (Join-Path $ModuleOut '*') -Destination $destination
+    Write-Host "Installed in $destination; 'Import-Module EbpfPs' now finds it by name."
+    Install-Pester
+}
+
+function Install-Pester {
+    # The Pester that Bootstrap restored into the NuGet cache, beside EbpfPs, so a user's own tests run with
+    # `Invoke-Pester` by name; a copy of that version already there is left as it is.
+    $source = Get-PesterModulePath
+    if (-not (Test-Path $source)) {
+        Write-Host "Pester is not restored yet (build.ps1 Bootstrap restores it); Install-Module Pester also works."
+        return
+    }
+    $version = Split-Path (Split-Path (Split-Path $source)) -Leaf
+    $destination = Join-Path (Get-UserModuleRoot) "Pester/$version"
+    if (-not (Test-Path (Join-Path $destination 'Pester.psd1'))) {
+        $null = New-Item -ItemType Directory -Force -Path $destination
+        Copy-Item -Recurse -Path (Join-Path (Split-Path $source) '*') -Destination $destination
+    }
+    Write-Host "Pester $version is in $destination; 'Invoke-Pester' runs your own tests."
 }
 
 function Build-BpfObjects([string] $Destination) {

@@ -57,3 +57,7 @@ try {
 finally {
     Remove-BpfTestNetwork $pair.Name, $routed.Name -Confirm:$false
 }
+
+# Many routers: remoting over SSH and desired state (the routers' sessions import the installed module by name).
+Write-Host "`n== Many routers: docs/examples/fleet.ps1" -ForegroundColor Green
+& (Join-Path $PSScriptRoot '../docs/examples/fleet.ps1') -OutputDirectory (Join-Path $OutputDirectory 'fleet')

@@ -150,3 +150,31 @@ Describe 'Two processes attaching and detaching at once' {
         (Get-IpXdp $race xa).Mode | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Add-TcProgram: where the pins of what it loads go' {
+    AfterEach { & ip netns exec $ns tc qdisc del dev $dev clsact 2>$null }
+
+    It 'a built-in''s counters go to a private folder of its program, removed by Remove-TcProgram once the kernel freed it' {
+        $a = Add-TcProgram -Interface $dev -NetNamespace $ns -Program router -PassThru
+        $a.PinPath | Should -Be "/sys/fs/bpf/ebpfps/programs/$($a.ProgramId)"
+        (Get-TcFilters $ns $dev).ProgramId | Should -Be $a.ProgramId
+        (Invoke-Json bpftool -j prog show id $a.ProgramId).map_ids | Should -Contain (Invoke-Json bpftool -j map show pinned "$($a.PinPath)/rout_stats").id
+        (Get-TcProgram -NetNamespace $ns -Interface $dev).PinPath | Should -Be $a.PinPath
+        Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse
+        # A deleted filter frees its program after an RCU grace period; Remove-TcProgram waits for that.
+        $a | Remove-TcProgram -Confirm:$false
+        Test-Path $a.PinPath | Should -BeFalse
+        Wait-ProgramGone $a.ProgramId | Should -BeTrue
+    }
+
+    It '-PinPath on a file: the SEC("router") program is typed for TC and pinned with its maps there' {
+        $pins = New-ScratchPinPath
+        $a = Add-TcProgram -Interface $dev -NetNamespace $ns -LiteralPath (Build-TestBpfObject fib_router -Hook Tc) -PinPath $pins -PassThru
+        try {
+            $a.PinPath | Should -Be $pins
+            (Invoke-Json bpftool -j prog show pinned "$pins/router_fib_forward").type | Should -Be 'sched_cls'
+            (Invoke-Json bpftool -j prog show id $a.ProgramId).map_ids | Should -Contain (Invoke-Json bpftool -j map show pinned "$pins/fibrt_flows").id
+        }
+        finally { $a | Remove-TcProgram -Confirm:$false }
+    }
+}

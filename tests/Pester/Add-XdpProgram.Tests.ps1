@@ -148,3 +148,106 @@ Describe 'Add-XdpProgram and Remove-XdpProgram: bad input' {
         $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
+
+Describe 'Add-XdpProgram: where the pins of what it loads go, and which program of an object it takes' {
+    AfterEach { Get-XdpProgram -NetNamespace $r | Remove-XdpProgram -Confirm:$false }
+
+    It 'pins a built-in''s counters in a private folder of its program, one per attach, removed when the program goes' {
+        $rootBefore = @(Get-ChildItem -Force /sys/fs/bpf).Name
+        $one = Add-XdpProgram -Interface $ra -NetNamespace $r -Program router -Mode Generic -PassThru
+        $two = Add-XdpProgram -Interface $rb -NetNamespace $r -Program router -Mode Generic -PassThru
+        $one.ProgramId | Should -Not -Be $two.ProgramId
+        foreach ($a in $one, $two) {
+            $a.PinPath | Should -Be "/sys/fs/bpf/ebpfps/programs/$($a.ProgramId)"
+            $pinned = Invoke-Json bpftool -j map show pinned "$($a.PinPath)/rout_stats"
+            (Invoke-Json bpftool -j prog show id $a.ProgramId).map_ids | Should -Contain $pinned.id
+            (Get-XdpProgram -NetNamespace $r -Interface $a.Interface).PinPath | Should -Be $a.PinPath
+        }
+        # Nothing at the bpffs root: two test networks, or two sessions, never share these counters.
+        Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse
+        @(Get-ChildItem -Force /sys/fs/bpf).Name | Where-Object { $_ -notin $rootBefore -and $_ -ne 'ebpfps' } | Should -BeNullOrEmpty
+        Remove-XdpProgram -Interface $ra -NetNamespace $r -Confirm:$false
+        Test-Path $one.PinPath | Should -BeFalse -Because 'its program is gone'
+        Test-Path $two.PinPath | Should -BeTrue -Because 'its program is still attached'
+        Remove-XdpProgram -Interface $rb -NetNamespace $r -Confirm:$false
+        Test-Path $two.PinPath | Should -BeFalse
+        if ('ebpfps' -notin $rootBefore) { Test-Path /sys/fs/bpf/ebpfps | Should -BeFalse }
+    }
+
+    It 'a built-in attached nowhere (-WhatIf, a refused attach) leaves no private pins' {
+        $before = @(Get-ChildItem /sys/fs/bpf/ebpfps/programs -ErrorAction Ignore).Name -join ','
+        Add-XdpProgram -Interface $ra -NetNamespace $r -Program router -WhatIf
+        Add-XdpProgram -Interface $ra -NetNamespace $r -Program pass -Mode Generic
+        $e = Get-Error { Add-XdpProgram -Interface $ra -NetNamespace $r -Program router -Mode Generic }
+        $e.FullyQualifiedErrorId | Should -BeLike 'XdpProgramExists,*'
+        (@(Get-ChildItem /sys/fs/bpf/ebpfps/programs -ErrorAction Ignore).Name -join ',') | Should -Be $before
+        Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse
+    }
+
+    It 'Remove-XdpProgram stopped by an error still removes the private pins of what it detached' {
+        $a = Add-XdpProgram -Interface $ra -NetNamespace $r -Program router -Mode Generic -PassThru
+        $e = Get-Error { Remove-XdpProgram -Interface $ra, nosuch0 -NetNamespace $r -Confirm:$false }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InterfaceNotFound,*'
+        (Get-IpXdp $r $ra).ProgramId | Should -Be 0
+        Test-Path $a.PinPath | Should -BeFalse
+    }
+
+    It 'Remove-BpfTestNetwork removes the private pins of the built-ins attached in it' {
+        $pair = New-BpfTestNetwork
+        try {
+            $x = Add-XdpProgram -Interface $pair['B'].Interface -NetNamespace $pair['B'].NetNamespace -Program router -Mode Native -PassThru
+            $t = Add-TcProgram -Interface $pair['A'].Interface -NetNamespace $pair['A'].NetNamespace -Program router_iperf -PassThru
+            Test-Path "$($x.PinPath)/rout_stats" | Should -BeTrue
+            Test-Path "$($t.PinPath)/iperf_stats" | Should -BeTrue
+        }
+        finally { Remove-BpfTestNetwork $pair.Name -Confirm:$false }
+        Wait-ProgramGone $x.ProgramId, $t.ProgramId | Should -BeTrue
+        Test-Path $x.PinPath | Should -BeFalse
+        Test-Path $t.PinPath | Should -BeFalse
+    }
+
+    It '-PinPath pins the program and its maps there, by-name maps included, and they outlive the attachment' {
+        $pins = New-ScratchPinPath
+        $a = Add-XdpProgram -Interface $ra -NetNamespace $r -Program router -Mode Generic -PinPath $pins -PassThru
+        $a.PinPath | Should -Be $pins
+        (Invoke-Json bpftool -j prog show pinned "$pins/router").id | Should -Be $a.ProgramId
+        (Invoke-Json bpftool -j prog show id $a.ProgramId).map_ids | Should -Contain (Invoke-Json bpftool -j map show pinned "$pins/rout_stats").id
+        Test-Path "/sys/fs/bpf/ebpfps/programs/$($a.ProgramId)" | Should -BeFalse
+        Remove-XdpProgram -Interface $ra -NetNamespace $r -Confirm:$false
+        (Invoke-Json bpftool -j prog show pinned "$pins/router").id | Should -Be $a.ProgramId -Because 'the user''s pins are the user''s'
+    }
+
+    It 'takes the one program of an object that fits the hook (-Program given the file, as Get-Item returns it)' {
+        $a = Add-XdpProgram -Interface $ra -NetNamespace $r -Program (Get-Item (Build-TestBpfObject ip_blocklist)) -PassThru
+        $a.ProgramName | Should -Be 'blocklist_xdp_filter'
+        (Invoke-Json bpftool -j prog show id (Get-IpXdp $r $ra).ProgramId).name | Should -Be 'blocklist_xdp_filter'
+    }
+
+    It 'several programs for the hook and no -ProgramName: ProgramNameRequired listing them, nothing attached' {
+        $file = Build-TestBpfObject btf_features
+        $before = @((Invoke-Json bpftool -j prog show).id)
+        $e = Get-Error { Add-XdpProgram -Interface $ra -NetNamespace $r -LiteralPath $file }
+        $e.FullyQualifiedErrorId | Should -BeLike 'ProgramNameRequired,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e.Exception.Message | Should -Match 'tail_target \(xdp\)'
+        $e.Exception.Message | Should -Match 'features_main \(xdp\)'
+        (Get-IpXdp $r $ra).ProgramId | Should -Be 0
+        $new = @((Invoke-Json bpftool -j prog show).id | Where-Object { $_ -notin $before })
+        if ($new) { Wait-ProgramGone $new | Should -BeTrue }
+        (Add-XdpProgram -Interface $ra -NetNamespace $r -LiteralPath $file -ProgramName features_main -PassThru).ProgramName |
+            Should -Be 'features_main'
+    }
+
+    It '-PinPath with a program that is loaded already: PinPathNotApplicable, nothing attached' {
+        $obj = Import-BpfObject -Program pass -Hook Xdp
+        try {
+            $pins = New-ScratchPinPath
+            $e = Get-Error { Add-XdpProgram -Interface $ra -NetNamespace $r -Program $obj -PinPath $pins }
+            $e.FullyQualifiedErrorId | Should -BeLike 'PinPathNotApplicable,*'
+            $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            (Get-IpXdp $r $ra).ProgramId | Should -Be 0
+            Test-Path $pins | Should -BeFalse
+        }
+        finally { $obj | Remove-BpfObject -Confirm:$false }
+    }
+}

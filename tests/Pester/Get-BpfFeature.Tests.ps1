@@ -58,6 +58,14 @@ Describe 'Get-BpfFeature' {
         $version = [version](((& uname -r) -split '-')[0])
         $tcx.Supported | Should -Be ($version -ge [version]'6.6')
     }
+
+    It 'completes -Name with the names the <Category> probe answers for, not with file names' -ForEach @(
+        @{ Category = 'System' }, @{ Category = 'ProgramType' }, @{ Category = 'MapType' }, @{ Category = 'Helper' }
+    ) {
+        $line = "Get-BpfFeature -Category $Category -Name "
+        $offered = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        @($offered | Sort-Object) | Should -Be @(Get-BpfFeature -Category $Category | ForEach-Object Name | Sort-Object)
+    }
 }
 
 Describe 'Get-BpfFeature -Interface' {

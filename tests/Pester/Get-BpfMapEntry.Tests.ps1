@@ -112,6 +112,62 @@ Describe 'Get-BpfMapEntry on a map with nested structs, arrays, an enum, a union
     }
 }
 
+Describe 'Keys that are not structs, and maps whose values are file descriptors' {
+    BeforeAll {
+        $script:block = Import-BpfObject -LiteralPath (Build-TestBpfObject ip_blocklist) -PinPath (New-ScratchPinPath)
+        $script:blocked = $block.Maps | Where-Object Name -EQ blocked_ips
+        $script:vni = $block.Maps | Where-Object Name -EQ vni_table
+    }
+
+    AfterAll { if ($block) { $block | Remove-BpfObject -Confirm:$false } }
+
+    It 'a byte array is one key for Set, Get and Remove, as bpftool sees it' {
+        Set-BpfMapEntry -InputObject $blocked -Key ([byte[]](198, 18, 0, 2)) -Value 5
+        $e = @(Get-BpfMapEntry -InputObject $blocked -Key ([byte[]](198, 18, 0, 2)))
+        $e.Count | Should -Be 1
+        $e[0].Value | Should -Be 5
+        (Invoke-Json bpftool -j map lookup id $blocked.Id key 198 18 0 2).formatted.value | Should -Be 5
+        @(Get-BpfMapEntry -InputObject $blocked -Key ([byte[]](198, 18, 0, 2)) -Raw)[0].Key | Should -Be ([byte[]](198, 18, 0, 2))
+        Remove-BpfMapEntry -InputObject $blocked -Key ([byte[]](198, 18, 0, 2)) -Confirm:$false
+        @(Invoke-Json bpftool -j map dump id $blocked.Id) | Should -BeNullOrEmpty
+    }
+
+    It 'a plain __be32 key reads as an address when the map''s name says so, as a number when not' {
+        Set-BpfMapEntry -InputObject $blocked -Key '198.18.0.9' -Value 0
+        Set-BpfMapEntry -InputObject $vni -Key 4242 -Value 7
+        try {
+            (Get-BpfMapEntry -InputObject $blocked).Key | Should -Be '198.18.0.9'
+            (Get-BpfMapEntry -InputObject $blocked -NoNetworkFormat).Key | Should -Be ([uint32]3323068425) -Because '198.18.0.9 read in network order'
+            (Get-BpfMapEntry -InputObject $vni).Key | Should -Be 4242
+            # bpftool prints the bytes as a host-order number; both are the same network-order bytes.
+            (Invoke-Json bpftool -j map dump id $vni.Id)[0].key | Should -Be @('0x00', '0x00', '0x10', '0x92')
+            (Invoke-Json bpftool -j map dump id $blocked.Id)[0].key | Should -Be @('0xc6', '0x12', '0x00', '0x09')
+            # The program keys on the same bytes: a packet from that source is dropped and counted.
+            $p = New-BpfTestPacket -Udp -Source 198.18.0.9 -Destination 198.18.0.1
+            (Invoke-BpfProgramTest -Program $block -ProgramName blocklist_xdp_filter -Packet $p).Verdict | Should -Be 'XDP_DROP'
+            (Get-BpfMapEntry -InputObject $blocked -Key '198.18.0.9').Value | Should -Be 1
+        }
+        finally { Clear-BpfMap -InputObject $blocked -Confirm:$false; Clear-BpfMap -InputObject $vni -Confirm:$false }
+    }
+
+    It 'a <Type> has no entries to read: MapHasNoKeys at once, not the kernel''s errno 524' -ForEach @(
+        @{ Type = 'perf event array'; Fixture = 'ip_blocklist'; Map = 'drop_events' }
+        @{ Type = 'AF_XDP socket map'; Fixture = 'queue_steer'; Map = 'steer_sockets' }
+    ) {
+        $o = Import-BpfObject -LiteralPath (Build-TestBpfObject $Fixture) -PinPath (New-ScratchPinPath)
+        try {
+            foreach ($read in { Get-BpfMapEntry -InputObject $o -MapName $Map }, { Get-BpfMapEntry -InputObject $o -MapName $Map -Key 0 },
+                { Get-BpfMapEntry -InputObject $o -MapName $Map -AsBatch }, { Watch-BpfMap -InputObject $o -MapName $Map -Count 1 }) {
+                $e = Get-Error $read
+                $e.FullyQualifiedErrorId | Should -BeLike 'MapHasNoKeys,*'
+                $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+                $e.Exception.Message | Should -Not -Match '524'
+            }
+        }
+        finally { $o | Remove-BpfObject -Confirm:$false }
+    }
+}
+
 Describe 'Get-BpfMapEntry on bitfields that are signed, enums, or 64 bits wide' {
     BeforeAll {
         Set-BpfMapEntry -InputObject $bits -Key 1 -Value @{ small = -3; kind = 'SHAPE_SQUARE'; pad = 1; wide = 0x0fedcba987654321; rest = 9 }
@@ -173,6 +229,18 @@ Describe 'Per-CPU values: sums, one value for every CPU, one per CPU' {
         $bytes2 = (Invoke-Json bpftool -j map lookup id $pcpu.Id key 2 0 0 0).values.value
         (Invoke-Json bpftool -j map lookup id $pcpu.Id key 3 0 0 0).values.value | Should -Be $bytes2
         (Invoke-Json bpftool -j map lookup id $pcpu.Id key 4 0 0 0).values.value | Should -Be $bytes2
+    }
+
+    It 'shows each CPU''s value in a table by default when read with -PerCpu' {
+        $values = foreach ($c in 0..($cpus - 1)) { @{ packets = 200 + $c; delta = 0; name = '' } }
+        Set-BpfMapEntry -InputObject $pcpu -Key 2 -Value $values
+        $e = Get-BpfMapEntry -InputObject $pcpu -Key 2 -PerCpu
+        $e.PSObject.TypeNames[0] | Should -Be 'EbpfPs.BpfMapEntry#PerCpu'
+        $lines = ($e | Out-String -Width 200) -split "`n"
+        @($lines -match '^Key\s+Total\s+PerCpu \(cpu:value\)').Count | Should -Be 1
+        $row = $lines | Where-Object { $_ -match '^2\s' }
+        foreach ($c in 0..($cpus - 1)) { $row | Should -Match "\b${c}:\{packets=$(200 + $c) " }
+        (Get-BpfMapEntry -InputObject $pcpu -Key 2).PSObject.TypeNames[0] | Should -Be 'EbpfPs.BpfMapEntry'
     }
 
     It 'a per-CPU array of the wrong length is WrongCpuCount and writes nothing' {
@@ -281,19 +349,20 @@ Describe 'Get-BpfMapEntry on maps bpftool made' {
 Describe 'Get-BpfMapEntry on the router''s counters after real traffic' {
     BeforeAll {
         $script:net = New-BpfTestNetwork -Topology Routed
-        $net.Interfaces | Where-Object Role -Like 'Router*' | Add-XdpProgram -Program router -Mode Generic
+        # The built-in's counters are pinned in its private folder, which goes with the network.
+        $attached = $net.Interfaces | Where-Object Role -Like 'Router*' | Add-XdpProgram -Program router -Mode Generic -PassThru
+        $script:stats = "$($attached[0].PinPath)/rout_stats"
         $null = & ip netns exec $net['ClientA'].NetNamespace ping -c 4 -i 0.2 $net['ClientB'].Address
         Send-UdpDatagrams $net['ClientA'].NetNamespace $net['ClientB'].Address 5001 7 100
     }
 
     AfterAll {
         if ($net) { Remove-BpfTestNetwork $net.Name -Confirm:$false }
-        if (Test-Path /sys/fs/bpf/rout_stats) { Remove-Item /sys/fs/bpf/rout_stats }
     }
 
     It 'agrees with bpftool value by value, per-CPU values summed' {
-        $ours = @(Get-BpfMapEntry -LiteralPath /sys/fs/bpf/rout_stats)
-        $theirs = @(Invoke-Json bpftool -j map dump pinned /sys/fs/bpf/rout_stats)
+        $ours = @(Get-BpfMapEntry -LiteralPath $stats)
+        $theirs = @(Invoke-Json bpftool -j map dump pinned $stats)
         $ours.Count | Should -Be $theirs.Count
         $ours.Count | Should -Be 2
         foreach ($t in $theirs) {

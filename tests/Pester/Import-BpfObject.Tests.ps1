@@ -80,24 +80,64 @@ Describe 'Import-BpfObject: loading files' {
         Wait-ProgramGone $prog.id | Should -BeTrue
     }
 
-    It 'owns the by-name map pins it created, and leaves ones it reused' {
-        Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse -Because 'the test needs a clean bpffs root'
-        $first = Import-BpfObject -Program router -Hook Xdp
-        $second = Import-BpfObject -Program router -Hook Tc
+    It 'pins a file''s by-name maps where libbpf does (the bpffs root), owns the pins it created, leaves ones it reused' {
+        $root = '/sys/fs/bpf/fibrt_flows'
+        Test-Path $root | Should -BeFalse -Because 'the test needs a bpffs root without its fixture''s pin'
+        # The fixture's section (router) says no type: -Hook does.
+        $first = Import-BpfObject -LiteralPath (Build-TestBpfObject fib_router -Hook Xdp) -Hook Xdp
+        $second = Import-BpfObject -LiteralPath (Build-TestBpfObject fib_router -Hook Tc) -Hook Tc
         try {
-            $first.CreatedPins | Should -Be '/sys/fs/bpf/rout_stats'
+            $first.CreatedPins | Should -Be $root
             $second.CreatedPins | Should -BeNullOrEmpty
             # Both hooks' routers count into the same pinned map, as tk154/eBPF-Tests' routers did.
-            $pinned = Invoke-Json bpftool -j map show pinned /sys/fs/bpf/rout_stats
-            ($first.Maps | Where-Object Name -EQ rout_stats).Id | Should -Be $pinned.id
-            ($second.Maps | Where-Object Name -EQ rout_stats).Id | Should -Be $pinned.id
+            $pinned = Invoke-Json bpftool -j map show pinned $root
+            ($first.Maps | Where-Object Name -EQ fibrt_flows).Id | Should -Be $pinned.id
+            ($second.Maps | Where-Object Name -EQ fibrt_flows).Id | Should -Be $pinned.id
             $second | Remove-BpfObject -Confirm:$false
-            Test-Path /sys/fs/bpf/rout_stats | Should -BeTrue
+            Test-Path $root | Should -BeTrue
         }
         finally {
             $first, $second | Remove-BpfObject -Confirm:$false
         }
-        Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse
+        Test-Path $root | Should -BeFalse
+    }
+
+    It 'pins a built-in''s by-name maps in a private folder of its program, never at the bpffs root' {
+        $rootBefore = @(Get-ChildItem -Force /sys/fs/bpf).Name
+        $first = Import-BpfObject -Program router -Hook Xdp
+        $second = Import-BpfObject -Program router -Hook Xdp
+        try {
+            foreach ($o in $first, $second) {
+                $folder = "/sys/fs/bpf/ebpfps/programs/$($o.Programs[0].Id)"
+                $o.CreatedPins | Should -Be "$folder/rout_stats"
+                $map = $o.Maps | Where-Object Name -EQ rout_stats
+                $map.PinnedPath | Should -Be "$folder/rout_stats"
+                (Invoke-Json bpftool -j map show pinned "$folder/rout_stats").id | Should -Be $map.Id
+            }
+            # Two loads, two maps: nobody counts into (or removes) another's counters.
+            ($first.Maps | Where-Object Name -EQ rout_stats).Id | Should -Not -Be ($second.Maps | Where-Object Name -EQ rout_stats).Id
+            @(Get-ChildItem -Force /sys/fs/bpf).Name | Where-Object { $_ -notin $rootBefore -and $_ -ne 'ebpfps' } | Should -BeNullOrEmpty
+            Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse
+        }
+        finally {
+            $first, $second | Remove-BpfObject -Confirm:$false
+        }
+        foreach ($o in $first, $second) { Test-Path "/sys/fs/bpf/ebpfps/programs/$($o.Programs[0].Id)" | Should -BeFalse }
+    }
+
+    It 'a section that says no type without -Hook: ProgramTypeUnknown naming the section, and nothing loaded' {
+        $file = Build-TestBpfObject fib_router -Hook Xdp
+        $before = @((Invoke-Json bpftool -j prog show).id)
+        $e = Get-Error { Import-BpfObject -LiteralPath $file }
+        $e.FullyQualifiedErrorId | Should -BeLike 'ProgramTypeUnknown,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e.Exception.Message | Should -Match "section name 'router'"
+        $e.ErrorDetails.RecommendedAction | Should -Match '-Hook Xdp or -Hook Tc'
+        # bpftool refuses it alike: no type can be guessed from the section.
+        & bpftool prog load $file (New-ScratchPinPath) 2>&1 | Out-String | Should -Match 'guess|type'
+        $LASTEXITCODE | Should -Not -Be 0
+        @((Invoke-Json bpftool -j prog show) | Where-Object { $_.id -notin $before -and $_.name -eq 'router_fib_forward' }) | Should -BeNullOrEmpty
+        Test-Path /sys/fs/bpf/fibrt_flows | Should -BeFalse
     }
 
     It 'loads nothing with -WhatIf' {

@@ -47,20 +47,21 @@ Describe 'Invoke-BpfProgramTest against the module''s programs' {
         $script:tagged = New-BpfTestPacket -Udp -VlanId 30
     }
 
-    It '<Program> (<Hook>) gives <Verdict>' -ForEach @(
-        @{ Program = 'drop'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_DROP' }
-        @{ Program = 'pass'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_PASS' }
-        @{ Program = 'tx'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_TX' }
-        @{ Program = 'drop'; Hook = 'Tc'; Packet = 'good'; Verdict = 'TC_ACT_SHOT' }
-        @{ Program = 'pass'; Hook = 'Tc'; Packet = 'good'; Verdict = 'TC_ACT_OK' }
-        @{ Program = 'router_iperf'; Hook = 'Xdp'; Packet = 'badUdpLength'; Verdict = 'XDP_DROP' }
-        @{ Program = 'router_iperf'; Hook = 'Tc'; Packet = 'badUdpLength'; Verdict = 'TC_ACT_SHOT' }
-        @{ Program = 'router_firewall'; Hook = 'Xdp'; Packet = 'tagged'; Verdict = 'XDP_DROP' }
-        @{ Program = 'router_firewall'; Hook = 'Tc'; Packet = 'tagged'; Verdict = 'TC_ACT_SHOT' }
+    It '<Program> (<Hook>) gives <Verdict>, which is <Action> whatever the hook' -ForEach @(
+        @{ Program = 'drop'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_DROP'; Action = 'Drop' }
+        @{ Program = 'pass'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_PASS'; Action = 'Pass' }
+        @{ Program = 'tx'; Hook = 'Xdp'; Packet = 'good'; Verdict = 'XDP_TX'; Action = 'Tx' }
+        @{ Program = 'drop'; Hook = 'Tc'; Packet = 'good'; Verdict = 'TC_ACT_SHOT'; Action = 'Drop' }
+        @{ Program = 'pass'; Hook = 'Tc'; Packet = 'good'; Verdict = 'TC_ACT_OK'; Action = 'Pass' }
+        @{ Program = 'router_iperf'; Hook = 'Xdp'; Packet = 'badUdpLength'; Verdict = 'XDP_DROP'; Action = 'Drop' }
+        @{ Program = 'router_iperf'; Hook = 'Tc'; Packet = 'badUdpLength'; Verdict = 'TC_ACT_SHOT'; Action = 'Drop' }
+        @{ Program = 'router_firewall'; Hook = 'Xdp'; Packet = 'tagged'; Verdict = 'XDP_DROP'; Action = 'Drop' }
+        @{ Program = 'router_firewall'; Hook = 'Tc'; Packet = 'tagged'; Verdict = 'TC_ACT_SHOT'; Action = 'Drop' }
     ) {
         $frame = @{ good = $good; badUdpLength = $badUdpLength; tagged = $tagged }[$Packet]
         $r = Invoke-BpfProgramTest -Program $Program -Hook $Hook -Packet $frame
         $r.Verdict | Should -Be $Verdict
+        $r.Action | Should -Be $Action
         $r.Repeat | Should -Be 1
     }
 
@@ -84,8 +85,103 @@ Describe 'Invoke-BpfProgramTest against the module''s programs' {
         }
         finally {
             Remove-BpfTestNetwork $net.Name -Confirm:$false
+        }
+    }
+
+    It 'a packet New-BpfTestPacket addresses across a routed network is redirected by the router at both hooks' {
+        $net = New-BpfTestNetwork -Topology Routed
+        try {
+            $p = New-BpfTestPacket -Network $net -From ClientA -To ClientB -DestinationPort 5001
+            # What the interfaces themselves say, read with ip: the sender's address and MAC, the router's MAC.
+            $a = (Invoke-Json ip -n $net['ClientA'].NetNamespace -j addr show dev veth-a)[0]
+            $ra = (Invoke-Json ip -n $net['RouterA'].NetNamespace -j link show dev veth-ra)[0]
+            $b = (Invoke-Json ip -n $net['ClientB'].NetNamespace -j addr show dev veth-b)[0]
+            $p.Source | Should -Be ($a.addr_info | Where-Object family -EQ inet).local
+            $p.SourceMac | Should -Be $a.address
+            $p.DestinationMac | Should -Be $ra.address
+            $p.Destination | Should -Be ($b.addr_info | Where-Object family -EQ inet).local
+            (New-BpfTestPacket -Network $net.Name -From ClientA -To ClientB -Destination 198.18.2.9).Destination |
+                Should -Be '198.18.2.9' -Because 'an explicit -Destination wins'
+            $ingress = $net['RouterA']
+            foreach ($hook in 'Xdp', 'Tc') {
+                $r = Invoke-BpfProgramTest -Program router -Hook $hook -Packet $p -IngressInterface $ingress.Interface -NetNamespace $ingress.NetNamespace
+                $r.Action | Should -Be 'Redirect' -Because "the router at $hook gives $($r.Verdict)"
+            }
+            (Get-Error { New-BpfTestPacket -Network $net -From ClientA }).FullyQualifiedErrorId | Should -BeLike 'TestPacketPathIncomplete,*'
+            (Get-Error { New-BpfTestPacket -Network $net -From ClientA -To ClientC }).FullyQualifiedErrorId | Should -BeLike 'TestInterfaceNotFound,*'
+        }
+        finally {
+            Remove-BpfTestNetwork $net.Name -Confirm:$false
             if (Test-Path /sys/fs/bpf/rout_stats) { Remove-Item /sys/fs/bpf/rout_stats }
         }
+    }
+
+    It 'a built-in pins nothing that outlives the run; with -PinPath its counters stay there for reading' {
+        $net = New-BpfTestNetwork -Topology Routed
+        try {
+            $ra = $net['RouterA']
+            $p = New-BpfTestPacket -Udp -Source $net['ClientA'].Address -Destination $net['ClientB'].Address -DestinationMac $ra.Mac
+            $rootBefore = @(Get-ChildItem -Force /sys/fs/bpf).Name
+            $privateBefore = @(Get-ChildItem /sys/fs/bpf/ebpfps/programs -ErrorAction Ignore).Name
+            (Invoke-BpfProgramTest -Program router -Packet $p -IngressInterface $ra.Interface -NetNamespace $ra.NetNamespace).Verdict | Should -Be 'XDP_REDIRECT'
+            (@(Get-ChildItem -Force /sys/fs/bpf).Name -join ',') | Should -Be ($rootBefore -join ',')
+            (@(Get-ChildItem /sys/fs/bpf/ebpfps/programs -ErrorAction Ignore).Name -join ',') | Should -Be ($privateBefore -join ',')
+            $pins = New-ScratchPinPath
+            $r = Invoke-BpfProgramTest -Program router -Packet $p -Repeat 3 -IngressInterface $ra.Interface -NetNamespace $ra.NetNamespace -PinPath $pins
+            (Invoke-Json bpftool -j prog show pinned "$pins/router").id | Should -Be $r.ProgramId
+            $flow = Get-BpfMapEntry -LiteralPath "$pins/rout_stats" -Key @{ src = $net['ClientA'].Address; dst = $net['ClientB'].Address }
+            $flow.Value.packets | Should -Be 3 -Because 'the router counted each of the 3 runs'
+            (Get-FlowCounters "$pins/rout_stats" $net['ClientA'].Address $net['ClientB'].Address).Packets | Should -Be 3
+        }
+        finally {
+            Remove-BpfTestNetwork $net.Name -Confirm:$false
+        }
+    }
+
+    It 'runs an XDP program as if on receive queue -RxQueueIndex, as bpftool does with the same xdp_md' {
+        $ns = New-ScratchNamespace
+        & ip -n $ns link add vq0 numtxqueues 4 numrxqueues 4 type veth peer name vq1 numtxqueues 4 numrxqueues 4
+        & ip -n $ns link set vq0 up
+        $ifindex = (Invoke-Json ip -n $ns -j link show dev vq0)[0].ifindex
+        $steer = Import-BpfObject -LiteralPath (Build-TestBpfObject queue_steer) -PinPath (New-ScratchPinPath)
+        $dir = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-rxq-$PID"
+        $null = New-Item -ItemType Directory -Force $dir
+        try {
+            [IO.File]::WriteAllBytes("$dir/in", $good.Bytes)
+            foreach ($queue in 0, 1, 3) {
+                $ours = Invoke-BpfProgramTest -Program $steer -Packet $good -IngressInterface vq0 -NetNamespace $ns -RxQueueIndex $queue
+                # struct xdp_md: data_end at 4, ingress_ifindex at 12, rx_queue_index at 16.
+                $ctx = [byte[]]::new(24)
+                [BitConverter]::GetBytes([uint32]$good.Length).CopyTo($ctx, 4)
+                [BitConverter]::GetBytes([uint32]$ifindex).CopyTo($ctx, 12)
+                [BitConverter]::GetBytes([uint32]$queue).CopyTo($ctx, 16)
+                [IO.File]::WriteAllBytes("$dir/ctx", $ctx)
+                $theirs = Invoke-Json ip netns exec $ns bpftool -j prog run id $steer.Programs[0].Id data_in "$dir/in" ctx_in "$dir/ctx"
+                $ours.ReturnValue | Should -Be $theirs.retval -Because "queue $queue"
+                $ours.Verdict | Should -Be $(if ($queue -eq 1) { 'XDP_DROP' } else { 'XDP_PASS' })
+            }
+            $frames = Get-BpfMapEntry -InputObject $steer -MapName steer_frames
+            ($frames | Where-Object Key -EQ 1).Value | Should -Be 2 -Because 'ours and bpftool''s run on queue 1'
+            ($frames | Where-Object Key -EQ 2).Value | Should -Be 0
+        }
+        finally {
+            $steer | Remove-BpfObject -Confirm:$false
+            Remove-Item -Recurse $dir -ErrorAction Ignore
+        }
+    }
+
+    It '-RxQueueIndex that cannot apply: InvalidRxQueueIndex (<Case>)' -ForEach @(
+        @{ Case = 'no ingress interface' }, @{ Case = 'a TC program' }, @{ Case = 'a queue the interface does not have' }
+    ) {
+        $ns = New-ScratchNamespace
+        & ip -n $ns link add vq0 type veth peer name vq1
+        $e = switch ($Case) {
+            'no ingress interface' { Get-Error { Invoke-BpfProgramTest -Program pass -Packet $good -RxQueueIndex 1 } }
+            'a TC program' { Get-Error { Invoke-BpfProgramTest -Program pass -Hook Tc -Packet $good -IngressInterface vq0 -NetNamespace $ns -RxQueueIndex 1 } }
+            default { Get-Error { Invoke-BpfProgramTest -Program pass -Packet $good -IngressInterface vq0 -NetNamespace $ns -RxQueueIndex 100000 } }
+        }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InvalidRxQueueIndex,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 
     It 'reports the kernel''s time per run over -Repeat runs, and the run count with statistics on' {
@@ -98,6 +194,10 @@ Describe 'Invoke-BpfProgramTest against the module''s programs' {
             $p.RunCount | Should -BeGreaterOrEqual 100000
             (Invoke-Json bpftool -j prog show id $p.Id).run_cnt | Should -Be $p.RunCount
             $p.NsPerRun | Should -BeGreaterThan 0
+            # The named view for run-time statistics, at the width of a redirected file.
+            $table = ($p | Format-Table -View Statistics | Out-String -Width 80) -split "`n"
+            @($table -match '^\s*Id\s+Name\s+Type\s+RunCount\s+RunTimeNs\s+NsPerRun\s*$').Count | Should -Be 1
+            ($table | Where-Object { $_ -match "^\s*$($p.Id) " }) | Should -Match "\b$($p.RunCount)\s+$($p.RunTimeNs)\s+[\d.,]+$"
             Disable-BpfStatistics
             $before = (Get-BpfProgram -Id $obj.Programs[0].Id).RunCount
             Invoke-BpfProgramTest -Program $obj.Programs[0] -Packet $good -Repeat 1000 | Out-Null

@@ -211,6 +211,18 @@ Describe 'Measure-HookThroughput -Routed (live frames through the router)' {
         finally { $router | Remove-BpfObject -Confirm:$false }
     }
 
+    It '-PinPath keeps what the measurement loaded: the built-in router''s counters under <PinPath>/xdp, as B received' {
+        $pins = New-ScratchPinPath
+        $rx0 = Get-RxPackets $cb.NetNamespace $cb.Interface
+        $r = Measure-HookThroughput -Program router -Routed -Hook XdpNative -Network $rnet -Count 100000 -PinPath $pins
+        $rx = (Get-RxPackets $cb.NetNamespace $cb.Interface) - $rx0
+        $r.Sent | Should -Be 100000
+        Test-Path "$pins/tc" | Should -BeFalse -Because 'only the XDP build was loaded'
+        Get-PinnedPackets "$pins/xdp/rout_stats" | Should -Be $rx
+        # The program itself is pinned too, as Import-BpfObject -PinPath would: it stays loaded for reading.
+        (Invoke-Json bpftool -j prog show pinned "$pins/xdp/router").name | Should -Be 'router'
+    }
+
     It 'at <Hook>, every frame reaches the router as the template: a checking router sees no changed TTL or MAC' -ForEach @(
         @{ Hook = 'XdpNative'; Kind = 'Xdp' }, @{ Hook = 'XdpGeneric'; Kind = 'Xdp' }, @{ Hook = 'TcIngress'; Kind = 'Tc' }) {
         $obj = Import-BpfObject -LiteralPath (Build-TestBpfObject template_check -Hook $Kind) -PinPath (New-ScratchPinPath)

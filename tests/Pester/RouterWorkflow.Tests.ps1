@@ -13,26 +13,26 @@ BeforeAll {
     Import-EbpfPsUnderTest
     $script:net = New-BpfTestNetwork -Topology Routed
     $script:a = $net['ClientA']; $script:b = $net['ClientB']; $script:r = $net['RouterA'].NetNamespace
-    $script:stats = '/sys/fs/bpf/rout_stats'
 }
 
 AfterAll {
     if ($net) { Remove-BpfTestNetwork $net.Name -Confirm:$false }
-    if (Test-Path $stats) { Remove-Item $stats }
 }
 
 Describe 'The router program forwards A to B at <Hook>' -ForEach $hooks {
     BeforeAll {
         $routerSide = $net.Interfaces | Where-Object Role -Like 'Router*'
-        if ($Mode) { $routerSide | Add-XdpProgram -Program router -Mode $Mode }
-        else { $routerSide | Add-TcProgram -Program router -Direction Ingress }
+        $attached = if ($Mode) { $routerSide | Add-XdpProgram -Program router -Mode $Mode -PassThru }
+        else { $routerSide | Add-TcProgram -Program router -Direction Ingress -PassThru }
+        # The built-in pins its counters in a folder of its own program, not at the bpffs root.
+        $script:stats = "$($attached[0].PinPath)/rout_stats"
     }
 
     AfterAll {
         Get-XdpProgram -NetNamespace $r | Remove-XdpProgram -Confirm:$false
         Get-TcProgram -NetNamespace $r | Remove-TcProgram -Confirm:$false
-        # The counters map goes with its programs; drop its pin so the next hook starts from zero.
-        if (Test-Path $stats) { Remove-Item $stats }
+        # The counters' folder goes with its program, so the next hook starts from zero.
+        Test-Path $stats | Should -BeFalse
     }
 
     It 'is attached where ip and tc say it is' {

@@ -50,11 +50,19 @@ function Remove-ScratchState {
 }
 
 function Get-KernelSnapshot {
-    # What "nothing left behind" compares: program ids, bpffs entries and network namespaces.
+    # What "nothing left behind" compares: program ids, bpffs entries (all, and the root's own), network namespaces,
+    # the interfaces of this namespace (fleet networks add one veth here) and running sshd processes (fleet networks
+    # start them).
     [pscustomobject]@{
         ProgramIds = @((Invoke-Json bpftool -j prog show) | ForEach-Object id | Sort-Object)
         Pins       = @(Get-ChildItem -Recurse -Force /sys/fs/bpf -ErrorAction SilentlyContinue | ForEach-Object FullName | Sort-Object)
+        RootPins   = @(Get-ChildItem -Force /sys/fs/bpf -ErrorAction SilentlyContinue | ForEach-Object Name | Sort-Object)
         Namespaces = @(& ip netns list 2>$null | ForEach-Object { ($_ -split ' ')[0] } | Sort-Object)
+        Interfaces = @((Invoke-Json ip -j link show) | ForEach-Object ifname | Sort-Object)
+        Sshd       = @(Get-ChildItem /proc -Directory | Where-Object Name -Match '^\d+$' | Where-Object {
+                (Get-Content -LiteralPath "$($_.FullName)/comm" -ErrorAction SilentlyContinue) -eq 'sshd' -and
+                (Get-Content -LiteralPath "$($_.FullName)/stat" -ErrorAction SilentlyContinue) -notmatch '\) [ZX] ' } |
+            ForEach-Object { [int]$_.Name } | Sort-Object)
     }
 }
 

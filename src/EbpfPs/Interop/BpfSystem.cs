@@ -48,6 +48,8 @@ internal interface IBpfSystem
     Result<Libbpf.BpfProgInfo> ProgramInfo(SafeFdHandle fd);
     /// <summary>Copies the ids of the maps a program uses into ids (sized from ProgramInfo's NrMapIds).</summary>
     Result ProgramMapIds(SafeFdHandle fd, uint[] ids);
+    /// <summary>The program's main function record (its BTF FUNC type id); ENOENT without function info.</summary>
+    Result<Libbpf.BpfFuncInfo> ProgramMainFunction(SafeFdHandle fd);
     Result<Libbpf.BpfMapInfo> MapInfo(SafeFdHandle fd);
     Result<Libbpf.BpfLinkInfo> LinkInfo(SafeFdHandle fd);
     Result<int> PossibleCpus();
@@ -67,6 +69,8 @@ internal interface IBpfSystem
     Result<SafeFdHandle> LinkCreate(SafeFdHandle program, int ifindex, BpfAttachType attachType);
     Result LinkDetach(SafeFdHandle link);
     Result<uint> QueryAttachedCount(int target, BpfAttachType attachType);
+    /// <summary>The ids of the programs attached at a hook (an ifindex for tcx and netkit).</summary>
+    Result<uint[]> QueryAttachedPrograms(int target, BpfAttachType attachType);
 }
 
 /// <summary>
@@ -169,6 +173,7 @@ internal sealed class LinuxSystem : IBpfSystem
         }
     }
 
+    public Result<Libbpf.BpfFuncInfo> ProgramMainFunction(SafeFdHandle fd) => Libbpf.MainFunction(fd);
     public Result<Libbpf.BpfMapInfo> MapInfo(SafeFdHandle fd) => Libbpf.GetInfo<Libbpf.BpfMapInfo>(fd);
     public Result<Libbpf.BpfLinkInfo> LinkInfo(SafeFdHandle fd) => Libbpf.GetInfo<Libbpf.BpfLinkInfo>(fd);
     public Result<int> PossibleCpus() => Libbpf.PossibleCpus();
@@ -193,4 +198,6 @@ internal sealed class LinuxSystem : IBpfSystem
     public Result LinkDetach(SafeFdHandle link) => Libbpf.LinkDetach(link);
     public Result<uint> QueryAttachedCount(int target, BpfAttachType attachType) =>
         Libbpf.QueryAttachedCount(target, attachType);
+    public Result<uint[]> QueryAttachedPrograms(int target, BpfAttachType attachType) =>
+        Libbpf.QueryAttachedPrograms(target, attachType);
 }

@@ -34,6 +34,7 @@ internal enum Errno
     ELOOP = 40,
     ENODATA = 61,
     EOPNOTSUPP = 95,
+    ECANCELED = 125,
     /// <summary>Kernel-internal "not supported" (ENOTSUPP); BPF syscalls return it to user space.</summary>
     ENOTSUPP = 524,
     /// <summary>LIBBPF_ERRNO__START: libbpf's own codes (bad ELF, bad relocation, ...) begin here.</summary>

@@ -32,6 +32,13 @@ internal static unsafe partial class Libbpf
         public uint VerifiedInsns, AttachBtfObjId, AttachBtfId, Pad;
     }
 
+    /// <summary>struct bpf_func_info (uapi): where a function of a program starts and its BTF FUNC type.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct BpfFuncInfo
+    {
+        public uint InsnOff, TypeId;
+    }
+
     /// <summary>struct bpf_map_info (uapi).</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct BpfMapInfo
@@ -45,14 +52,18 @@ internal static unsafe partial class Libbpf
     }
 
     /// <summary>
-    /// struct bpf_link_info's common head (type, id, prog_id) and the tcx/xdp union members (ifindex, attach_type).
+    /// struct bpf_link_info's common head (type, id, prog_id) and its union read as 32-bit words: Ifindex and
+    /// AttachType name the first two as xdp, tcx and netkit use them; other link types put their own fields in
+    /// the same words (netns: inode, attach type; cgroup: id in the first two, attach type in Word2; tracing:
+    /// attach type, target object id, target BTF id; netfilter: pf, hook, priority, flags).
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct BpfLinkInfo
     {
         public uint Type, Id, ProgId, Pad;
         public uint Ifindex, AttachType;
-        public fixed ulong Rest[6];
+        public uint Word2, Word3;
+        public fixed ulong Rest[5];
     }
 
     internal enum ObjectKind { Program, Map, Link }
@@ -123,6 +134,23 @@ internal static unsafe partial class Libbpf
         uint len = (uint)sizeof(T);
         fixed (T* p = &request)
             return Result.FromReturn(bpf_obj_get_info_by_fd(fd.Fd, p, &len));
+    }
+
+    /// <summary>
+    /// The first function info record of a program (its main function, at instruction 0): the BTF FUNC type that
+    /// names it in full, where the kernel keeps 15 characters. ENOENT when the program has no function info.
+    /// </summary>
+    internal static Result<BpfFuncInfo> MainFunction(SafeFdHandle fd)
+    {
+        BpfFuncInfo first = default;
+        var request = new BpfProgInfo
+        {
+            NrFuncInfo = 1, FuncInfoRecSize = (uint)sizeof(BpfFuncInfo), FuncInfo = (ulong)&first,
+        };
+        Result read = GetInfoInto(fd, ref request);
+        if (!read.Ok)
+            return read.Errno;
+        return request.NrFuncInfo == 0 ? Errno.ENOENT : first;
     }
 
     /// <summary>Opens whatever is pinned at path (program, map or link; the caller checks which).</summary>

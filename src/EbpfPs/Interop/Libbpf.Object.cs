@@ -170,6 +170,13 @@ internal readonly unsafe partial struct NativeProgram
     [LibraryImport(Libraries.Libbpf)]
     private static partial int bpf_program__set_type(nint prog, int type);
 
+    [LibraryImport(Libraries.Libbpf)]
+    private static partial int bpf_program__type(nint prog);
+
+    [LibraryImport(Libraries.Libbpf)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    private static partial bool bpf_program__autoload(nint prog);
+
     internal string Name => Libbpf.Str(bpf_program__name(_p)) ?? "";
 
     internal string Section => Libbpf.Str(bpf_program__section_name(_p)) ?? "";
@@ -180,6 +187,12 @@ internal readonly unsafe partial struct NativeProgram
         int fd = bpf_program__fd(_p);
         return fd < 0 ? null : new SafeFdHandle(fd, ownsHandle: false);
     }
+
+    /// <summary>The type libbpf took from the section name; Unspec when it does not say one (SEC("router")).</summary>
+    internal BpfProgType Type => (BpfProgType)bpf_program__type(_p);
+
+    /// <summary>False for programs the object marks not to load (SEC("?...")).</summary>
+    internal bool Autoload => bpf_program__autoload(_p);
 
     /// <summary>Sets the program type before load, for sections whose name does not say it.</summary>
     internal Result SetType(BpfProgType type) => Result.FromReturn(bpf_program__set_type(_p, (int)type));

@@ -19,6 +19,21 @@ internal static unsafe partial class Libbpf
         int rc = bpf_prog_query(target, (int)attachType, 0, &flags, null, &count);
         return rc < 0 ? (Errno)(-rc) : count;
     }
+
+    /// <summary>The ids of the programs attached at the hook, in the order they run.</summary>
+    internal static Result<uint[]> QueryAttachedPrograms(int target, BpfAttachType attachType)
+    {
+        Result<uint> count = QueryAttachedCount(target, attachType);
+        if (!count.Ok || count.Value == 0)
+            return count.Ok ? System.Array.Empty<uint>() : count.Errno;
+        // Room for a few attached meanwhile; more than that is ENOSPC, which the caller sees as a failed query.
+        var ids = new uint[count.Value + 8];
+        uint n = (uint)ids.Length, flags = 0;
+        int rc;
+        fixed (uint* p = ids)
+            rc = bpf_prog_query(target, (int)attachType, 0, &flags, p, &n);
+        return rc < 0 ? (Errno)(-rc) : ids[..(int)System.Math.Min(n, (uint)ids.Length)];
+    }
 }
 
 /// <summary>BPF_ENABLE_STATS: run-time statistics for as long as the returned fd is open.</summary>

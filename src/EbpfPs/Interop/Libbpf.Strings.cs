@@ -18,6 +18,9 @@ internal static unsafe partial class Libbpf
     private static partial nint libbpf_bpf_link_type_str(int type);
 
     [LibraryImport(Libraries.Libbpf)]
+    private static partial nint libbpf_bpf_attach_type_str(int type);
+
+    [LibraryImport(Libraries.Libbpf)]
     private static partial int libbpf_strerror(int err, byte* buf, nuint size);
 
     [LibraryImport(Libraries.Libbpf)]
@@ -30,6 +33,8 @@ internal static unsafe partial class Libbpf
         ?? ((int)type).ToString();
     internal static string TypeName(BpfLinkType type) => Str(libbpf_bpf_link_type_str((int)type))
         ?? ((int)type).ToString();
+    /// <summary>libbpf's name of an attach type (tcx_ingress), or null when this libbpf has none for it.</summary>
+    internal static string? AttachTypeName(BpfAttachType type) => Str(libbpf_bpf_attach_type_str((int)type));
 
     /// <summary>True when this libbpf knows the program type by name (it knows the ones it can load).</summary>
     internal static bool KnowsType(BpfProgType type) => libbpf_bpf_prog_type_str((int)type) != 0;

@@ -30,6 +30,26 @@ internal static unsafe partial class Libbpf
         public uint Data, DataEnd, DataMeta, IngressIfindex, RxQueueIndex, EgressIfindex;
     }
 
+    /// <summary>
+    /// struct __sk_buff (uapi linux/bpf.h, 192 bytes) as a TC test-run context. BPF_PROG_TEST_RUN takes mark,
+    /// priority, ingress_ifindex, ifindex, cb, tstamp, wire_len, gso_segs, gso_size and hwtstamp from it and refuses
+    /// a context with any other byte set, so only those fields are here; the rest stays zero.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    internal struct SkBuff
+    {
+        [FieldOffset(8)] public uint Mark;
+        [FieldOffset(32)] public uint Priority;
+        [FieldOffset(36)] public uint IngressIfindex;
+        [FieldOffset(40)] public uint Ifindex;
+        [FieldOffset(48)] public fixed uint Cb[5];
+        [FieldOffset(152)] public ulong Tstamp;
+        [FieldOffset(160)] public uint WireLen;
+        [FieldOffset(164)] public uint GsoSegs;
+        [FieldOffset(176)] public uint GsoSize;
+        [FieldOffset(184)] public ulong Hwtstamp;
+    }
+
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
     private static partial int bpf_prog_test_run_opts(int progFd, TestRunOpts* opts);
 
@@ -61,6 +81,17 @@ internal static unsafe partial class Libbpf
         }
     }
 
+    /// <summary>
+    /// An __sk_buff context for a packet that arrived on ifindex, as bytes for TestRun: the kernel then builds the
+    /// skb on that device (ifindex) and the program sees it as the ingress interface (ingress_ifindex), as a
+    /// packet at the interface's TC ingress hook would.
+    /// </summary>
+    internal static byte[] SkbContext(int ifindex)
+    {
+        var skb = new SkBuff { IngressIfindex = (uint)ifindex, Ifindex = (uint)ifindex };
+        return MemoryMarshal.AsBytes(new ReadOnlySpan<SkBuff>(&skb, 1)).ToArray();
+    }
+
     /// <summary>An xdp_md context for a frame of the given length arriving on ifindex, as bytes for TestRun.</summary>
     internal static byte[] XdpContext(int frameLength, int ingressIfindex, uint rxQueue = 0)
     {
@@ -68,4 +99,5 @@ internal static unsafe partial class Libbpf
             RxQueueIndex = rxQueue };
         return MemoryMarshal.AsBytes(new ReadOnlySpan<XdpMd>(&md, 1)).ToArray();
     }
+
 }

@@ -62,7 +62,32 @@ public sealed class NoRawExceptionTests : IDisposable
         },
         ["Remove-TcProgram"] = new[] { "Remove-TcProgram eth-a", "Remove-TcProgram \"x`0\" -ProgramName p" },
         ["Get-BpfProgram"] = new[] { "Get-BpfProgram", "Get-BpfProgram -Id 99" },
-        ["Remove-BpfProgram"] = new[] { "Remove-BpfProgram -LiteralPath /sys/fs/bpf/ebpfps-none -Confirm:$false" },
+        ["Remove-BpfProgram"] = new[]
+        {
+            "Remove-BpfProgram -LiteralPath /sys/fs/bpf/ebpfps-none -Confirm:$false",
+            "Remove-BpfProgram -Id 99 -Detach -Confirm:$false", "Remove-BpfProgram -Id 20 -Detach -WhatIf",
+        },
+        ["Get-BpfLink"] = new[] { "Get-BpfLink", "Get-BpfLink -Id 99", "Get-BpfLink -Type tcx -ProgramId 20" },
+        ["Get-BpfBtfType"] = new[]
+        {
+            "Get-BpfBtfType -BtfId 4000000000", "Get-BpfBtfType -LiteralPath $scratch/one.o",
+            "Get-BpfBtfType -Path $scratch/none*.o", "Get-BpfBtfType -LiteralPath /sys/fs/bpf/ebpfps-none",
+            "Get-BpfBtfType -Map 99",
+        },
+        ["Receive-BpfEvent"] = new[]
+        {
+            "Receive-BpfEvent -Id 99 -Count 1 -Timeout 1", "Receive-BpfEvent -LiteralPath /etc/passwd -Count 1",
+            "Receive-BpfEvent -Name ebpfps_none -Count 1 -Timeout 1",
+        },
+        ["Test-BpfState"] = new[]
+        {
+            "Test-BpfState -LiteralPath $scratch/none.psd1", "Test-BpfState -LiteralPath $scratch/one.o",
+            "Test-BpfState -State @{ Programs = 'x' }",
+        },
+        ["Set-BpfState"] = new[]
+        {
+            "Set-BpfState -LiteralPath $scratch/none.psd1 -WhatIf", "Set-BpfState -State @{ Nonsense = 1 } -WhatIf",
+        },
         ["Get-BpfMap"] = new[] { "Get-BpfMap", "Get-BpfMap -Id 99", "Get-BpfMap -LiteralPath /etc/passwd" },
         ["Import-BpfObject"] = new[]
         {

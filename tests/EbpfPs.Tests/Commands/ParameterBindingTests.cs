@@ -224,4 +224,46 @@ public sealed class ParameterBindingTests : IDisposable
             r.Terminating!.ErrorRecord.FullyQualifiedErrorId);
         Assert.Empty(_fake.Calls);
     }
+
+    [Theory]
+    [InlineData("([byte[]](198, 18, 0, 2))", "byte[4]")]
+    [InlineData("198, 18", "Int32,Int32")]
+    [InlineData("@(([byte[]](1, 2)), ([byte[]](3, 4)))", "byte[2],byte[2]")]
+    [InlineData("@{ src = '198.18.0.1' }", "Hashtable")]
+    public void AByteArrayKeyIsOneKeyAndOtherArraysAreSeveral(string key, string bound)
+    {
+        // As the binder applies -Key's transformation: before the value is coerced to object[].
+        PipelineResult r = PowerShellHost.Script(_fake,
+            "function Test-Key { param([EbpfPs.Commands.MapKeyListTransformation()][object[]] $Key) " +
+            "($Key | ForEach-Object { if ($_ -is [byte[]]) { \"byte[$($_.Length)]\" } else { $_.GetType().Name } }) " +
+            "-join ',' }; Test-Key -Key " + key);
+
+        Assert.True(r.AllErrors.Count() == 0, r.ToString());
+        Assert.Equal(bound, Assert.Single(r.Of<string>()));
+    }
+
+    [Theory]
+    [InlineData("Get-BpfMapEntry")]
+    [InlineData("Remove-BpfMapEntry")]
+    public void TheMapEntryCmdletsKeepAByteArrayKeyWhole(string command)
+    {
+        PipelineResult r = PowerShellHost.Script(_fake,
+            $"(Get-Command {command}).Parameters['Key'].Attributes | " +
+            "Where-Object { $_ -is [EbpfPs.Commands.MapKeyListTransformationAttribute] }");
+
+        Assert.Single(r.Of<MapKeyListTransformationAttribute>());
+    }
+
+    [Theory]
+    [InlineData("./no-such-object.o")]
+    [InlineData("/tmp/ebpfps-no-such/router")]
+    public void APathIsAnObjectFileNotABuiltinName(string path)
+    {
+        PipelineResult r = AddXdp(path);
+
+        ErrorRecord e = Assert.Single(r.AllErrors);
+        Assert.Equal(Fqid<AddXdpProgramCommand>(ErrorId.ObjectFileNotFound), e.FullyQualifiedErrorId);
+        Assert.Empty(_fake.Log(nameof(IBpfSystem.FdById)));
+        Assert.Empty(_fake.Mutations);
+    }
 }

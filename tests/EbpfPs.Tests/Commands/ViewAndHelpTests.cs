@@ -81,7 +81,7 @@ public sealed class ViewAndHelpTests : IDisposable
         XdpAttachment a = Assert.Single(r.Of<XdpAttachment>());
         string[] text = r.Of<string>().ToArray();
 
-        // At 80 columns: NetNamespace (20), Interface, Ifindex, Mode, ProgramId, ProgramName fit; wide, all eight.
+        // At 80 columns: NetNamespace (18), Interface, Ifindex, Mode, ProgramId, ProgramName fit; wide, all eight.
         Assert.Equal(6, AssertTable(text[0], a, "EbpfPs.XdpAttachment", 80));
         Assert.Equal(8, AssertTable(text[1], a, "EbpfPs.XdpAttachment", 200));
         Assert.Equal(11u, a.ReplacedProgramId);

@@ -253,6 +253,17 @@ internal sealed partial class FakeBpfSystem
         }
     }
 
+    /// <summary>Fake programs carry no BTF, so they have no function info (the kernel's name is their name).</summary>
+    public Result<Libbpf.BpfFuncInfo> ProgramMainFunction(SafeFdHandle fd)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(ProgramMainFunction), $"ProgramMainFunction {ProgramOf(fd)}");
+            if (failed != Errno.None) return failed;
+            return TryResolve(fd, Libbpf.ObjectKind.Program, out _) ? Answer(Errno.ENOENT) : Answer(Errno.EBADF);
+        }
+    }
+
     public unsafe Result<Libbpf.BpfMapInfo> MapInfo(SafeFdHandle fd)
     {
         lock (_gate)

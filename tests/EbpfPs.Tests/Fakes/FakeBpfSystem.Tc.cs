@@ -139,6 +139,17 @@ internal sealed partial class FakeBpfSystem
         }
     }
 
+    public Result<uint[]> QueryAttachedPrograms(int target, BpfAttachType attachType)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(QueryAttachedPrograms), $"QueryAttachedPrograms {Where(target)} {attachType}");
+            if (failed != Errno.None) return failed;
+            return _links.Values.Where(l => l.Ifindex == target && l.AttachType == attachType
+                && l.NetNamespace == _current.Value).Select(l => l.ProgramId).ToArray();
+        }
+    }
+
     private static List<FakeFilter> Hook(FakeInterface i, TcAttachPoint point) =>
         point == TcAttachPoint.Ingress ? i.Ingress : i.Egress;
 }

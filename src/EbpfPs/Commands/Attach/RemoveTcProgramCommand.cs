@@ -1,9 +1,12 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Objects;
 
 namespace EbpfPs.Commands;
 
@@ -13,7 +16,7 @@ namespace EbpfPs.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "TcProgram", DefaultParameterSetName = SelectSet, SupportsShouldProcess = true)]
 [OutputType(typeof(TcAttachment))]
-public sealed class RemoveTcProgramCommand : EbpfCmdlet
+public sealed class RemoveTcProgramCommand : EbpfCmdlet, IDisposable
 {
     private const string SelectSet = "Select", ObjectSet = "Object";
 
@@ -46,6 +49,8 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet
 
     protected override Privilege Needs => Privilege.Bpf | Privilege.NetAdmin;
 
+    private readonly List<uint> _detached = new();
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == ObjectSet)
@@ -67,6 +72,19 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet
             $"{a.Direction}{(a.NetNamespace is null ? "" : $" in network namespace {a.NetNamespace}")}";
         if (ShouldProcess(target,
             $"Remove TC program '{a.ProgramName}' ({a.Mode}, priority {a.Priority}, handle {a.Handle})"))
-            Run(() => { Tc.Detach(a); if (PassThru) WriteObject(a); }, a);
+            Run(() =>
+            {
+                Tc.Detach(a);
+                _detached.Add(a.ProgramId);
+                if (PassThru) WriteObject(a);
+            }, a);
+    }
+
+    /// <summary>The private pins of built-ins go with their programs, once those are gone.</summary>
+    /// <remarks>In Dispose, which PowerShell calls when the pipeline ends, stopped by an error or not.</remarks>
+    public void Dispose()
+    {
+        if (_detached.Count > 0)
+            PrivatePins.SweepQuietly(_detached, PrivatePins.DetachWait);
     }
 }

@@ -1,16 +1,18 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Objects;
 
 namespace EbpfPs.Commands;
 
 /// <summary>Detaches the XDP program from interfaces, in whatever mode it runs.</summary>
 [Cmdlet(VerbsCommon.Remove, "XdpProgram", SupportsShouldProcess = true)]
 [OutputType(typeof(XdpAttachment))]
-public sealed class RemoveXdpProgramCommand : EbpfCmdlet
+public sealed class RemoveXdpProgramCommand : EbpfCmdlet, IDisposable
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -25,6 +27,8 @@ public sealed class RemoveXdpProgramCommand : EbpfCmdlet
     public SwitchParameter PassThru { get; set; }
 
     protected override Privilege Needs => Privilege.Bpf | Privilege.NetAdmin;
+
+    private readonly List<uint> _detached = new();
 
     protected override void ProcessRecord()
     {
@@ -54,7 +58,19 @@ public sealed class RemoveXdpProgramCommand : EbpfCmdlet
                 "Detach XDP program"))
             {
                 XdpAttachment gone = Xdp.Detach(index, ifname, NetNamespace);
+                _detached.Add(gone.ProgramId);
                 if (PassThru) WriteObject(gone);
             }
+    }
+
+    /// <summary>
+    /// The private pins of built-ins go with their programs, once those are gone (an XDP detach frees a program
+    /// it held last at once, so a short wait tells "gone" from "still attached elsewhere").
+    /// </summary>
+    /// <remarks>In Dispose, which PowerShell calls when the pipeline ends, stopped by an error or not.</remarks>
+    public void Dispose()
+    {
+        if (_detached.Count > 0)
+            PrivatePins.SweepQuietly(_detached, TimeSpan.FromMilliseconds(250));
     }
 }

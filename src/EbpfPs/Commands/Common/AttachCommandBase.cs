@@ -12,7 +12,7 @@ namespace EbpfPs.Commands;
 /// program, a kernel program, a built-in name) and the interfaces it goes to, gathered over the
 /// whole pipeline so that several interfaces are attached all together or not at all.
 /// </summary>
-public abstract class AttachCommandBase : ProgramCommandBase
+public abstract partial class AttachCommandBase : ProgramCommandBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -58,13 +58,21 @@ public abstract class AttachCommandBase : ProgramCommandBase
         AttachableProgram? program = null;
         Run(() => program = OpenProgram(Hook), ProgramLabel);
         if (program is null) return;
-        using (program)
+        try
         {
-            foreach (var (ns, names) in _byNamespace)
-            {
-                string? netns = ns.Length == 0 ? null : ns;
-                Run(() => AttachChosen(program, names, netns), names);
-            }
+            using (program)
+                foreach (var (ns, names) in _byNamespace)
+                {
+                    string? netns = ns.Length == 0 ? null : ns;
+                    Run(() => AttachChosen(program, names, netns), names);
+                }
+        }
+        finally
+        {
+            // A built-in that ended up attached nowhere (-WhatIf, a refused attach, also under -ErrorAction Stop)
+            // is gone now: so are its private pins.
+            if (program.PinPath is string pins && PrivatePins.IsPrivate(pins))
+                PrivatePins.SweepQuietly();
         }
     }
 
@@ -76,6 +84,7 @@ public abstract class AttachCommandBase : ProgramCommandBase
                 chosen.Add(i);
         if (chosen.Count == 0) return;
         IEnumerable done = Attach(program, chosen, netns);
+        WarnUnpinnedTailCalls(this, program);
         if (PassThru)
             WriteObject(done, enumerateCollection: true);
     }

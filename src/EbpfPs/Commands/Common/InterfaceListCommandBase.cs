@@ -20,13 +20,19 @@ public abstract class InterfaceListCommandBase : EbpfCmdlet
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string[]? Interface { get; set; }
 
+    /// <summary>The named namespaces to look in (this session's when omitted).</summary>
     [Parameter(ParameterSetName = OneSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NetNamespaceCompleter))]
-    public string? NetNamespace { get; set; }
+    public string[]? NetNamespace { get; set; }
 
     /// <summary>This namespace and every named one (/run/netns).</summary>
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter AllNamespaces { get; set; }
+
+    /// <summary>The namespaces to look in: null stands for the one this session runs in.</summary>
+    protected string?[] Namespaces() =>
+        AllNamespaces ? new string?[] { null }.Concat(Engine.Network.NetNamespace.List()).ToArray()
+            : NetNamespace is { Length: > 0 } named ? named.Distinct().ToArray<string?>() : new string?[] { null };
 
     /// <summary>
     /// Writes what list finds in each namespace asked for. With -AllNamespaces, a namespace deleted between
@@ -35,9 +41,7 @@ public abstract class InterfaceListCommandBase : EbpfCmdlet
     protected void WriteEachNamespace<T>(Func<string?, IEnumerable<T>> list)
     {
         string?[] namespaces = Array.Empty<string?>();
-        Run(() => namespaces = AllNamespaces
-            ? new string?[] { null }.Concat(Engine.Network.NetNamespace.List()).ToArray()
-            : new[] { NetNamespace });
+        Run(() => namespaces = Namespaces());
         foreach (string? ns in namespaces)
             Run(() =>
             {

@@ -33,6 +33,17 @@ public abstract class ProgramCommandBase : EbpfCmdlet
     public string? ProgramName { get; set; }
 
     /// <summary>
+    /// A bpffs folder to pin the programs and maps of the object this command loads under (a built-in or a file;
+    /// maps pinned by name go there too), as Import-BpfObject -PinPath does; the pins outlive the command.
+    /// </summary>
+    [Parameter]
+    public string? PinPath { get; set; }
+
+    /// <summary>-PinPath as a file-system path, or null.</summary>
+    protected string? UserPinPath =>
+        PinPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PinPath);
+
+    /// <summary>
     /// What the user named, for messages and results. Taken from the parameters as given, never by resolving
     /// them: it is evaluated as an argument of Run, where a failure would escape as a raw exception.
     /// </summary>
@@ -43,12 +54,20 @@ public abstract class ProgramCommandBase : EbpfCmdlet
         _ => System.IO.Path.GetFileName(Path),
     };
 
-    /// <summary>Opens the program for a hook: built-ins resolve to that hook's build.</summary>
-    protected AttachableProgram OpenProgram(BpfHookKind hook) => OpenProgram(hook, null);
+    /// <summary>Opens the program for a hook: built-ins resolve to that hook's build; -PinPath applies.</summary>
+    protected AttachableProgram OpenProgram(BpfHookKind hook) => OpenProgram(hook, UserPinPath);
 
-    /// <summary>Opens the program; what this call loads pins its by-name maps under pinDirectory if given.</summary>
-    protected AttachableProgram OpenProgram(BpfHookKind hook, string? pinDirectory) =>
-        Reference().Open(hook, ProgramName, pinDirectory);
+    /// <summary>Opens the program; what this call loads is pinned under pinDirectory if given.</summary>
+    protected AttachableProgram OpenProgram(BpfHookKind hook, string? pinDirectory)
+    {
+        ProgramReference reference = Reference();
+        if (PinPath is not null && !reference.LoadsObject)
+            throw new BpfException(ErrorId.PinPathNotApplicable,
+                $"-PinPath pins what this command loads, and program '{reference.Label}' is loaded already.",
+                PinPath, recommendedAction: "Pin an object when loading it (Import-BpfObject -PinPath), or give a " +
+                    "built-in name or an object file with -PinPath.");
+        return reference.Open(hook, ProgramName, pinDirectory);
+    }
 
     private ProgramReference? _reference;
 

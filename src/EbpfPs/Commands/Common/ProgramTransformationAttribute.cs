@@ -6,7 +6,8 @@ namespace EbpfPs.Commands;
 
 /// <summary>
 /// Lets -Program take what a user has at hand: a built-in name, a program id (number or digits), a program
-/// of Import-BpfObject's result, the object itself, or a program from Get-BpfProgram.
+/// of Import-BpfObject's result, the object itself, a program from Get-BpfProgram, or an object file (a path
+/// with a slash or ending in .o, or a FileInfo from Get-Item).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ProgramTransformationAttribute : ArgumentTransformationAttribute
@@ -27,10 +28,14 @@ public sealed class ProgramTransformationAttribute : ArgumentTransformationAttri
             string name when name.Length > 0 && name.All(char.IsAsciiDigit) => throw new
                 ArgumentTransformationMetadataException($"{name} is not a program id: ids run from 1 to " +
                     $"{uint.MaxValue}."),
+            // No built-in name has a slash or ends in .o: such a string is an object file, as is a FileInfo.
+            string path when path.Contains('/') || path.EndsWith(".o", StringComparison.Ordinal) =>
+                ProgramReference.File(engineIntrinsics.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)),
+            System.IO.FileInfo file => ProgramReference.File(file.FullName),
             string name when name.Length > 0 => ProgramReference.Builtin(name),
             var other => throw new ArgumentTransformationMetadataException(
-                "-Program takes a built-in name, a program id, or a program or object from Import-BpfObject or " +
-                $"Get-BpfProgram, not {other?.GetType().Name ?? "null"}."),
+                "-Program takes a built-in name, a program id, an object file, or a program or object from " +
+                $"Import-BpfObject or Get-BpfProgram, not {other?.GetType().Name ?? "null"}."),
         };
 
     private static object Unwrap(object value) => value is PSObject p ? p.BaseObject : value;

@@ -12,6 +12,9 @@ public abstract class CompleterBase : IArgumentCompleter
 {
     protected abstract IEnumerable<string> Candidates(IDictionary fakeBoundParameters);
 
+    /// <summary>True when Candidates come in the order to offer them (most likely first), not to be sorted.</summary>
+    protected virtual bool Ordered => false;
+
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
         string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
@@ -20,8 +23,8 @@ public abstract class CompleterBase : IArgumentCompleter
         IEnumerable<string> candidates;
         try
         {
-            candidates = Candidates(fakeBoundParameters).Distinct(StringComparer.Ordinal).OrderBy(c => c,
-                StringComparer.Ordinal).ToList();
+            var distinct = Candidates(fakeBoundParameters).Distinct(StringComparer.Ordinal);
+            candidates = (Ordered ? distinct : distinct.OrderBy(c => c, StringComparer.Ordinal)).ToList();
         }
         catch (Exception)
         {
@@ -30,6 +33,24 @@ public abstract class CompleterBase : IArgumentCompleter
         foreach (string c in candidates)
             if (pattern.IsMatch(c))
                 yield return new CompletionResult(Quote(c), c, CompletionResultType.ParameterValue, c);
+    }
+
+    /// <summary>
+    /// The strings a parameter was already given on the command line (a name, several, or none), as far as
+    /// PowerShell could evaluate them while completing.
+    /// </summary>
+    protected static IReadOnlyList<string> BoundStrings(IDictionary bound, string parameter)
+    {
+        object? value = bound.Contains(parameter) ? bound[parameter] : null;
+        value = value is PSObject p ? p.BaseObject : value;
+        return value switch
+        {
+            null => Array.Empty<string>(),
+            string s => new[] { s },
+            IEnumerable items => items.Cast<object?>().Select(i => (i is PSObject w ? w.BaseObject : i)?.ToString())
+                .OfType<string>().ToArray(),
+            _ => new[] { value.ToString() ?? "" },
+        };
     }
 
     private static readonly char[] NeedsQuotes = { ' ', '$', '\'', '"', '`', '(', ')', ';', '{', '}', '@', '#', ',' };

@@ -36,3 +36,47 @@ public sealed class ProgramTypeCompleter : CompleterBase
     protected override IEnumerable<string> Candidates(IDictionary bound) =>
         NativeRuntime.LibbpfPresent ? KernelTypes.ProgramTypeNames() : Array.Empty<string>();
 }
+
+/// <summary>
+/// Completes Get-BpfFeature -Name from the categories -Category names (all when none), probing nothing.
+/// </summary>
+public sealed class FeatureNameCompleter : CompleterBase
+{
+    protected override IEnumerable<string> Candidates(IDictionary bound) =>
+        NativeRuntime.LibbpfPresent ? FeatureProbe.Names(BoundStrings(bound, "Category")) : Array.Empty<string>();
+}
+
+/// <summary>Completes link type names as bpftool spells them (xdp, tcx, netns, ...).</summary>
+public sealed class LinkTypeCompleter : CompleterBase
+{
+    protected override IEnumerable<string> Candidates(IDictionary bound) =>
+        NativeRuntime.LibbpfPresent ? LinkInventory.TypeNames() : Array.Empty<string>();
+}
+
+/// <summary>
+/// Completes Get-BpfBtfType -Name from the file (-LiteralPath, -Path) or BTF object (-BtfId) already given.
+/// </summary>
+public sealed class BtfTypeNameCompleter : CompleterBase
+{
+    protected override IEnumerable<string> Candidates(IDictionary bound)
+    {
+        string? path = BoundStrings(bound, "LiteralPath").Concat(BoundStrings(bound, "Path")).FirstOrDefault();
+        string? id = BoundStrings(bound, "BtfId").FirstOrDefault();
+        if (path is null && id is null)
+            return Array.Empty<string>();
+        if (path is not null)
+            path = System.IO.Path.GetFullPath(path, CurrentDirectory());
+        return EbpfPs.Engine.Btf.BtfTypes.Names(path, uint.TryParse(id, out uint btfId) ? btfId : null);
+    }
+
+    /// <summary>PowerShell's current folder, which a relative path is typed against (not the process's).</summary>
+    private static string CurrentDirectory()
+    {
+        using var ps = System.Management.Automation.PowerShell.Create(
+            System.Management.Automation.RunspaceMode.CurrentRunspace);
+        var here = ps.AddCommand("Microsoft.PowerShell.Management\\Get-Location")
+            .Invoke<System.Management.Automation.PathInfo>();
+        return here.Count == 1 && here[0].Provider.Name == "FileSystem" ? here[0].ProviderPath
+            : Environment.CurrentDirectory;
+    }
+}

@@ -16,6 +16,7 @@ public sealed class GetBpfFeatureCommand : EbpfCmdlet
 
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(FeatureNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Also tell which XDP modes these interfaces support (Category Interface).</summary>

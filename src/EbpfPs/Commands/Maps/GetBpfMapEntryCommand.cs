@@ -11,6 +11,7 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
 {
     /// <summary>Look up these keys only (a number, a hashtable or object with the key's fields, or bytes).</summary>
     [Parameter]
+    [MapKeyListTransformation]
     public object[]? Key { get; set; }
 
     /// <summary>Per-CPU maps: keep each CPU's value in PerCpu besides the sum in Value.</summary>
@@ -51,7 +52,7 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                     if (Key is null)
                     {
                         foreach (BpfMapEntry[] chunk in map.ReadChunks(Raw, PerCpu))
-                            WriteObject(chunk, enumerateCollection: true);
+                            WriteEntries(chunk, map.PerCpu);
                         continue;
                     }
                     foreach (object k in Key)
@@ -59,11 +60,32 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                         BpfMapEntry? e = map.Lookup(PlainValue.From(k), Raw, PerCpu);
                         if (e is null)
                             WriteError(ErrorRecords.From(new BpfException(ErrorId.MapEntryNotFound,
-                                $"Map '{map.Info.Name}' has no entry for key {k}.", k)));
+                                $"Map '{map.Info.Name}' has no entry for key " +
+                                $"{(k is byte[] b ? System.Convert.ToHexString(b).ToLowerInvariant() : k)}.", k)));
                         else
-                            WriteObject(e);
+                            WriteEntries(new[] { e }, map.PerCpu);
                     }
                 }
         });
+    }
+
+    /// <summary>The view for entries with each CPU's value is picked by a type name of its own.</summary>
+    public const string PerCpuTypeName = "EbpfPs.BpfMapEntry#PerCpu";
+
+    private void WriteEntries(BpfMapEntry[] entries, bool perCpuMap)
+    {
+        if (!PerCpu || !perCpuMap)
+        {
+            // One WriteObject per entry: a little cheaper in the pipeline than enumerating the chunk.
+            foreach (BpfMapEntry e in entries)
+                WriteObject(e);
+            return;
+        }
+        foreach (BpfMapEntry e in entries)
+        {
+            var tagged = new PSObject(e);
+            tagged.TypeNames.Insert(0, PerCpuTypeName);
+            WriteObject(tagged);
+        }
     }
 }

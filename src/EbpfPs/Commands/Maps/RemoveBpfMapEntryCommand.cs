@@ -8,7 +8,9 @@ namespace EbpfPs.Commands;
 [OutputType(typeof(void))]
 public sealed class RemoveBpfMapEntryCommand : MapCommandBase
 {
+    /// <summary>The keys to delete (a number, a hashtable or object with the key's fields, or bytes).</summary>
     [Parameter(Mandatory = true)]
+    [MapKeyListTransformation]
     public object[] Key { get; set; } = null!;
 
     protected override void ProcessRecord()

@@ -93,6 +93,7 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
             {
                 OpenProgram = OpenProgram,
                 ProgramLabel = label,
+                PinPath = UserPinPath,
                 Hooks = Hook,
                 PacketSizes = PacketSize,
                 Duration = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? null : Duration,

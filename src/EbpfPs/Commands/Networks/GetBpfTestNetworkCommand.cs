@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine.Network;
@@ -14,11 +15,21 @@ public sealed class GetBpfTestNetworkCommand : EbpfCmdlet
     [ArgumentCompleter(typeof(TestNetworkNameCompleter))]
     public string[]? Name { get; set; }
 
+    /// <summary>Only the networks this process (this PowerShell session) made.</summary>
+    [Parameter]
+    public SwitchParameter Mine { get; set; }
+
+    /// <summary>Only networks made longer ago than this (a TimeSpan, or seconds).</summary>
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan? OlderThan { get; set; }
+
     protected override bool NeedsLibbpf => false;
 
     protected override void ProcessRecord()
     {
         var names = Wildcards.Of(Name);
-        WriteEach(() => TestNetworks.List(WriteWarning).Where(n => Wildcards.Match(names, n.Name)));
+        WriteEach(() => TestNetworks.List(WriteWarning).Where(n => Wildcards.Match(names, n.Name)
+            && (!Mine || n.Mine) && (OlderThan is not TimeSpan age || TestNetworkOwnership.OlderThan(n, age))));
     }
 }

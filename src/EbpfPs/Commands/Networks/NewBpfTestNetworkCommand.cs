@@ -18,14 +18,21 @@ public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
     [Parameter]
     public TestTopology Topology { get; set; } = TestTopology.Pair;
 
+    /// <summary>Fleet only: how many routers (1 to 16; 3 when omitted).</summary>
+    [Parameter]
+    public int? Count { get; set; }
+
     protected override bool NeedsLibbpf => false;
 
     protected override Privilege Needs => Privilege.NetAdmin | Privilege.SysAdmin;
 
     protected override void ProcessRecord()
     {
-        if (ShouldProcess(Name ?? "(new name)",
-            $"Create a {Topology} test network (network namespaces and veth pairs)"))
-            Run(() => WriteObject(TestNetworks.Create(Name, Topology)), Name);
+        string what = Topology == TestTopology.Fleet
+            ? $"Create a Fleet test network of {Count ?? 3} routers (namespaces, veth pairs, one veth into this " +
+                "namespace, an sshd per router)"
+            : $"Create a {Topology} test network (network namespaces and veth pairs)";
+        if (ShouldProcess(Name ?? "(new name)", what))
+            Run(() => WriteObject(TestNetworks.Create(Name, Topology, Count)), Name);
     }
 }

@@ -15,6 +15,10 @@ public sealed class RemoveBpfTestNetworkCommand : EbpfCmdlet
     [ArgumentCompleter(typeof(TestNetworkNameCompleter))]
     public string[] Name { get; set; } = null!;
 
+    /// <summary>Remove it even though the process that made it still runs.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override bool NeedsLibbpf => false;
 
     protected override Privilege Needs => Privilege.NetAdmin | Privilege.SysAdmin;
@@ -23,6 +27,10 @@ public sealed class RemoveBpfTestNetworkCommand : EbpfCmdlet
     {
         foreach (string name in Name)
             if (ShouldProcess(name, "Remove test network (its network namespaces and everything in them)"))
-                Run(() => TestNetworks.Remove(name), name);
+                Run(() =>
+                {
+                    TestNetworkOwnership.CheckRemovable(name, Force);
+                    TestNetworks.Remove(name);
+                }, name);
     }
 }

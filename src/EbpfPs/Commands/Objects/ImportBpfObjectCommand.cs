@@ -1,3 +1,6 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
 using System.Management.Automation;
 using EbpfPs.Engine.Objects;
 
@@ -33,24 +36,47 @@ public sealed class ImportBpfObjectCommand : EbpfCmdlet
     [Parameter]
     public string? PinPath { get; set; }
 
+    /// <summary>Global variables to set before load: @{ name = value }, typed by the object's BTF.</summary>
+    [Parameter]
+    public Hashtable? Variable { get; set; }
+
+    /// <summary>Maps to resize before load: @{ map = entries }.</summary>
+    [Parameter]
+    public Hashtable? MaxEntries { get; set; }
+
     protected override void ProcessRecord()
     {
         string? pin = PinPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PinPath);
         if (ParameterSetName == BuiltinSet)
         {
             BpfHookKind hook = Hook ?? BpfHookKind.Xdp;
-            Run(() => Load(BuiltinObjects.Resolve(Program, hook), pin, null), Program);
+            Run(() => Load(BuiltinObjects.Resolve(Program, hook), pin, null, builtin: true), Program);
             return;
         }
         foreach (string file in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath,
             ParameterSetName == LiteralPathSet))
-            Run(() => Load(file, pin, Hook), file);
+            Run(() => Load(file, pin, Hook, builtin: false), file);
     }
 
-    private void Load(string file, string? pin, BpfHookKind? type)
+    private static Dictionary<string, object?>? Named(Hashtable? table)
+    {
+        if (table is null)
+            return null;
+        var named = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in table)
+            named[e.Key.ToString()!] = PlainValue.From(e.Value);
+        return named;
+    }
+
+    private void Load(string file, string? pin, BpfHookKind? type, bool builtin)
     {
         string action = pin is null ? "Load BPF object into the kernel" : $"Load BPF object and pin it under {pin}";
+        // A built-in's maps pinned by name go to its private folder, not the bpffs root other sessions share.
         if (ShouldProcess(file, action))
-            WriteObject(BpfObjectLoader.Load(file, new BpfLoadOptions { PinPath = pin, ProgramType = type }));
+            WriteObject(BpfObjectLoader.Load(file, new BpfLoadOptions
+            {
+                PinPath = pin, ProgramType = type, PrivateMapPins = builtin, Variables = Named(Variable),
+                MaxEntries = Named(MaxEntries),
+            }));
     }
 }

@@ -35,6 +35,10 @@ public sealed class InvokeBpfProgramTestCommand : ProgramCommandBase
     [ArgumentCompleter(typeof(NetNamespaceCompleter))]
     public string? NetNamespace { get; set; }
 
+    /// <summary>XDP: the receive queue of -IngressInterface the packet arrives on (xdp_md's rx_queue_index).</summary>
+    [Parameter]
+    public uint? RxQueueIndex { get; set; }
+
     protected override void ProcessRecord()
     {
         Run(() =>
@@ -43,11 +47,14 @@ public sealed class InvokeBpfProgramTestCommand : ProgramCommandBase
             using AttachableProgram program = OpenProgram(Hook);
             try
             {
-                WriteObject(ProgramTester.Run(program, bytes, Repeat, IngressInterface, NetNamespace));
+                WriteObject(ProgramTester.Run(program, bytes, Repeat, IngressInterface, NetNamespace,
+                    RxQueueIndex));
             }
             finally
             {
-                program.RemoveCreatedPins();
+                // What -PinPath pinned is the user's to keep; anything else this run pinned goes with it.
+                if (PinPath is null)
+                    program.RemoveCreatedPins();
             }
         });
     }

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Net.NetworkInformation;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Packets;
 
 namespace EbpfPs.Commands;
@@ -45,6 +46,22 @@ public sealed class NewBpfTestPacketCommand : EbpfCmdlet
     /// </summary>
     [Parameter] [ValidateRange(14, 65535)] public int FrameLength { get; set; }
 
+    /// <summary>A test network (or its name) whose interfaces -From and -To name.</summary>
+    [Parameter]
+    [TestNetworkTransformation]
+    [ArgumentCompleter(typeof(TestNetworkNameCompleter))]
+    public BpfTestNetwork? Network { get; set; }
+
+    /// <summary>The sending interface's role in -Network (ClientA, A, ...): source address and MAC.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(TestInterfaceRoleCompleter))]
+    public string? From { get; set; }
+
+    /// <summary>The receiving interface's role in -Network: the destination address.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(TestInterfaceRoleCompleter))]
+    public string? To { get; set; }
+
     protected override bool NeedsLibbpf => false;
 
     protected override void ProcessRecord()
@@ -52,12 +69,15 @@ public sealed class NewBpfTestPacketCommand : EbpfCmdlet
         Run(() =>
         {
             object? payload = Payload is PSObject p ? p.BaseObject : Payload;
+            TestNetworkPath? path = Path();
+            string Given(string name, string value, Func<TestNetworkPath, string> fromNetwork) =>
+                path is null || MyInvocation.BoundParameters.ContainsKey(name) ? value : fromNetwork(path);
             var spec = new PacketSpec
             {
-                SourceMac = Mac(SourceMac),
-                DestinationMac = Mac(DestinationMac),
-                Source = Address(Source),
-                Destination = Address(Destination),
+                SourceMac = Mac(Given(nameof(SourceMac), SourceMac, n => n.SourceMac)),
+                DestinationMac = Mac(Given(nameof(DestinationMac), DestinationMac, n => n.DestinationMac)),
+                Source = Address(Given(nameof(Source), Source, n => n.Source)),
+                Destination = Address(Given(nameof(Destination), Destination, n => n.Destination)),
                 Protocol = Tcp ? L4Protocol.Tcp : Icmp ? L4Protocol.Icmp : L4Protocol.Udp,
                 SourcePort = SourcePort,
                 DestinationPort = DestinationPort,
@@ -70,6 +90,20 @@ public sealed class NewBpfTestPacketCommand : EbpfCmdlet
             };
             WriteObject(BpfTestPacket.Parse(PacketBuilder.Build(spec)));
         });
+    }
+
+    /// <summary>
+    /// Addresses and MACs between -From and -To of -Network; explicit -Source and the like still win.
+    /// </summary>
+    private TestNetworkPath? Path()
+    {
+        if (Network is null && From is null && To is null)
+            return null;
+        if (Network is null || From is null || To is null)
+            throw new BpfException(ErrorId.TestPacketPathIncomplete,
+                "-Network, -From and -To go together: name the test network and the roles of the sending and " +
+                "the receiving interface (e.g. -From ClientA -To ClientB).", Network?.Name ?? From ?? To);
+        return TestNetworkPath.Between(Network, From, To);
     }
 
     /// <summary>Six bytes (02:00:00:00:00:01); PhysicalAddress.Parse alone takes "02:00" as a 2-byte address.</summary>

@@ -21,6 +21,9 @@ public static class Tc
     /// <summary>Where the markers of the clsact qdiscs EbpfPs made are kept (/run/ebpfps/clsact).</summary>
     public static string QdiscMarkers => TcBookkeeping.QdiscMarkers;
 
+    /// <summary>Where the tcx links EbpfPs attached are pinned, a folder per namespace (PINS/tcx).</summary>
+    public static string TcxPinRoot => TcBookkeeping.TcxPinRoot;
+
     private static IBpfSystem Sys => BpfSystem.Current;
 
     public static IReadOnlyList<TcAttachment> Attach(AttachableProgram program,
@@ -38,9 +41,12 @@ public static class Tc
                 foreach (var (index, name) in interfaces)
                 {
                     var at = new TcTarget(name, index, netns, direction);
-                    done.Add(mode == TcMode.Tcx
+                    done.Add((mode == TcMode.Tcx
                         ? AttachTcx(program, at, nsKey)
-                        : AttachFilter(program, at, priority, handle, nsKey, force));
+                        : AttachFilter(program, at, priority, handle, nsKey, force)) with
+                    {
+                        PinPath = program.PinPath ?? PrivatePins.FolderOf(program.Info.Id),
+                    });
                 }
             }
             catch
@@ -127,7 +133,10 @@ public static class Tc
                             : KernelInventory.ProgramById(f.ProgramId, throwIfMissing: false);
                         result.Add(at.Filter(f.Priority, f.Handle, f.DirectAction, f.ProgramId, info?.Name
                             ?? f.ProgramName ?? "",
-                            info?.Tag ?? "", TcBookkeeping.IsOurQdisc(nsKey, index)));
+                            info?.Tag ?? "", TcBookkeeping.IsOurQdisc(nsKey, index)) with
+                        {
+                            PinPath = PrivatePins.FolderOf(f.ProgramId),
+                        });
                     }
                     result.AddRange(TcxLinks(at, nsKey));
                 }
@@ -151,7 +160,10 @@ public static class Tc
             if (!info.Ok
                 || info.Value.Ifindex != (uint)at.Ifindex) continue; // a stale pin of a link that lost its device
             BpfProgramInfo? prog = KernelInventory.ProgramById(info.Value.ProgId, throwIfMissing: false);
-            yield return at.Tcx(info.Value.ProgId, prog?.Name ?? "", prog?.Tag ?? "", info.Value.Id, pin);
+            yield return at.Tcx(info.Value.ProgId, prog?.Name ?? "", prog?.Tag ?? "", info.Value.Id, pin) with
+            {
+                PinPath = PrivatePins.FolderOf(info.Value.ProgId),
+            };
         }
     }
 
@@ -252,6 +264,13 @@ public static class Tc
     /// markers.
     /// </summary>
     public static void ForgetNamespace(string netns) => TcBookkeeping.Forget(NetNamespace.Key(netns));
+
+    /// <summary>Removes a pin of one of the module's tcx links (detached by someone else), under the TC lock.</summary>
+    internal static void RemoveTcxPin(string pin)
+    {
+        using IDisposable held = TcBookkeeping.Lock();
+        TcBookkeeping.RemoveTcxPin(pin);
+    }
 
     private static List<TcFilterEntry> Filters(int ifindex, TcDirection direction) =>
         Sys.TcFilters(ifindex, direction == TcDirection.Ingress ? TcParent.ClsactIngress : TcParent.ClsactEgress)

@@ -34,6 +34,11 @@ public sealed record TcAttachment
     public uint LinkId { get; init; }
     /// <summary>Where the tcx link is pinned so it outlives the process.</summary>
     public string? PinnedPath { get; init; }
+    /// <summary>
+    /// Where the program's maps are pinned: the -PinPath it was attached with (known to the command that attached
+    /// it), or the private folder of a built-in program (removed when the program goes); null when neither.
+    /// </summary>
+    public string? PinPath { get; init; }
     /// <summary>True when this attach created the clsact qdisc (it is removed with the last of our filters).</summary>
     public bool CreatedQdisc { get; init; }
 

@@ -82,8 +82,10 @@ public static class Xdp
             {
                 var (index, name) = interfaces[done];
                 AttachOne(program, index, name, mode, before, done, force);
-                results.Add(Describe(index, name, netns, Query(index, name)) with
+                XdpAttachment attached = Describe(index, name, netns, Query(index, name));
+                results.Add(attached with
                 {
+                    PinPath = program.PinPath ?? attached.PinPath,
                     ReplacedProgramId = before[done].State.Mode == XdpAttachMode.None ? null
                         : before[done].State.CurrentId,
                 });
@@ -197,6 +199,21 @@ public static class Xdp
         return gone;
     });
 
+    /// <summary>
+    /// Detaches one program from an interface of the calling thread's namespace in one mode, only while it is that
+    /// program (XDP_FLAGS_REPLACE with it as the expected one): Remove-BpfProgram -Detach, which found it there.
+    /// </summary>
+    internal static void DetachProgram(int index, string name, XdpFlags mode, uint programId)
+    {
+        using SafeFdHandle? seen = KernelInventory.OpenById(Libbpf.ObjectKind.Program, programId);
+        if (seen is null)
+            return; // unloaded meanwhile, so no longer attached either
+        Result detached = Sys.XdpDetach(index, mode | XdpFlags.Replace, seen);
+        if (detached.Errno == Errno.EEXIST)
+            throw Changed(name, detached.Errno);
+        detached.OrThrow("detach XDP program from", name, ErrorId.XdpDetachFailed);
+    }
+
     /// <summary>XDP programs on the interfaces of a namespace (all interfaces when select is null).</summary>
     public static IReadOnlyList<XdpAttachment> List(string? netns,
         Func<IReadOnlyList<(int Index, string Name)>, IEnumerable<(int Index, string Name)>>? select = null) =>
@@ -229,6 +246,7 @@ public static class Xdp
             ProgramId = id,
             ProgramName = info?.Name ?? "",
             ProgramTag = info?.Tag ?? "",
+            PinPath = PrivatePins.FolderOf(id),
         };
     }
 

@@ -24,6 +24,11 @@ public sealed record XdpAttachment
     public uint ProgramId { get; init; }
     public string ProgramName { get; init; } = "";
     public string ProgramTag { get; init; } = "";
+    /// <summary>
+    /// Where the program's maps are pinned: the -PinPath it was attached with (known to the command that attached
+    /// it), or the private folder of a built-in program (removed when the program goes); null when neither.
+    /// </summary>
+    public string? PinPath { get; init; }
     /// <summary>The program that was there before, when -Force replaced one.</summary>
     public uint? ReplacedProgramId { get; init; }
 

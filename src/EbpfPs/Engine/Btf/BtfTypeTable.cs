@@ -10,7 +10,7 @@ namespace EbpfPs.Engine.Btf;
 /// in managed code), plus the C spelling of a type and the variables of data sections. It serves type names
 /// (Get-BpfMap's KeyType), the codecs that turn map bytes into objects, and global variables.
 /// </summary>
-internal sealed class BtfTypeTable
+internal sealed partial class BtfTypeTable
 {
     private readonly BtfImage _image;
     private readonly Dictionary<uint, BtfType> _built = new();
@@ -78,6 +78,40 @@ internal sealed class BtfTypeTable
         }
     }
 
+    /// <summary>
+    /// The type a C name names: "struct event", "union u", "enum e" or a bare name (a struct, union, typedef, enum
+    /// or integer of that name, structs first); null when there is none.
+    /// </summary>
+    internal BtfType? FindType(string cName)
+    {
+        string name = cName.Trim();
+        BtfKind? wanted = null;
+        foreach ((string prefix, BtfKind kind) in new[] { ("struct ", BtfKind.Struct), ("union ", BtfKind.Union),
+            ("enum ", BtfKind.Enum) })
+            if (name.StartsWith(prefix, System.StringComparison.Ordinal))
+                (name, wanted) = (name[prefix.Length..].Trim(), kind);
+        uint best = 0;
+        for (uint id = 1; id < (uint)Count; id++)
+        {
+            BtfKind kind = KindOf(id);
+            bool fits = wanted is BtfKind w ? kind == w || w == BtfKind.Enum && kind == BtfKind.Enum64
+                : kind is BtfKind.Struct or BtfKind.Union or BtfKind.Typedef or BtfKind.Enum or BtfKind.Enum64
+                    or BtfKind.Int;
+            if (!fits || NameOf(id) != name) continue;
+            if (kind is BtfKind.Struct or BtfKind.Union) return Type(id);
+            if (best == 0) best = id;
+        }
+        return best == 0 ? null : Type(best);
+    }
+
+    /// <summary>Names of the struct and union types, for messages that say what there is.</summary>
+    internal IEnumerable<string> RecordNames()
+    {
+        for (uint id = 1; id < (uint)Count; id++)
+            if (KindOf(id) is BtfKind.Struct or BtfKind.Union && NameOf(id).Length > 0)
+                yield return (KindOf(id) == BtfKind.Struct ? "struct " : "union ") + NameOf(id);
+    }
+
     /// <summary>The type as C spells it (struct flow_key, __u32[4], const char *), or null for void.</summary>
     internal string? CName(uint id)
     {
@@ -130,7 +164,8 @@ internal sealed class BtfTypeTable
                 {
                     string name = String(_image.Tail(id, 3 * i));
                     uint bits = _image.Tail(id, 3 * i + 2);
-                    type.Members.Add((name.Length == 0 ? $"_{i}" : name, Type(_image.Tail(id, 3 * i + 1)),
+                    // Anonymous members keep an empty name: the codecs lift their fields into the parent.
+                    type.Members.Add((name, Type(_image.Tail(id, 3 * i + 1)),
                         bitfields ? bits & 0xffffff : bits, bitfields ? bits >> 24 : 0));
                 }
                 break;
@@ -155,7 +190,15 @@ internal sealed class BtfTypeTable
                 type.Size = type.Target.Size;
                 break;
             case BtfKind.Datasec:
+                // A data section reads like a struct whose members are its variables, at their offsets.
                 type.Size = sizeOrType;
+                for (int i = 0; i < vlen; i++)
+                {
+                    uint var = _image.Tail(id, 3 * i);
+                    if (Known(var) && KindOf(var) == BtfKind.Var)
+                        type.Members.Add((NameOf(var), Type(_image.SizeOrType((int)var)),
+                            _image.Tail(id, 3 * i + 1) * 8, 0));
+                }
                 break;
         }
     }

@@ -5,7 +5,7 @@ namespace EbpfPs.Engine.Errors;
 /// here once, with the kind of failure it is and what it means. BpfException takes its kind from here;
 /// the module meta-test checks that each id has a category and is listed in some cmdlet's help.
 /// </summary>
-public static class ErrorId
+public static partial class ErrorId
 {
     // Objects and programs
     [Error(BpfErrorKind.NotFound, "The object file does not exist.")]
@@ -45,6 +45,12 @@ public static class ErrorId
     public const string BpfObjectClosed = nameof(BpfObjectClosed);
     [Error(BpfErrorKind.NotFound, "The module has no built-in program of that name for the hook.")]
     public const string BuiltinProgramNotFound = nameof(BuiltinProgramNotFound);
+    [Error(BpfErrorKind.InvalidArgument,
+        "A program's section name (SEC(\"router\")) does not say its type, and no -Hook says it either.")]
+    public const string ProgramTypeUnknown = nameof(ProgramTypeUnknown);
+    [Error(BpfErrorKind.InvalidArgument,
+        "The object has several programs that could be meant; -ProgramName says which (the message lists them).")]
+    public const string ProgramNameRequired = nameof(ProgramNameRequired);
     [Error(BpfErrorKind.InvalidArgument, "The program's type cannot run at the hook it was given to.")]
     public const string WrongProgramType = nameof(WrongProgramType);
     [Error(BpfErrorKind.InvalidArgument,
@@ -65,6 +71,9 @@ public static class ErrorId
     // Pins and bpffs
     [Error(BpfErrorKind.InvalidArgument, "The pin path is not on a mounted BPF filesystem.")]
     public const string PinPathNotOnBpfFs = nameof(PinPathNotOnBpfFs);
+    [Error(BpfErrorKind.InvalidArgument,
+        "-PinPath was given with a program that is already loaded; it pins only what the command loads.")]
+    public const string PinPathNotApplicable = nameof(PinPathNotApplicable);
     [Error(BpfErrorKind.NotFound, "Nothing is pinned at the path.")]
     public const string PinnedObjectNotFound = nameof(PinnedObjectNotFound);
     [Error(BpfErrorKind.InvalidArgument, "The pin is of another kind of BPF object (a program where a map is asked).")]
@@ -81,6 +90,11 @@ public static class ErrorId
     public const string BpfProgramNotFound = nameof(BpfProgramNotFound);
     [Error(BpfErrorKind.NotFound, "No map with that id or name is loaded.")]
     public const string BpfMapNotFound = nameof(BpfMapNotFound);
+    [Error(BpfErrorKind.NotFound, "No BPF link with that id exists.")]
+    public const string BpfLinkNotFound = nameof(BpfLinkNotFound);
+    [Error(BpfErrorKind.ResourceBusy,
+        "The program is still loaded after its pins were removed: something else holds it (named in the message).")]
+    public const string ProgramStillLoaded = nameof(ProgramStillLoaded);
     [Error(BpfErrorKind.InvalidArgument, "Several loaded maps have that name; use -Id or -Path.")]
     public const string BpfMapNameAmbiguous = nameof(BpfMapNameAmbiguous);
     [Error(BpfErrorKind.NotInstalled, "libbpf.so.1 is not installed.")]
@@ -90,6 +104,10 @@ public static class ErrorId
     public const string EnableStatisticsFailed = nameof(EnableStatisticsFailed);
     [Error(BpfErrorKind.InvalidData, "A BTF type a map refers to is missing or malformed.")]
     public const string BtfTypeNotFound = nameof(BtfTypeNotFound);
+    [Error(BpfErrorKind.NotFound, "No BTF object with that id is loaded.")]
+    public const string BtfObjectNotFound = nameof(BtfObjectNotFound);
+    [Error(BpfErrorKind.NotFound, "The object file, map or program carries no BTF (type information).")]
+    public const string NoBtf = nameof(NoBtf);
 
     // XDP
     [Error(BpfErrorKind.ResourceExists, "The interface already has an XDP program and -Force was not given.")]
@@ -145,7 +163,8 @@ public static class ErrorId
     public const string NetNamespaceNotFound = nameof(NetNamespaceNotFound);
 
     // Maps
-    [Error(BpfErrorKind.InvalidArgument, "The map type has no keys to read entries by.")]
+    [Error(BpfErrorKind.InvalidArgument,
+        "The map type has no entries to read by key (ring buffers, queues; perf event arrays, whose values are fds).")]
     public const string MapHasNoKeys = nameof(MapHasNoKeys);
     [Error(BpfErrorKind.ResourceExists, "The key exists and -Flag NoExist was given.")]
     public const string MapEntryExists = nameof(MapEntryExists);
@@ -197,6 +216,8 @@ public static class ErrorId
     public const string InvalidIpAddress = nameof(InvalidIpAddress);
     [Error(BpfErrorKind.InvalidArgument, "The text is not a MAC address.")]
     public const string InvalidMacAddress = nameof(InvalidMacAddress);
+    [Error(BpfErrorKind.InvalidArgument, "-Network, -From and -To of a test packet were not all given.")]
+    public const string TestPacketPathIncomplete = nameof(TestPacketPathIncomplete);
     [Error(BpfErrorKind.InvalidArgument, "A VLAN id is outside 1-4094.")]
     public const string InvalidVlanId = nameof(InvalidVlanId);
     [Error(BpfErrorKind.InvalidArgument, "The packet is shorter than an Ethernet header.")]
@@ -208,6 +229,9 @@ public static class ErrorId
     [Error(BpfErrorKind.OperationFailed, "The kernel refused the test run; the category follows the errno.",
         FollowsErrno = true)]
     public const string ProgramTestRunFailed = nameof(ProgramTestRunFailed);
+    [Error(BpfErrorKind.InvalidArgument,
+        "-RxQueueIndex without an ingress interface, for a TC program, or beyond the interface's receive queues.")]
+    public const string InvalidRxQueueIndex = nameof(InvalidRxQueueIndex);
     [Error(BpfErrorKind.InvalidArgument, "A repeat count below 1.")]
     public const string InvalidRepeat = nameof(InvalidRepeat);
 
@@ -254,6 +278,9 @@ public static class ErrorId
     public const string TestNetworkNotFound = nameof(TestNetworkNotFound);
     [Error(BpfErrorKind.InvalidData, "The test network's state file cannot be read as a test network.")]
     public const string TestNetworkStateCorrupt = nameof(TestNetworkStateCorrupt);
+    [Error(BpfErrorKind.ResourceBusy,
+        "The test network was made by another process that still runs; removing it needs -Force.")]
+    public const string TestNetworkInUse = nameof(TestNetworkInUse);
     [Error(BpfErrorKind.NotFound, "The test network has no interface with that role.")]
     public const string TestInterfaceNotFound = nameof(TestInterfaceNotFound);
     [Error(BpfErrorKind.OperationFailed,
@@ -264,6 +291,34 @@ public static class ErrorId
     [Error(BpfErrorKind.OperationFailed, "The interface's counters could not be read; the category follows the errno.",
         FollowsErrno = true)]
     public const string InterfaceCountersUnavailable = nameof(InterfaceCountersUnavailable);
+
+    // Fleet test networks
+    [Error(BpfErrorKind.InvalidArgument, "A Fleet test network has 1 to 16 routers.")]
+    public const string InvalidFleetSize = nameof(InvalidFleetSize);
+    [Error(BpfErrorKind.InvalidArgument, "-Count was given for a topology other than Fleet.")]
+    public const string CountNeedsFleet = nameof(CountNeedsFleet);
+    [Error(BpfErrorKind.OperationFailed, "A router's sshd did not start accepting connections (the message quotes " +
+        "its log).")]
+    public const string FleetSshdFailed = nameof(FleetSshdFailed);
+    [Error(BpfErrorKind.LimitsExceeded, "Every /24 of 198.19.0.0/16 is in use in the session's namespace.")]
+    public const string FleetAddressesExhausted = nameof(FleetAddressesExhausted);
+
+    // Desired state
+    [Error(BpfErrorKind.InvalidData, "The state file is not a data file of the expected shape (the message names " +
+        "the key and line).")]
+    public const string InvalidStateFile = nameof(InvalidStateFile);
+    [Error(BpfErrorKind.NotFound, "A program of the state names an object or program that does not exist (key " +
+        "and line).")]
+    public const string StateProgramNotFound = nameof(StateProgramNotFound);
+    [Error(BpfErrorKind.NotFound, "A program of the state names an interface or namespace that does not exist " +
+        "(key and line).")]
+    public const string StateInterfaceNotFound = nameof(StateInterfaceNotFound);
+    [Error(BpfErrorKind.NotFound, "A map of the state is neither pinned nor made by a program of the state (key " +
+        "and line).")]
+    public const string StateMapNotFound = nameof(StateMapNotFound);
+    [Error(BpfErrorKind.OperationFailed, "A step of Set-BpfState failed; what the run had changed was rolled back " +
+        "(the message says which step and why).")]
+    public const string StateNotApplied = nameof(StateNotApplied);
 
     // Raised for a failed kernel call that has no more specific id; the category follows the errno.
     [Error(BpfErrorKind.PermissionDenied,

@@ -6,7 +6,13 @@ namespace EbpfPs;
 public sealed class BpfProgramInfo
 {
     public uint Id { get; init; }
+    /// <summary>
+    /// The program's full name, from its BTF function info as bpftool shows it (router_firewall_func); the kernel's
+    /// own name when the program has no BTF.
+    /// </summary>
     public string Name { get; init; } = "";
+    /// <summary>The name the kernel keeps: the first 15 characters (what ip and tc print).</summary>
+    public string KernelName { get; init; } = "";
     public string Type { get; init; } = "";
     public int TypeId { get; init; }
     /// <summary>The program's tag: hex of the SHA of its instructions, as bpftool prints it.</summary>

@@ -15,7 +15,7 @@ namespace EbpfPs.Engine.Inventory;
 /// Answers "what does this kernel support" by asking it: libbpf's probes load tiny programs and
 /// maps, and the rest is read from procfs/sysfs. Nothing here attaches anything.
 /// </summary>
-public static class FeatureProbe
+public static partial class FeatureProbe
 {
     public const string System = "System", ProgramType = "ProgramType", MapType = "MapType", Helper = "Helper",
         Interface = "Interface";
@@ -42,9 +42,7 @@ public static class FeatureProbe
             // The helpers that decide what the built-in programs can do, for both hooks.
             foreach (BpfProgType prog in new[] { BpfProgType.Xdp, BpfProgType.SchedCls })
                 foreach (BpfFunc helper in Enum.GetValues<BpfFunc>())
-                    yield return Supported(Helper,
-                        $"{Libbpf.TypeName(prog)}/bpf_{KernelNames.Snake(helper.ToString()).ToLowerInvariant()}",
-                        Libbpf.ProbeHelper(prog, (int)helper));
+                    yield return Supported(Helper, HelperName(prog, helper), Libbpf.ProbeHelper(prog, (int)helper));
     }
 
     /// <summary>

@@ -83,13 +83,7 @@ public static class KernelInventory
     /// </summary>
     internal static SafeFdHandle OpenPinned(string path, Libbpf.ObjectKind kind)
     {
-        if (!System.IO.File.Exists(path) && !System.IO.Directory.Exists(path))
-            throw new BpfException(ErrorId.PinnedObjectNotFound, $"No pinned BPF object at '{path}'.", path);
-        Objects.BpfFs.RequireOnBpfFs(path);
-        if (System.IO.Directory.Exists(path))
-            throw new BpfException(ErrorId.WrongPinnedObjectType,
-                $"'{path}' is a folder on bpffs, not a pinned {Name(kind)}.", path);
-        SafeFdHandle fd = BpfSystem.Current.OpenPinned(path).OrThrow("open pinned BPF object", path);
+        SafeFdHandle fd = OpenPin(path, Name(kind));
         Result<Libbpf.ObjectKind> found = BpfSystem.Current.ObjectKindOf(fd);
         if (found.Ok && found.Value == kind)
             return fd;
@@ -97,6 +91,23 @@ public static class KernelInventory
         throw new BpfException(ErrorId.WrongPinnedObjectType,
             $"'{path}' is a pinned {(found.Ok ? Name(found.Value) : "object of unknown kind")}, not a {Name(kind)}.",
             path);
+    }
+
+    /// <summary>
+    /// Opens a pin of whatever kind, checked to be on bpffs first; the caller asks what it holds
+    /// (PinnedObjects.KindOf) before taking it for one.
+    /// </summary>
+    internal static SafeFdHandle OpenPinned(string path) => OpenPin(path, "pinned BPF object");
+
+    private static SafeFdHandle OpenPin(string path, string what)
+    {
+        if (!System.IO.File.Exists(path) && !System.IO.Directory.Exists(path))
+            throw new BpfException(ErrorId.PinnedObjectNotFound, $"No pinned BPF object at '{path}'.", path);
+        Objects.BpfFs.RequireOnBpfFs(path);
+        if (System.IO.Directory.Exists(path))
+            throw new BpfException(ErrorId.WrongPinnedObjectType,
+                $"'{path}' is a folder on bpffs, not a {what}.", path);
+        return BpfSystem.Current.OpenPinned(path).OrThrow("open pinned BPF object", path);
     }
 
     private static string Name(Libbpf.ObjectKind kind) => kind switch
@@ -113,10 +124,12 @@ public static class KernelInventory
         if (mapIds.Length > 0)
             BpfSystem.Current.ProgramMapIds(fd, mapIds).OrThrow("read the maps of BPF program", info.Id);
         ulong tag = info.Tag;
+        string kernelName = Libbpf.FixedName(info.Name);
         return new BpfProgramInfo
         {
             Id = info.Id,
-            Name = Libbpf.FixedName(info.Name),
+            Name = ProgramNames.FullName(fd, info) ?? kernelName,
+            KernelName = kernelName,
             TypeId = (int)info.Type,
             Type = Libbpf.TypeName((BpfProgType)info.Type),
             Tag = Convert.ToHexString(new ReadOnlySpan<byte>(&tag, 8)).ToLowerInvariant(),

@@ -32,13 +32,20 @@ public sealed partial class BpfMap
     /// Every entry, decoded, a few hundred at a time. Maps larger than one batch are read and decoded on a
     /// second thread while the caller works through the batch before.
     /// </summary>
-    public IEnumerable<BpfMapEntry[]> ReadChunks(bool raw = false, bool perCpu = false) =>
-        Info.MaxEntries <= BatchCapacity
+    public IEnumerable<BpfMapEntry[]> ReadChunks(bool raw = false, bool perCpu = false)
+    {
+        RequireReadableValues();
+        return Info.MaxEntries <= BatchCapacity
             ? Decode(raw, perCpu)
             : ReadAhead.Of(Decode(raw, perCpu), ReadAheadDepth, $"EbpfPs map {Info.Id} reader");
+    }
 
     /// <summary>Every entry as the kernel's bytes, one object per batch, nothing decoded or copied per entry.</summary>
-    public IEnumerable<BpfMapBatch> ReadBatches() => ReadBatches(copy: true);
+    public IEnumerable<BpfMapBatch> ReadBatches()
+    {
+        RequireReadableValues();
+        return ReadBatches(copy: true);
+    }
 
     private IEnumerable<BpfMapEntry[]> Decode(bool raw, bool perCpu)
     {

@@ -88,12 +88,14 @@ public sealed partial class BpfMap : IDisposable
     // again and again builds them once. BTF ids are allocated cyclically, so an id is not reused for a
     // different BTF object while it could still be in here.
     private static readonly ConcurrentDictionary<(uint Btf, uint Key, uint Value, uint KeySize, uint ValueSize,
-        bool Net), (MapCodec, MapCodec)> CodecCache = new();
+        bool Net, string Name), (MapCodec, MapCodec)> CodecCache = new();
     private const int CodecCacheLimit = 256;
 
     private static (MapCodec, MapCodec) Codecs(SafeFdHandle fd, BpfMapInfo info, bool net)
     {
-        var id = (info.BtfId, info.BtfKeyTypeId, info.BtfValueTypeId, info.KeySize, info.ValueSize, net);
+        if (HandleCodecs(info, net) is var (heldKey, heldValue))
+            return (heldKey, heldValue);
+        var id = (info.BtfId, info.BtfKeyTypeId, info.BtfValueTypeId, info.KeySize, info.ValueSize, net, info.Name);
         if (info.BtfId != 0 && CodecCache.TryGetValue(id, out var cached))
             return cached;
         (MapCodec, MapCodec) built = BuildCodecs(info, net);
@@ -112,15 +114,19 @@ public sealed partial class BpfMap : IDisposable
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
         if (BtfTypeTable.TryLoad(info.BtfId) is not BtfTypeTable btf)
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
-        MapCodec key = info.BtfKeyTypeId == 0 ? MapCodec.Raw((int)info.KeySize)
-            : MapCodec.Build(btf.Type(info.BtfKeyTypeId), "key", net);
+        // A key or value that is not a struct has no field name for the network rule to go by: the map's name
+        // stands in for it (a __be32 key of blocked_ips reads as an address, one of vni_map as a number).
         MapCodec value = info.BtfValueTypeId == 0 ? MapCodec.Raw((int)info.ValueSize)
-            : MapCodec.Build(btf.Type(info.BtfValueTypeId), "value", net);
+            : MapCodec.Build(btf.Type(info.BtfValueTypeId), info.Name, net);
+        // A data section's map (.data, .bss, .rodata) is an array of one: its key is that index, a plain number.
+        MapCodec key = info.BtfKeyTypeId != 0 ? MapCodec.Build(btf.Type(info.BtfKeyTypeId), info.Name, net)
+            : value.KeepsUnsetBytes && info.KeySize == 4 ? MapCodec.Index() : MapCodec.Raw((int)info.KeySize);
         return (key, value);
     }
 
     public BpfMapEntry? Lookup(object? key, bool raw = false, bool perCpu = false)
     {
+        RequireReadableValues();
         byte[] k = EncodeKey(key);
         byte[] v = new byte[ValueBufferSize];
         return TryLookup(k, v) ? Entry(k, 0, v, 0, raw, perCpu) : null;
@@ -133,7 +139,12 @@ public sealed partial class BpfMap : IDisposable
     {
         byte[] k = EncodeKey(key);
         byte[] v = new byte[ValueBufferSize];
-        if (PerCpu && value is byte[] all && all.Length == ValueBufferSize && all.Length != Info.ValueSize)
+        using SafeFdHandle? held = HoldValue(value, v);
+        if (held is not null)
+        {
+            // v holds the fd of the program or map to store
+        }
+        else if (PerCpu && value is byte[] all && all.Length == ValueBufferSize && all.Length != Info.ValueSize)
             all.CopyTo(v, 0); // every CPU's value in the kernel's layout, as -Raw reads it
         else if (PerCpu && value is IList list && list is not byte[] && !(list.Count > 0 && list[0] is byte))
         {
@@ -146,6 +157,9 @@ public sealed partial class BpfMap : IDisposable
         }
         else
         {
+            // Variables of a data section not named in the value keep what they hold.
+            if (_value.KeepsUnsetBytes && value is not byte[])
+                TryLookup(k, v);
             EncodeValue(value, v, 0, "");
             for (int cpu = 1; cpu < _cpus; cpu++)
                 Array.Copy(v, 0, v, cpu * _stride, (int)Info.ValueSize);
@@ -162,6 +176,10 @@ public sealed partial class BpfMap : IDisposable
             throw new BpfException(ErrorId.MapIndexOutOfRange,
                 $"Map '{Info.Name}' is an array of {Info.MaxEntries} entries (indexes 0 to {Info.MaxEntries - 1}); " +
                 $"index {key} is past its end.", key, (int)Errno.E2BIG);
+        if (updated.Errno == Errno.EPERM && _value.KeepsUnsetBytes)
+            throw new BpfException(ErrorId.GlobalVariableReadOnly,
+                $"Map '{Info.Name}' holds read-only global variables (.rodata is frozen at load); set them before " +
+                "load with Import-BpfObject -Variable.", Info.Name, (int)Errno.EPERM);
         if (updated.Errno == Errno.E2BIG)
             throw new BpfException(ErrorId.MapFull, $"Map '{Info.Name}' is full ({Info.MaxEntries} entries).", key,
                 (int)Errno.E2BIG);
@@ -316,9 +334,27 @@ public sealed partial class BpfMap : IDisposable
     {
         Result found = Libbpf.MapLookup(_fd, key, value);
         if (found.Errno == Errno.ENOENT) return false;
+        if (found.Errno is Errno.ENOTSUPP or Errno.EOPNOTSUPP)
+            throw NoReadableValues((int)found.Errno);
         found.OrThrow("look up an element of map", Info.Name);
         return true;
     }
+
+    /// <summary>Refuses to read a map whose values the kernel keeps to itself (a perf event array, say).</summary>
+    private void RequireReadableValues()
+    {
+        if (Type.HasUnreadableValues())
+            throw NoReadableValues(0);
+    }
+
+    private BpfException NoReadableValues(int errno) => new(ErrorId.MapHasNoKeys,
+        $"Map '{Info.Name}' (id {Info.Id}) is a {Info.Type}: its values are file descriptors the kernel does not " +
+        "give back to user space, so it has no entries to read; " + Type switch
+        {
+            BpfMapType.PerfEventArray => "its events are read through a perf buffer.",
+            BpfMapType.Xskmap => "its frames are read through the AF_XDP sockets in it.",
+            _ => "its data is read through a consumer for that map type.",
+        }, Info.Name, errno);
 
     public void Dispose() => _fd.Dispose();
 }

@@ -54,6 +54,7 @@ internal sealed partial class MapCodec
                 return ArrayEncoder(t, field, net);
             case BtfKind.Struct:
             case BtfKind.Union:
+            case BtfKind.Datasec:
                 return StructEncoder(t, net);
             case BtfKind.Float:
                 return (v, b, o, path) =>
@@ -85,7 +86,11 @@ internal sealed partial class MapCodec
                     WriteInteger(e, bb, oo, 1, element.Signed, false, p));
             };
         Encoder inner = BuildEncoder(t.Target!, field, net);
-        return (v, b, o, path) => WriteArray(Unwrap(v), b, o, count, stride, path, inner);
+        return (v, b, o, path) =>
+        {
+            if (!TryWriteIpv6(v, b, o, count * stride))
+                WriteArray(Unwrap(v), b, o, count, stride, path, inner);
+        };
     }
 
     private static void WriteArray(object? value, byte[] b, int o, int count, int stride, string path, Encoder element)
@@ -104,10 +109,9 @@ internal sealed partial class MapCodec
 
     private static Encoder StructEncoder(BtfType t, bool net)
     {
-        var members = t.Members.Select(m => (m.Name, m.BitOffset, Bitfield: BitfieldOf(m),
-            Encode: BuildEncoder(m.Type, m.Name, net),
+        var members = Fields(t).Select(m => (m.Name, m.BitOffset, Bitfield: BitfieldOf(m.Member),
+            Encode: BuildEncoder(m.Type, m.Name, net), m.Optional,
             Signed: m.Type.Resolved().Signed, EnumValues: EnumValues(m.Type.Resolved()))).ToArray();
-        bool union = t.Kind == BtfKind.Union;
         return (v, b, o, path) =>
         {
             IDictionary fields = Unwrap(v) as IDictionary
@@ -123,7 +127,7 @@ internal sealed partial class MapCodec
                 object? value = Find(fields, m.Name, out bool present);
                 if (!present)
                 {
-                    if (union) continue;
+                    if (m.Optional) continue;
                     throw FieldError(ErrorId.MissingField, Join(path, m.Name), "is missing.");
                 }
                 if (m.Bitfield is (int bitOffset, int bitSize))

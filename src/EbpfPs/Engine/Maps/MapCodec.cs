@@ -23,7 +23,8 @@ internal delegate void Encoder(object? value, byte[] buffer, int offset, string 
 /// (__be32) whose name mentions an address (addr, src, dst, saddr, daddr, ip, gw, nexthop) reads as an
 /// IPv4 address, a 16-byte one as IPv6, and a 6-byte array whose name mentions mac, addr, h_source,
 /// h_dest, smac, dmac or ether reads as a MAC address. Other __be16/__be32/__be64 values read as numbers
-/// in host order. Writing accepts both forms.
+/// in host order. Writing accepts both forms. A whole key or value that is no struct has no field name: the
+/// name it is built with (the map's) stands in, so a plain __be32 key of a map named blocked_ips is an address.
 /// </summary>
 internal sealed partial class MapCodec
 {
@@ -45,6 +46,7 @@ internal sealed partial class MapCodec
         new(BuildDecoder(type, name, networkFormat), BuildEncoder(type, name, networkFormat), (int)type.Size)
         {
             SumOffsets = SummableOffsets(type),
+            KeepsUnsetBytes = type.Resolved().Kind == BtfKind.Datasec,
         };
 
     /// <summary>
@@ -143,7 +145,7 @@ internal sealed partial class MapCodec
                 {
                     int size = (int)target.Size;
                     if (net && size == 4 && NameHas(field, AddressWords))
-                        return (b, o) => new IPAddress(b.AsSpan(o, 4)).ToString();
+                        return AddressText.Ipv4;
                     return size switch
                     {
                         2 => (b, o) => BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(o)),
@@ -172,15 +174,8 @@ internal sealed partial class MapCodec
                 return ArrayDecoder(t, field, net);
             case BtfKind.Struct:
             case BtfKind.Union:
-                string[] fieldNames = t.Members.Select(m => m.Name).ToArray();
-                Decoder[] decoders = t.Members.Select(m => MemberDecoder(m, net)).ToArray();
-                return (b, o) =>
-                {
-                    var values = new object?[decoders.Length];
-                    for (int i = 0; i < decoders.Length; i++)
-                        values[i] = decoders[i](b, o);
-                    return new BpfRecord(fieldNames, values);
-                };
+            case BtfKind.Datasec:
+                return RecordDecoder(t, net);
             default:
                 int raw = (int)t.Size;
                 return (b, o) => Hex(b, o, raw);
@@ -246,6 +241,8 @@ internal sealed partial class MapCodec
                 return (b, o) => Text(b, o, count) ?? (object)b.AsSpan(o, count).ToArray();
             return (b, o) => b.AsSpan(o, count).ToArray();
         }
+        if (IsBigEndianWordAddress(t, field, net))
+            return (b, o) => new IPAddress(b.AsSpan(o, 16)).ToString();
         Decoder inner = BuildDecoder(t.Target!, field, net);
         return (b, o) =>
         {

@@ -23,6 +23,11 @@ public sealed record HookMeasurementOptions
     /// </summary>
     public required Func<BpfHookKind, string, AttachableProgram> OpenProgram { get; init; }
     public required string ProgramLabel { get; init; }
+    /// <summary>
+    /// The user's bpffs folder for what the measurement loads (xdp/ and tc/ under it, one per build), kept after
+    /// the run; null pins into a private folder removed with the run.
+    /// </summary>
+    public string? PinPath { get; init; }
     public IReadOnlyList<MeasureHook> Hooks { get; init; } =
         new[] { MeasureHook.XdpNative, MeasureHook.XdpGeneric, MeasureHook.TcIngress };
     public IReadOnlyList<int> PacketSizes { get; init; } = new[] { 64 };
@@ -68,8 +73,10 @@ public static class HookMeasurement
         TestTopology topology = options.Routed ? TestTopology.Routed : TestTopology.Pair;
         BpfTestNetwork network = options.Network ?? TestNetworks.Create(null, topology);
         bool madeNetwork = options.Network is null;
-        string pinRoot = Path.Combine(BpfFs.ModuleRoot, "measure-" + Guid.NewGuid().ToString("N"));
-        bool madeModuleRoot = !Directory.Exists(BpfFs.ModuleRoot);
+        string pinRoot = options.PinPath is null
+            ? Path.Combine(BpfFs.ModuleRoot, "measure-" + Guid.NewGuid().ToString("N"))
+            : BpfFs.CheckOnBpfFs(options.PinPath);
+        bool madeModuleRoot = !Directory.Exists(BpfFs.ModuleRoot), madePinRoot = !Directory.Exists(pinRoot);
         try
         {
             if (network.Topology != topology)
@@ -101,13 +108,17 @@ public static class HookMeasurement
                 foreach (AttachableProgram p in programs.Values)
                 {
                     p.Dispose();
-                    p.RemoveCreatedPins();
+                    if (options.PinPath is null)
+                        p.RemoveCreatedPins();
                 }
             }
         }
         finally
         {
-            RemovePins(pinRoot, madeModuleRoot);
+            if (options.PinPath is null)
+                RemovePins(pinRoot, madeModuleRoot);
+            else
+                RemoveEmptyFolders(pinRoot, madePinRoot);
             if (madeNetwork)
                 TestNetworks.Remove(network.Name);
         }
@@ -199,6 +210,22 @@ public static class HookMeasurement
         string json = TestNetworks.Run("ip", "-n", i.NetNamespace, "-j", "link", "show", "dev", i.Interface);
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         return doc.RootElement[0].GetProperty("mtu").GetInt32();
+    }
+
+    /// <summary>The user's -PinPath keeps what was pinned; folders made for a run that pinned nothing go.</summary>
+    private static void RemoveEmptyFolders(string pinRoot, bool madePinRoot)
+    {
+        try
+        {
+            foreach (string dir in new[] { Path.Combine(pinRoot, "xdp"), Path.Combine(pinRoot, "tc") })
+                if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
+                    Directory.Delete(dir);
+            if (madePinRoot && Directory.Exists(pinRoot) && !Directory.EnumerateFileSystemEntries(pinRoot).Any())
+                Directory.Delete(pinRoot);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     /// <summary>Removes the run's private pin folder, and the module's bpffs folder if this run made it.</summary>

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.Json;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Objects;
 
 namespace EbpfPs.Engine.Network;
 
@@ -21,10 +22,17 @@ public static class TestNetworks
     private sealed record Link(string RoleA, string NsA, string IfA, string AddrA, string RoleB, string NsB,
         string IfB, string AddrB);
 
-    public static BpfTestNetwork Create(string? name, TestTopology topology)
+    public static BpfTestNetwork Create(string? name, TestTopology topology, int? count = null)
     {
+        if (count is not null && topology != TestTopology.Fleet)
+            throw new BpfException(ErrorId.CountNeedsFleet,
+                $"-Count sets the number of routers of a Fleet test network; a {topology} network has fixed parts.",
+                count);
         name ??= "ebpfps-" + Guid.NewGuid().ToString("N")[..8];
         TestNetworkState.ValidateName(name);
+        if (topology == TestTopology.Fleet)
+            return FleetNetworks.Create(name, count ?? 3);
+
         string a = name + "-a", b = name + "-b", r = name + "-r";
         var namespaces = topology == TestTopology.Pair ? new[] { a, b } : new[] { a, r, b };
         if (TestNetworkState.Exists(name) || namespaces.Any(NetNamespace.Exists))
@@ -41,8 +49,8 @@ public static class TestNetworks
         var made = new List<string>();
         // The record comes first and claims the name: a session killed half-way leaves a network that
         // Remove-BpfTestNetwork finds and removes, since it removes only what a record names.
-        TestNetworkState.Create(new BpfTestNetwork
-            { Name = name, Topology = topology, Namespaces = namespaces, CreatedAt = DateTime.Now });
+        TestNetworkState.Create(new BpfTestNetwork { Name = name, Topology = topology, Namespaces = namespaces }
+            .MadeHere());
         try
         {
             foreach (string ns in namespaces)
@@ -92,7 +100,7 @@ public static class TestNetworks
                 Interfaces = Describe(links, topology),
                 CreatedAt = DateTime.Now,
                 Changes = changes,
-            };
+            }.MadeHere();
             TestNetworkState.Update(network);
             return network;
         }
@@ -121,12 +129,44 @@ public static class TestNetworks
     public static void Remove(string name)
     {
         BpfTestNetwork network = TestNetworkState.Read(name);
-        foreach (string ns in network.Namespaces)
-            RemoveNamespace(ns);
-        TestNetworkState.Delete(name);
+        IReadOnlyCollection<uint> programs = ProgramsWithPrivatePins(network.Namespaces);
+        if (network.Topology == TestTopology.Fleet)
+            FleetNetworks.Remove(network);
+        else
+        {
+            foreach (string ns in network.Namespaces)
+                RemoveNamespace(ns);
+            TestNetworkState.Delete(name);
+        }
+        // The programs go with the namespaces' interfaces once the kernel has cleaned the namespaces up; the
+        // private pins of built-ins attached there go with them.
+        if (programs.Count > 0)
+            PrivatePins.Sweep(programs, TimeSpan.FromSeconds(5));
     }
 
-    private static void RemoveNamespace(string ns)
+    /// <summary>The programs attached in the namespaces that have a private pin folder (built-ins, say).</summary>
+    private static IReadOnlyCollection<uint> ProgramsWithPrivatePins(IEnumerable<string> namespaces)
+    {
+        var ids = new HashSet<uint>();
+        if (!Directory.Exists(PrivatePins.Root) || !NativeRuntime.LibbpfPresent)
+            return ids;
+        foreach (string ns in namespaces.Where(NetNamespace.Exists))
+        {
+            try
+            {
+                ids.UnionWith(Xdp.List(ns).Select(a => a.ProgramId));
+                ids.UnionWith(Tc.List(ns, null, null).Select(a => a.ProgramId));
+            }
+            catch (BpfException)
+            {
+                // Listing is only to tidy up after the programs; the namespace goes anyway.
+            }
+        }
+        ids.RemoveWhere(id => PrivatePins.FolderOf(id) is null);
+        return ids;
+    }
+
+    internal static void RemoveNamespace(string ns)
     {
         if (!NetNamespace.Exists(ns))
             return;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
 using EbpfPs.Interop;
@@ -25,6 +26,16 @@ public sealed class AttachableProgram : IDisposable
     /// Map pins the load behind this program created (maps pinned by name), for callers that clean up after themselves.
     /// </summary>
     public IReadOnlyList<string> CreatedPins { get; private init; } = Array.Empty<string>();
+    /// <summary>
+    /// Where the load behind this program pinned its maps: the pin path it was given, or the private folder of a
+    /// built-in (null when nothing was pinned or the program was already loaded).
+    /// </summary>
+    public string? PinPath { get; private init; }
+
+    /// <summary>
+    /// Program arrays of its object the program tail-calls through that nothing pins (see TailCallTables).
+    /// </summary>
+    public IReadOnlyList<BpfMapInfo> UnpinnedProgramArrays { get; private init; } = Array.Empty<BpfMapInfo>();
 
     internal BpfProgType ProgramType => (BpfProgType)Info.TypeId;
 
@@ -32,7 +43,11 @@ public sealed class AttachableProgram : IDisposable
     {
         using SafeFdHandle borrowed = program.BorrowFd();
         SafeFdHandle fd = BpfSystem.Current.Dup(borrowed).OrThrow("duplicate fd of program", program.Name);
-        return Own(fd, () => KernelInventory.DescribeProgram(fd));
+        AttachableProgram own = Own(fd, () => KernelInventory.DescribeProgram(fd));
+        return new AttachableProgram(own.Fd, own.Info)
+        {
+            UnpinnedProgramArrays = TailCallTables.Unpinned(program.Object, own.Info),
+        };
     }
 
     public static AttachableProgram FromId(uint id)
@@ -45,26 +60,51 @@ public sealed class AttachableProgram : IDisposable
     }
 
     /// <summary>
-    /// Loads a file, keeps the named program (the first when null) and lets the rest of the object go. With a
-    /// pin directory, maps pinned by name (and the object's programs and maps) are pinned there, not at the
-    /// bpffs root.
+    /// Loads a file, keeps the program meant for the hook (the named one, or the only one) and lets the rest of the
+    /// object go. Programs whose section does not say their type get the hook's. With a pin path, the object's
+    /// programs and maps are pinned there (maps pinned by name too); without, libbpf's default applies.
     /// </summary>
     public static AttachableProgram FromFile(string path, string? programName, BpfHookKind hook,
-        string? pinDirectory = null)
+        string? pinPath = null) =>
+        Load(path, programName, hook, new BpfLoadOptions { PinPath = pinPath, Hook = hook });
+
+    /// <summary>
+    /// A built-in program for the hook. Without a pin path its maps pinned by name go to a private folder of the
+    /// program (PrivatePins), never to the bpffs root where other sessions' copies would share them.
+    /// </summary>
+    public static AttachableProgram FromBuiltin(string name, BpfHookKind hook, string? programName = null,
+        string? pinPath = null) =>
+        Load(BuiltinObjects.Resolve(name, hook), programName, hook,
+            new BpfLoadOptions { PinPath = pinPath, Hook = hook, PrivateMapPins = true });
+
+    private static AttachableProgram Load(string path, string? programName, BpfHookKind hook, BpfLoadOptions options)
     {
-        using BpfObject obj = BpfObjectLoader.Load(path, new BpfLoadOptions { PinPath = pinDirectory });
-        AttachableProgram program = FromLoaded(obj.GetProgram(programName));
-        return new AttachableProgram(program.Fd, program.Info) { CreatedPins = obj.CreatedPins };
+        using BpfObject obj = BpfObjectLoader.Load(path, options);
+        try
+        {
+            AttachableProgram program = FromLoaded(obj.ChooseProgram(programName, hook));
+            return new AttachableProgram(program.Fd, program.Info)
+            {
+                CreatedPins = obj.CreatedPins, UnpinnedProgramArrays = program.UnpinnedProgramArrays,
+                PinPath = obj.PinPath ?? obj.CreatedPins.Where(PrivatePins.IsPrivate)
+                    .Select(System.IO.Path.GetDirectoryName).FirstOrDefault(),
+            };
+        }
+        catch
+        {
+            // Nothing half-done: what this load pinned goes with the program that was not taken.
+            BpfObjectLoader.Unpin(obj);
+            throw;
+        }
     }
 
-    public static AttachableProgram FromBuiltin(string name, BpfHookKind hook, string? programName = null,
-        string? pinDirectory = null) =>
-        FromFile(BuiltinObjects.Resolve(name, hook), programName, hook, pinDirectory);
+    /// <summary>True when a program of this type can run at the hook.</summary>
+    public bool Fits(BpfHookKind hook) => Fits(Info, hook);
 
     /// <summary>True when a program of this type can run at the hook.</summary>
-    public bool Fits(BpfHookKind hook) =>
-        hook == BpfHookKind.Xdp ? ProgramType == BpfProgType.Xdp
-            : ProgramType is BpfProgType.SchedCls or BpfProgType.SchedAct;
+    public static bool Fits(BpfProgramInfo program, BpfHookKind hook) =>
+        hook == BpfHookKind.Xdp ? (BpfProgType)program.TypeId == BpfProgType.Xdp
+            : (BpfProgType)program.TypeId is BpfProgType.SchedCls or BpfProgType.SchedAct;
 
     /// <summary>Refuses a program whose type cannot run at the hook, before anything is changed.</summary>
     public void RequireType(BpfHookKind hook)
@@ -78,13 +118,16 @@ public sealed class AttachableProgram : IDisposable
     }
 
     /// <summary>
-    /// For callers that only borrowed the program (a test run, a measurement): drop the map pins its load made.
+    /// For callers that only borrowed the program (a test run, a measurement): drop the map pins its load made,
+    /// and the private folder they were in.
     /// </summary>
     public void RemoveCreatedPins()
     {
         foreach (string pin in CreatedPins)
             if (System.IO.File.Exists(pin))
                 System.IO.File.Delete(pin);
+        foreach (string pin in CreatedPins.Where(PrivatePins.IsPrivate))
+            PrivatePins.Remove(System.IO.Path.GetDirectoryName(pin)!);
     }
 
     public void Dispose() => Fd.Dispose();

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Maps;
 using EbpfPs.Interop;
 
 namespace EbpfPs.Engine.Objects;
@@ -49,6 +50,43 @@ internal static class BpfGlobalValues
         }
         foreach ((string name, (NativeMap map, byte[] image)) in sections)
             map.SetInitialValue(image).OrThrow("set the initial value of section", name);
+    }
+
+    /// <summary>
+    /// Values given as objects, encoded by each variable's BTF type with the map codecs (so the forms map values
+    /// take work here too), on top of the variable's initial bytes. Errors name the variable.
+    /// </summary>
+    internal static Dictionary<string, byte[]> Encode(SafeBpfObjectHandle obj, IReadOnlyDictionary<string, object?>
+        values, string path)
+    {
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (values.Count == 0)
+            return result;
+        byte[] raw = Libbpf.ObjectBtf(obj);
+        BtfTypeTable? btf = raw.Length == 0 ? null : BtfTypeTable.Parse(raw);
+        Dictionary<string, GlobalVariable> known = Describe(obj);
+        foreach ((string name, object? value) in values)
+        {
+            if (value is byte[] || !known.TryGetValue(name, out GlobalVariable v))
+            {
+                result[name] = value as byte[] ?? Array.Empty<byte>(); // Apply names what is wrong with it
+                continue;
+            }
+            byte[] image = new byte[v.Size];
+            byte[]? initial = Libbpf.SectionMap(obj, v.Section)?.InitialValue();
+            if (initial is not null && initial.Length >= v.Offset + v.Size)
+                Array.Copy(initial, v.Offset, image, 0, v.Size);
+            try
+            {
+                MapCodec.Build(btf!.Type(v.TypeId), name, networkFormat: true).Encode(value, image, 0, name);
+            }
+            catch (BpfException e)
+            {
+                throw new BpfException(e.ErrorId, $"Global variable '{name}' in '{path}': {e.Message}", name);
+            }
+            result[name] = image;
+        }
+        return result;
     }
 
     /// <summary>Every variable the object's BTF places in a data section, by name.</summary>

@@ -29,17 +29,40 @@ public sealed class BpfObject : IDisposable
     public IReadOnlyList<BpfLoadedMap> Maps { get; internal set; } = Array.Empty<BpfLoadedMap>();
     public bool IsLoaded => !Handle.IsClosed;
     /// <summary>Map pins (LIBBPF_PIN_BY_NAME) that did not exist before this load and so belong to it.</summary>
-    public IReadOnlyList<string> CreatedPins { get; internal init; } = Array.Empty<string>();
+    public IReadOnlyList<string> CreatedPins { get; internal set; } = Array.Empty<string>();
     /// <summary>The pins this load made under PinPath; Remove-BpfObject removes these and nothing else there.</summary>
     internal IReadOnlyList<Engine.Objects.OwnPin> OwnPins { get; set; } = Array.Empty<Engine.Objects.OwnPin>();
     /// <summary>The folders this load made for PinPath (outermost first), removed with it once empty.</summary>
     internal IReadOnlyList<string> CreatedFolders { get; init; } = Array.Empty<string>();
 
-    /// <summary>The program with this name; throws ObjectNotFound listing what the object has.</summary>
-    public BpfLoadedProgram GetProgram(string? name = null)
+    /// <summary>
+    /// The program with this name; throws ObjectNotFound listing what the object has. Without a name, the
+    /// object's only program; several are ambiguous (ProgramNameRequired lists them) rather than the first.
+    /// </summary>
+    public BpfLoadedProgram GetProgram(string? name = null) => ChooseProgram(name, hook: null);
+
+    /// <summary>
+    /// The program a command for a hook means: the named one, else the only program, else the only one whose
+    /// type runs at the hook. Anything else is ambiguous, and nothing is guessed.
+    /// </summary>
+    public BpfLoadedProgram ChooseProgram(string? name, BpfHookKind? hook)
     {
         if (name is null && Programs.Count > 0)
-            return Programs[0];
+        {
+            if (Programs.Count == 1)
+                return Programs[0];
+            var fitting = hook is null ? new List<BpfLoadedProgram>()
+                : Programs.Where(p => Engine.Objects.AttachableProgram.Fits(p.Info, hook.Value)).ToList();
+            if (fitting.Count == 1)
+                return fitting[0];
+            throw new BpfException(ErrorId.ProgramNameRequired,
+                $"Object '{Path}' has {Programs.Count} programs" +
+                (hook is null ? "" : $", {(fitting.Count == 0 ? "none" : fitting.Count.ToString())} of them for " +
+                    $"the {hook} hook") +
+                $": {string.Join(", ", Programs.Select(p => $"{p.Name} ({p.Type})"))}. Say which with -ProgramName.",
+                Path, recommendedAction: $"Add -ProgramName {(fitting.Count > 0 ? fitting : Programs)[0].Name} " +
+                    "(or another of the names listed).");
+        }
         foreach (BpfLoadedProgram p in Programs)
             if (string.Equals(p.Name, name, StringComparison.Ordinal))
                 return p;
@@ -48,11 +71,19 @@ public sealed class BpfObject : IDisposable
             $"It has: {string.Join(", ", Programs.Select(p => p.Name))}.", name);
     }
 
+    /// <summary>
+    /// The map with this name; a data section's map also by its section (".rodata", ".bss"), which libbpf names
+    /// after the object ("globals.rodata").
+    /// </summary>
     public BpfLoadedMap GetMap(string name)
     {
         foreach (BpfLoadedMap m in Maps)
             if (string.Equals(m.Name, name, StringComparison.Ordinal))
                 return m;
+        var sections = Maps.Where(m => name.StartsWith('.') && m.Name.EndsWith(name, StringComparison.Ordinal))
+            .ToList();
+        if (sections.Count == 1)
+            return sections[0];
         throw new BpfException(ErrorId.BpfMapNotInObject,
             $"Object '{Path}' has no map named '{name}'. It has: {string.Join(", ", Maps.Select(m => m.Name))}.", name);
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
 using EbpfPs.Interop;
@@ -13,12 +14,30 @@ public sealed class BpfLoadOptions
 {
     /// <summary>bpffs folder to pin every program and map under (created if missing).</summary>
     public string? PinPath { get; init; }
+    /// <summary>
+    /// Maps pinned by name go to a private folder of the object's first program (PrivatePins) instead of the
+    /// bpffs root; used for the module's built-in programs when no PinPath is given.
+    /// </summary>
+    public bool PrivateMapPins { get; init; }
     /// <summary>Force a program type for objects whose section names do not say it.</summary>
     public BpfHookKind? ProgramType { get; init; }
+    /// <summary>
+    /// The hook the caller attaches or runs the program at: programs whose section name says no type
+    /// (SEC("router")) get that hook's type, the others keep theirs. Without it (or ProgramType) such a
+    /// program is refused with ProgramTypeUnknown, as bpftool refuses to guess.
+    /// </summary>
+    public BpfHookKind? Hook { get; init; }
     /// <summary>
     /// Global variables to set before load (name -> the variable's raw bytes), e.g. `const volatile` configuration.
     /// </summary>
     public IReadOnlyDictionary<string, byte[]>? GlobalValues { get; init; }
+    /// <summary>
+    /// Global variables to set before load (name -> value), encoded by the variable's BTF type the way map values
+    /// are: numbers, addresses, MACs, hashtables for structs, arrays.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Variables { get; init; }
+    /// <summary>Maps to resize before load (libbpf map name -> max_entries).</summary>
+    public IReadOnlyDictionary<string, object?>? MaxEntries { get; init; }
 }
 
 /// <summary>Opens, verifies and loads BPF object files, turning every failure into a specific BpfException.</summary>
@@ -34,11 +53,14 @@ public static class BpfObjectLoader
         string full = CheckObjectFile(path);
         ObjectFileValidator.Validate(full);
         string? pinPath = options.PinPath is null ? null : BpfFs.CheckOnBpfFs(options.PinPath);
+        string? loading = pinPath is null && options.PrivateMapPins && BpfFs.IsMounted() ? PrivatePins.NewFolder()
+            : null;
 
         using var log = new KernelLogBuffer(LogSize);
-        Result<SafeBpfObjectHandle> opened = Libbpf.OpenObject(full, pinPath, log);
+        Result<SafeBpfObjectHandle> opened = Libbpf.OpenObject(full, pinPath ?? loading, log);
         if (!opened.Ok)
         {
+            if (loading is not null) PrivatePins.Remove(loading);
             // The file exists and passed the validator: what libbpf still refuses is about its content.
             if (LibbpfObjectErrors.IsAboutContent(opened.Errno))
                 throw new BpfException(ErrorId.InvalidBpfObject,
@@ -49,16 +71,17 @@ public static class BpfObjectLoader
         SafeBpfObjectHandle handle = opened.Value;
         try
         {
-            return LoadOpened(handle, full, pinPath, options, log);
+            return LoadOpened(handle, full, pinPath, loading, options, log);
         }
         catch
         {
             handle.Dispose();
+            if (loading is not null) PrivatePins.Remove(loading);
             throw;
         }
     }
 
-    private static BpfObject LoadOpened(SafeBpfObjectHandle handle, string path, string? pinPath,
+    private static BpfObject LoadOpened(SafeBpfObjectHandle handle, string path, string? pinPath, string? loading,
         BpfLoadOptions options, KernelLogBuffer log)
     {
         List<NativeProgram> natives = Libbpf.Programs(handle);
@@ -67,13 +90,14 @@ public static class BpfObjectLoader
                 $"'{path}' is a BPF object with no programs in it (no SEC(\"xdp\"), SEC(\"tc\") or similar " +
                 "function).", path);
 
-        if (options.ProgramType is BpfHookKind hook)
-            foreach (NativeProgram p in natives)
-                p.SetType(hook == BpfHookKind.Xdp ? BpfProgType.Xdp
-                    : BpfProgType.SchedCls).OrThrow("set the program type of", p.Name);
+        SetProgramTypes(natives, options, path);
 
         if (options.GlobalValues is not null)
             BpfGlobalValues.Apply(handle, options.GlobalValues, path);
+        if (options.Variables is not null)
+            BpfGlobalValues.Apply(handle, BpfGlobalValues.Encode(handle, options.Variables, path), path);
+        if (options.MaxEntries is not null)
+            MapSizes.Apply(handle, options.MaxEntries, path);
 
         // Maps pinned by name are reused when their pin exists; only the ones this load creates are ours to remove.
         var createdPins = new List<string>();
@@ -93,10 +117,19 @@ public static class BpfObjectLoader
             Result loaded = Libbpf.LoadObject(handle);
             if (!loaded.Ok)
                 throw LoadFailure(loaded.Errno, path, log.Text);
+            Func<string?, string?> pinned = p => p;
+            if (loading is not null)
+            {
+                // The private folder was named for the load; now it takes the name of the program it belongs to.
+                string? folder = PrivatePins.Settle(loading, natives);
+                pinned = p => p is not null && folder is not null
+                    && p.StartsWith(loading + "/", StringComparison.Ordinal) ? folder + p[loading.Length..] : p;
+                result.CreatedPins = createdPins = createdPins.Select(p => pinned(p)!).ToList();
+            }
             if (plan is not null)
                 result.OwnPins = ObjectPins.Pin(plan, pinPath!);
             result.Programs = DescribePrograms(result, natives, pinPath);
-            result.Maps = DescribeMaps(result, maps);
+            result.Maps = DescribeMaps(result, maps, pinned);
             return result;
         }
         catch
@@ -105,8 +138,35 @@ public static class BpfObjectLoader
             foreach (string pin in createdPins)
                 if (File.Exists(pin))
                     File.Delete(pin);
+            foreach (string pin in createdPins.Where(PrivatePins.IsPrivate))
+                PrivatePins.Remove(Path.GetDirectoryName(pin)!);
             ObjectPins.RemoveFolders(folders);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Forces the type of every program (-Hook of Import-BpfObject), or gives the ones libbpf could not type from
+    /// their section the type of the hook the caller uses; with neither, such a program is refused before load.
+    /// </summary>
+    private static void SetProgramTypes(List<NativeProgram> natives, BpfLoadOptions options, string path)
+    {
+        static BpfProgType TypeOf(BpfHookKind hook) =>
+            hook == BpfHookKind.Xdp ? BpfProgType.Xdp : BpfProgType.SchedCls;
+        foreach (NativeProgram p in natives)
+        {
+            if (options.ProgramType is BpfHookKind forced)
+                p.SetType(TypeOf(forced)).OrThrow("set the program type of", p.Name);
+            else if (p.Type == BpfProgType.Unspec && p.Autoload)
+            {
+                if (options.Hook is not BpfHookKind hook)
+                    throw new BpfException(ErrorId.ProgramTypeUnknown,
+                        $"Cannot guess the type of program '{p.Name}' in '{path}' from its section name " +
+                        $"'{p.Section}'; say which hook it is for.", p.Section,
+                        recommendedAction: "Add -Hook Xdp or -Hook Tc, or attach the file with Add-XdpProgram or " +
+                            "Add-TcProgram, which know their hook.");
+                p.SetType(TypeOf(hook)).OrThrow("set the program type of", p.Name);
+            }
         }
     }
 
@@ -129,6 +189,8 @@ public static class BpfObjectLoader
             if (File.Exists(pin))
                 File.Delete(pin);
         ObjectPins.RemoveFolders(obj.CreatedFolders);
+        foreach (string pin in obj.CreatedPins.Where(PrivatePins.IsPrivate))
+            PrivatePins.Remove(Path.GetDirectoryName(pin)!);
     }
 
     private static List<BpfLoadedProgram> DescribePrograms(BpfObject owner, List<NativeProgram> natives,
@@ -145,15 +207,16 @@ public static class BpfObjectLoader
         return programs;
     }
 
-    private static List<BpfLoadedMap> DescribeMaps(BpfObject owner, List<NativeMap> natives)
+    private static List<BpfLoadedMap> DescribeMaps(BpfObject owner, List<NativeMap> natives,
+        Func<string?, string?> pinned)
     {
         var maps = new List<BpfLoadedMap>();
         foreach (NativeMap m in natives)
         {
             using SafeFdHandle? fd = m.BorrowFd();
             if (fd is null) continue;
-            maps.Add(new BpfLoadedMap(owner, m, KernelInventory.DescribeMap(fd), m.Name, m.IsPinned ? m.PinPath
-                : null));
+            maps.Add(new BpfLoadedMap(owner, m, KernelInventory.DescribeMap(fd), m.Name,
+                m.IsPinned ? pinned(m.PinPath) : null));
         }
         return maps;
     }

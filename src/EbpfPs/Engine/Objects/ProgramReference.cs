@@ -11,29 +11,36 @@ public sealed class ProgramReference
 {
     private readonly Func<BpfHookKind, string?, string?, AttachableProgram> _open;
 
-    private ProgramReference(string label, Func<BpfHookKind, string?, string?, AttachableProgram> open)
+    private ProgramReference(string label, bool loads, Func<BpfHookKind, string?, string?, AttachableProgram> open)
     {
         Label = label;
+        LoadsObject = loads;
         _open = open;
     }
 
     /// <summary>What the user named, for messages and results.</summary>
     public string Label { get; }
 
+    /// <summary>True when opening loads an object (a built-in or a file), so a pin path applies to it.</summary>
+    public bool LoadsObject { get; }
+
     public static ProgramReference Builtin(string name) =>
-        new(name, (hook, program, pins) => AttachableProgram.FromBuiltin(name, hook, program, pins));
-    public static ProgramReference Id(uint id) => new(id.ToString(), (_, _, _) => AttachableProgram.FromId(id));
+        new(name, true, (hook, program, pins) => AttachableProgram.FromBuiltin(name, hook, program, pins));
+    public static ProgramReference Id(uint id) =>
+        new(id.ToString(), false, (_, _, _) => AttachableProgram.FromId(id));
     public static ProgramReference Loaded(BpfLoadedProgram program) =>
-        new(program.Name, (_, _, _) => AttachableProgram.FromLoaded(program));
+        new(program.Name, false, (_, _, _) => AttachableProgram.FromLoaded(program));
     public static ProgramReference Object(BpfObject obj) =>
-        new(obj.Name, (_, program, _) => AttachableProgram.FromLoaded(obj.GetProgram(program)));
+        new(obj.Name, false, (hook, program, _) => AttachableProgram.FromLoaded(obj.ChooseProgram(program, hook)));
     public static ProgramReference File(string path) =>
-        new(System.IO.Path.GetFileName(path), (hook, program, pins) =>
+        new(System.IO.Path.GetFileName(path), true, (hook, program, pins) =>
             AttachableProgram.FromFile(path, program, hook, pins));
 
     /// <summary>
-    /// Opens the program for a hook; programName picks one of an object's programs. A program this loads
-    /// (a built-in or a file) pins its maps under pinDirectory when one is given, not at the bpffs root.
+    /// Opens the program for a hook; programName picks one of an object's programs (several with no name are
+    /// ambiguous unless one alone fits the hook). A program this loads (a built-in or a file) pins its programs and
+    /// maps under pinDirectory when one is given; without, a built-in's maps pinned by name go to its private
+    /// folder and a file's to libbpf's default (the bpffs root).
     /// </summary>
     public AttachableProgram Open(BpfHookKind hook, string? programName = null, string? pinDirectory = null) =>
         _open(hook, programName, pinDirectory);

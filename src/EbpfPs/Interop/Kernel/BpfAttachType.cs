@@ -7,6 +7,8 @@ internal enum BpfAttachType
     Xdp = 37,
     TcxIngress = 46,
     TcxEgress = 47,
+    NetkitPrimary = 54,
+    NetkitPeer = 55,
 }
 
 /// <summary>enum bpf_link_type (uapi linux/bpf.h).</summary>
@@ -27,6 +29,7 @@ internal enum BpfLinkType
     Tcx = 11,
     UprobeMulti = 12,
     Netkit = 13,
+    Sockmap = 14,
 }
 
 /// <summary>enum bpf_stats_type (uapi linux/bpf.h).</summary>

@@ -48,6 +48,13 @@ internal static class BpfMapTypeFacts
         type is BpfMapType.PercpuHash or BpfMapType.PercpuArray or BpfMapType.LruPercpuHash
             or BpfMapType.PercpuCgroupStorage;
 
+    /// <summary>
+    /// Values are file descriptors the kernel does not give back to user space (a lookup answers ENOTSUPP or
+    /// EOPNOTSUPP): perf event arrays, cgroup arrays, AF_XDP socket maps. Their data is read another way.
+    /// </summary>
+    internal static bool HasUnreadableValues(this BpfMapType type) =>
+        type is BpfMapType.PerfEventArray or BpfMapType.CgroupArray or BpfMapType.Xskmap;
+
     /// <summary>Every index exists from creation on; entries can be overwritten but not deleted.</summary>
     internal static bool IsArray(this BpfMapType type) => type is BpfMapType.Array or BpfMapType.PercpuArray;
 }

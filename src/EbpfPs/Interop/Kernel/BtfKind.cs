@@ -36,3 +36,12 @@ internal enum BtfIntEncoding
     Char = 2,
     Bool = 4,
 }
+
+/// <summary>enum btf_func_linkage (uapi linux/btf.h); a VAR's linkage is numbered the same way.</summary>
+[KernelConstant("BTF_FUNC_", "linux/btf.h")]
+internal enum BtfLinkage
+{
+    Static = 0,
+    Global = 1,
+    Extern = 2,
+}

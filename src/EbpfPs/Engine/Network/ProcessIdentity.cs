@@ -1,0 +1,54 @@
+using System;
+using System.Globalization;
+using System.IO;
+
+namespace EbpfPs.Engine.Network;
+
+/// <summary>
+/// A process told apart from a later one that reuses its pid: the pid together with its start time in clock
+/// ticks after boot (field 22 of /proc/PID/stat), which the kernel never changes while the process lives.
+/// </summary>
+internal static class ProcessIdentity
+{
+    private static readonly Lazy<ulong> OwnStart = new(() => StartTicks(Environment.ProcessId) ?? 0);
+
+    internal static int OwnProcessId => Environment.ProcessId;
+    internal static ulong OwnStartTicks => OwnStart.Value;
+    internal static string OwnName => Name(Environment.ProcessId) ?? "";
+
+    /// <summary>True while the process that had this pid and start time runs (a zombie no longer does).</summary>
+    internal static bool IsRunning(int pid, ulong startTicks) => pid > 0 && StartTicks(pid) == startTicks;
+
+    internal static bool IsThisProcess(int pid, ulong startTicks) =>
+        pid == OwnProcessId && startTicks == OwnStartTicks;
+
+    /// <summary>The start time of a running process, or null when there is none with that pid.</summary>
+    internal static ulong? StartTicks(int pid)
+    {
+        string? stat = Stat(pid);
+        if (stat is null)
+            return null;
+        // "pid (comm) S ppid ...": comm may hold spaces and parentheses, so count fields after the last ')'.
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        if (fields.Length < 20 || fields[0] is "Z" or "X")
+            return null;
+        return ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out ulong ticks)
+            ? ticks : null;
+    }
+
+    internal static string? Name(int pid)
+    {
+        string? stat = Stat(pid);
+        if (stat is null) return null;
+        int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
+        return open >= 0 && close > open ? stat[(open + 1)..close] : null;
+    }
+
+    private static string? Stat(int pid)
+    {
+        if (pid <= 0) return null;
+        try { return File.ReadAllText($"/proc/{pid}/stat"); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+}

@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Inventory;
+using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Objects;
+
+namespace EbpfPs.Engine.State;
+
+/// <summary>What the state's program entries want: the kernel's name and tag of the program, and its maps.</summary>
+internal sealed record DesiredProgram(string ObjectPath, string KernelName, string Tag, IReadOnlyList<string> MapNames,
+    IReadOnlyList<string> MapsPinnedByName);
+
+/// <summary>
+/// One Test- or Set-BpfState run: learns each program entry's identity by loading its object once with pins in
+/// a scratch bpffs folder (programs are compared by name and tag, the hash of their instructions), loads
+/// objects for real only when Set attaches them, and keeps what it needs to roll back.
+/// </summary>
+internal sealed class StateSession : IDisposable
+{
+    private readonly Dictionary<(string, string?, BpfHookKind), DesiredProgram> _desired = new();
+    private readonly Dictionary<string, BpfObject> _loaded = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, AttachableProgram> _instances = new(StringComparer.OrdinalIgnoreCase);
+
+    internal StateSession(BpfStateDocument document) => Document = document;
+
+    internal BpfStateDocument Document { get; }
+
+    /// <summary>Per program entry: the program instance already attached somewhere that Set reuses, if any.</summary>
+    internal Dictionary<string, uint?> Reuse { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    internal static BpfHookKind KindOf(StateProgram p) => p.IsXdp ? BpfHookKind.Xdp : BpfHookKind.Tc;
+
+    /// <summary>The entry's program as the kernel would know it; an unknown object or program names the key.</summary>
+    internal DesiredProgram Desired(StateProgram p)
+    {
+        string path = ObjectPath(p);
+        var key = (path, p.Program, KindOf(p));
+        if (_desired.TryGetValue(key, out DesiredProgram? known))
+            return known;
+        string scratch = Path.Combine(BpfFs.DefaultRoot, "ebpfps-state-" + Guid.NewGuid().ToString("N")[..12]);
+        BpfObject? obj = null;
+        try
+        {
+            obj = BpfObjectLoader.Load(path, new BpfLoadOptions { PinPath = scratch });
+            BpfLoadedProgram program = obj.GetProgram(p.Program);
+            var desired = new DesiredProgram(path, program.Info.Name, program.Info.Tag,
+                obj.Maps.Select(m => m.Name).ToArray(), obj.CreatedPins.Select(Path.GetFileName).OfType<string>()
+                    .ToArray());
+            using AttachableProgram check = AttachableProgram.FromLoaded(program);
+            if (!check.Fits(KindOf(p)))
+                throw new BpfException(ErrorId.StateProgramNotFound,
+                    $"{p.ObjectSource}: program '{program.Name}' of '{path}' is a {program.Type} program, which " +
+                    $"cannot run at {p.Hook}.", p.Object);
+            return _desired[key] = desired;
+        }
+        catch (BpfException e) when (e.ErrorId is ErrorId.BpfProgramNotInObject or ErrorId.ObjectFileNotFound
+            or ErrorId.NotAnElfFile or ErrorId.InvalidBpfObject or ErrorId.NoBpfProgram)
+        {
+            string key2 = e.ErrorId == ErrorId.BpfProgramNotInObject ? p.Source.Key + ".Program" : p.ObjectSource.Key;
+            throw new BpfException(ErrorId.StateProgramNotFound, $"{Document.SourceOf(key2)}: {e.Message}",
+                p.Program ?? p.Object, inner: e);
+        }
+        finally
+        {
+            if (obj is not null)
+                BpfObjectLoader.Release(obj);
+            if (Directory.Exists(scratch))
+                Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>A built-in name (router) or a path to an object file, relative to the state file's folder.</summary>
+    private string ObjectPath(StateProgram p)
+    {
+        bool isPath = p.Object.Contains('/') || p.Object.EndsWith(".o", StringComparison.OrdinalIgnoreCase);
+        if (isPath)
+            return Path.GetFullPath(Path.Combine(Document.BaseDirectory, p.Object));
+        try
+        {
+            return BuiltinObjects.Resolve(p.Object, KindOf(p));
+        }
+        catch (BpfException e) when (e.ErrorId == ErrorId.BuiltinProgramNotFound)
+        {
+            throw new BpfException(ErrorId.StateProgramNotFound, $"{p.ObjectSource}: {e.Message}", p.Object,
+                inner: e);
+        }
+    }
+
+    /// <summary>True when Set has to load the entry's object (no instance of the program is attached yet).</summary>
+    internal bool NeedsLoad(StateProgram p) => !Reuse.TryGetValue(p.Name, out uint? id) || id is null;
+
+    /// <summary>The entry's object loaded for real (maps pinned by name go to their usual place), once.</summary>
+    internal BpfObject Loaded(StateProgram p)
+    {
+        if (!_loaded.TryGetValue(p.Name, out BpfObject? obj))
+            _loaded[p.Name] = obj = BpfObjectLoader.Load(Desired(p).ObjectPath, new BpfLoadOptions());
+        return obj;
+    }
+
+    /// <summary>The program Set attaches for an entry: the instance attached elsewhere, or a new load.</summary>
+    internal AttachableProgram Instance(StateProgram p)
+    {
+        if (_instances.TryGetValue(p.Name, out AttachableProgram? program))
+            return program;
+        program = NeedsLoad(p) ? AttachableProgram.FromLoaded(Loaded(p).GetProgram(p.Program))
+            : AttachableProgram.FromId(Reuse[p.Name]!.Value);
+        return _instances[p.Name] = program;
+    }
+
+    /// <summary>A map of the entry's program by libbpf name: in the new load, or among the attached one's.</summary>
+    internal BpfMap? Map(StateProgram p, string name)
+    {
+        if (NeedsLoad(p))
+            return _loaded.TryGetValue(p.Name, out BpfObject? obj) ? BpfMap.FromLoaded(obj.GetMap(name)) : null;
+        BpfProgramInfo? info = KernelInventory.ProgramById(Reuse[p.Name]!.Value, throwIfMissing: false);
+        string kernelName = name.Length > 15 ? name[..15] : name;
+        foreach (uint id in info?.MapIds ?? Array.Empty<uint>())
+            if (KernelInventory.MapById(id, throwIfMissing: false)?.Name == kernelName)
+                return BpfMap.OpenById(id);
+        return null;
+    }
+
+    /// <summary>Rolls back the loads: the map pins they made. (Their programs go when nothing holds them.)</summary>
+    internal void RemoveCreatedPins()
+    {
+        foreach (BpfObject obj in _loaded.Values)
+            foreach (string pin in obj.CreatedPins)
+                if (File.Exists(pin))
+                    File.Delete(pin);
+    }
+
+    public void Dispose()
+    {
+        foreach (AttachableProgram p in _instances.Values)
+            p.Dispose();
+        foreach (BpfObject obj in _loaded.Values)
+            obj.Dispose();
+    }
+}

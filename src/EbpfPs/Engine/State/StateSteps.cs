@@ -1,0 +1,177 @@
+using System.IO;
+using EbpfPs.Engine.Attach;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Objects;
+using EbpfPs.Interop;
+
+namespace EbpfPs.Engine.State;
+
+/// <summary>
+/// One change Set-BpfState can make and take back. Steps run in phases, pins, then map entries, then
+/// attachments, so a program's configuration is in place before its first packet.
+/// </summary>
+internal abstract class StateStep
+{
+    protected StateStep(BpfStateDifference difference, int phase)
+    {
+        Difference = difference;
+        Phase = phase;
+    }
+
+    internal BpfStateDifference Difference { get; }
+    internal int Phase { get; }
+    internal abstract void Apply(StateSession session);
+    /// <summary>Best effort, like every rollback: the failure that caused it is what the caller reports.</summary>
+    internal abstract void Undo();
+    internal virtual void Release() { }
+
+    public override string ToString() => $"{Difference.Action} {Difference.Target} ({Difference.Source})";
+}
+
+/// <summary>Attaches the entry's program to one interface; undo puts back what was there (or nothing).</summary>
+internal sealed class AttachStep : StateStep
+{
+    private readonly StateProgram _entry;
+    private readonly (int Index, string Name) _interface;
+    private readonly XdpAttachment? _before;
+    private AttachableProgram? _previous;
+    private TcAttachment? _tc;
+    private bool _xdpDone;
+
+    internal AttachStep(BpfStateDifference difference, StateProgram entry, (int, string) iface, XdpAttachment? before)
+        : base(difference, 2)
+    {
+        _entry = entry;
+        _interface = iface;
+        _before = before;
+    }
+
+    internal override void Apply(StateSession session)
+    {
+        AttachableProgram program = session.Instance(_entry);
+        var target = new[] { _interface };
+        if (!_entry.IsXdp)
+        {
+            var direction = _entry.Hook == BpfStateHook.TcIngress ? TcDirection.Ingress : TcDirection.Egress;
+            _tc = Tc.Attach(program, target, direction, TcMode.Filter, 0, 0, _entry.NetNamespace, force: false)[0];
+            return;
+        }
+        // Hold the program being replaced, so undo can put it back even if the attachment was all that held it.
+        if (_before is not null)
+            _previous = TryOpen(_before.ProgramId);
+        var mode = _entry.Hook == BpfStateHook.XdpNative ? XdpMode.Native : XdpMode.Generic;
+        Xdp.Attach(program, target, mode, _entry.NetNamespace, force: true);
+        _xdpDone = true;
+    }
+
+    internal override void Undo()
+    {
+        try
+        {
+            if (_tc is not null)
+                Tc.Detach(_tc);
+            else if (_xdpDone && _previous is not null)
+                Xdp.Attach(_previous, new[] { _interface }, _before!.Mode, _entry.NetNamespace, force: true);
+            else if (_xdpDone)
+                Xdp.Detach(_interface.Index, _interface.Name, _entry.NetNamespace);
+        }
+        catch (BpfException)
+        {
+        }
+    }
+
+    internal override void Release() => _previous?.Dispose();
+
+    private static AttachableProgram? TryOpen(uint id)
+    {
+        try { return AttachableProgram.FromId(id); }
+        catch (BpfException) { return null; }
+    }
+}
+
+/// <summary>Pins a map the state's program uses where the state wants it; undo unpins it.</summary>
+internal sealed class PinStep : StateStep
+{
+    private readonly StateMap _map;
+    private readonly StateProgram _provider;
+    private bool _pinned;
+
+    internal PinStep(BpfStateDifference difference, StateMap map, StateProgram provider) : base(difference, 0)
+    {
+        _map = map;
+        _provider = provider;
+    }
+
+    internal override void Apply(StateSession session)
+    {
+        string path = _map.Path!;
+        if (session.NeedsLoad(_provider))
+            session.Loaded(_provider); // the load pins its maps by name; rolled back with the session's pins
+        if (File.Exists(path))
+            return;
+        using BpfMap map = session.Map(_provider, Path.GetFileName(path))
+            ?? throw new BpfException(ErrorId.StateMapNotFound,
+                $"{_map.NameSource}: program entry '{_provider.Name}' has no map named '{Path.GetFileName(path)}' " +
+                "to pin.", path);
+        BpfSystem.Current.Pin(map.Fd, path).OrThrow("pin map at", path);
+        _pinned = true;
+    }
+
+    internal override void Undo()
+    {
+        if (_pinned && File.Exists(_map.Path))
+            File.Delete(_map.Path!);
+    }
+}
+
+/// <summary>Writes one map entry; undo writes back the bytes it had, or deletes a key that was not there.</summary>
+internal sealed class EntryStep : StateStep
+{
+    private readonly StateMap _map;
+    private readonly StateMapEntry _entry;
+    private readonly StateProgram? _provider;
+    private BpfMap? _open;
+    private byte[]? _key, _previous;
+    private bool _written;
+
+    internal EntryStep(BpfStateDifference difference, StateMap map, StateMapEntry entry, StateProgram? provider)
+        : base(difference, 1)
+    {
+        _map = map;
+        _entry = entry;
+        _provider = provider;
+    }
+
+    internal override void Apply(StateSession session)
+    {
+        _open = _map.Path is not null ? BpfMap.OpenPinned(_map.Path)
+            : session.Map(_provider!, _map.MapName!) ?? (session.NeedsLoad(_provider!)
+                ? BpfMap.FromLoaded(session.Loaded(_provider!).GetMap(_map.MapName!))
+                : throw new BpfException(ErrorId.StateMapNotFound,
+                    $"{_map.NameSource}: the attached program has no map '{_map.MapName}'.", _map.Label));
+        (byte[] key, byte[] value) = StatePlanner.Encode(_open, _entry, session.Document);
+        _key = key;
+        _previous = _open.LookupBytes(key);
+        _open.WriteBytes(key, value);
+        _written = true;
+    }
+
+    internal override void Undo()
+    {
+        if (!_written || _open is null)
+            return;
+        try
+        {
+            if (_previous is null)
+                _open.DeleteBytes(_key!);
+            else
+                _open.WriteBytes(_key!, _previous);
+        }
+        catch (BpfException)
+        {
+        }
+    }
+
+    internal override void Release() => _open?.Dispose();
+}

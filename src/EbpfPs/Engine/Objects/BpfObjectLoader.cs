@@ -129,7 +129,7 @@ public static class BpfObjectLoader
             if (plan is not null)
                 result.OwnPins = ObjectPins.Pin(plan, pinPath!);
             result.Programs = DescribePrograms(result, natives, pinPath);
-            result.Maps = DescribeMaps(result, maps, pinned);
+            result.Maps = DescribeMaps(result, maps, pinned, result.OwnPins);
             return result;
         }
         catch
@@ -208,15 +208,18 @@ public static class BpfObjectLoader
     }
 
     private static List<BpfLoadedMap> DescribeMaps(BpfObject owner, List<NativeMap> natives,
-        Func<string?, string?> pinned)
+        Func<string?, string?> pinned, IReadOnlyList<OwnPin> ownPins)
     {
         var maps = new List<BpfLoadedMap>();
         foreach (NativeMap m in natives)
         {
             using SafeFdHandle? fd = m.BorrowFd();
             if (fd is null) continue;
-            maps.Add(new BpfLoadedMap(owner, m, KernelInventory.DescribeMap(fd), m.Name,
-                m.IsPinned ? pinned(m.PinPath) : null));
+            BpfMapInfo info = KernelInventory.DescribeMap(fd);
+            // Maps pinned by name are libbpf's pins; the others -PinPath pinned one by one (ObjectPins).
+            string? pin = m.IsPinned ? pinned(m.PinPath)
+                : ownPins.FirstOrDefault(o => o.Kind == Libbpf.ObjectKind.Map && o.Id == info.Id)?.Path;
+            maps.Add(new BpfLoadedMap(owner, m, info, m.Name, pin));
         }
         return maps;
     }

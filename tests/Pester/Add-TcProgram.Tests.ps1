@@ -109,6 +109,48 @@ Describe 'Add-TcProgram: bad input' {
     }
 }
 
+Describe 'Two processes attaching and detaching at once' {
+    BeforeAll {
+        $script:race = New-ScratchNamespace
+        foreach ($pair in @('ta', 'tb'), @('xa', 'xb')) {
+            & ip -n $race link add $pair[0] type veth peer name $pair[1]
+            foreach ($d in $pair) { & ip -n $race link set dev $d up }
+        }
+    }
+
+    It 'tcx links on two interfaces of one namespace share a pin folder without a race, and leave nothing' {
+        # Each process attaches and detaches 40 times; a pin folder one of them removes while the other pins
+        # into it was DirectoryNotFound or "Directory not empty" before the folder was guarded.
+        $loop = "`$o = Import-BpfObject -Program pass -Hook Tc; for (`$i = 0; `$i -lt 40; `$i++) { try { " +
+            "Add-TcProgram DEV -NetNamespace $race -Program `$o -Mode Tcx -PassThru -ErrorAction Stop | " +
+            "Remove-TcProgram -Confirm:`$false -ErrorAction Stop } catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ } }; " +
+            "`$o | Remove-BpfObject -Confirm:`$false; 'done'"
+        $children = 'ta', 'tb' | ForEach-Object { Start-ChildPwsh ($loop -creplace 'DEV', $_) }
+        $out = $children | ForEach-Object { Wait-ChildPwsh $_ }
+        $out | Where-Object { $_ -ne 'done' } | Should -BeNullOrEmpty
+        @($out | Where-Object { $_ -eq 'done' }).Count | Should -Be 2
+        @(Get-TcProgram -NetNamespace $race) | Should -BeNullOrEmpty
+        foreach ($d in 'ta', 'tb') { & ip netns exec $race tc -j filter show dev $d ingress | Should -BeIn '[]', $null }
+        $ifindexes = (Invoke-Json ip -n $race -j link show | Where-Object ifname -In 'ta', 'tb').ifindex
+        @(Invoke-Json bpftool -j link show | Where-Object { $_.PSObject.Properties['ifindex'] -and $_.ifindex -in $ifindexes -and $_.type -eq 'tcx' }) |
+            Should -BeNullOrEmpty
+    }
+
+    It 'XDP -Force from two processes on one interface never answers "use -Force"' {
+        $loop = "`$o = Import-BpfObject -Program @NAME@; for (`$i = 0; `$i -lt 30; `$i++) { try { " +
+            "Add-XdpProgram xa -NetNamespace $race -Program `$o -Mode Generic -Force -ErrorAction Stop } catch { " +
+            "'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ } }; `$o | Remove-BpfObject -Confirm:`$false; 'done'"
+        $children = 'pass', 'drop' | ForEach-Object { Start-ChildPwsh ($loop -creplace '@NAME@', $_) }
+        $out = $children | ForEach-Object { Wait-ChildPwsh $_ }
+        # Three lost races in a row may still end in XdpProgramChanged; never in advice to use -Force.
+        $out | Where-Object { $_ -ne 'done' -and $_ -notlike 'ERROR XdpProgramChanged,*' } | Should -BeNullOrEmpty
+        $out | Should -Not -Match 'use -Force'
+        (Get-IpXdp $race xa).Mode | Should -Be 'Generic'
+        Remove-XdpProgram xa -NetNamespace $race -Confirm:$false
+        (Get-IpXdp $race xa).Mode | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Add-TcProgram: where the pins of what it loads go' {
     AfterEach { & ip netns exec $ns tc qdisc del dev $dev clsact 2>$null }
 

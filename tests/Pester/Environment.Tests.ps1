@@ -33,3 +33,35 @@ Describe 'A machine that is not ready' {
         Test-Path /sys/fs/bpf/ebpfps-x | Should -BeFalse
     }
 }
+
+Describe 'A process without capabilities' {
+    It 'every cmdlet that needs them stops with PermissionDenied and the fix, before it does anything' {
+        # Root, but with every capability dropped (capsh --drop=all): a file's owner still, the kernel's root no more.
+        $cases = [ordered]@{
+            'Import-BpfObject' = '{ Import-BpfObject -Program drop }'; 'Get-BpfProgram' = '{ Get-BpfProgram }'
+            'Remove-BpfProgram' = '{ Remove-BpfProgram -LiteralPath /sys/fs/bpf/ebpfps-none -Confirm:$false }'
+            'Get-BpfMap' = '{ Get-BpfMap }'; 'Get-BpfMapEntry' = '{ Get-BpfMapEntry -Id 1 }'
+            'Set-BpfMapEntry' = '{ Set-BpfMapEntry -Id 1 -Key 0 -Value 0 }'; 'Remove-BpfMapEntry' = '{ Remove-BpfMapEntry -Id 1 -Key 0 }'
+            'Clear-BpfMap' = '{ Clear-BpfMap -Id 1 -Confirm:$false }'; 'Watch-BpfMap' = '{ Watch-BpfMap -Id 1 -Count 1 }'
+            'Add-XdpProgram' = '{ Add-XdpProgram lo -Program drop }'; 'Get-XdpProgram' = '{ Get-XdpProgram }'
+            'Remove-XdpProgram' = '{ Remove-XdpProgram lo }'; 'Add-TcProgram' = '{ Add-TcProgram lo -Program drop }'
+            'Get-TcProgram' = '{ Get-TcProgram }'; 'Remove-TcProgram' = '{ Remove-TcProgram lo }'
+            'Invoke-BpfProgramTest' = '{ Invoke-BpfProgramTest -Program drop -Packet (New-BpfTestPacket) }'
+            'Send-BpfTestPacket' = '{ New-BpfTestPacket | Send-BpfTestPacket -Interface lo -NetNamespace ebpfps-none }'
+            'Measure-HookThroughput' = '{ Measure-HookThroughput -Program drop -Duration 0.1 }'
+            'New-BpfTestNetwork' = '{ New-BpfTestNetwork }'; 'Remove-BpfTestNetwork' = '{ Remove-BpfTestNetwork ebpfps-none }'
+            'Get-BpfFeature' = '{ Get-BpfFeature -Category System }'; 'Enable-BpfStatistics' = '{ Enable-BpfStatistics }'
+            'Disable-BpfStatistics' = '{ Disable-BpfStatistics }'
+        }
+        $script = ($cases.GetEnumerator() | ForEach-Object {
+            "try { `$null = & $($_.Value) -ErrorAction Stop; '$($_.Key) no error' } catch { '$($_.Key) ' + `$_.CategoryInfo.Category + ' ' + [bool](`$_.ErrorDetails.RecommendedAction -match 'CAP_') }"
+        }) -join '; '
+        $ns = & ip netns list
+        $out = Wait-ChildPwsh (Start-ChildPwsh $script -Prefix 'capsh', '--drop=all', '--', '-c', '"$0" "$@"')
+        foreach ($name in $cases.Keys) { $out | Should -Contain "$name PermissionDenied True" -Because ($out -join "`n") }
+        # The cmdlets that need nothing still work: packets are bytes in memory, test networks are read from files.
+        $free = Wait-ChildPwsh (Start-ChildPwsh "(New-BpfTestPacket).Bytes.Count; @(Get-BpfTestNetwork).Count -ge 0" -Prefix 'capsh', '--drop=all', '--', '-c', '"$0" "$@"')
+        $free | Should -Be @('42', 'True')
+        & ip netns list | Should -Be $ns -Because 'New-BpfTestNetwork made nothing'
+    }
+}

@@ -67,3 +67,31 @@ Describe 'Get-BpfMap' {
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
+
+Describe 'Get-BpfMap and the map cmdlets on a path that is no map' {
+    It 'a program pin is WrongPinnedObjectType, as bpftool says "incorrect object type", never the program''s id read as a map' {
+        $theirs = & bpftool map show pinned $progPin 2>&1
+        "$theirs" | Should -Match 'incorrect object type: prog'
+        foreach ($cmd in { Get-BpfMap -LiteralPath $progPin }, { Get-BpfMapEntry -LiteralPath $progPin },
+            { Set-BpfMapEntry -LiteralPath $progPin -Key 0 -Value 0 }, { Watch-BpfMap -LiteralPath $progPin -Count 1 }) {
+            $e = Get-Error $cmd
+            $e.FullyQualifiedErrorId | Should -BeLike 'WrongPinnedObjectType,*'
+            $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $e.Exception.Message | Should -Match 'is a pinned BPF program, not a BPF map'
+        }
+    }
+
+    It 'a folder on bpffs is WrongPinnedObjectType too' {
+        (Get-Error { Get-BpfMapEntry -LiteralPath $mapDir }).FullyQualifiedErrorId | Should -BeLike 'WrongPinnedObjectType,*'
+    }
+
+    It 'a file off bpffs (/etc/passwd) is PinPathNotOnBpfFs, not "run as root"' {
+        foreach ($cmd in { Get-BpfMap -LiteralPath /etc/passwd }, { Get-BpfMapEntry -LiteralPath /etc/passwd },
+            { Clear-BpfMap -LiteralPath /etc/passwd -Confirm:$false }) {
+            $e = Get-Error $cmd
+            $e.FullyQualifiedErrorId | Should -BeLike 'PinPathNotOnBpfFs,*'
+            $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $e.ErrorDetails.RecommendedAction | Should -Not -Match 'root'
+        }
+    }
+}

@@ -408,4 +408,17 @@ Describe 'Watch-BpfMap' {
             $counter | Remove-BpfObject -Confirm:$false
         }
     }
+
+    It 'waits out an -Interval longer than a single wait can take (1e9 s), and Ctrl+C still stops it' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$((Get-Module EbpfPs).ModuleBase)/EbpfPs.psd1'; Watch-BpfMap -Id $($shapes.Id) -Interval 1e9 -Count 1")
+        $async = $ps.BeginInvoke()
+        Start-Sleep -Milliseconds 500
+        # (Streams are read with ReadAll: enumerating one of a running pipeline waits for it to end.)
+        $ps.InvocationStateInfo.State | Should -Be 'Running' -Because "it is waiting, not failed: $($ps.Streams.Error.ReadAll())"
+        $ps.Stop()
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $ps.Streams.Error.ReadAll() | Should -BeNullOrEmpty
+        $ps.Dispose()
+    }
 }

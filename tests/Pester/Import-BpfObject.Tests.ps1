@@ -217,3 +217,107 @@ Describe 'Import-BpfObject: bad input' {
         $out | Should -Be 'PermissionDenied'
     }
 }
+
+Describe 'Import-BpfObject -PinPath: its own pins, and only those' {
+    BeforeAll {
+        $script:tiny = Build-TestBpfObject tiny_xdp
+        function Get-TinyIds { @(Invoke-Json bpftool -j prog show | Where-Object name -EQ 'tiny_pass' | ForEach-Object id) }
+    }
+
+    It 'a second import into the same folder fails with PinExists, loads nothing, and leaves the first import''s pins' {
+        $pin = New-ScratchPinPath
+        $first = Import-BpfObject -LiteralPath $tiny -PinPath $pin
+        try {
+            $before = Get-TinyIds
+            $e = Get-Error { Import-BpfObject -LiteralPath $tiny -PinPath $pin }
+            $e.FullyQualifiedErrorId | Should -BeLike 'PinExists,*'
+            $e.CategoryInfo.Category | Should -Be 'ResourceExists'
+            $e.TargetObject | Should -Be "$pin/tiny_pass"
+            (Invoke-Json bpftool -j prog show pinned "$pin/tiny_pass").id | Should -Be $first.Programs[0].Id
+            (Invoke-Json bpftool -j map show pinned "$pin/tiny_hits").id | Should -Be ($first.Maps | Where-Object Name -EQ tiny_hits).Id
+            @(Get-TinyIds | Where-Object { $_ -notin $before }) | Should -BeNullOrEmpty -Because 'the refusal comes before the load'
+        }
+        finally { $first | Remove-BpfObject -Confirm:$false }
+        Test-Path $pin | Should -BeFalse -Because 'the first import made the folder, so its removal removes it'
+    }
+
+    It 'Remove-BpfObject leaves a pin that no longer holds its program, and a folder it did not make' {
+        $pin = New-ScratchPinPath
+        $null = New-Item -ItemType Directory $pin
+        $obj = Import-BpfObject -LiteralPath $tiny -PinPath $pin
+        $other = Import-BpfObject -LiteralPath $tiny
+        try {
+            # Someone re-pins the program path to another program.
+            Remove-Item "$pin/tiny_pass"
+            & bpftool prog pin id $other.Programs[0].Id "$pin/tiny_pass"
+            $obj | Remove-BpfObject -Confirm:$false
+            (Invoke-Json bpftool -j prog show pinned "$pin/tiny_pass").id | Should -Be $other.Programs[0].Id
+            Test-Path "$pin/tiny_hits" | Should -BeFalse
+            Test-Path $pin | Should -BeTrue
+        }
+        finally { $other | Remove-BpfObject -Confirm:$false }
+    }
+
+    It 'a failed import leaves no pins and no folder it made' {
+        $pin = New-ScratchPinPath
+        $e = Get-Error { Import-BpfObject -LiteralPath (Build-TestBpfObject bad_verifier) -PinPath "$pin/a/b" }
+        $e.FullyQualifiedErrorId | Should -BeLike 'VerifierRejected,*'
+        Test-Path $pin | Should -BeFalse
+    }
+
+    It 'a program whose name has a dot: PinNameNotAllowed before anything is loaded' {
+        $pin = New-ScratchPinPath
+        $obj = Build-TestBpfObject dotted_prog
+        $e = Get-Error { Import-BpfObject -LiteralPath $obj -PinPath $pin }
+        $e.FullyQualifiedErrorId | Should -BeLike 'PinNameNotAllowed,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e.Exception.Message | Should -Match "'dot\.ted'"
+        Test-Path $pin | Should -BeFalse
+        @(Invoke-Json bpftool -j prog show | Where-Object name -EQ 'dot.ted') | Should -BeNullOrEmpty
+        # Without -PinPath the kernel takes the name as it is.
+        $loaded = Import-BpfObject -LiteralPath $obj
+        try { (Invoke-Json bpftool -j prog show id $loaded.Programs[0].Id).name | Should -Be 'dot.ted' }
+        finally { $loaded | Remove-BpfObject -Confirm:$false }
+    }
+
+    It 'a program and a map that would share a pin name: PinNameCollision naming both' {
+        $pin = New-ScratchPinPath
+        $e = Get-Error { Import-BpfObject -LiteralPath (Build-TestBpfObject pincoll) -PinPath $pin }
+        $e.FullyQualifiedErrorId | Should -BeLike 'PinNameCollision,*'
+        $e.Exception.Message | Should -Match "program 'pincoll_bss' and map 'pincoll\.bss'"
+        Test-Path $pin | Should -BeFalse
+        @(Invoke-Json bpftool -j prog show | Where-Object name -EQ 'pincoll_bss') | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Import-BpfObject: BTF the kernel refuses' {
+    It 'is BtfRejected with the kernel''s BTF log, not a verifier rejection' {
+        $good = Build-TestBpfObject btf_required
+        $bytes = [IO.File]::ReadAllBytes($good)
+        # Rename the typedef __u64 to -_u64 in .BTF's strings: libbpf and the module's validator take it, the kernel
+        # does not (a name must be an identifier), and the socket-storage map cannot be made without BTF.
+        $shoff = [BitConverter]::ToUInt64($bytes, 40); $shnum = [BitConverter]::ToUInt16($bytes, 60)
+        $names = $shoff + 64 * [BitConverter]::ToUInt16($bytes, 62)
+        $namesAt = [BitConverter]::ToUInt64($bytes, $names + 24)
+        $btf = for ($i = 0; $i -lt $shnum; $i++) {
+            $h = $shoff + 64 * $i
+            $name = [Text.Encoding]::ASCII.GetString($bytes, $namesAt + [BitConverter]::ToUInt32($bytes, $h), 5)
+            if ($name -eq ".BTF`0") { [BitConverter]::ToUInt64($bytes, $h + 24) }
+        }
+        $text = [Text.Encoding]::Latin1.GetString($bytes)
+        $at = $text.IndexOf("`0__u64`0", [int]$btf)
+        $at | Should -BeGreaterThan 0
+        $bytes[$at + 1] = [byte][char]'-'
+        $bad = Join-Path (Split-Path $good) 'btf_rejected.o'
+        [IO.File]::WriteAllBytes($bad, $bytes)
+
+        $ok = Import-BpfObject -LiteralPath $good
+        $ok | Remove-BpfObject -Confirm:$false
+        $e = Get-Error { Import-BpfObject -LiteralPath $bad }
+        $e.FullyQualifiedErrorId | Should -BeLike 'BtfRejected,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidData'
+        $e.Exception.Message | Should -Match 'Invalid name'
+        $e.Exception.VerifierLog | Should -Match '^magic: 0xeb9f'
+        $e.ErrorDetails.Message | Should -Match 'BTF log:'
+    }
+}

@@ -100,6 +100,8 @@ Describe 'Measure-HookThroughput: bad input' {
         @{ Case = '-LossTolerance 1.5'; Id = 'InvalidLossTolerance'; Run = { Measure-HookThroughput -Program drop -ZeroLoss -LossTolerance 1.5 -Network $net } }
         @{ Case = '-LossTolerance -0.1'; Id = 'InvalidLossTolerance'; Run = { Measure-HookThroughput -Program drop -ZeroLoss -LossTolerance -0.1 -Network $net } }
         @{ Case = '-Traffic Tcp without -Routed'; Id = 'TrafficNeedsRouted'; Run = { Measure-HookThroughput -Program router -Traffic Tcp -Network $net } }
+        @{ Case = '-Count with -Duration'; Id = 'CountWithDuration'; Run = { Measure-HookThroughput -Program drop -Count 1000 -Duration 2 -Network $net } }
+        @{ Case = 'a network name that is a path'; Id = 'InvalidTestNetworkName'; Run = { Measure-HookThroughput -Program drop -Network '../../etc/x' } }
     ) {
         $before = Get-KernelSnapshot
         $e = Get-Error $Run
@@ -126,6 +128,31 @@ Describe 'Measure-HookThroughput: bad input' {
         $e = Get-Error { Measure-HookThroughput -Program drop -Duration 0 -Network $net }
         $e.FullyQualifiedErrorId | Should -BeLike 'InvalidDuration,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+}
+
+Describe 'Measure-HookThroughput: repeated and long requests' {
+    It 'a hook or size named twice is measured once' {
+        $rows = @(Measure-HookThroughput -Program drop -Hook XdpGeneric, XdpGeneric -PacketSize 64, 64 -Count 5000 -Network $net)
+        $rows.Count | Should -Be 1
+        $rows[0].Hook | Should -Be 'XdpGeneric'
+    }
+
+    It 'a -Count that would take hours shows how far it got, and Ctrl+C stops it and detaches' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$((Get-Module EbpfPs).ModuleBase)/EbpfPs.psd1'; Measure-HookThroughput -Program drop -Hook XdpGeneric -Count 1000000000000 -Network $($net.Name)")
+        $async = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        # (Streams are read with ReadAll: enumerating one of a running pipeline may wait for it to end.)
+        $seen = [Collections.Generic.List[object]]::new()
+        do { Start-Sleep -Milliseconds 200; $seen.AddRange(@($ps.Streams.Progress.ReadAll())) }
+        until (@($seen | Where-Object StatusDescription -Match 'frames sent').Count -gt 0 -or [DateTime]::UtcNow -gt $deadline)
+        $sent = @($seen | Where-Object StatusDescription -Match 'of 1,000,000,000,000 frames sent')
+        $ps.Stop()
+        $ps.Dispose()
+        $sent.Count | Should -BeGreaterThan 0 -Because 'a long sample says how many frames went out'
+        @(Get-XdpProgram -NetNamespace $net['B'].NetNamespace) | Should -BeNullOrEmpty
+        (Get-IpXdp $net['B'].NetNamespace $net['B'].Interface).Mode | Should -BeNullOrEmpty
     }
 }
 

@@ -152,4 +152,26 @@ function Get-Error([scriptblock] $Action) {
     throw 'the command did not fail'
 }
 
+function Start-ChildPwsh([string] $Command, [string[]] $Prefix = @()) {
+    # A child pwsh running a command with the module under test imported, output collected; -Prefix runs it
+    # through another program first (capsh, setpriv). Under the .NET tool this process is dotnet and pwsh.dll is
+    # PowerShell; a pwsh binary needs no dll.
+    $exe = [Environment]::ProcessPath
+    [string[]] $pwsh = @($exe) + $(if ((Split-Path -Leaf $exe) -notlike 'pwsh*') { Join-Path $PSHOME 'pwsh.dll' })
+    $script = "Import-Module '$((Get-Module EbpfPs).Path)'; $Command"
+    [string[]] $all = $Prefix + $pwsh + @('-NoProfile', '-NonInteractive', '-Command', $script)
+    $start = [Diagnostics.ProcessStartInfo]::new($all[0])
+    foreach ($a in $all | Select-Object -Skip 1) { $start.ArgumentList.Add($a) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($start)
+    [pscustomobject]@{ Process = $process; Out = $process.StandardOutput.ReadToEndAsync(); Err = $process.StandardError.ReadToEndAsync() }
+}
+
+function Wait-ChildPwsh($Child, [int] $TimeoutMs = 120000) {
+    # The child's output lines (stdout then stderr); a child that does not finish in time is killed and fails.
+    if (-not $Child.Process.WaitForExit($TimeoutMs)) { $Child.Process.Kill($true); throw "the child pwsh did not finish in $TimeoutMs ms" }
+    @(($Child.Out.Result + $Child.Err.Result) -split "`r?`n" | Where-Object { $_ -ne '' })
+}
+
 Export-ModuleMember -Function *

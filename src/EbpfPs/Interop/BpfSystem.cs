@@ -15,6 +15,11 @@ namespace EbpfPs.Interop;
 /// </summary>
 internal interface IBpfSystem
 {
+    /// <summary>Where the module keeps notes across processes (/run/ebpfps): qdisc markers, locks.</summary>
+    string StateDirectory { get; }
+    /// <summary>The module's own folder on bpffs (/sys/fs/bpf/ebpfps), for pins it makes (tcx links).</summary>
+    string PinDirectory { get; }
+
     Result<List<(int Index, string Name)>> Interfaces();
     Result<int> InterfaceIndex(string name);
     string? InterfaceName(int index);
@@ -25,10 +30,19 @@ internal interface IBpfSystem
     Result EnterNetNamespace(string name);
     /// <summary>The inode of the calling thread's network namespace (net:[N]).</summary>
     ulong CurrentNetNamespaceInode();
+    /// <summary>The calling thread's network namespace cookie (SO_NETNS_COOKIE), never reused unlike inodes.</summary>
+    Result<ulong> CurrentNetNamespaceCookie();
+
+    /// <summary>The calling thread's effective capability set (CapEff), one bit per capability.</summary>
+    ulong EffectiveCapabilities();
 
     Result<uint> NextId(Libbpf.ObjectKind kind, uint start);
     Result<SafeFdHandle> FdById(Libbpf.ObjectKind kind, uint id);
     Result<SafeFdHandle> OpenPinned(string path);
+    /// <summary>Whether a BPF fd is a program, a map or a link (EINVAL: no BPF object at all).</summary>
+    Result<Libbpf.ObjectKind> ObjectKindOf(SafeFdHandle fd);
+    /// <summary>Takes an exclusive lock on a file (made if missing) other processes see; Dispose frees it.</summary>
+    Result<IDisposable> LockFile(string path);
     Result Pin(SafeFdHandle fd, string path);
     Result<SafeFdHandle> Dup(SafeFdHandle fd);
     Result<Libbpf.BpfProgInfo> ProgramInfo(SafeFdHandle fd);
@@ -42,7 +56,8 @@ internal interface IBpfSystem
 
     Result<Libbpf.XdpState> XdpQuery(int ifindex);
     Result XdpAttach(int ifindex, SafeFdHandle program, XdpFlags flags, SafeFdHandle? expected);
-    Result XdpDetach(int ifindex, XdpFlags flags);
+    /// <summary>Detaches the program in a mode; with Replace only if expected is the program there.</summary>
+    Result XdpDetach(int ifindex, XdpFlags flags, SafeFdHandle? expected = null);
 
     Result TcHookCreate(int ifindex);
     Result TcHookDestroy(int ifindex);
@@ -90,6 +105,9 @@ internal sealed class LinuxSystem : IBpfSystem
 {
     private const string NetnsDirectory = "/run/netns";
 
+    public string StateDirectory => "/run/ebpfps";
+    public string PinDirectory => "/sys/fs/bpf/ebpfps";
+
     public Result<List<(int Index, string Name)>> Interfaces() => Libc.Interfaces();
     public Result<int> InterfaceIndex(string name) => Libc.NameToIndex(name);
     public string? InterfaceName(int index) => Libc.IndexToName(index);
@@ -122,9 +140,26 @@ internal sealed class LinuxSystem : IBpfSystem
         return open >= 0 && close > open ? ulong.Parse(target.AsSpan(open + 1, close - open - 1)) : 0;
     }
 
+    public Result<ulong> CurrentNetNamespaceCookie() => Libc.NetNamespaceCookie();
+
+    public ulong EffectiveCapabilities()
+    {
+        foreach (string line in File.ReadLines("/proc/thread-self/status"))
+            if (line.StartsWith("CapEff:", StringComparison.Ordinal))
+                return ulong.Parse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber);
+        return ulong.MaxValue; // no such line: a kernel that does not say, so let the calls themselves answer
+    }
+
     public Result<uint> NextId(Libbpf.ObjectKind kind, uint start) => Libbpf.NextId(kind, start);
     public Result<SafeFdHandle> FdById(Libbpf.ObjectKind kind, uint id) => Libbpf.FdById(kind, id);
     public Result<SafeFdHandle> OpenPinned(string path) => Libbpf.ObjGet(path);
+    public Result<Libbpf.ObjectKind> ObjectKindOf(SafeFdHandle fd) => Libc.BpfObjectKind(fd);
+
+    public Result<IDisposable> LockFile(string path)
+    {
+        Result<SafeFdHandle> locked = Libc.LockFile(path);
+        return locked.Ok ? Result<IDisposable>.Success(locked.Value) : locked.Errno;
+    }
     public Result Pin(SafeFdHandle fd, string path) => Libbpf.ObjPin(fd, path);
     public Result<SafeFdHandle> Dup(SafeFdHandle fd) => Libc.Dup(fd);
     public Result<Libbpf.BpfProgInfo> ProgramInfo(SafeFdHandle fd) => Libbpf.GetInfo<Libbpf.BpfProgInfo>(fd);
@@ -146,7 +181,8 @@ internal sealed class LinuxSystem : IBpfSystem
     public Result<Libbpf.XdpState> XdpQuery(int ifindex) => Libbpf.XdpQuery(ifindex);
     public Result XdpAttach(int ifindex, SafeFdHandle program, XdpFlags flags, SafeFdHandle? expected) =>
         Libbpf.XdpAttach(ifindex, program, flags, expected);
-    public Result XdpDetach(int ifindex, XdpFlags flags) => Libbpf.XdpDetach(ifindex, flags);
+    public Result XdpDetach(int ifindex, XdpFlags flags, SafeFdHandle? expected = null) =>
+        Libbpf.XdpDetach(ifindex, flags, expected);
 
     public Result TcHookCreate(int ifindex) => Libbpf.TcHookCreate(ifindex);
     public Result TcHookDestroy(int ifindex) => Libbpf.TcHookDestroy(ifindex);

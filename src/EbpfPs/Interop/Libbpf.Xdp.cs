@@ -51,8 +51,12 @@ internal static unsafe partial class Libbpf
         return Result.FromReturn(bpf_xdp_attach(ifindex, program.Fd, (uint)flags, expected is null ? null : &opts));
     }
 
-    internal static Result XdpDetach(int ifindex, XdpFlags flags) =>
-        Result.FromReturn(bpf_xdp_detach(ifindex, (uint)flags, null));
+    /// <summary>Detaches; with XdpFlags.Replace only if expected is still the program there (EEXIST if not).</summary>
+    internal static Result XdpDetach(int ifindex, XdpFlags flags, SafeFdHandle? expected = null)
+    {
+        var opts = new XdpAttachOpts { Size = (nuint)sizeof(XdpAttachOpts), OldProgFd = expected?.Fd ?? 0 };
+        return Result.FromReturn(bpf_xdp_detach(ifindex, (uint)flags, expected is null ? null : &opts));
+    }
 
     internal static Result<XdpState> XdpQuery(int ifindex)
     {

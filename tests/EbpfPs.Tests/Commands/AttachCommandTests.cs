@@ -58,7 +58,11 @@ public sealed class AttachCommandTests : IDisposable
         // Get-XdpProgram's objects bind to Remove-XdpProgram by property name (Interface, NetNamespace).
         var removed = Ps("Get-XdpProgram | Remove-XdpProgram -PassThru").Of<XdpAttachment>().ToList();
         Assert.Equal(added, removed);
-        Assert.Equal(new[] { "XdpDetach eth-a DrvMode", "XdpDetach eth-b DrvMode" }, _fake.Mutations.Skip(2));
+        Assert.Equal(new[]
+            {
+                "XdpDetach eth-a DrvMode, Replace expected 20", "XdpDetach eth-b DrvMode, Replace expected 20",
+            },
+            _fake.Mutations.Skip(2));
         Assert.Empty(Ps("Get-XdpProgram").Output);
     }
 
@@ -156,7 +160,7 @@ public sealed class AttachCommandTests : IDisposable
         {
             "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode",
             "XdpAttach eth-b prog 20 UpdateIfNoexist, SkbMode -> EBUSY",
-            "XdpDetach eth-a DrvMode", "XdpDetach eth-a SkbMode",
+            "XdpDetach eth-a SkbMode, Replace expected 20",
         }, _fake.Mutations);
     }
 }

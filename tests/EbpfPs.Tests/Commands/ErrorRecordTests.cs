@@ -78,7 +78,7 @@ public sealed class ErrorRecordTests : IDisposable
             (Fqid<RemoveXdpProgramCommand>(ErrorId.NoXdpProgram), ErrorCategory.ObjectNotFound, "eth-a"),
             (Fqid<RemoveXdpProgramCommand>(ErrorId.InterfaceNotFound), ErrorCategory.ObjectNotFound, "eth-zz"),
         }, r.Errors.Select(e => (e.FullyQualifiedErrorId, e.CategoryInfo.Category, (string)e.TargetObject)));
-        Assert.Equal(new[] { "XdpDetach eth-b SkbMode" }, _fake.Mutations);
+        Assert.Equal(new[] { "XdpDetach eth-b SkbMode, Replace expected 20" }, _fake.Mutations);
     }
 
     [Theory]

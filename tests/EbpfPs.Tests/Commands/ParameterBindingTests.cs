@@ -76,14 +76,26 @@ public sealed class ParameterBindingTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(-3)]
     [InlineData("")]
+    [InlineData(1.5)]
     public void AnythingElseIsATransformationErrorBeforeTheCmdletRuns(object program)
     {
         PipelineResult r = AddXdp(program);
 
         AssertTransformationError(r, "-Program takes a built-in name, a program id");
+        Assert.Empty(_fake.Calls);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    [InlineData(5000000000L)]
+    [InlineData("5000000000")]
+    public void ANumberNoProgramIdCanBeSaysSoBeforeTheCmdletRuns(object program)
+    {
+        PipelineResult r = AddXdp(program);
+
+        AssertTransformationError(r, "is not a program id: ids run from 1 to 4294967295");
         Assert.Empty(_fake.Calls);
     }
 

@@ -52,7 +52,7 @@ internal static class PowerShellHost
                 terminating = e;
             }
             return new PipelineResult(output.Select(o => o.BaseObject).ToList(), ps.Streams.Error.ToList(),
-                terminating);
+                terminating) { Warnings = ps.Streams.Warning.Select(w => w.Message).ToList() };
         }
         finally
         {
@@ -109,6 +109,8 @@ internal static class PowerShellHost
 internal sealed record PipelineResult(IReadOnlyList<object> Output, IReadOnlyList<ErrorRecord> Errors,
     RuntimeException? Terminating)
 {
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
     public IEnumerable<T> Of<T>() => Output.OfType<T>();
 
     /// <summary>Every error, the terminating one last.</summary>

@@ -50,8 +50,11 @@ public sealed class RemoveProgramTests : IDisposable
         PipelineResult r = Script(_fake,
             "Get-BpfProgram | Where-Object Name -eq xdp_new | Remove-BpfProgram -Detach -Confirm:$false");
 
-        // This namespace first, then each named one.
-        Assert.Equal(new[] { "TcDetach eth-a Egress handle 1 priority 1", "XdpDetach lab/veth-a SkbMode" },
+        // This namespace first, then each named one; the XDP detach names the program it expects to find there.
+        Assert.Equal(new[]
+            {
+                "TcDetach eth-a Egress handle 1 priority 1", "XdpDetach lab/veth-a SkbMode, Replace expected 20",
+            },
             _fake.Mutations);
         Assert.Equal((0u, 0u, 0u), _fake.XdpOf("veth-a", "lab"));
         Assert.Equal((21u, 0u, 0u), _fake.XdpOf("veth-b", "lab"));

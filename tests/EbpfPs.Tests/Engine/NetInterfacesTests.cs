@@ -8,7 +8,10 @@ using Xunit;
 
 namespace EbpfPs.Tests.Engine;
 
-/// <summary>NetInterfaces.Resolve: names are looked up as written, patterns expand, no match is an error.</summary>
+/// <summary>
+/// NetInterfaces.Resolve: names are looked up as written (case-sensitive, an exact name before any pattern),
+/// patterns expand, no match is an error, a NUL never reaches the kernel.
+/// </summary>
 public sealed class NetInterfacesTests : IDisposable
 {
     private readonly FakeBpfSystem _fake = new();
@@ -16,12 +19,14 @@ public sealed class NetInterfacesTests : IDisposable
 
     public NetInterfacesTests()
     {
-        foreach (string name in new[] { "eth0", "veth-a", "veth-b", "vethZ", "br0" })
+        foreach (string name in new[] { "eth0", "veth-a", "veth-b", "vethZ", "br0", "x1", "x[1]", "ab", "a*b" })
             _fake.AddInterface(name);
         _fake.AddNamespace("ns-r");
         _fake.AddInterface("veth-r1", "ns-r", index: 7);
         _scope = BpfSystem.Use(_fake);
     }
+
+    private static Func<string, bool> Match(string pattern) => Wildcards.InterfaceMatcher(pattern);
 
     public void Dispose()
     {
@@ -32,16 +37,61 @@ public sealed class NetInterfacesTests : IDisposable
     [Fact]
     public void APlainNameIsLookedUpAsWritten()
     {
-        Assert.Equal(new[] { (3, "veth-a") }, NetInterfaces.Resolve(new[] { "veth-a" }, null, Wildcards.Matcher));
+        Assert.Equal(new[] { (3, "veth-a") }, NetInterfaces.Resolve(new[] { "veth-a" }, null, Match));
         Assert.Equal(new[] { "InterfaceIndex (own)/veth-a" }, _fake.Log(nameof(IBpfSystem.InterfaceIndex)));
     }
 
     [Fact]
-    public void PatternsExpandInIndexOrderCaseInsensitivelyAndWithoutDuplicates()
+    public void PatternsExpandInIndexOrderWithoutDuplicates()
     {
-        var found = NetInterfaces.Resolve(new[] { "VETH-*", "veth-a", "veth[Z]" }, null, Wildcards.Matcher);
+        var found = NetInterfaces.Resolve(new[] { "veth-*", "veth-a", "veth[Z]" }, null, Match);
 
         Assert.Equal(new[] { (3, "veth-a"), (4, "veth-b"), (5, "vethZ") }, found);
+    }
+
+    [Fact]
+    public void NamesAndPatternsAreCaseSensitiveAsLinuxNamesAre()
+    {
+        var e = Assert.Throws<BpfException>(() =>
+            NetInterfaces.Resolve(new[] { "VETH-*" }, null, Match));
+        Assert.Equal(ErrorId.InterfaceNotFound, e.ErrorId);
+        Assert.Throws<BpfException>(() => NetInterfaces.Resolve(new[] { "ETH0" }, null, Match));
+        Assert.Equal(new[] { (5, "vethZ") }, NetInterfaces.Resolve(new[] { "veth?" }, null,
+            Match));
+    }
+
+    [Theory]
+    [InlineData("x[1]", "x[1]")]
+    [InlineData("a*b", "a*b")]
+    public void AnExactNameIsThatInterfaceEvenWhenItLooksLikeAPattern(string text, string only)
+    {
+        var found = NetInterfaces.Find(new[] { text }, null, Match);
+
+        FoundInterface f = Assert.Single(found);
+        Assert.Equal((only, false), (f.Name, f.FromPattern));
+    }
+
+    [Fact]
+    public void APatternWithoutAnExactMatchExpandsAndSaysSo()
+    {
+        var found = NetInterfaces.Find(new[] { "x[0-9]" }, null, Match);
+
+        Assert.Equal(new[] { new FoundInterface(_fake.Interface("x1").Index, "x1", true) }, found);
+    }
+
+    [Theory]
+    [InlineData("x1\0junk")]
+    [InlineData("")]
+    public void ANameWithANulOrNothingInItIsRefusedBeforeTheKernelSeesIt(string name)
+    {
+        var e = Assert.Throws<BpfException>(() =>
+            NetInterfaces.Resolve(new[] { name }, null, Match));
+
+        Assert.Equal(ErrorId.InvalidInterfaceName, e.ErrorId);
+        Assert.Equal(BpfErrorKind.InvalidArgument, e.Kind);
+        Assert.Empty(_fake.Log(nameof(IBpfSystem.InterfaceIndex)));
+        Assert.Throws<BpfException>(() => NetInterfaces.IndexOf(name, null));
+        Assert.Empty(_fake.Log(nameof(IBpfSystem.InterfaceIndex)));
     }
 
     [Theory]
@@ -50,7 +100,7 @@ public sealed class NetInterfacesTests : IDisposable
     public void ANameOrPatternThatMatchesNothingIsInterfaceNotFound(string item)
     {
         var e = Assert.Throws<BpfException>(() =>
-            NetInterfaces.Resolve(new[] { "eth0", item }, null, Wildcards.Matcher));
+            NetInterfaces.Resolve(new[] { "eth0", item }, null, Match));
 
         Assert.Equal(ErrorId.InterfaceNotFound, e.ErrorId);
         Assert.Equal(BpfErrorKind.NotFound, e.Kind);
@@ -62,11 +112,11 @@ public sealed class NetInterfacesTests : IDisposable
     [Fact]
     public void InANamedNamespaceOnlyItsInterfacesCount()
     {
-        var found = NetNamespace.Run("ns-r", () => NetInterfaces.Resolve(new[] { "veth*" }, "ns-r", Wildcards.Matcher));
+        var found = NetNamespace.Run("ns-r", () => NetInterfaces.Resolve(new[] { "veth*" }, "ns-r", Match));
         Assert.Equal(new[] { (7, "veth-r1") }, found);
 
         var e = Assert.Throws<BpfException>(() =>
-            NetNamespace.Run("ns-r", () => NetInterfaces.Resolve(new[] { "eth0" }, "ns-r", Wildcards.Matcher)));
+            NetNamespace.Run("ns-r", () => NetInterfaces.Resolve(new[] { "eth0" }, "ns-r", Match)));
         Assert.Contains("network namespace 'ns-r'", e.Message);
     }
 

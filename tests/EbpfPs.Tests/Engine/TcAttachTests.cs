@@ -170,8 +170,11 @@ public sealed class TcAttachTests : IDisposable
         Assert.Equal(2u, Assert.Single(Tc.Find("eth-a", null, TcDirection.Ingress, 2, 0, null)).Priority);
         TcAttachment named = Assert.Single(Tc.Find("eth-a", null, TcDirection.Ingress, 0, 0, n => n == "tc_count"));
         Assert.Equal("tc_count", named.ProgramName);
-        // A selection may match several on purpose (here: handle 1 at any priority).
-        Assert.Equal(2, Tc.Find("eth-a", null, TcDirection.Ingress, 0, 1, null).Count);
+        // A selection that still matches several is as ambiguous as none (here: handle 1 at any priority), and the
+        // error lists them.
+        var several = Assert.Throws<BpfException>(() => Tc.Find("eth-a", null, TcDirection.Ingress, 0, 1, null));
+        Assert.Equal(ErrorId.TcProgramAmbiguous, several.ErrorId);
+        Assert.Contains("'tc_count' priority 1 handle 1; 'tc_other' priority 2 handle 1", several.Message);
 
         var none = Assert.Throws<BpfException>(() => Tc.Find("eth-a", null, TcDirection.Egress, 0, 0, null));
         Assert.Equal(ErrorId.TcProgramNotFound, none.ErrorId);

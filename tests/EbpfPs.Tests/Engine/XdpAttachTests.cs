@@ -48,32 +48,31 @@ public sealed class XdpAttachTests : IDisposable
     public void FailureRollsBackInReverseOrderAndRestoresEachPreviousProgramInItsMode()
     {
         _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).SetXdp("eth-c", XdpAttachMode.Skb, OldGeneric)
-            .Fail(nameof(IBpfSystem.XdpAttach), Errno.EBUSY, nth: 4);
+            .Fail(nameof(IBpfSystem.XdpAttach), Errno.EPERM, nth: 4);
 
         var e = Assert.Throws<BpfException>(() =>
             Attach(XdpMode.Generic, force: true, "eth-a", "eth-b", "eth-c", "eth-d"));
 
-        Assert.Equal(ErrorId.XdpProgramExists, e.ErrorId);
-        Assert.Equal(BpfErrorKind.ResourceExists, e.Kind);
+        Assert.Equal(ErrorId.XdpAttachFailed, e.ErrorId);
+        Assert.Equal(BpfErrorKind.PermissionDenied, e.Kind);
         Assert.Equal("eth-d", e.Target);
         Assert.Equal(new[]
         {
-            // eth-a: native to generic is detach then attach
-            "XdpDetach eth-a DrvMode",
+            // eth-a: native to generic is detach (of the program we saw, only) then attach
+            "XdpDetach eth-a DrvMode, Replace expected 10",
             "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode",
             "XdpAttach eth-b prog 20 UpdateIfNoexist, SkbMode",
             // eth-c: same mode, an atomic swap of the program we saw
             "XdpAttach eth-c prog 20 SkbMode, Replace expected 11",
-            "XdpAttach eth-d prog 20 UpdateIfNoexist, SkbMode -> EBUSY",
-            // rollback, last done first: eth-c gets its generic program back ...
-            "XdpDetach eth-c DrvMode",
-            "XdpAttach eth-c prog 11 SkbMode",
+            "XdpAttach eth-d prog 20 UpdateIfNoexist, SkbMode -> EPERM",
+            // rollback, last done first, each step only while our program is still there: eth-c gets its generic
+            // program back in one swap ...
+            "XdpAttach eth-c prog 11 SkbMode, Replace expected 20",
             // ... eth-b had nothing ...
-            "XdpDetach eth-b DrvMode",
-            "XdpDetach eth-b SkbMode",
-            // ... eth-a gets its native program back in native mode
-            "XdpDetach eth-a SkbMode",
-            "XdpAttach eth-a prog 10 DrvMode",
+            "XdpDetach eth-b SkbMode, Replace expected 20",
+            // ... eth-a gets its native program back in native mode, where nothing else went meanwhile
+            "XdpDetach eth-a SkbMode, Replace expected 20",
+            "XdpAttach eth-a prog 10 UpdateIfNoexist, DrvMode",
         }, _fake.Mutations);
         Assert.Equal((OldNative, 0u, 0u), _fake.XdpOf("eth-a"));
         Assert.Equal((0u, 0u, 0u), _fake.XdpOf("eth-b"));
@@ -115,15 +114,65 @@ public sealed class XdpAttachTests : IDisposable
     }
 
     [Fact]
-    public void AReplaceThatLostARaceIsReportedAsExistingAndNothingElseIsTried()
+    public void WithForceAReplaceThatLostARaceLooksAgainAndReplacesWhatIsThereNow()
     {
-        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).Fail(nameof(IBpfSystem.XdpAttach), Errno.EEXIST);
+        // Another process swaps in its program between our look and our replace.
+        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative)
+            .Before(nameof(IBpfSystem.XdpAttach), 1, f => f.SetXdp("eth-a", XdpAttachMode.Drv, OldGeneric));
+
+        XdpAttachment done = Assert.Single(Attach(XdpMode.Native, force: true, "eth-a"));
+
+        Assert.Equal(new[]
+        {
+            "XdpAttach eth-a prog 20 DrvMode, Replace expected 10 -> EEXIST",
+            "XdpAttach eth-a prog 20 DrvMode, Replace expected 11",
+        }, _fake.Mutations);
+        Assert.Equal(OldGeneric, done.ReplacedProgramId);
+        Assert.Equal((New, 0u, 0u), _fake.XdpOf("eth-a"));
+    }
+
+    [Fact]
+    public void WithForceAnInterfaceThatKeepsChangingIsXdpProgramChangedNotAnAdviceToUseForce()
+    {
+        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).FailWhen(nameof(IBpfSystem.XdpAttach), Errno.EEXIST);
 
         var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Native, force: true, "eth-a"));
 
+        Assert.Equal(ErrorId.XdpProgramChanged, e.ErrorId);
+        Assert.Equal(BpfErrorKind.ResourceBusy, e.Kind);
+        Assert.DoesNotContain("-Force", e.Message);
+        Assert.Equal(3, _fake.Mutations.Count);
+        Assert.Equal((OldNative, 0u, 0u), _fake.XdpOf("eth-a"));
+    }
+
+    [Fact]
+    public void WithoutForceAProgramThatArrivedMeanwhileIsRefusedAndLeftAlone()
+    {
+        _fake.Before(nameof(IBpfSystem.XdpAttach), 1, f => f.SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric));
+
+        var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Generic, force: false, "eth-a"));
+
         Assert.Equal(ErrorId.XdpProgramExists, e.ErrorId);
-        Assert.Contains("meanwhile", e.Message);
-        Assert.Equal(new[] { "XdpAttach eth-a prog 20 DrvMode, Replace expected 10 -> EEXIST" }, _fake.Mutations);
+        Assert.Contains("meanwhile; use -Force", e.Message);
+        Assert.Equal((0u, OldGeneric, 0u), _fake.XdpOf("eth-a"));
+    }
+
+    [Fact]
+    public void RollbackLeavesAProgramAnotherProcessPutOnAnInterfaceMeanwhile()
+    {
+        // eth-a is done; before eth-b fails, another process replaces our program on eth-a with its own.
+        _fake.Before(nameof(IBpfSystem.XdpAttach), 2, f => f.SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric))
+            .Fail(nameof(IBpfSystem.XdpAttach), Errno.EPERM, nth: 2);
+
+        Assert.Throws<BpfException>(() => Attach(XdpMode.Generic, force: false, "eth-a", "eth-b"));
+
+        Assert.Equal(new[]
+        {
+            "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode",
+            "XdpAttach eth-b prog 20 UpdateIfNoexist, SkbMode -> EPERM",
+            "XdpDetach eth-a SkbMode, Replace expected 20 -> EEXIST",
+        }, _fake.Mutations);
+        Assert.Equal((0u, OldGeneric, 0u), _fake.XdpOf("eth-a"));
     }
 
     [Fact]
@@ -138,10 +187,9 @@ public sealed class XdpAttachTests : IDisposable
         Assert.Equal(BpfException.PrivilegeAdvice, e.RecommendedAction);
         Assert.Equal(new[]
         {
-            "XdpDetach eth-a DrvMode",
+            "XdpDetach eth-a DrvMode, Replace expected 10",
             "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode -> EPERM",
-            "XdpDetach eth-a SkbMode",
-            "XdpAttach eth-a prog 10 DrvMode",
+            "XdpAttach eth-a prog 10 UpdateIfNoexist, DrvMode",
         }, _fake.Mutations);
         Assert.Equal((OldNative, 0u, 0u), _fake.XdpOf("eth-a"));
     }
@@ -153,8 +201,10 @@ public sealed class XdpAttachTests : IDisposable
 
         XdpAttachment done = Assert.Single(Attach(XdpMode.Native, force: true, "eth-b"));
 
-        Assert.Equal(new[] { "XdpDetach eth-b SkbMode", "XdpAttach eth-b prog 20 UpdateIfNoexist, DrvMode" },
-            _fake.Mutations);
+        Assert.Equal(new[]
+        {
+            "XdpDetach eth-b SkbMode, Replace expected 11", "XdpAttach eth-b prog 20 UpdateIfNoexist, DrvMode",
+        }, _fake.Mutations);
         Assert.Equal(XdpMode.Native, done.Mode);
         Assert.Equal(OldGeneric, done.ReplacedProgramId);
         Assert.Equal((New, 0u, 0u), _fake.XdpOf("eth-b"));
@@ -197,12 +247,28 @@ public sealed class XdpAttachTests : IDisposable
         Assert.Equal(XdpMode.Native, gone.Mode);
         Assert.Equal(OldNative, gone.ProgramId);
         Assert.Equal("old_native", gone.ProgramName);
-        Assert.Equal(new[] { "XdpDetach eth-a DrvMode", "XdpDetach eth-a SkbMode" }, _fake.Mutations);
+        Assert.Equal(new[]
+            {
+                "XdpDetach eth-a DrvMode, Replace expected 10", "XdpDetach eth-a SkbMode, Replace expected 11",
+            },
+            _fake.Mutations);
         Assert.Equal((0u, 0u, 0u), _fake.XdpOf("eth-a"));
 
         var none = Assert.Throws<BpfException>(() => Xdp.Detach(_fake.Interface("eth-b").Index, "eth-b", null));
         Assert.Equal(ErrorId.NoXdpProgram, none.ErrorId);
         Assert.Equal(BpfErrorKind.NotFound, none.Kind);
+    }
+
+    [Fact]
+    public void DetachLeavesAProgramAnotherProcessSwappedInAfterItLooked()
+    {
+        _fake.SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric)
+            .Before(nameof(IBpfSystem.XdpDetach), 1, f => f.SetXdp("eth-a", XdpAttachMode.Skb, New));
+
+        var e = Assert.Throws<BpfException>(() => Xdp.Detach(_fake.Interface("eth-a").Index, "eth-a", null));
+
+        Assert.Equal(ErrorId.XdpProgramChanged, e.ErrorId);
+        Assert.Equal((0u, New, 0u), _fake.XdpOf("eth-a"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.IO;
 using System.Text;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
@@ -77,6 +78,70 @@ internal sealed partial class FakeBpfSystem
         }
     }
 
+    public Result<ulong> CurrentNetNamespaceCookie()
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(CurrentNetNamespaceCookie),
+                $"CurrentNetNamespaceCookie {Label(_current.Value!)}");
+            return failed != Errno.None ? failed : CurrentNamespace.Cookie;
+        }
+    }
+
+    public Result<Libbpf.ObjectKind> ObjectKindOf(SafeFdHandle fd)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(ObjectKindOf), $"ObjectKindOf {fd.Fd}");
+            if (failed != Errno.None) return failed;
+            return _fds.TryGetValue(fd.Fd, out var target) ? target.Kind : Answer(Errno.EINVAL);
+        }
+    }
+
+    /// <summary>
+    /// A lock the engine holds while it changes TC hooks; the fake records when it is taken and released (what
+    /// LockFile guards across processes, a test checks by watching these calls around the mutations).
+    /// </summary>
+    public Result<IDisposable> LockFile(string path)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(LockFile), $"LockFile {Path.GetFileName(path)}");
+            if (failed != Errno.None) return failed;
+            _heldLocks++;
+            return Result<IDisposable>.Success(new FakeLock(this, path));
+        }
+    }
+
+    private sealed class FakeLock : IDisposable
+    {
+        private FakeBpfSystem? _owner;
+        private readonly string _path;
+
+        public FakeLock(FakeBpfSystem owner, string path)
+        {
+            _owner = owner;
+            _path = path;
+        }
+
+        public void Dispose()
+        {
+            FakeBpfSystem? owner = System.Threading.Interlocked.Exchange(ref _owner, null);
+            if (owner is null) return;
+            lock (owner._gate)
+            {
+                owner._heldLocks--;
+                owner._calls.Add(new FakeCall("Unlock", $"Unlock {Path.GetFileName(_path)}", Errno.None));
+            }
+        }
+    }
+
+    /// <summary>Not recorded as a call: it reads the process's own state, as every cmdlet does first.</summary>
+    public ulong EffectiveCapabilities()
+    {
+        lock (_gate) return Capabilities;
+    }
+
     public Result<uint> NextId(Libbpf.ObjectKind kind, uint start)
     {
         lock (_gate)
@@ -116,6 +181,10 @@ internal sealed partial class FakeBpfSystem
         {
             Errno failed = Enter(nameof(OpenPinned), $"OpenPinned {path}");
             if (failed != Errno.None) return failed;
+            // A pin the engine deleted as a file is gone, as on bpffs.
+            if (_pins.ContainsKey(path) && path.StartsWith(PinDirectory, StringComparison.Ordinal)
+                && !File.Exists(path))
+                _pins.Remove(path);
             return _pins.TryGetValue(path, out var pinned) ? NewFd(pinned.Kind, pinned.Id) : Answer(Errno.ENOENT);
         }
     }
@@ -127,6 +196,15 @@ internal sealed partial class FakeBpfSystem
             Errno failed = Enter(nameof(Pin), $"Pin {path}");
             if (failed != Errno.None) return failed;
             if (fd.IsInvalid || !_fds.TryGetValue(fd.Fd, out var target)) return Answer(Errno.EBADF);
+            if (path.StartsWith(PinDirectory, StringComparison.Ordinal))
+            {
+                // Under the fake's bpffs folder a pin is a file too, so the engine finds and removes it as on bpffs.
+                if (!Directory.Exists(Path.GetDirectoryName(path))) return Answer(Errno.ENOENT);
+                if (File.Exists(path)) return Answer(Errno.EEXIST);
+                File.WriteAllText(path, "");
+                _pins[path] = target;
+                return Result.Success;
+            }
             if (!_pins.TryAdd(path, target)) return Answer(Errno.EEXIST);
             return Result.Success;
         }

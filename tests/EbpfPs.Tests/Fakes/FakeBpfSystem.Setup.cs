@@ -13,10 +13,9 @@ internal sealed partial class FakeBpfSystem
     {
         lock (_gate)
         {
-            // 64-bit and random: never the inode of a real namespace (those are 32-bit), so the qdisc markers
-            // the engine writes for this fake's namespaces can neither meet nor be mistaken for real ones.
-            ulong inode = 0xEB9F_0000_0000_0000UL | (ulong)Random.Shared.NextInt64(1, 1L << 40);
-            var ns = new FakeNamespace(name, inode);
+            // Like the kernel's: inodes may be reused (see ReplaceNamespace), cookies never are.
+            ulong inode = 4026531840UL + (ulong)_namespaces.Count;
+            var ns = new FakeNamespace(name, inode, ++_nextCookie);
             ns.Interfaces[1] = new FakeInterface(1, "lo", name);
             _namespaces[name] = ns;
         }
@@ -101,9 +100,32 @@ internal sealed partial class FakeBpfSystem
         }
     }
 
-    public ulong InodeOf(string netns = "")
+    public ulong CookieOf(string netns = "")
     {
-        lock (_gate) return _namespaces[netns].Inode;
+        lock (_gate) return _namespaces[netns].Cookie;
+    }
+
+    /// <summary>
+    /// Deletes a namespace and makes a new one of the same name that gets the old one's inode, as the kernel may
+    /// (a new cookie, though, and no interfaces but lo).
+    /// </summary>
+    public FakeBpfSystem ReplaceNamespace(string name)
+    {
+        lock (_gate)
+        {
+            ulong inode = _namespaces[name].Inode;
+            var ns = new FakeNamespace(name, inode, ++_nextCookie);
+            ns.Interfaces[1] = new FakeInterface(1, "lo", name);
+            _namespaces[name] = ns;
+        }
+        return this;
+    }
+
+    /// <summary>Deletes a namespace, as `ip netns del` would.</summary>
+    public FakeBpfSystem RemoveNamespace(string name)
+    {
+        lock (_gate) _namespaces.Remove(name);
+        return this;
     }
 
     public int LinkCount

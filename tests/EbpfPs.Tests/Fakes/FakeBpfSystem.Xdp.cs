@@ -60,14 +60,20 @@ internal sealed partial class FakeBpfSystem
         }
     }
 
-    public Result XdpDetach(int ifindex, XdpFlags flags)
+    public Result XdpDetach(int ifindex, XdpFlags flags, SafeFdHandle? expected = null)
     {
         lock (_gate)
         {
-            Errno failed = Enter(nameof(XdpDetach), $"XdpDetach {Where(ifindex)} {flags}");
+            string old = expected is null ? "" : $" expected {ProgramOf(expected).Replace("prog ", "")}";
+            Errno failed = Enter(nameof(XdpDetach), $"XdpDetach {Where(ifindex)} {flags}{old}");
             if (failed != Errno.None) return failed;
             if (ByIndex(ifindex) is not FakeInterface i) return Answer(Errno.ENODEV);
             if (!ModeOf(i, flags, out XdpAttachMode mode)) return Answer(Errno.EINVAL);
+            if ((flags & XdpFlags.Replace) != 0)
+            {
+                if (!TryResolve(expected, Libbpf.ObjectKind.Program, out uint expectedId)) return Answer(Errno.EINVAL);
+                if (expectedId != Get(i, mode)) return Answer(Errno.EEXIST);
+            }
             Set(i, mode, 0); // detaching an empty mode is not an error, as with `ip link set dev X xdp off`
             return Result.Success;
         }

@@ -33,11 +33,24 @@ internal sealed partial class FakeBpfSystem : IBpfSystem, IDisposable
     // The namespace each thread is in; NetNamespace.Run starts a thread per namespace, as with setns.
     private readonly ThreadLocal<string> _current = new(() => "");
     private uint _nextLinkId = 900;
+    private int _heldLocks;
+    private readonly List<(string Method, int Nth, Action<FakeBpfSystem> Act)> _before = new();
+    private ulong _nextCookie = 4096;
 
     public FakeBpfSystem()
     {
+        // Notes and pins go to folders of this fake's own, never to /run/ebpfps or bpffs.
+        string root = Path.Combine(Path.GetTempPath(), "ebpfps-fake-" + Guid.NewGuid().ToString("N"));
+        StateDirectory = Path.Combine(root, "run");
+        PinDirectory = Path.Combine(root, "bpf");
         AddNamespace("");
     }
+
+    public string StateDirectory { get; }
+    public string PinDirectory { get; }
+
+    /// <summary>The effective capability set (CapEff) the process seems to have: all unless a test says.</summary>
+    public ulong Capabilities { get; set; } = ulong.MaxValue;
 
     /// <summary>What `nproc --all` would say; per-CPU map values are sized from it.</summary>
     public int Cpus { get; set; } = 4;
@@ -60,10 +73,26 @@ internal sealed partial class FakeBpfSystem : IBpfSystem, IDisposable
     public IReadOnlyList<string> Mutations => Log(nameof(XdpAttach), nameof(XdpDetach), nameof(TcHookCreate),
         nameof(TcHookDestroy), nameof(TcAttach), nameof(TcDetach), nameof(LinkCreate), nameof(LinkDetach), nameof(Pin));
 
+    /// <summary>Whether some thread holds a lock taken through LockFile (TC changes are made holding one).</summary>
+    public bool Locked
+    {
+        get { lock (_gate) return _heldLocks > 0; }
+    }
+
     /// <summary>The nth call (1-based) of method answers errno instead of doing anything.</summary>
     public FakeBpfSystem Fail(string method, Errno errno, int nth = 1)
     {
         lock (_gate) _rules.Add(new FailureRule(method, errno, nth, null));
+        return this;
+    }
+
+    /// <summary>
+    /// Before the nth call (1-based) of method, act changes the fake's state, as another process would between
+    /// the engine's look and its change.
+    /// </summary>
+    public FakeBpfSystem Before(string method, int nth, Action<FakeBpfSystem> act)
+    {
+        lock (_gate) _before.Add((method, nth, act));
         return this;
     }
 
@@ -74,19 +103,27 @@ internal sealed partial class FakeBpfSystem : IBpfSystem, IDisposable
         return this;
     }
 
-    /// <summary>Qdisc markers the engine keeps for this fake's namespaces (whose inodes only this fake has).</summary>
+    /// <summary>Qdisc markers the engine keeps for this fake's namespaces, in the fake's state folder.</summary>
     public IReadOnlyList<string> QdiscMarkerFiles()
     {
-        if (!Directory.Exists(Tc.QdiscMarkers)) return Array.Empty<string>();
-        lock (_gate)
-            return _namespaces.Values.SelectMany(n => Directory.GetFiles(Tc.QdiscMarkers, $"{n.Inode}-*")).ToArray();
+        string dir = Path.Combine(StateDirectory, "clsact");
+        return Directory.Exists(dir) ? Directory.GetFiles(dir).OrderBy(f => f, StringComparer.Ordinal).ToArray()
+            : Array.Empty<string>();
     }
 
-    /// <summary>Removes the qdisc markers a failing test left (the engine removes its own when it works).</summary>
+    /// <summary>Files and folders under the fake's bpffs folder (tcx pins), relative to it.</summary>
+    public IReadOnlyList<string> PinFiles() =>
+        Directory.Exists(PinDirectory)
+            ? Directory.GetFileSystemEntries(PinDirectory, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(PinDirectory, f)).OrderBy(f => f, StringComparer.Ordinal).ToArray()
+            : Array.Empty<string>();
+
+    /// <summary>Removes the fake's folders (the engine removes its own notes when it works).</summary>
     public void Dispose()
     {
-        foreach (string marker in QdiscMarkerFiles())
-            File.Delete(marker);
+        string root = Path.GetDirectoryName(StateDirectory)!;
+        if (Directory.Exists(root))
+            Directory.Delete(root, recursive: true);
         _current.Dispose();
     }
 
@@ -111,6 +148,8 @@ internal sealed partial class FakeBpfSystem : IBpfSystem, IDisposable
     private Errno Enter(string method, string text)
     {
         int n = _counts[method] = _counts.GetValueOrDefault(method) + 1;
+        foreach (var b in _before.Where(b => b.Method == method && b.Nth == n).ToList())
+            b.Act(this); // the lock is reentrant: the setup methods take it again
         FailureRule? rule = _rules.FirstOrDefault(r =>
             r.Method == method && (r.When is null ? r.Nth == n : r.When(text)));
         _calls.Add(new FakeCall(method, text, rule?.Errno ?? Errno.None));

@@ -3,17 +3,19 @@ using EbpfPs.Interop.Kernel;
 
 namespace EbpfPs.Tests.Fakes;
 
-/// <summary>A network namespace of the fake kernel: its inode and its interfaces by index.</summary>
+/// <summary>A network namespace of the fake kernel: its inode, its cookie and its interfaces by index.</summary>
 internal sealed class FakeNamespace
 {
-    public FakeNamespace(string name, ulong inode)
+    public FakeNamespace(string name, ulong inode, ulong cookie)
     {
         Name = name;
         Inode = inode;
+        Cookie = cookie;
     }
 
     public string Name { get; }
     public ulong Inode { get; }
+    public ulong Cookie { get; }
     public SortedDictionary<int, FakeInterface> Interfaces { get; } = new();
 }
 

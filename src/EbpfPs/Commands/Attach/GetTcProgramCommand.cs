@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine.Attach;
 
@@ -12,9 +11,5 @@ public sealed class GetTcProgramCommand : InterfaceListCommandBase
     [Parameter]
     public TcDirection? Direction { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        foreach (string? ns in Namespaces())
-            WriteEach(Tc.List(ns, all => all.Where(i => Selected(i.Name)), Direction), ns);
-    }
+    protected override void ProcessRecord() => WriteEachNamespace(ns => Tc.List(ns, Selected, Direction));
 }

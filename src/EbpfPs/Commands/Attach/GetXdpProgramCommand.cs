@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine.Attach;
 
@@ -9,9 +8,5 @@ namespace EbpfPs.Commands;
 [OutputType(typeof(XdpAttachment))]
 public sealed class GetXdpProgramCommand : InterfaceListCommandBase
 {
-    protected override void ProcessRecord()
-    {
-        foreach (string? ns in Namespaces())
-            WriteEach(Xdp.List(ns, all => all.Where(i => Selected(i.Name))), ns);
-    }
+    protected override void ProcessRecord() => WriteEachNamespace(ns => Xdp.List(ns, Selected));
 }

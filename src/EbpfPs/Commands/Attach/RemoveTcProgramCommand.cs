@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
@@ -45,6 +46,8 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet, IDisposable
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    protected override Privilege Needs => Privilege.Bpf | Privilege.NetAdmin;
 
     private readonly List<uint> _detached = new();
 

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
@@ -24,26 +26,41 @@ public sealed class RemoveXdpProgramCommand : EbpfCmdlet, IDisposable
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    protected override Privilege Needs => Privilege.Bpf | Privilege.NetAdmin;
+
     private readonly List<uint> _detached = new();
 
     protected override void ProcessRecord()
     {
         foreach (string name in Interface)
+            Run(() => DetachFrom(name), name);
+    }
+
+    /// <summary>
+    /// An exact name is that interface, and one without a program is an error; a pattern detaches from the
+    /// interfaces it matches that have a program and skips the others.
+    /// </summary>
+    private void DetachFrom(string name)
+    {
+        var found = Engine.Network.NetNamespace.Run(NetNamespace,
+            () => NetInterfaces.Find(new[] { name }, NetNamespace, Wildcards.InterfaceMatcher));
+        List<(int Index, string Name)> targets = found.Select(f => (f.Index, f.Name)).ToList();
+        if (found.Any(f => f.FromPattern))
         {
-            Run(() =>
-            {
-                var found = Engine.Network.NetNamespace.Run(NetNamespace,
-                    () => NetInterfaces.Resolve(new[] { name }, NetNamespace, Wildcards.Matcher));
-                foreach (var (index, ifname) in found)
-                    if (ShouldProcess(ifname + (NetNamespace is null ? "" : $" in network namespace {NetNamespace}"),
-                        "Detach XDP program"))
-                    {
-                        XdpAttachment gone = Xdp.Detach(index, ifname, NetNamespace);
-                        _detached.Add(gone.ProgramId);
-                        if (PassThru) WriteObject(gone);
-                    }
-            }, name);
+            var withProgram = Xdp.List(NetNamespace, all => all.Where(i => targets.Contains(i)))
+                .Select(a => (Index: a.Ifindex, Name: a.Interface)).ToList();
+            foreach (var skipped in targets.Except(withProgram))
+                WriteVerbose($"'{skipped.Name}' matches '{name}' but has no XDP program; skipped.");
+            targets = withProgram;
         }
+        foreach (var (index, ifname) in targets)
+            if (ShouldProcess(ifname + (NetNamespace is null ? "" : $" in network namespace {NetNamespace}"),
+                "Detach XDP program"))
+            {
+                XdpAttachment gone = Xdp.Detach(index, ifname, NetNamespace);
+                _detached.Add(gone.ProgramId);
+                if (PassThru) WriteObject(gone);
+            }
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
 
@@ -30,6 +31,8 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
     public SwitchParameter PassThru { get; set; }
 
     protected abstract BpfHookKind Hook { get; }
+
+    protected override Privilege Needs => Privilege.Bpf | Privilege.NetAdmin;
 
     /// <summary>
     /// What ShouldProcess asks about one interface, e.g. "Attach XDP program 'drop' (id 7) in Native mode".
@@ -87,7 +90,7 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
     }
 
     private static List<(int Index, string Name)> ResolveInterfaces(List<string> names, string? netns) =>
-        Engine.Network.NetNamespace.Run(netns, () => NetInterfaces.Resolve(names, netns, Wildcards.Matcher));
+        Engine.Network.NetNamespace.Run(netns, () => NetInterfaces.Resolve(names, netns, Wildcards.InterfaceMatcher));
 
     protected static string Where(string? netns) => netns is null ? "" : $" in network namespace {netns}";
 }

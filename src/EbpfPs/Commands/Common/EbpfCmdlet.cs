@@ -16,10 +16,17 @@ public abstract class EbpfCmdlet : PSCmdlet
     /// <summary>Set by cmdlets that need no libbpf (e.g. only netlink or namespaces).</summary>
     protected virtual bool NeedsLibbpf => true;
 
+    /// <summary>
+    /// What the process must be allowed to do, checked before anything else (bpf() by default for cmdlets that
+    /// need libbpf); a process without it stops with PermissionDenied naming the capabilities to grant.
+    /// </summary>
+    protected virtual Privilege Needs => NeedsLibbpf ? Privilege.Bpf : Privilege.None;
+
     protected override void BeginProcessing()
     {
         if (NeedsLibbpf)
             Run(NativeRuntime.EnsureLibbpf, terminating: true);
+        Run(() => Privileges.Require(Needs, MyInvocation.MyCommand.Name), terminating: true);
     }
 
     /// <summary>
@@ -46,9 +53,11 @@ public abstract class EbpfCmdlet : PSCmdlet
 
     /// <summary>
     /// Writes each item of a lazily produced sequence, so one failure stops the rest but not what was written.
+    /// The sequence is made inside Run: an engine call that fails while producing it becomes an ErrorRecord
+    /// (an argument evaluated before Run would escape as a raw exception).
     /// </summary>
-    protected void WriteEach<T>(IEnumerable<T> items, object? target = null) =>
-        Run(() => { foreach (T item in items) WriteObject(item); }, target);
+    protected void WriteEach<T>(Func<IEnumerable<T>> items, object? target = null) =>
+        Run(() => { foreach (T item in items()) WriteObject(item); }, target);
 
     /// <summary>Stops the command with an engine error (a bad combination of parameters, say).</summary>
     protected void Terminate(BpfException e) => ThrowTerminatingError(ErrorRecords.From(e));
@@ -72,18 +81,29 @@ public abstract class EbpfCmdlet : PSCmdlet
                 yield return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
                 continue;
             }
-            Collection<string>? resolved = null;
-            try
-            {
-                resolved = GetResolvedProviderPathFromPSPath(path, out _);
-            }
-            catch (ItemNotFoundException e)
-            {
-                WriteError(new ErrorRecord(e, ErrorId.PathNotFound, ErrorCategory.ObjectNotFound, path));
-            }
-            if (resolved is not null)
-                foreach (string r in resolved)
-                    yield return r;
+            Collection<string> matched = ResolveWildcard(path, out BpfException? none);
+            foreach (string r in matched)
+                yield return r;
+            if (none is not null)
+                WriteError(ErrorRecords.From(none));
         }
+    }
+
+    /// <summary>
+    /// The files a -Path pattern matches; none is PathNotFound (returned, so the caller decides how to report it).
+    /// </summary>
+    protected Collection<string> ResolveWildcard(string pattern, out BpfException? none)
+    {
+        Collection<string>? resolved = null;
+        try
+        {
+            resolved = GetResolvedProviderPathFromPSPath(pattern, out _);
+        }
+        catch (Exception e) when (e is ItemNotFoundException or DriveNotFoundException or ProviderNotFoundException)
+        {
+        }
+        none = resolved is { Count: > 0 } ? null
+            : new BpfException(ErrorId.PathNotFound, $"-Path '{pattern}' matches no file.", pattern);
+        return resolved ?? new Collection<string>();
     }
 }

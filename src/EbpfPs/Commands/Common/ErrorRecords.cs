@@ -12,7 +12,8 @@ public static class ErrorRecords
         var record = new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), e.Target ?? target);
         string message = e.VerifierLog is null
             ? e.Message
-            : e.Message + Environment.NewLine + "Verifier log:" + Environment.NewLine + e.VerifierLog.TrimEnd();
+            : e.Message + Environment.NewLine + (e.ErrorId == ErrorId.BtfRejected ? "BTF log:" : "Verifier log:")
+              + Environment.NewLine + e.VerifierLog.TrimEnd();
         record.ErrorDetails = new ErrorDetails(message);
         if (e.RecommendedAction is not null)
             record.ErrorDetails.RecommendedAction = e.RecommendedAction;

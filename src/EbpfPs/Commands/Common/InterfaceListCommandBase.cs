@@ -1,5 +1,9 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Network;
 
 namespace EbpfPs.Commands;
 
@@ -10,6 +14,7 @@ public abstract class InterfaceListCommandBase : EbpfCmdlet
 {
     protected const string OneSet = "One", AllSet = "All";
 
+    /// <summary>Interface names (exact, case-sensitive), or patterns where no interface has the name.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
@@ -29,5 +34,34 @@ public abstract class InterfaceListCommandBase : EbpfCmdlet
         AllNamespaces ? new string?[] { null }.Concat(Engine.Network.NetNamespace.List()).ToArray()
             : NetNamespace is { Length: > 0 } named ? named.Distinct().ToArray<string?>() : new string?[] { null };
 
-    protected bool Selected(string interfaceName) => Wildcards.Match(Wildcards.Of(Interface), interfaceName);
+    /// <summary>
+    /// Writes what list finds in each namespace asked for. With -AllNamespaces, a namespace deleted between
+    /// listing the namespaces and looking into it is skipped with a warning, not an error.
+    /// </summary>
+    protected void WriteEachNamespace<T>(Func<string?, IEnumerable<T>> list)
+    {
+        string?[] namespaces = Array.Empty<string?>();
+        Run(() => namespaces = Namespaces());
+        foreach (string? ns in namespaces)
+            Run(() =>
+            {
+                IEnumerable<T> found;
+                try
+                {
+                    found = list(ns).ToList();
+                }
+                catch (BpfException e) when (AllNamespaces && ns is not null
+                    && e.ErrorId == ErrorId.NetNamespaceNotFound)
+                {
+                    WriteWarning($"Network namespace '{ns}' was deleted while the namespaces were listed; skipped.");
+                    return;
+                }
+                foreach (T item in found)
+                    WriteObject(item);
+            }, ns);
+    }
+
+    /// <summary>The interfaces -Interface selects from a namespace's list (all of them without it).</summary>
+    protected IEnumerable<(int Index, string Name)> Selected(IReadOnlyList<(int Index, string Name)> all) =>
+        Interface is null ? all : NetInterfaces.Select(all, Interface, Wildcards.InterfaceMatcher);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
 using EbpfPs.Engine.Maps;
@@ -46,6 +47,12 @@ public abstract class MapCommandBase : EbpfCmdlet
     /// <summary>Show addresses and MACs as numbers and byte arrays instead of 198.18.0.1 and 02:00:..:01.</summary>
     [Parameter]
     public SwitchParameter NoNetworkFormat { get; set; }
+
+    /// <summary>
+    /// A pinned map may be readable without capabilities (its file mode says); the kernel answers for those.
+    /// </summary>
+    protected override Privilege Needs => ParameterSetName is PathSet or LiteralPathSet ? Privilege.None
+        : Privilege.Bpf;
 
     protected IEnumerable<BpfMap> OpenMaps()
     {

@@ -43,8 +43,16 @@ public abstract class ProgramCommandBase : EbpfCmdlet
     protected string? UserPinPath =>
         PinPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PinPath);
 
-    /// <summary>What the user named, for messages and results.</summary>
-    protected string ProgramLabel => Reference().Label;
+    /// <summary>
+    /// What the user named, for messages and results. Taken from the parameters as given, never by resolving
+    /// them: it is evaluated as an argument of Run, where a failure would escape as a raw exception.
+    /// </summary>
+    protected string ProgramLabel => ParameterSetName switch
+    {
+        ProgramSet => Program.Label,
+        LiteralPathSet => System.IO.Path.GetFileName(LiteralPath),
+        _ => System.IO.Path.GetFileName(Path),
+    };
 
     /// <summary>Opens the program for a hook: built-ins resolve to that hook's build; -PinPath applies.</summary>
     protected AttachableProgram OpenProgram(BpfHookKind hook) => OpenProgram(hook, UserPinPath);
@@ -75,7 +83,11 @@ public abstract class ProgramCommandBase : EbpfCmdlet
     /// </summary>
     private string SingleFile(string pattern)
     {
-        var files = GetResolvedProviderPathFromPSPath(pattern, out _);
+        if (!WildcardPattern.ContainsWildcardCharacters(pattern))
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(pattern);
+        var files = ResolveWildcard(pattern, out BpfException? none);
+        if (none is not null)
+            throw none;
         if (files.Count != 1)
             throw new BpfException(ErrorId.PathAmbiguous,
                 $"-Path '{pattern}' matches {files.Count} files ({string.Join(", ", files)}); name one object file.",

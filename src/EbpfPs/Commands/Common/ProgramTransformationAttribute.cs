@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 
 namespace EbpfPs.Commands;
@@ -20,7 +21,13 @@ public sealed class ProgramTransformationAttribute : ArgumentTransformationAttri
             BpfProgramInfo info => ProgramReference.Id(info.Id),
             int or uint or long or ulong or short or ushort or byte when IsProgramId(inputData) =>
                 ProgramReference.Id(Convert.ToUInt32(inputData is PSObject w ? w.BaseObject : inputData)),
-            string name when uint.TryParse(name, out uint id) => ProgramReference.Id(id),
+            int or uint or long or ulong or short or ushort or byte or sbyte => throw new
+                ArgumentTransformationMetadataException($"{Unwrap(inputData)} is not a program id: ids run from 1 to " +
+                    $"{uint.MaxValue}."),
+            string name when uint.TryParse(name, out uint id) && id > 0 => ProgramReference.Id(id),
+            string name when name.Length > 0 && name.All(char.IsAsciiDigit) => throw new
+                ArgumentTransformationMetadataException($"{name} is not a program id: ids run from 1 to " +
+                    $"{uint.MaxValue}."),
             // No built-in name has a slash or ends in .o: such a string is an object file, as is a FileInfo.
             string path when path.Contains('/') || path.EndsWith(".o", StringComparison.Ordinal) =>
                 ProgramReference.File(engineIntrinsics.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)),
@@ -30,6 +37,8 @@ public sealed class ProgramTransformationAttribute : ArgumentTransformationAttri
                 "-Program takes a built-in name, a program id, an object file, or a program or object from " +
                 $"Import-BpfObject or Get-BpfProgram, not {other?.GetType().Name ?? "null"}."),
         };
+
+    private static object Unwrap(object value) => value is PSObject p ? p.BaseObject : value;
 
     private static bool IsProgramId(object value)
     {

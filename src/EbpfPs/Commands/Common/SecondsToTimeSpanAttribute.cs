@@ -12,11 +12,17 @@ public sealed class SecondsToTimeSpanAttribute : ArgumentTransformationAttribute
         object value = inputData is PSObject p ? p.BaseObject : inputData;
         return value switch
         {
-            int or long or double or float or decimal => TimeSpan.FromSeconds(Convert.ToDouble(value)),
+            int or long or double or float or decimal => Seconds(Convert.ToDouble(value)),
             string s when double.TryParse(s, System.Globalization.NumberStyles.Float,
                 System.Globalization.CultureInfo.InvariantCulture, out double seconds)
-                => TimeSpan.FromSeconds(seconds),
+                => Seconds(seconds),
             _ => inputData,
         };
     }
+
+    private static TimeSpan Seconds(double seconds) =>
+        double.IsFinite(seconds) && Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new ArgumentTransformationMetadataException(
+                $"{seconds} seconds is not a time span this can wait (at most {TimeSpan.MaxValue.TotalSeconds:E2}).");
 }

@@ -34,8 +34,8 @@ public sealed class GetBpfFeatureCommand : EbpfCmdlet
         if (Interface is not null)
         {
             foreach (string i in Interface)
-                WriteEach(FeatureProbe.InterfaceFeatures(i, NetNamespace).Where(f => Wildcards.Match(names, f.Name)),
-                    i);
+                WriteEach(() => FeatureProbe.InterfaceFeatures(i, NetNamespace)
+                    .Where(f => Wildcards.Match(names, f.Name)), i);
             // With -Interface alone, the interface rows are what was asked for.
             if (Category is null || Category.All(c => c.Equals(FeatureProbe.Interface,
                 System.StringComparison.OrdinalIgnoreCase)))
@@ -44,6 +44,6 @@ public sealed class GetBpfFeatureCommand : EbpfCmdlet
         if (Category is not null && Category.All(c => c.Equals(FeatureProbe.Interface,
             System.StringComparison.OrdinalIgnoreCase)))
             return;
-        WriteEach(FeatureProbe.Probe(Category).Where(f => Wildcards.Match(names, f.Name)));
+        WriteEach(() => FeatureProbe.Probe(Category).Where(f => Wildcards.Match(names, f.Name)));
     }
 }

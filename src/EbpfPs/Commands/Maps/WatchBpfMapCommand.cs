@@ -40,7 +40,7 @@ public sealed class WatchBpfMapCommand : MapCommandBase
                     sampler.Next();
                     for (int i = 0; Count == 0 || i < Count; i++)
                     {
-                        if (_stop.Wait(Interval))
+                        if (Stopped(Interval))
                             return;
                         foreach (MapSampleRow row in sampler.Next())
                             WriteObject(ToPSObject(row));
@@ -50,6 +50,19 @@ public sealed class WatchBpfMapCommand : MapCommandBase
     }
 
     protected override void StopProcessing() => _stop.Set();
+
+    /// <summary>
+    /// Waits for the interval or Ctrl+C, whichever comes first; true for Ctrl+C. Waits in slices, since a single
+    /// wait takes at most about 24 days (-Interval 1e9 is 31 years).
+    /// </summary>
+    private bool Stopped(TimeSpan interval)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (TimeSpan left = interval; left > TimeSpan.Zero; left = interval - clock.Elapsed)
+            if (_stop.Wait(left < TimeSpan.FromDays(1) ? left : TimeSpan.FromDays(1)))
+                return true;
+        return false;
+    }
 
     /// <summary>
     /// Flat rows (Timestamp, Map, Key, then field, fieldDelta, fieldPerSecond) so Export-Csv gives a plottable series.

@@ -1,5 +1,7 @@
 using System;
 using System.Management.Automation;
+using EbpfPs.Engine;
+using EbpfPs.Engine.Errors;
 using System.Threading;
 using EbpfPs.Engine.Measuring;
 using EbpfPs.Engine.Network;
@@ -66,6 +68,18 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
     [TestNetworkTransformation]
     [ArgumentCompleter(typeof(TestNetworkNameCompleter))]
     public BpfTestNetwork? Network { get; set; }
+
+    protected override Privilege Needs => Privilege.Bpf | Privilege.NetAdmin | Privilege.SysAdmin;
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Count))
+            && MyInvocation.BoundParameters.ContainsKey(nameof(Duration)))
+            Terminate(new BpfException(ErrorId.CountWithDuration,
+                "A sample sends -Count frames or sends for -Duration; give one of them, not both.", "Count",
+                recommendedAction: "Leave out -Duration to send a fixed number of frames."));
+    }
 
     protected override void ProcessRecord()
     {

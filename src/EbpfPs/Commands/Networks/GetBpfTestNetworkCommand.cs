@@ -29,7 +29,7 @@ public sealed class GetBpfTestNetworkCommand : EbpfCmdlet
     protected override void ProcessRecord()
     {
         var names = Wildcards.Of(Name);
-        WriteEach(TestNetworks.List().Where(n => Wildcards.Match(names, n.Name) && (!Mine || n.Mine)
-            && (OlderThan is not TimeSpan age || TestNetworkOwnership.OlderThan(n, age))));
+        WriteEach(() => TestNetworks.List(WriteWarning).Where(n => Wildcards.Match(names, n.Name)
+            && (!Mine || n.Mine) && (OlderThan is not TimeSpan age || TestNetworkOwnership.OlderThan(n, age))));
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.Network;
 
 namespace EbpfPs.Commands;
@@ -22,6 +23,8 @@ public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
     public int? Count { get; set; }
 
     protected override bool NeedsLibbpf => false;
+
+    protected override Privilege Needs => Privilege.NetAdmin | Privilege.SysAdmin;
 
     protected override void ProcessRecord()
     {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.Network;
 
 namespace EbpfPs.Commands;
@@ -19,6 +20,8 @@ public sealed class RemoveBpfTestNetworkCommand : EbpfCmdlet
     public SwitchParameter Force { get; set; }
 
     protected override bool NeedsLibbpf => false;
+
+    protected override Privilege Needs => Privilege.NetAdmin | Privilege.SysAdmin;
 
     protected override void ProcessRecord()
     {

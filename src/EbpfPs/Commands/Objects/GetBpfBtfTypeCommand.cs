@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.Btf;
 
 namespace EbpfPs.Commands;
@@ -52,6 +53,13 @@ public sealed class GetBpfBtfTypeCommand : EbpfCmdlet
     /// <summary>Type ids to return.</summary>
     [Parameter]
     public uint[]? TypeId { get; set; }
+
+    /// <summary>
+    /// An object file or raw BTF file is read without bpf(); for a pin among the paths the kernel's own refusal
+    /// answers (PermissionDenied) instead of a check before it.
+    /// </summary>
+    protected override Privilege Needs => ParameterSetName is PathSet or LiteralPathSet ? Privilege.None
+        : Privilege.Bpf;
 
     protected override void ProcessRecord()
     {

@@ -33,7 +33,7 @@ public sealed class GetBpfLinkCommand : EbpfCmdlet
             return;
         }
         var types = Wildcards.Of(Type);
-        WriteEach(LinkInventory.Links().Where(l => Wildcards.Match(types, l.Type)
+        WriteEach(() => LinkInventory.Links().Where(l => Wildcards.Match(types, l.Type)
             && (ProgramId is null || ProgramId.Contains(l.ProgramId))));
     }
 }

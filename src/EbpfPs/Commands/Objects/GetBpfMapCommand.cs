@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.Inventory;
 
 namespace EbpfPs.Commands;
@@ -27,6 +28,10 @@ public sealed class GetBpfMapCommand : EbpfCmdlet
     [Alias("PSPath", "LP", "PinnedPath")]
     public string[] LiteralPath { get; set; } = null!;
 
+    /// <summary>A pinned map may be readable without capabilities (its file mode says); the kernel answers.</summary>
+    protected override Privilege Needs => ParameterSetName is PathSet or LiteralPathSet ? Privilege.None
+        : Privilege.Bpf;
+
     protected override void ProcessRecord()
     {
         switch (ParameterSetName)
@@ -43,7 +48,7 @@ public sealed class GetBpfMapCommand : EbpfCmdlet
                 break;
             default:
                 var names = Wildcards.Of(Name);
-                WriteEach(KernelInventory.Maps().Where(m => Wildcards.Match(names, m.Name)));
+                WriteEach(() => KernelInventory.Maps().Where(m => Wildcards.Match(names, m.Name)));
                 break;
         }
     }

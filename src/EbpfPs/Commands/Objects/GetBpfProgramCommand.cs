@@ -35,7 +35,7 @@ public sealed class GetBpfProgramCommand : EbpfCmdlet
         }
         var names = Wildcards.Of(Name);
         var types = Wildcards.Of(Type);
-        WriteEach(KernelInventory.Programs().Where(p => Wildcards.Match(names, p.Name)
+        WriteEach(() => KernelInventory.Programs().Where(p => Wildcards.Match(names, p.Name)
             && Wildcards.Match(types, p.Type)));
     }
 }

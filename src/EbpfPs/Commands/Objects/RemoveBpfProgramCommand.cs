@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.Objects;
 
 namespace EbpfPs.Commands;
@@ -34,6 +35,9 @@ public sealed class RemoveBpfProgramCommand : EbpfCmdlet
     [Parameter(ParameterSetName = IdSet)]
     [Parameter(ParameterSetName = InputSet)]
     public SwitchParameter Detach { get; set; }
+
+    /// <summary>Detaching changes the hooks of interfaces (netlink, tcx links): CAP_NET_ADMIN too.</summary>
+    protected override Privilege Needs => Detach ? Privilege.Bpf | Privilege.NetAdmin : Privilege.Bpf;
 
     protected override void ProcessRecord()
     {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EbpfPs.Engine;
 using EbpfPs.Engine.State;
 
 namespace EbpfPs.Commands;
@@ -10,6 +11,9 @@ namespace EbpfPs.Commands;
 [OutputType(typeof(BpfStateDifference))]
 public sealed class SetBpfStateCommand : StateCommandBase
 {
+    /// <summary>Setting state attaches and detaches programs: CAP_NET_ADMIN besides bpf().</summary>
+    protected override Privilege Needs => Privilege.Bpf | Privilege.NetAdmin;
+
     protected override void Process(BpfStateDocument document) =>
         WriteObject(BpfState.Set(document, d => ShouldProcess(TargetOf(d), ActionOf(d))), enumerateCollection: true);
 

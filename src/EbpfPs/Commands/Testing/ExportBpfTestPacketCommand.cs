@@ -34,9 +34,10 @@ public sealed class ExportBpfTestPacketCommand : EbpfCmdlet
         string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName == "Path" ? Path
             : LiteralPath);
         if (ShouldProcess(file, $"Write {_frames.Count} packets as pcap"))
-        {
-            Pcap.Write(file, _frames);
-            WriteObject(new System.IO.FileInfo(file));
-        }
+            Run(() =>
+            {
+                Pcap.Write(file, _frames);
+                WriteObject(new System.IO.FileInfo(file));
+            }, file);
     }
 }

@@ -59,12 +59,27 @@ public sealed class InvokeBpfProgramTestCommand : ProgramCommandBase
         });
     }
 
+    /// <summary>One item of a byte array given as numbers: 0 to 255, or the packet is refused.</summary>
+    private static byte Byte(object item, int at)
+    {
+        object value = item is PSObject w ? w.BaseObject : item;
+        try
+        {
+            return System.Convert.ToByte(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (System.Exception e) when (e is System.OverflowException or System.FormatException
+            or System.InvalidCastException)
+        {
+            throw new BpfException(ErrorId.UnsupportedPacketInput,
+                $"-Packet item {at} is {value}, not a byte (0 to 255).", value);
+        }
+    }
+
     private static byte[] Bytes(object packet) => packet switch
     {
         BpfTestPacket t => t.Bytes,
         byte[] b => b,
-        IEnumerable items and not string => items.Cast<object>().Select(i =>
-            System.Convert.ToByte(i is PSObject w ? w.BaseObject : i)).ToArray(),
+        IEnumerable items and not string => items.Cast<object>().Select((i, at) => Byte(i, at)).ToArray(),
         _ => throw new BpfException(ErrorId.UnsupportedPacketInput,
             "-Packet takes New-BpfTestPacket output or a byte array.", packet),
     };

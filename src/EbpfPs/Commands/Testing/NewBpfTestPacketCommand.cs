@@ -106,11 +106,15 @@ public sealed class NewBpfTestPacketCommand : EbpfCmdlet
         return TestNetworkPath.Between(Network, From, To);
     }
 
+    /// <summary>Six bytes (02:00:00:00:00:01); PhysicalAddress.Parse alone takes "02:00" as a 2-byte address.</summary>
     private static PhysicalAddress Mac(string text)
     {
-        try { return PhysicalAddress.Parse(text.Replace(':', '-').ToUpperInvariant()); }
-        catch (FormatException) { throw new BpfException(ErrorId.InvalidMacAddress,
-            $"'{text}' is not a MAC address.", text); }
+        PhysicalAddress? mac = null;
+        try { mac = PhysicalAddress.Parse(text.Replace(':', '-').ToUpperInvariant()); }
+        catch (FormatException) { }
+        return mac is not null && mac.GetAddressBytes().Length == 6 ? mac
+            : throw new BpfException(ErrorId.InvalidMacAddress,
+                $"'{text}' is not a MAC address (six bytes, such as 02:00:00:00:00:01).", text);
     }
 
     private static IPAddress Address(string text) =>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EbpfPs.Engine;
 using System.Threading;
 using EbpfPs.Engine.Measuring;
 using EbpfPs.Engine.Network;
@@ -28,6 +29,10 @@ public sealed class SendBpfTestPacketCommand : EbpfCmdlet
     [ValidateRange(1, long.MaxValue)]
     public ulong Count { get; set; } = 1;
 
+    private readonly CancellationTokenSource _stop = new();
+
+    protected override Privilege Needs => Privilege.Bpf | Privilege.NetAdmin | Privilege.SysAdmin;
+
     protected override void ProcessRecord()
     {
         if (!ShouldProcess($"{Interface} in network namespace {NetNamespace}", $"Send {Count} x {Packet}"))
@@ -39,8 +44,25 @@ public sealed class SendBpfTestPacketCommand : EbpfCmdlet
             using var generator = new LiveFrameGenerator(NetNamespace, ifindex,
                 new LiveFrameSettings { Frame = Packet.Bytes },
                 LiveFrameGenerator.DefaultCpu());
-            var (sent, seconds) = generator.Run(null, Count, CancellationToken.None);
-            WriteObject(new TestPacketsSent(NetNamespace, Interface, Packet.ToString(), sent, seconds));
+            var progress = new ProgressRecord(1, "Send-BpfTestPacket", $"Sending {Count:N0} x {Packet}");
+            try
+            {
+                // A large -Count takes a while: say how far it got (about once a second), and stop on Ctrl+C.
+                var (sent, seconds) = generator.Run(null, Count, _stop.Token, (n, _) =>
+                {
+                    progress.StatusDescription = $"{n:N0} of {Count:N0} frames sent";
+                    progress.PercentComplete = (int)(100.0 * n / Count);
+                    WriteProgress(progress);
+                });
+                WriteObject(new TestPacketsSent(NetNamespace, Interface, Packet.ToString(), sent, seconds));
+            }
+            finally
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
         });
     }
+
+    protected override void StopProcessing() => _stop.Cancel();
 }

@@ -14,12 +14,15 @@ namespace EbpfPs.Engine.Attach;
 
 /// <summary>
 /// TC programs: cls_bpf filters on clsact (through libbpf's netlink helpers) and tcx links. A clsact
-/// qdisc made by us is remembered in /run/ebpfps so it is removed only when we made it and it is empty.
+/// qdisc made by us is remembered (TcBookkeeping) so it is removed only when we made it and it is empty.
 /// </summary>
 public static class Tc
 {
-    public const string QdiscMarkers = "/run/ebpfps/clsact";
-    public const string TcxPinRoot = BpfFs.ModuleRoot + "/tcx";
+    /// <summary>Where the markers of the clsact qdiscs EbpfPs made are kept (/run/ebpfps/clsact).</summary>
+    public static string QdiscMarkers => TcBookkeeping.QdiscMarkers;
+
+    /// <summary>Where the tcx links EbpfPs attached are pinned, a folder per namespace (PINS/tcx).</summary>
+    public static string TcxPinRoot => TcBookkeeping.TcxPinRoot;
 
     private static IBpfSystem Sys => BpfSystem.Current;
 
@@ -30,16 +33,17 @@ public static class Tc
         program.RequireType(BpfHookKind.Tc);
         return NetNamespace.Run(netns, () =>
         {
-            ulong nsInode = NetNamespace.CurrentInode();
+            string nsKey = NetNamespace.CurrentKey();
             var done = new List<TcAttachment>();
+            using IDisposable held = TcBookkeeping.Lock();
             try
             {
                 foreach (var (index, name) in interfaces)
                 {
                     var at = new TcTarget(name, index, netns, direction);
                     done.Add((mode == TcMode.Tcx
-                        ? AttachTcx(program, at, nsInode)
-                        : AttachFilter(program, at, priority, handle, nsInode, force)) with
+                        ? AttachTcx(program, at, nsKey)
+                        : AttachFilter(program, at, priority, handle, nsKey, force)) with
                     {
                         PinPath = program.PinPath ?? PrivatePins.FolderOf(program.Info.Id),
                     });
@@ -48,7 +52,7 @@ public static class Tc
             catch
             {
                 for (int i = done.Count - 1; i >= 0; i--)
-                    DetachQuietly(done[i], nsInode);
+                    DetachQuietly(done[i], nsKey);
                 throw;
             }
             return (IReadOnlyList<TcAttachment>)done;
@@ -56,25 +60,26 @@ public static class Tc
     }
 
     private static TcAttachment AttachFilter(AttachableProgram program, TcTarget at, uint priority, uint handle,
-        ulong nsInode, bool force)
+        string nsKey, bool force)
     {
         Result created = Sys.TcHookCreate(at.Ifindex);
         if (!created.Ok && created.Errno != Errno.EEXIST)
             created.OrThrow("create the clsact qdisc on", at.Interface, ErrorId.TcHookCreateFailed);
         bool madeQdisc = created.Ok;
         if (madeQdisc)
-            MarkQdisc(nsInode, at.Ifindex);
+            TcBookkeeping.MarkQdisc(nsKey, at.Ifindex, at.NetNamespace);
 
         Result<Libbpf.TcFilterId> filter = Sys.TcAttach(at.Ifindex, PointOf(at.Direction), program.Fd, handle, priority,
             force ? TcFlags.Replace : TcFlags.None);
         if (!filter.Ok)
         {
             if (madeQdisc)
-                RemoveQdiscIfOursAndEmpty(at.Ifindex, nsInode);
+                RemoveQdiscIfOursAndEmpty(at.Ifindex, nsKey);
             if (filter.Errno == Errno.EEXIST)
                 throw new BpfException(ErrorId.TcFilterExists,
-                    $"{at.Interface} {at.Direction} already has a filter at priority {priority} handle {handle}; " +
-                    "use -Force to replace it.",
+                    $"{at.Interface} {at.Direction} already has a filter at priority {priority} handle {handle}" +
+                    (force ? " that -Force cannot replace (it needs -Priority and -Handle)."
+                        : "; use -Force to replace it."),
                     at.Interface, (int)Errno.EEXIST);
             filter.OrThrow($"attach TC {at.Direction.ToString().ToLowerInvariant()} program to", at.Interface,
                 ErrorId.TcAttachFailed);
@@ -83,7 +88,7 @@ public static class Tc
             program.Info.Name, program.Info.Tag, madeQdisc);
     }
 
-    private static TcAttachment AttachTcx(AttachableProgram program, TcTarget at, ulong nsInode)
+    private static TcAttachment AttachTcx(AttachableProgram program, TcTarget at, string nsKey)
     {
         Result<SafeFdHandle> created = Sys.LinkCreate(program.Fd, at.Ifindex, TcxAttachType(at.Direction));
         if (!created.Ok)
@@ -97,13 +102,12 @@ public static class Tc
         }
         using SafeFdHandle link = created.Value;
         Libbpf.BpfLinkInfo info = Sys.LinkInfo(link).OrThrow("read info of tcx link", at.Interface);
-        string dir = Path.Combine(TcxPinRoot, nsInode.ToString());
-        Directory.CreateDirectory(dir);
-        string pin = Path.Combine(dir, $"{at.Ifindex}-{at.Direction.ToString().ToLowerInvariant()}-{info.Id}");
-        Result pinned = Sys.Pin(link, pin);
+        string pin = Path.Combine(TcBookkeeping.TcxFolder(nsKey), $"{at.Ifindex}-{Lower(at.Direction)}-{info.Id}");
+        Result pinned = TcBookkeeping.PinTcx(link, pin);
         if (!pinned.Ok)
         {
             Sys.LinkDetach(link);
+            TcBookkeeping.RemoveTcxPin(pin);
             pinned.OrThrow("pin BPF object at", pin);
         }
         return at.Tcx(info.ProgId, program.Info.Name, program.Info.Tag, info.Id, pin);
@@ -115,7 +119,7 @@ public static class Tc
             TcDirection? direction) =>
         NetNamespace.Run(netns, () =>
         {
-            ulong nsInode = NetNamespace.CurrentInode();
+            string nsKey = NetNamespace.CurrentKey();
             IReadOnlyList<(int Index, string Name)> all = NetInterfaces.List();
             var result = new List<TcAttachment>();
             foreach (var (index, name) in select is null ? all : select(all))
@@ -129,31 +133,29 @@ public static class Tc
                             : KernelInventory.ProgramById(f.ProgramId, throwIfMissing: false);
                         result.Add(at.Filter(f.Priority, f.Handle, f.DirectAction, f.ProgramId, info?.Name
                             ?? f.ProgramName ?? "",
-                            info?.Tag ?? "", File.Exists(QdiscMarker(nsInode, index))) with
+                            info?.Tag ?? "", TcBookkeeping.IsOurQdisc(nsKey, index)) with
                         {
                             PinPath = PrivatePins.FolderOf(f.ProgramId),
                         });
                     }
-                    result.AddRange(TcxLinks(at, nsInode));
+                    result.AddRange(TcxLinks(at, nsKey));
                 }
             return (IReadOnlyList<TcAttachment>)result;
         });
 
-    private static IEnumerable<TcAttachment> TcxLinks(TcTarget at, ulong nsInode)
+    private static IEnumerable<TcAttachment> TcxLinks(TcTarget at, string nsKey)
     {
         Result<uint> count = Sys.QueryAttachedCount(at.Ifindex, TcxAttachType(at.Direction));
         if (!count.Ok || count.Value == 0)
             yield break;
         // The kernel answers per namespace for the query, but link ids are global: match them by
         // interface, direction and our pins.
-        string dir = Path.Combine(TcxPinRoot, nsInode.ToString());
-        var pins = Directory.Exists(dir) ? Directory.GetFiles(dir,
-            $"{at.Ifindex}-{at.Direction.ToString().ToLowerInvariant()}-*") : Array.Empty<string>();
-        foreach (string pin in pins)
+        foreach (string pin in TcBookkeeping.TcxPins(nsKey, at.Ifindex, Lower(at.Direction)))
         {
             Result<SafeFdHandle> opened = Sys.OpenPinned(pin);
             if (!opened.Ok) continue;
             using SafeFdHandle link = opened.Value;
+            if (Sys.ObjectKindOf(link) is not { Ok: true, Value: Libbpf.ObjectKind.Link }) continue;
             Result<Libbpf.BpfLinkInfo> info = Sys.LinkInfo(link);
             if (!info.Ok
                 || info.Value.Ifindex != (uint)at.Ifindex) continue; // a stale pin of a link that lost its device
@@ -167,12 +169,14 @@ public static class Tc
 
     /// <summary>
     /// The BPF programs on one interface's TC hook that match a selection (0 and null match anything). No
-    /// match is ObjectNotFound; several matches with nothing selected are ambiguous, so nothing is guessed.
+    /// match is ObjectNotFound; several matches are ambiguous, with or without a selection, so nothing is guessed:
+    /// a -ProgramName that several filters share (tc's own and ours, say) says so instead of removing them all.
     /// </summary>
     public static IReadOnlyList<TcAttachment> Find(string interfaceName, string? netns, TcDirection direction,
         uint priority, uint handle,
         Func<string, bool>? programName)
     {
+        NetInterfaces.RequireValidName(interfaceName);
         var found = List(netns, all => all.Any(i => i.Name == interfaceName)
                 ? all.Where(i => i.Name == interfaceName)
                 : throw NetInterfaces.NotFound(interfaceName, netns), direction)
@@ -183,10 +187,12 @@ public static class Tc
             throw new BpfException(ErrorId.TcProgramNotFound,
                 $"{interfaceName} {direction} has no BPF program matching the selection.", interfaceName,
                     (int)Errno.ENOENT);
-        if (found.Count > 1 && priority == 0 && handle == 0 && programName is null)
+        if (found.Count > 1)
             throw new BpfException(ErrorId.TcProgramAmbiguous,
-                $"{interfaceName} {direction} has {found.Count} BPF programs; say which with -Priority/-Handle or " +
-                "-ProgramName, or pipe them from Get-TcProgram.", interfaceName);
+                $"{interfaceName} {direction} has {found.Count} BPF programs matching the selection (" +
+                string.Join("; ", found.Select(a => a.Mode == TcMode.Tcx ? $"'{a.ProgramName}' tcx link {a.LinkId}"
+                    : $"'{a.ProgramName}' priority {a.Priority} handle {a.Handle}")) +
+                "); say which with -Priority and -Handle, or pipe them from Get-TcProgram.", interfaceName);
         return found;
     }
 
@@ -196,7 +202,8 @@ public static class Tc
     /// </summary>
     public static void Detach(TcAttachment attachment) => NetNamespace.Run(attachment.NetNamespace, () =>
     {
-        ulong nsInode = NetNamespace.CurrentInode();
+        string nsKey = NetNamespace.CurrentKey();
+        using IDisposable held = TcBookkeeping.Lock();
         if (attachment.Mode == TcMode.Tcx)
         {
             DetachTcx(attachment);
@@ -210,29 +217,31 @@ public static class Tc
                 $"handle {attachment.Handle}.",
                 attachment.Interface, (int)Errno.ENOENT);
         removed.OrThrow("detach TC program from", attachment.Interface, ErrorId.TcDetachFailed);
-        RemoveQdiscIfOursAndEmpty(attachment.Ifindex, nsInode);
+        RemoveQdiscIfOursAndEmpty(attachment.Ifindex, nsKey);
     });
 
     private static void DetachTcx(TcAttachment attachment)
     {
-        SafeFdHandle link = attachment.PinnedPath is not null && File.Exists(attachment.PinnedPath)
-            ? Sys.OpenPinned(attachment.PinnedPath).OrThrow("open pinned BPF object", attachment.PinnedPath)
+        string? pin = attachment.PinnedPath is not null && File.Exists(attachment.PinnedPath)
+            ? attachment.PinnedPath : null;
+        SafeFdHandle link = pin is not null
+            ? Sys.OpenPinned(pin).OrThrow("open pinned BPF object", pin)
             : KernelInventory.OpenById(Libbpf.ObjectKind.Link, attachment.LinkId)
               ?? throw new BpfException(ErrorId.TcxLinkNotFound, $"tcx link {attachment.LinkId} is gone.",
                   attachment.Interface);
         using (link)
-            Sys.LinkDetach(link).OrThrow("detach tcx link from", attachment.Interface, ErrorId.TcDetachFailed);
-        if (attachment.PinnedPath is not null && File.Exists(attachment.PinnedPath))
         {
-            File.Delete(attachment.PinnedPath);
-            // Leave no empty folders behind on bpffs once the last link is gone.
-            DeleteIfEmpty(Path.GetDirectoryName(attachment.PinnedPath)!);
-            DeleteIfEmpty(TcxPinRoot);
-            DeleteIfEmpty(BpfFs.ModuleRoot);
+            if (pin is not null && Sys.ObjectKindOf(link) is not { Ok: true, Value: Libbpf.ObjectKind.Link })
+                throw new BpfException(ErrorId.WrongPinnedObjectType,
+                    $"'{pin}' is not a BPF link pin; it was not made by EbpfPs.", pin);
+            Sys.LinkDetach(link).OrThrow("detach tcx link from", attachment.Interface, ErrorId.TcDetachFailed);
         }
+        // Leave no empty folders behind on bpffs once the last link is gone.
+        if (pin is not null)
+            TcBookkeeping.RemoveTcxPin(pin);
     }
 
-    private static void DetachQuietly(TcAttachment attachment, ulong nsInode)
+    private static void DetachQuietly(TcAttachment attachment, string nsKey)
     {
         try
         {
@@ -241,7 +250,7 @@ public static class Tc
             else
             {
                 Sys.TcDetach(attachment.Ifindex, PointOf(attachment.Direction), attachment.Handle, attachment.Priority);
-                RemoveQdiscIfOursAndEmpty(attachment.Ifindex, nsInode);
+                RemoveQdiscIfOursAndEmpty(attachment.Ifindex, nsKey);
             }
         }
         catch (BpfException)
@@ -250,47 +259,35 @@ public static class Tc
         }
     }
 
-    /// <summary>Drops what we remembered about a namespace that is going away: tcx pins and qdisc markers.</summary>
-    public static void ForgetNamespace(ulong nsInode)
-    {
-        string pins = Path.Combine(TcxPinRoot, nsInode.ToString());
-        if (Directory.Exists(pins))
-            Directory.Delete(pins, recursive: true);
-        if (Directory.Exists(QdiscMarkers))
-            foreach (string marker in Directory.GetFiles(QdiscMarkers, $"{nsInode}-*"))
-                File.Delete(marker);
-        DeleteIfEmpty(TcxPinRoot);
-        DeleteIfEmpty(BpfFs.ModuleRoot);
-    }
+    /// <summary>
+    /// Drops what we remembered about a namespace that is going away (call before deleting it): tcx pins and qdisc
+    /// markers.
+    /// </summary>
+    public static void ForgetNamespace(string netns) => TcBookkeeping.Forget(NetNamespace.Key(netns));
 
-    private static void DeleteIfEmpty(string dir)
+    /// <summary>Removes a pin of one of the module's tcx links (detached by someone else), under the TC lock.</summary>
+    internal static void RemoveTcxPin(string pin)
     {
-        if (Directory.Exists(dir) && Directory.GetFileSystemEntries(dir).Length == 0)
-            Directory.Delete(dir);
+        using IDisposable held = TcBookkeeping.Lock();
+        TcBookkeeping.RemoveTcxPin(pin);
     }
 
     private static List<TcFilterEntry> Filters(int ifindex, TcDirection direction) =>
         Sys.TcFilters(ifindex, direction == TcDirection.Ingress ? TcParent.ClsactIngress : TcParent.ClsactEgress)
             .OrThrow("list TC filters on ifindex", ifindex);
 
-    private static void RemoveQdiscIfOursAndEmpty(int ifindex, ulong nsInode)
+    /// <summary>Removes the qdisc when we made it and nothing is left on it (call holding the TC lock).</summary>
+    private static void RemoveQdiscIfOursAndEmpty(int ifindex, string nsKey)
     {
-        string marker = QdiscMarker(nsInode, ifindex);
-        if (!File.Exists(marker))
+        if (!TcBookkeeping.IsOurQdisc(nsKey, ifindex))
             return;
         if (Filters(ifindex, TcDirection.Ingress).Count != 0 || Filters(ifindex, TcDirection.Egress).Count != 0)
             return;
         Sys.TcHookDestroy(ifindex);
-        File.Delete(marker);
+        TcBookkeeping.Unmark(nsKey, ifindex);
     }
 
-    private static void MarkQdisc(ulong nsInode, int ifindex)
-    {
-        Directory.CreateDirectory(QdiscMarkers);
-        File.WriteAllText(QdiscMarker(nsInode, ifindex), "");
-    }
-
-    private static string QdiscMarker(ulong nsInode, int ifindex) => Path.Combine(QdiscMarkers, $"{nsInode}-{ifindex}");
+    private static string Lower(TcDirection d) => d.ToString().ToLowerInvariant();
 
     private static TcAttachPoint PointOf(TcDirection d) => d == TcDirection.Ingress ? TcAttachPoint.Ingress
         : TcAttachPoint.Egress;

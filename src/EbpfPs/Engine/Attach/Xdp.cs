@@ -50,24 +50,29 @@ public static class Xdp
                             $"Interface '{name}' already has XDP program id {state.CurrentId} ({ModeOf(state)}); " +
                             "use -Force to replace it.",
                             name, (int)Errno.EEXIST);
-                    before.Add(new Previous(state, state.Mode == XdpAttachMode.None ? null
-                        : KernelInventory.OpenById(Libbpf.ObjectKind.Program, state.CurrentId)));
+                    before.Add(Hold(state));
                 }
-                return AttachAll(program, interfaces, mode, netns, before);
+                return AttachAll(program, interfaces, mode, netns, before, force);
             }
             finally
             {
-                foreach (Previous p in before) p.Program?.Dispose();
+                foreach (Previous p in before) p.Dispose();
             }
         });
     }
 
     /// <summary>What an interface had before we touched it, and a hold on that program.</summary>
-    private sealed record Previous(Libbpf.XdpState State, SafeFdHandle? Program);
+    private sealed record Previous(Libbpf.XdpState State, SafeFdHandle? Program) : IDisposable
+    {
+        public void Dispose() => Program?.Dispose();
+    }
+
+    /// <summary>How often -Force tries again when another process changes an interface's program meanwhile.</summary>
+    private const int ForceAttempts = 3;
 
     private static IReadOnlyList<XdpAttachment> AttachAll(AttachableProgram program,
         IReadOnlyList<(int Index, string Name)> interfaces,
-        XdpMode mode, string? netns, List<Previous> before)
+        XdpMode mode, string? netns, List<Previous> before, bool force)
     {
         var results = new List<XdpAttachment>();
         int done = 0;
@@ -76,7 +81,7 @@ public static class Xdp
             for (; done < interfaces.Count; done++)
             {
                 var (index, name) = interfaces[done];
-                AttachOne(program, index, name, mode, before[done]);
+                AttachOne(program, index, name, mode, before, done, force);
                 XdpAttachment attached = Describe(index, name, netns, Query(index, name));
                 results.Add(attached with
                 {
@@ -91,58 +96,83 @@ public static class Xdp
         {
             // Undo in reverse order; the one that failed put itself back already.
             for (int j = done - 1; j >= 0; j--)
-                Restore(interfaces[j].Index, before[j]);
+                Restore(interfaces[j].Index, program, FlagOf(results[j].Mode), before[j]);
             throw;
         }
     }
 
-    private static void AttachOne(AttachableProgram program, int index, string name, XdpMode mode, Previous before)
+    /// <summary>
+    /// Attaches to one interface, leaving in before[at] what it replaced. Every change names the program it expects to
+    /// find (XDP_FLAGS_REPLACE with the expected fd, or UPDATE_IF_NOEXIST), so a program another process put there
+    /// meanwhile is never overwritten by accident; with -Force the new state is read and the attach tried again.
+    /// </summary>
+    private static void AttachOne(AttachableProgram program, int index, string name, XdpMode mode,
+        List<Previous> before, int at, bool force)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            Errno errno = TryAttachOne(program, index, name, mode, before[at]);
+            if (errno == Errno.None)
+                return;
+            bool changed = errno is Errno.EBUSY or Errno.EEXIST;
+            if (!changed || !force)
+                throw AttachFailure(errno, name, mode, force);
+            if (attempt == ForceAttempts)
+                throw Changed(name, errno);
+            before[at].Dispose();
+            before[at] = Hold(Query(index, name));
+        }
+    }
+
+    private static Errno TryAttachOne(AttachableProgram program, int index, string name, XdpMode mode,
+        Previous before)
     {
         XdpFlags modeFlag = FlagOf(mode);
         XdpFlags beforeFlag = FlagOf(ModeOf(before.State));
-        Result attached;
         if (before.State.Mode == XdpAttachMode.None)
-        {
-            attached = Sys.XdpAttach(index, program.Fd, modeFlag | XdpFlags.UpdateIfNoexist, null);
-        }
-        else if (mode == XdpMode.Auto || modeFlag == beforeFlag)
-        {
+            return Sys.XdpAttach(index, program.Fd, modeFlag | XdpFlags.UpdateIfNoexist, null).Errno;
+        if (before.Program is null)
+            return Errno.EEXIST; // the program we saw went away: look again
+        if (mode == XdpMode.Auto || modeFlag == beforeFlag)
             // Same mode: an atomic swap that only happens if the old program is still the one we saw.
-            attached = Sys.XdpAttach(index, program.Fd, beforeFlag | (before.Program is null ? XdpFlags.None
-                : XdpFlags.Replace), before.Program);
-        }
-        else
-        {
-            // The kernel allows one of native and generic at a time, so a mode change is detach then attach.
-            Sys.XdpDetach(index, beforeFlag).OrThrow("detach the old XDP program from", name, ErrorId.XdpDetachFailed);
-            attached = Sys.XdpAttach(index, program.Fd, modeFlag | XdpFlags.UpdateIfNoexist, null);
-            if (!attached.Ok)
-                Restore(index, before);
-        }
+            return Sys.XdpAttach(index, program.Fd, beforeFlag | XdpFlags.Replace, before.Program).Errno;
+        // The kernel allows one of native and generic at a time, so a mode change is detach then attach.
+        Errno detached = Sys.XdpDetach(index, beforeFlag | XdpFlags.Replace, before.Program).Errno;
+        if (detached != Errno.None)
+            return detached == Errno.EEXIST ? detached
+                : throw BpfException.FromErrno((int)detached, "detach the old XDP program from", name,
+                    ErrorId.XdpDetachFailed);
+        Result attached = Sys.XdpAttach(index, program.Fd, modeFlag | XdpFlags.UpdateIfNoexist, null);
         if (!attached.Ok)
-            throw AttachFailure(attached.Errno, name, mode);
+            Sys.XdpAttach(index, before.Program, beforeFlag | XdpFlags.UpdateIfNoexist, null);
+        return attached.Errno;
     }
 
-    /// <summary>Puts an interface back as it was: the previous program in its mode, or nothing.</summary>
-    private static void Restore(int index, Previous before)
+    /// <summary>
+    /// Puts an interface back as it was, best effort like every rollback (the failure that caused it is what the
+    /// caller reports): only while our program is still there, and the previous one only where nothing else went.
+    /// </summary>
+    private static void Restore(int index, AttachableProgram ours, XdpFlags ourFlag, Previous before)
     {
-        // Best effort, like every rollback: the failure that caused it is what the caller reports.
-        if (before.State.Mode == XdpAttachMode.None)
+        XdpFlags flag = FlagOf(ModeOf(before.State));
+        if (before.State.Mode != XdpAttachMode.None && before.Program is not null && flag == ourFlag)
         {
-            Sys.XdpDetach(index, XdpFlags.DrvMode);
-            Sys.XdpDetach(index, XdpFlags.SkbMode);
+            Sys.XdpAttach(index, before.Program, flag | XdpFlags.Replace, ours.Fd);
             return;
         }
-        if (before.Program is null)
-            return; // the old program was gone before we started; nothing to put back
-        XdpFlags flag = FlagOf(ModeOf(before.State));
-        foreach (XdpFlags other in new[] { XdpFlags.DrvMode, XdpFlags.SkbMode })
-            if (other != flag)
-                Sys.XdpDetach(index, other);
-        Sys.XdpAttach(index, before.Program, flag, null);
+        if (!Sys.XdpDetach(index, ourFlag | XdpFlags.Replace, ours.Fd).Ok)
+            return; // someone else's program is there now: leave it
+        if (before.State.Mode != XdpAttachMode.None && before.Program is not null)
+            Sys.XdpAttach(index, before.Program, flag | XdpFlags.UpdateIfNoexist, null);
     }
 
-    /// <summary>Detaches whatever XDP program the interface has, in the mode it has it.</summary>
+    private static Previous Hold(Libbpf.XdpState state) => new(state, state.Mode == XdpAttachMode.None ? null
+        : KernelInventory.OpenById(Libbpf.ObjectKind.Program, state.CurrentId));
+
+    /// <summary>
+    /// Detaches whatever XDP program the interface has, in the mode it has it: the program seen, and only it (a
+    /// program another process put there meanwhile stays, and the error says so).
+    /// </summary>
     public static XdpAttachment Detach(int index, string name, string? netns) => NetNamespace.Run(netns, () =>
     {
         Libbpf.XdpState before = Query(index, name);
@@ -155,10 +185,34 @@ public static class Xdp
                      (before.DrvProgramId, XdpFlags.DrvMode), (before.SkbProgramId, XdpFlags.SkbMode),
                          (before.HwProgramId, XdpFlags.HwMode),
                  })
-            if (id != 0)
-                Sys.XdpDetach(index, flag).OrThrow("detach XDP program from", name, ErrorId.XdpDetachFailed);
+        {
+            if (id == 0)
+                continue;
+            using SafeFdHandle? seen = KernelInventory.OpenById(Libbpf.ObjectKind.Program, id);
+            if (seen is null)
+                continue; // unloaded meanwhile, so no longer attached either
+            Result detached = Sys.XdpDetach(index, flag | XdpFlags.Replace, seen);
+            if (detached.Errno == Errno.EEXIST)
+                throw Changed(name, detached.Errno);
+            detached.OrThrow("detach XDP program from", name, ErrorId.XdpDetachFailed);
+        }
         return gone;
     });
+
+    /// <summary>
+    /// Detaches one program from an interface of the calling thread's namespace in one mode, only while it is that
+    /// program (XDP_FLAGS_REPLACE with it as the expected one): Remove-BpfProgram -Detach, which found it there.
+    /// </summary>
+    internal static void DetachProgram(int index, string name, XdpFlags mode, uint programId)
+    {
+        using SafeFdHandle? seen = KernelInventory.OpenById(Libbpf.ObjectKind.Program, programId);
+        if (seen is null)
+            return; // unloaded meanwhile, so no longer attached either
+        Result detached = Sys.XdpDetach(index, mode | XdpFlags.Replace, seen);
+        if (detached.Errno == Errno.EEXIST)
+            throw Changed(name, detached.Errno);
+        detached.OrThrow("detach XDP program from", name, ErrorId.XdpDetachFailed);
+    }
 
     /// <summary>XDP programs on the interfaces of a namespace (all interfaces when select is null).</summary>
     public static IReadOnlyList<XdpAttachment> List(string? netns,
@@ -214,10 +268,16 @@ public static class Xdp
         _ => XdpFlags.None,
     };
 
-    private static BpfException AttachFailure(Errno errno, string name, XdpMode mode)
+    private static BpfException Changed(string name, Errno errno) =>
+        new(ErrorId.XdpProgramChanged,
+            $"The XDP program on '{name}' changed while EbpfPs was changing it (another process at work?); what " +
+            "the other process put there was left alone.", name, (int)errno,
+            recommendedAction: "Look with Get-XdpProgram, then try again.");
+
+    private static BpfException AttachFailure(Errno errno, string name, XdpMode mode, bool force)
     {
         if (errno is Errno.EBUSY or Errno.EEXIST)
-            return new BpfException(ErrorId.XdpProgramExists,
+            return force ? Changed(name, errno) : new BpfException(ErrorId.XdpProgramExists,
                 $"Interface '{name}' got an XDP program meanwhile; use -Force to replace it.", name, (int)errno);
         if (mode == XdpMode.Native && errno is Errno.EOPNOTSUPP or Errno.EINVAL)
             return new BpfException(ErrorId.XdpNativeNotSupported,

@@ -34,6 +34,9 @@ public static partial class ErrorId
     public const string LoadPermissionDenied = nameof(LoadPermissionDenied);
     [Error(BpfErrorKind.InvalidData, "The kernel verifier rejected a program; the error carries the verifier log.")]
     public const string VerifierRejected = nameof(VerifierRejected);
+    [Error(BpfErrorKind.InvalidData,
+        "The kernel rejected the object's BTF (BPF_BTF_LOAD); the error carries the kernel's BTF log.")]
+    public const string BtfRejected = nameof(BtfRejected);
     [Error(BpfErrorKind.NotFound, "The object has no program of that name.")]
     public const string BpfProgramNotInObject = nameof(BpfProgramNotInObject);
     [Error(BpfErrorKind.NotFound, "The object has no map of that name.")]
@@ -53,8 +56,10 @@ public static partial class ErrorId
     [Error(BpfErrorKind.InvalidArgument,
         "A wildcard path matched more than one object file where one program is needed.")]
     public const string PathAmbiguous = nameof(PathAmbiguous);
-    [Error(BpfErrorKind.NotFound, "A -Path matched no file.")]
+    [Error(BpfErrorKind.NotFound, "A -Path pattern matched no file, or a folder to write into does not exist.")]
     public const string PathNotFound = nameof(PathNotFound);
+    [Error(BpfErrorKind.InvalidArgument, "The file could not be written (the message has the reason).")]
+    public const string FileWriteFailed = nameof(FileWriteFailed);
 
     [Error(BpfErrorKind.NotFound, "The object has no global variable of that name.")]
     public const string GlobalVariableNotFound = nameof(GlobalVariableNotFound);
@@ -71,6 +76,14 @@ public static partial class ErrorId
     public const string PinPathNotApplicable = nameof(PinPathNotApplicable);
     [Error(BpfErrorKind.NotFound, "Nothing is pinned at the path.")]
     public const string PinnedObjectNotFound = nameof(PinnedObjectNotFound);
+    [Error(BpfErrorKind.InvalidArgument, "The pin is of another kind of BPF object (a program where a map is asked).")]
+    public const string WrongPinnedObjectType = nameof(WrongPinnedObjectType);
+    [Error(BpfErrorKind.ResourceExists, "Something is already pinned at the path (an earlier import, say).")]
+    public const string PinExists = nameof(PinExists);
+    [Error(BpfErrorKind.InvalidArgument, "bpffs refuses the name: it holds a '.' (reserved by the kernel).")]
+    public const string PinNameNotAllowed = nameof(PinNameNotAllowed);
+    [Error(BpfErrorKind.InvalidArgument, "A program and a map (or two maps) would be pinned under the same name.")]
+    public const string PinNameCollision = nameof(PinNameCollision);
 
     // Kernel inventory
     [Error(BpfErrorKind.NotFound, "No program with that id is loaded.")]
@@ -99,6 +112,9 @@ public static partial class ErrorId
     // XDP
     [Error(BpfErrorKind.ResourceExists, "The interface already has an XDP program and -Force was not given.")]
     public const string XdpProgramExists = nameof(XdpProgramExists);
+    [Error(BpfErrorKind.ResourceBusy,
+        "Another process changed the interface's XDP program while EbpfPs was changing it; its program stays.")]
+    public const string XdpProgramChanged = nameof(XdpProgramChanged);
     [Error(BpfErrorKind.NotImplemented, "XDP offload needs a NIC that runs BPF itself.")]
     public const string XdpOffloadNotSupported = nameof(XdpOffloadNotSupported);
     [Error(BpfErrorKind.NotImplemented, "The interface's driver does not run XDP natively.")]
@@ -141,6 +157,8 @@ public static partial class ErrorId
     // Interfaces and namespaces
     [Error(BpfErrorKind.NotFound, "No network interface of that name in the namespace.")]
     public const string InterfaceNotFound = nameof(InterfaceNotFound);
+    [Error(BpfErrorKind.InvalidArgument, "The text cannot name a network interface (empty, or it holds a NUL).")]
+    public const string InvalidInterfaceName = nameof(InvalidInterfaceName);
     [Error(BpfErrorKind.NotFound, "No network namespace of that name.")]
     public const string NetNamespaceNotFound = nameof(NetNamespaceNotFound);
 
@@ -154,6 +172,8 @@ public static partial class ErrorId
     public const string MapEntryNotFound = nameof(MapEntryNotFound);
     [Error(BpfErrorKind.LimitsExceeded, "The map is full.")]
     public const string MapFull = nameof(MapFull);
+    [Error(BpfErrorKind.InvalidArgument, "An array map index is past its last entry.")]
+    public const string MapIndexOutOfRange = nameof(MapIndexOutOfRange);
     [Error(BpfErrorKind.InvalidArgument, "Array map entries always exist and cannot be deleted.")]
     public const string ArrayEntriesCannotBeDeleted = nameof(ArrayEntriesCannotBeDeleted);
     [Error(BpfErrorKind.InvalidArgument, "The key's bytes do not match the map's key size.")]
@@ -182,6 +202,8 @@ public static partial class ErrorId
     public const string ValueTooLarge = nameof(ValueTooLarge);
     [Error(BpfErrorKind.InvalidArgument, "Bytes or hex of the wrong length for the field.")]
     public const string WrongSize = nameof(WrongSize);
+    [Error(BpfErrorKind.InvalidArgument, "Text for a char array holds characters outside ASCII.")]
+    public const string TextNotAscii = nameof(TextNotAscii);
     [Error(BpfErrorKind.InvalidArgument, "The sampling interval is not positive.")]
     public const string InvalidInterval = nameof(InvalidInterval);
 
@@ -222,6 +244,8 @@ public static partial class ErrorId
     public const string InvalidDuration = nameof(InvalidDuration);
     [Error(BpfErrorKind.InvalidArgument, "The packet count is not positive.")]
     public const string InvalidCount = nameof(InvalidCount);
+    [Error(BpfErrorKind.InvalidArgument, "-Count and -Duration were both given; a sample is one or the other.")]
+    public const string CountWithDuration = nameof(CountWithDuration);
     [Error(BpfErrorKind.InvalidArgument, "The test network has the wrong topology for this measurement.")]
     public const string MeasureNetworkTopology = nameof(MeasureNetworkTopology);
     [Error(BpfErrorKind.OperationFailed, "The kernel refused to send live frames; the category follows the errno.",
@@ -252,6 +276,8 @@ public static partial class ErrorId
     public const string TestNetworkExists = nameof(TestNetworkExists);
     [Error(BpfErrorKind.NotFound, "No test network of that name.")]
     public const string TestNetworkNotFound = nameof(TestNetworkNotFound);
+    [Error(BpfErrorKind.InvalidData, "The test network's state file cannot be read as a test network.")]
+    public const string TestNetworkStateCorrupt = nameof(TestNetworkStateCorrupt);
     [Error(BpfErrorKind.ResourceBusy,
         "The test network was made by another process that still runs; removing it needs -Force.")]
     public const string TestNetworkInUse = nameof(TestNetworkInUse);
@@ -295,7 +321,8 @@ public static partial class ErrorId
     public const string StateNotApplied = nameof(StateNotApplied);
 
     // Raised for a failed kernel call that has no more specific id; the category follows the errno.
-    [Error(BpfErrorKind.PermissionDenied, "The kernel refused for lack of privilege (EPERM, EACCES).")]
+    [Error(BpfErrorKind.PermissionDenied,
+        "The kernel refused for lack of privilege (EPERM, EACCES), or the process lacks a capability it needs.")]
     public const string PermissionDenied = nameof(PermissionDenied);
     [Error(BpfErrorKind.NotFound, "The kernel found no such object (ENOENT, ENODEV, ESRCH).")]
     public const string NotFound = nameof(NotFound);

@@ -67,7 +67,7 @@ public sealed class BpfEventReader : IDisposable
     public static BpfEventReader OpenPinned(string path, string? typeName = null, bool networkFormat = true)
     {
         NativeRuntime.EnsureLibbpf();
-        return Open(KernelInventory.OpenPinned(path), typeName, networkFormat);
+        return Open(KernelInventory.OpenPinned(path, Libbpf.ObjectKind.Map), typeName, networkFormat);
     }
 
     private static BpfEventReader Open(SafeFdHandle fd, string? typeName, bool net)

@@ -67,20 +67,55 @@ public static class KernelInventory
         BpfSystem.Current.FdById(kind, id).OrNullIf(Errno.ENOENT,
             $"open BPF {kind.ToString().ToLowerInvariant()} id", id);
 
-    /// <summary>Opens a pinned map or program by path and describes it.</summary>
+    /// <summary>Opens a pinned map by path and describes it.</summary>
     public static BpfMapInfo MapByPath(string path)
     {
         NativeRuntime.EnsureLibbpf();
-        using SafeFdHandle fd = OpenPinned(path);
+        using SafeFdHandle fd = OpenPinned(path, Libbpf.ObjectKind.Map);
         return DescribeMap(fd) with { PinnedPath = path };
     }
 
-    internal static SafeFdHandle OpenPinned(string path)
+    /// <summary>
+    /// Opens a pin that must hold the given kind of object. The path is checked to be on bpffs first (anything
+    /// else would be refused with EACCES or EPERM, which reads as "run as root"), and the fd's kind after: a
+    /// program's fd asked for map info answers with the program's fields, so a program pin taken for a map would
+    /// report nonsense and lead to an unrelated map with the program's id.
+    /// </summary>
+    internal static SafeFdHandle OpenPinned(string path, Libbpf.ObjectKind kind)
     {
-        if (!System.IO.File.Exists(path))
+        SafeFdHandle fd = OpenPin(path, Name(kind));
+        Result<Libbpf.ObjectKind> found = BpfSystem.Current.ObjectKindOf(fd);
+        if (found.Ok && found.Value == kind)
+            return fd;
+        fd.Dispose();
+        throw new BpfException(ErrorId.WrongPinnedObjectType,
+            $"'{path}' is a pinned {(found.Ok ? Name(found.Value) : "object of unknown kind")}, not a {Name(kind)}.",
+            path);
+    }
+
+    /// <summary>
+    /// Opens a pin of whatever kind, checked to be on bpffs first; the caller asks what it holds
+    /// (PinnedObjects.KindOf) before taking it for one.
+    /// </summary>
+    internal static SafeFdHandle OpenPinned(string path) => OpenPin(path, "pinned BPF object");
+
+    private static SafeFdHandle OpenPin(string path, string what)
+    {
+        if (!System.IO.File.Exists(path) && !System.IO.Directory.Exists(path))
             throw new BpfException(ErrorId.PinnedObjectNotFound, $"No pinned BPF object at '{path}'.", path);
+        Objects.BpfFs.RequireOnBpfFs(path);
+        if (System.IO.Directory.Exists(path))
+            throw new BpfException(ErrorId.WrongPinnedObjectType,
+                $"'{path}' is a folder on bpffs, not a {what}.", path);
         return BpfSystem.Current.OpenPinned(path).OrThrow("open pinned BPF object", path);
     }
+
+    private static string Name(Libbpf.ObjectKind kind) => kind switch
+    {
+        Libbpf.ObjectKind.Program => "BPF program",
+        Libbpf.ObjectKind.Map => "BPF map",
+        _ => "BPF link",
+    };
 
     internal static unsafe BpfProgramInfo DescribeProgram(SafeFdHandle fd)
     {

@@ -76,8 +76,8 @@ public static class LinkInventory
         }).ToList();
     }
 
-    /// <summary>A namespace a link's target was found in, and the interface's name there.</summary>
-    private sealed record Place(string? Name, ulong Inode, string? Interface);
+    /// <summary>A namespace a link's target was found in (Key as NetNamespace.Key), and the interface's name.</summary>
+    private sealed record Place(string? Name, ulong Inode, string Key, string? Interface);
 
     private static bool OnDevice(Libbpf.BpfLinkInfo i) =>
         (BpfLinkType)i.Type is BpfLinkType.Xdp or BpfLinkType.Tcx or BpfLinkType.Netkit;
@@ -97,7 +97,8 @@ public static class LinkInventory
             {
                 NetNamespace.Run(ns, () =>
                 {
-                    ulong inode = NetNamespace.CurrentInode();
+                    ulong inode = Sys.CurrentNetNamespaceInode();
+                    string key = NetNamespace.CurrentKey();
                     // A namespace known under several names (or as this one) is asked once, by its first name.
                     if (!byInode.TryAdd(inode, ns))
                         return;
@@ -105,7 +106,7 @@ public static class LinkInventory
                     {
                         if (!found.TryGetValue(link.Id, out List<Place>? list))
                             found[link.Id] = list = new List<Place>();
-                        list.Add(new Place(ns, inode, BpfSystem.Current.InterfaceName((int)link.Ifindex)));
+                        list.Add(new Place(ns, inode, key, Sys.InterfaceName((int)link.Ifindex)));
                     }
                 });
             }
@@ -119,12 +120,12 @@ public static class LinkInventory
             if (found.TryGetValue(link.Id, out List<Place>? list) && Single(link, list) is Place p)
                 places[link.Id] = p;
         foreach (Libbpf.BpfLinkInfo link in netns)
-            places[link.Id] = new Place(byInode.GetValueOrDefault(link.Ifindex), link.Ifindex, null);
+            places[link.Id] = new Place(byInode.GetValueOrDefault(link.Ifindex), link.Ifindex, "", null);
         return places;
     }
 
     /// <summary>
-    /// One place, or the one the module's tcx pin names (its folder is the namespace's inode) when the same
+    /// One place, or the one the module's tcx pin names (its folder is the namespace's key) when the same
     /// program sits at the same ifindex in several namespaces; otherwise none, rather than a guess.
     /// </summary>
     private static Place? Single(Libbpf.BpfLinkInfo link, List<Place> candidates)
@@ -134,9 +135,9 @@ public static class LinkInventory
         if (!Directory.Exists(Tc.TcxPinRoot))
             return null;
         var pinned = Directory.GetFiles(Tc.TcxPinRoot, $"{link.Ifindex}-*-{link.Id}", SearchOption.AllDirectories)
-            .Select(f => ulong.TryParse(Path.GetFileName(Path.GetDirectoryName(f)), out ulong inode) ? inode : 0)
-            .ToHashSet();
-        var mine = candidates.Where(c => pinned.Contains(c.Inode)).ToList();
+            .Select(f => Path.GetFileName(Path.GetDirectoryName(f)))
+            .ToHashSet(StringComparer.Ordinal);
+        var mine = candidates.Where(c => pinned.Contains(c.Key)).ToList();
         return mine.Count == 1 ? mine[0] : null;
     }
 

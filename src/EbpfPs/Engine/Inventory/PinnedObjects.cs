@@ -15,14 +15,10 @@ public static class PinnedObjects
     internal sealed record Pin(string Path, Libbpf.ObjectKind Kind, uint Id, uint ProgramId);
 
     /// <summary>
-    /// The kind of object an fd from bpf_obj_get holds, as its fdinfo tells it (a link's names its program's
-    /// prog_id too, so link_id is asked first).
+    /// The kind of object an fd from bpf_obj_get holds (what /proc/self/fd names it), or null for none.
     /// </summary>
     internal static Libbpf.ObjectKind? KindOf(SafeFdHandle fd) =>
-        FdInfo.ReadLong(fd, "link_id") != 0 ? Libbpf.ObjectKind.Link
-        : FdInfo.ReadLong(fd, "map_id") != 0 ? Libbpf.ObjectKind.Map
-        : FdInfo.ReadLong(fd, "prog_id") != 0 ? Libbpf.ObjectKind.Program
-        : null;
+        BpfSystem.Current.ObjectKindOf(fd) is { Ok: true } kind ? kind.Value : null;
 
     /// <summary>
     /// Every pin under the root (the default bpffs mount), opened one at a time; entries that are not BPF

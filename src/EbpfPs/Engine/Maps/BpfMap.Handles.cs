@@ -76,7 +76,7 @@ public sealed partial class BpfMap
                 return ById(kind, id);
             case string path:
                 SafeFdHandle pinned = KernelInventory.OpenPinned(path);
-                if (FdInfo.ReadLong(pinned, kind == Libbpf.ObjectKind.Program ? "prog_type" : "map_type") != 0)
+                if (PinnedObjects.KindOf(pinned) == kind)
                     return pinned;
                 pinned.Dispose();
                 throw new BpfException(ErrorId.PinnedObjectWrongKind,

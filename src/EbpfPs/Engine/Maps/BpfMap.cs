@@ -69,7 +69,7 @@ public sealed partial class BpfMap : IDisposable
     public static BpfMap OpenPinned(string path, bool networkFormat = true)
     {
         NativeRuntime.EnsureLibbpf();
-        return Open(KernelInventory.OpenPinned(path), networkFormat);
+        return Open(KernelInventory.OpenPinned(path, Libbpf.ObjectKind.Map), networkFormat);
     }
 
     public static BpfMap FromLoaded(BpfLoadedMap map, bool networkFormat = true)
@@ -171,6 +171,11 @@ public sealed partial class BpfMap : IDisposable
         if (updated.Errno == Errno.ENOENT)
             throw new BpfException(ErrorId.MapEntryNotFound,
                 $"Map '{Info.Name}' has no such key to update (-Flag Exist).", key);
+        // For arrays the kernel says E2BIG for an index past the end: the array is never "full".
+        if (updated.Errno == Errno.E2BIG && Type.IsArray())
+            throw new BpfException(ErrorId.MapIndexOutOfRange,
+                $"Map '{Info.Name}' is an array of {Info.MaxEntries} entries (indexes 0 to {Info.MaxEntries - 1}); " +
+                $"index {key} is past its end.", key, (int)Errno.E2BIG);
         if (updated.Errno == Errno.EPERM && _value.KeepsUnsetBytes)
             throw new BpfException(ErrorId.GlobalVariableReadOnly,
                 $"Map '{Info.Name}' holds read-only global variables (.rodata is frozen at load); set them before " +

@@ -79,14 +79,7 @@ internal sealed partial class MapCodec
                 object? value = Unwrap(v);
                 if (value is string s)
                 {
-                    if (count == 6 && PhysicalAddressBytes(s) is byte[] mac) { mac.CopyTo(b, o); return; }
-                    if (count == 16 && IPAddress.TryParse(s, out IPAddress? ip6)
-                        && ip6.GetAddressBytes().Length == 16) { ip6.GetAddressBytes().CopyTo(b, o); return; }
-                    byte[] text = Encoding.ASCII.GetBytes(s);
-                    if (text.Length > count)
-                        throw FieldError(ErrorId.ValueTooLarge, path,
-                            $"'{s}' needs {text.Length} bytes; the field holds {count}.");
-                    text.CopyTo(b, o);
+                    ByteArrayText(s, field, net, count, path).CopyTo(b, o);
                     return;
                 }
                 WriteArray(value, b, o, count, 1, path, (e, bb, oo, p) =>
@@ -262,12 +255,54 @@ internal sealed partial class MapCodec
         bytes.CopyTo(b, o);
     }
 
+    /// <summary>
+    /// Text for a byte array: a MAC for 6 bytes, an IPv6 address for 16, else ASCII text. Nothing is stored that
+    /// means something else: text for a field read as a MAC or an address must be one, text that tries to be a MAC
+    /// (hex groups with ':' or '-') must be a whole one, and characters outside ASCII are refused, not made '?'.
+    /// </summary>
+    private static byte[] ByteArrayText(string s, string field, bool net, int count, string path)
+    {
+        if (count == 6)
+        {
+            if (PhysicalAddressBytes(s) is byte[] mac)
+                return mac;
+            if ((net && NameHas(field, MacWords)) || LooksLikeMac(s))
+                throw FieldError(ErrorId.InvalidMacAddress, path,
+                    $"takes a MAC address such as 02:00:00:00:00:01, not '{s}'.");
+        }
+        if (count == 16)
+        {
+            if (IPAddress.TryParse(s, out IPAddress? ip6) && ip6.GetAddressBytes().Length == 16)
+                return ip6.GetAddressBytes();
+            if (net && NameHas(field, AddressWords))
+                throw FieldError(ErrorId.InvalidIpAddress, path, $"takes an IPv6 address, not '{s}'.");
+        }
+        foreach (char c in s)
+            if (c > 0x7f)
+                throw FieldError(ErrorId.TextNotAscii, path,
+                    $"holds ASCII text; '{s}' has '{c}' (U+{(int)c:X4}), which is not ASCII.");
+        byte[] text = Encoding.ASCII.GetBytes(s);
+        if (text.Length > count)
+            throw FieldError(ErrorId.ValueTooLarge, path, $"'{s}' needs {text.Length} bytes; the field holds {count}.");
+        return text;
+    }
+
+    /// <summary>Six bytes from 02:00:00:00:00:01, 02-00-00-00-00-01 (1 or 2 hex digits each) or 020000000001.</summary>
     private static byte[]? PhysicalAddressBytes(string s)
     {
-        string hex = s.Replace(":", "").Replace("-", "");
-        if (hex.Length != 12) return null;
-        try { return Convert.FromHexString(hex); }
-        catch (FormatException) { return null; }
+        string[] parts = s.Split(':', '-');
+        if (parts.Length == 1)
+            return s.Length == 12 && s.All(char.IsAsciiHexDigit) ? Convert.FromHexString(s) : null;
+        if (parts.Length != 6 || parts.Any(p => p.Length is 0 or > 2 || !p.All(char.IsAsciiHexDigit)))
+            return null;
+        return parts.Select(p => Convert.ToByte(p, 16)).ToArray();
+    }
+
+    /// <summary>Hex groups joined by ':' or '-': meant as a MAC, whatever the field is called.</summary>
+    private static bool LooksLikeMac(string s)
+    {
+        string[] parts = s.Split(':', '-');
+        return parts.Length > 1 && parts.All(p => p.Length is 1 or 2 && p.All(char.IsAsciiHexDigit));
     }
 
     private static bool ToBool(object? v, string path) => Unwrap(v) switch

@@ -64,6 +64,11 @@ public static class HookMeasurement
         CancellationToken cancel)
     {
         Validate(options);
+        // A hook or size named twice is measured once: the same rows twice would read as two results.
+        options = options with
+        {
+            Hooks = options.Hooks.Distinct().ToArray(), PacketSizes = options.PacketSizes.Distinct().ToArray(),
+        };
         string? iperf = options.Traffic == MeasureTraffic.LiveFrames ? null : Iperf.Require();
         TestTopology topology = options.Routed ? TestTopology.Routed : TestTopology.Pair;
         BpfTestNetwork network = options.Network ?? TestNetworks.Create(null, topology);

@@ -88,8 +88,46 @@ public sealed class LiveFrameGenerator : IDisposable
         return cpus.Length == 0 ? 0 : cpus[^1];
     }
 
-    /// <summary>Sends until the duration passes or count frames went out; returns frames sent and seconds.</summary>
-    public (ulong Sent, double Seconds) Run(TimeSpan? duration, ulong? count, CancellationToken cancel)
+    /// <summary>
+    /// Sends until the duration passes or count frames went out; returns frames sent and seconds. With sending,
+    /// the frames sent so far and the seconds taken are reported after each call (about once a second), on the
+    /// calling thread, so a long run shows progress where the caller can show it.
+    /// </summary>
+    public (ulong Sent, double Seconds) Run(TimeSpan? duration, ulong? count, CancellationToken cancel,
+        Action<ulong, double>? sending = null)
+    {
+        if (sending is null)
+            return Send(duration, count, cancel, null);
+        using var reports = new System.Collections.Concurrent.BlockingCollection<(ulong, double)>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var run = System.Threading.Tasks.Task.Run(() =>
+        {
+            try { return Send(duration, count, stop.Token, (n, t) => reports.Add((n, t))); }
+            finally { reports.CompleteAdding(); }
+        });
+        bool consumed = false;
+        try
+        {
+            foreach (var (n, t) in reports.GetConsumingEnumerable())
+                sending(n, t);
+            consumed = true;
+        }
+        finally
+        {
+            // The report failed (the pipeline is stopping, say): stop sending and wait, so the object and its
+            // program fd are not released under a call still running.
+            if (!consumed)
+            {
+                stop.Cancel();
+                try { run.Wait(); }
+                catch (AggregateException) { }
+            }
+        }
+        return run.GetAwaiter().GetResult();
+    }
+
+    private (ulong Sent, double Seconds) Send(TimeSpan? duration, ulong? count, CancellationToken cancel,
+        Action<ulong, double>? report)
     {
         using SafeFdHandle program = _gen.GetProgram("gen").BorrowFd();
         return NetNamespace.Run(_netns, () =>
@@ -108,6 +146,7 @@ public sealed class LiveFrameGenerator : IDisposable
                 if (count is ulong limit) frames = Math.Min(frames, limit - sent);
                 RunOnce(program, (int)frames);
                 sent += frames;
+                report?.Invoke(sent, clock.Elapsed.TotalSeconds);
             }
             return (sent, clock.Elapsed.TotalSeconds);
         });

@@ -33,6 +33,9 @@ internal static class LiveFrameMeasurement
     private sealed record Context(HookMeasurementOptions Options, BpfTestInterface Sender, BpfTestInterface HookSide,
         BpfTestInterface Receiver, int Cpu)
     {
+        /// <summary>Told the frames sent so far and the seconds taken during a timed run (for progress).</summary>
+        public Action<ulong, double>? Sending { get; init; }
+
         /// <summary>With -Routed, the router's namespace: its stack's forwarding is counted too.</summary>
         public string? RouterNs => Options.Routed ? HookSide.NetNamespace : null;
     }
@@ -69,8 +72,16 @@ internal static class LiveFrameMeasurement
                     foreach (MeasureHook hook in options.Hooks)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        progress?.Invoke($"{hook}, {size} bytes, round {rep + 1} of {options.Repeat}",
-                            100 * done++ / total);
+                        string status = $"{hook}, {size} bytes, round {rep + 1} of {options.Repeat}";
+                        int before = done++;
+                        progress?.Invoke(status, 100 * before / total);
+                        // A long sample (a large -Count, say) reports how far it got about once a second.
+                        Context sampleCtx = ctx with
+                        {
+                            Sending = (sent, seconds) => progress?.Invoke(
+                                $"{status}: {sent:N0}{(options.Count is ulong c ? $" of {c:N0}" : "")} frames sent",
+                                (int)(100 * (before + Fraction(options, sent, seconds)) / total)),
+                        };
                         if (!generators.TryGetValue(size, out LiveFrameGenerator? generator))
                             generators[size] = generator = new LiveFrameGenerator(sender.NetNamespace, sender.Ifindex,
                                 Settings(ctx, size, null), ctx.Cpu);
@@ -83,7 +94,7 @@ internal static class LiveFrameMeasurement
                             modes[hook] = mode;
                             if (!samples.TryGetValue((hook, size), out List<MeasurementSample>? list))
                                 samples[(hook, size)] = list = new List<MeasurementSample>();
-                            list.Add(Sample(ctx, generator, size, own, cancel));
+                            list.Add(Sample(sampleCtx, generator, size, own, cancel));
                         }
                         finally
                         {
@@ -128,7 +139,7 @@ internal static class LiveFrameMeasurement
         generator.Run(null, warmup, cancel);
         HookMeasurement.Settle();
         var before = Snapshot(ctx, own);
-        (ulong sent, double seconds) = generator.Run(ctx.Options.Duration, ctx.Options.Count, cancel);
+        (ulong sent, double seconds) = generator.Run(ctx.Options.Duration, ctx.Options.Count, cancel, ctx.Sending);
         HookMeasurement.Settle();
         var after = Snapshot(ctx, own);
         return new MeasurementSample
@@ -140,6 +151,11 @@ internal static class LiveFrameMeasurement
             StackForwarded = after.Forwarded - before.Forwarded,
         };
     }
+
+    /// <summary>How far through one timed run sent frames or seconds are, from 0 to 1.</summary>
+    private static double Fraction(HookMeasurementOptions options, ulong sent, double seconds) =>
+        Math.Clamp(options.Count is ulong c ? (double)sent / c
+            : seconds / Math.Max(options.Duration?.TotalSeconds ?? 1, 1e-3), 0, 1);
 
     private static MeasurementSample PacedTrial(Context ctx, int size, double rate, ProgramCounters? own,
         CancellationToken cancel)

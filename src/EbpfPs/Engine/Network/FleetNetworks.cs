@@ -23,7 +23,7 @@ public static class FleetNetworks
             throw new BpfException(ErrorId.InvalidFleetSize,
                 $"A Fleet test network has 1 to {MaxHosts} routers, not {count}.", count);
         FleetSsh.RequireTools();
-        string folder = Path.Combine(TestNetworks.StateDirectory, name);
+        string folder = FolderOf(name);
         BpfTestNetwork plan = Plan(name, count, PickSubnet(), folder);
         // Every namespace in the plan must be new: removal and rollback delete them all.
         string? taken = plan.Namespaces.FirstOrDefault(NetNamespace.Exists)
@@ -31,8 +31,9 @@ public static class FleetNetworks
         if (taken is not null)
             throw new BpfException(ErrorId.TestNetworkExists,
                 $"A test network named '{name}' cannot be made: {taken} exists already.", name);
-        // Remembered before anything is made, so even a session killed half-way leaves a network Remove can undo.
-        TestNetworks.Save(plan);
+        // Remembered before anything is made, so even a session killed half-way leaves a network Remove can undo;
+        // the record claims the name (a file of that name made meanwhile is TestNetworkExists, before the try).
+        TestNetworkState.Create(plan);
         try
         {
             Directory.CreateDirectory(folder);
@@ -43,7 +44,7 @@ public static class FleetNetworks
             FleetTopology.Build(plan);
             BpfTestNetwork made = StartHosts(plan) with { Interfaces = FleetTopology.Describe(plan) };
             FleetTopology.ResolveNeighbours(plan);
-            TestNetworks.Save(made);
+            TestNetworkState.Update(made);
             return made;
         }
         catch
@@ -70,10 +71,14 @@ public static class FleetNetworks
             TestNetworks.Run("ip", "link", "del", network.RootInterface!);
         foreach (string ns in network.Namespaces)
             TestNetworks.RemoveNamespace(ns);
-        if (network.StateFolder is string folder && Directory.Exists(folder))
+        // The folder is where Create puts it, not where the state file says: the file is not trusted with a path.
+        string folder = FolderOf(network.Name);
+        if (Directory.Exists(folder))
             Directory.Delete(folder, recursive: true);
-        TestNetworks.Forget(network.Name);
+        TestNetworkState.Delete(network.Name);
     }
+
+    private static string FolderOf(string name) => Path.Combine(TestNetworks.StateDirectory, name);
 
     private static BpfTestNetwork Plan(string name, int count, int subnet, string folder)
     {
@@ -145,7 +150,7 @@ public static class FleetNetworks
         foreach (BpfFleetHost host in plan.Hosts)
         {
             started.Add(host with { SshdProcessId = FleetSsh.Start(host) });
-            TestNetworks.Save(plan with { Hosts = started.Concat(plan.Hosts.Skip(started.Count)).ToArray() });
+            TestNetworkState.Update(plan with { Hosts = started.Concat(plan.Hosts.Skip(started.Count)).ToArray() });
         }
         return plan with { Hosts = started };
     }

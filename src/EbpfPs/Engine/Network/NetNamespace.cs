@@ -26,10 +26,7 @@ public static class NetNamespace
         if (string.IsNullOrEmpty(name))
             return work();
         if (!Exists(name))
-            throw new BpfException(ErrorId.NetNamespaceNotFound,
-                $"There is no network namespace named '{name}' (looked in {RunDirectory}).", name,
-                recommendedAction: "List them with `ip netns list`, or make one with New-BpfTestNetwork or `ip netns " +
-                    "add`.");
+            throw NotFound(name);
 
         T result = default!;
         Exception? failure = null;
@@ -38,7 +35,11 @@ public static class NetNamespace
         {
             try
             {
-                BpfSystem.Current.EnterNetNamespace(name).OrThrow("enter network namespace", name);
+                Result entered = BpfSystem.Current.EnterNetNamespace(name);
+                // Deleted since Exists looked: the same answer as if it had never been there.
+                if (entered.Errno == Errno.ENOENT)
+                    throw NotFound(name);
+                entered.OrThrow("enter network namespace", name);
                 result = work();
             }
             catch (Exception e)
@@ -61,12 +62,25 @@ public static class NetNamespace
     public static void Run(string? name, Action work) => Run<object?>(name, () => { work(); return null; });
 
     /// <summary>
-    /// The namespace's inode ("net:[4026531840]" names it), which tells namespaces apart as ip and bpftool do.
+    /// What tells the namespace apart from every other one, for the notes EbpfPs keeps about it: its cookie
+    /// (SO_NETNS_COOKIE), which the kernel never hands out twice, unlike the inode that ip and bpftool show (a new
+    /// namespace can get a deleted one's inode, and with it notes that were not about it). Kernels before 5.14
+    /// have no cookie: there it is the inode, prefixed "inode-".
     /// </summary>
-    public static ulong Inode(string? name) => Run(name, CurrentInode);
+    public static string Key(string? name) => Run(name, CurrentKey);
 
-    /// <summary>The inode of the network namespace the calling thread is in.</summary>
-    internal static ulong CurrentInode() => BpfSystem.Current.CurrentNetNamespaceInode();
+    /// <summary>Key of the network namespace the calling thread is in.</summary>
+    internal static string CurrentKey()
+    {
+        Result<ulong> cookie = BpfSystem.Current.CurrentNetNamespaceCookie();
+        return cookie.Ok ? cookie.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : "inode-" + BpfSystem.Current.CurrentNetNamespaceInode();
+    }
+
+    private static BpfException NotFound(string name) =>
+        new(ErrorId.NetNamespaceNotFound, $"There is no network namespace named '{name}' (looked in {RunDirectory}).",
+            name, recommendedAction: "List them with `ip netns list`, or make one with New-BpfTestNetwork or `ip " +
+                "netns add`.");
 
     /// <summary>A namespace name is a file name under /run/netns: no path separators, no dot names.</summary>
     private static bool IsPlainName(string name) =>

@@ -17,7 +17,7 @@ namespace EbpfPs.Engine.Network;
 /// </summary>
 public static class TestNetworks
 {
-    public const string StateDirectory = "/run/ebpfps/networks";
+    public const string StateDirectory = TestNetworkState.Folder;
 
     private sealed record Link(string RoleA, string NsA, string IfA, string AddrA, string RoleB, string NsB,
         string IfB, string AddrB);
@@ -29,16 +29,15 @@ public static class TestNetworks
                 $"-Count sets the number of routers of a Fleet test network; a {topology} network has fixed parts.",
                 count);
         name ??= "ebpfps-" + Guid.NewGuid().ToString("N")[..8];
-        if (name.Length > 40 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
-            throw new BpfException(ErrorId.InvalidTestNetworkName,
-                $"'{name}' cannot name a test network: use up to 40 letters, digits, '-' or '_'.", name);
-        if (File.Exists(StatePath(name)) || NetNamespace.Exists(name + "-a"))
-            throw new BpfException(ErrorId.TestNetworkExists, $"A test network named '{name}' already exists.", name);
+        TestNetworkState.ValidateName(name);
         if (topology == TestTopology.Fleet)
             return FleetNetworks.Create(name, count ?? 3);
 
         string a = name + "-a", b = name + "-b", r = name + "-r";
         var namespaces = topology == TestTopology.Pair ? new[] { a, b } : new[] { a, r, b };
+        if (TestNetworkState.Exists(name) || namespaces.Any(NetNamespace.Exists))
+            throw new BpfException(ErrorId.TestNetworkExists,
+                $"A test network named '{name}' (or a namespace it would make) already exists.", name);
         var links = topology == TestTopology.Pair
             ? new[] { new Link("A", a, "veth-a", "198.18.0.1", "B", b, "veth-b", "198.18.0.2") }
             : new[]
@@ -48,6 +47,10 @@ public static class TestNetworks
             };
         var changes = new List<string>();
         var made = new List<string>();
+        // The record comes first and claims the name: a session killed half-way leaves a network that
+        // Remove-BpfTestNetwork finds and removes, since it removes only what a record names.
+        TestNetworkState.Create(new BpfTestNetwork { Name = name, Topology = topology, Namespaces = namespaces }
+            .MadeHere());
         try
         {
             foreach (string ns in namespaces)
@@ -98,58 +101,43 @@ public static class TestNetworks
                 CreatedAt = DateTime.Now,
                 Changes = changes,
             }.MadeHere();
-            Directory.CreateDirectory(StateDirectory);
-            File.WriteAllText(StatePath(name), JsonSerializer.Serialize(network));
+            TestNetworkState.Update(network);
             return network;
         }
         catch
         {
             foreach (string ns in made)
                 RemoveNamespace(ns);
+            TestNetworkState.Delete(name);
             throw;
         }
     }
 
-    /// <summary>The networks made here or by an earlier session that still exist.</summary>
-    public static IReadOnlyList<BpfTestNetwork> List()
-    {
-        if (!Directory.Exists(StateDirectory))
-            return Array.Empty<BpfTestNetwork>();
-        var result = new List<BpfTestNetwork>();
-        foreach (string file in Directory.GetFiles(StateDirectory, "*.json").OrderBy(f => f, StringComparer.Ordinal))
-        {
-            BpfTestNetwork? n = JsonSerializer.Deserialize<BpfTestNetwork>(File.ReadAllText(file));
-            if (n is not null)
-                result.Add(n);
-        }
-        return result;
-    }
+    /// <summary>
+    /// The networks made here or by an earlier session that still exist; a state file that is not one is skipped
+    /// (skipped says which), so one bad file does not hide the others.
+    /// </summary>
+    public static IReadOnlyList<BpfTestNetwork> List(Action<string>? skipped = null) =>
+        TestNetworkState.ReadAll(skipped);
 
-    public static BpfTestNetwork Get(string name) =>
-        List().FirstOrDefault(n => n.Name == name)
-        ?? throw new BpfException(ErrorId.TestNetworkNotFound, $"There is no test network named '{name}'.", name,
-            recommendedAction: "Get-BpfTestNetwork lists the ones there are.");
+    public static BpfTestNetwork Get(string name) => TestNetworkState.Read(name);
 
-    /// <summary>Deletes the network's namespaces (their veths go with them) and what EbpfPs kept about them.</summary>
+    /// <summary>
+    /// Deletes the namespaces the network's state file records (their veths go with them) and the file: the name
+    /// is checked like New-BpfTestNetwork's, and nothing without a state file is touched, whatever its name.
+    /// </summary>
     public static void Remove(string name)
     {
-        string state = StatePath(name);
-        BpfTestNetwork? saved = File.Exists(state) ? JsonSerializer.Deserialize<BpfTestNetwork>(File.ReadAllText(state))
-            : null;
-        if (saved?.Topology == TestTopology.Fleet)
+        BpfTestNetwork network = TestNetworkState.Read(name);
+        IReadOnlyCollection<uint> programs = ProgramsWithPrivatePins(network.Namespaces);
+        if (network.Topology == TestTopology.Fleet)
+            FleetNetworks.Remove(network);
+        else
         {
-            FleetNetworks.Remove(saved);
-            return;
+            foreach (string ns in network.Namespaces)
+                RemoveNamespace(ns);
+            TestNetworkState.Delete(name);
         }
-        var namespaces = saved is not null ? saved.Namespaces
-            : new[] { name + "-a", name + "-r", name + "-b" }.Where(NetNamespace.Exists).ToArray();
-        if (namespaces.Count == 0 && !File.Exists(state))
-            throw new BpfException(ErrorId.TestNetworkNotFound, $"There is no test network named '{name}'.", name);
-        IReadOnlyCollection<uint> programs = ProgramsWithPrivatePins(namespaces);
-        foreach (string ns in namespaces)
-            RemoveNamespace(ns);
-        if (File.Exists(state))
-            File.Delete(state);
         // The programs go with the namespaces' interfaces once the kernel has cleaned the namespaces up; the
         // private pins of built-ins attached there go with them.
         if (programs.Count > 0)
@@ -178,24 +166,11 @@ public static class TestNetworks
         return ids;
     }
 
-    /// <summary>Writes what is known about a network so a later session can list and remove it.</summary>
-    internal static void Save(BpfTestNetwork network)
-    {
-        Directory.CreateDirectory(StateDirectory);
-        File.WriteAllText(StatePath(network.Name), JsonSerializer.Serialize(network));
-    }
-
-    internal static void Forget(string name)
-    {
-        if (File.Exists(StatePath(name)))
-            File.Delete(StatePath(name));
-    }
-
     internal static void RemoveNamespace(string ns)
     {
         if (!NetNamespace.Exists(ns))
             return;
-        Tc.ForgetNamespace(NetNamespace.Inode(ns));
+        Tc.ForgetNamespace(ns);
         Run("ip", "netns", "del", ns);
     }
 
@@ -219,8 +194,6 @@ public static class TestNetworks
             }
         return result;
     }
-
-    private static string StatePath(string name) => Path.Combine(StateDirectory, name + ".json");
 
     private static void Ip(params string[] args) => Run("ip", args);
 

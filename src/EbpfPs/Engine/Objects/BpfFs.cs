@@ -34,4 +34,13 @@ public static class BpfFs
                     : $"Mount bpffs first: mount -t bpf bpf {DefaultRoot}");
         return full;
     }
+
+    /// <summary>Throws PinPathNotOnBpfFs unless an existing path lies on a mounted bpffs.</summary>
+    public static void RequireOnBpfFs(string path)
+    {
+        if (!IsBpfFs(path))
+            throw new BpfException(ErrorId.PinPathNotOnBpfFs,
+                $"'{path}' is not on a BPF filesystem (bpffs), so it cannot be a pinned BPF object.", path,
+                recommendedAction: $"Pins live under {DefaultRoot}; Get-BpfMap lists the maps the kernel holds.");
+    }
 }

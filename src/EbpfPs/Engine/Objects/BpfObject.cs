@@ -29,7 +29,11 @@ public sealed class BpfObject : IDisposable
     public IReadOnlyList<BpfLoadedMap> Maps { get; internal set; } = Array.Empty<BpfLoadedMap>();
     public bool IsLoaded => !Handle.IsClosed;
     /// <summary>Map pins (LIBBPF_PIN_BY_NAME) that did not exist before this load and so belong to it.</summary>
-    public IReadOnlyList<string> CreatedPins { get; internal init; } = Array.Empty<string>();
+    public IReadOnlyList<string> CreatedPins { get; internal set; } = Array.Empty<string>();
+    /// <summary>The pins this load made under PinPath; Remove-BpfObject removes these and nothing else there.</summary>
+    internal IReadOnlyList<Engine.Objects.OwnPin> OwnPins { get; set; } = Array.Empty<Engine.Objects.OwnPin>();
+    /// <summary>The folders this load made for PinPath (outermost first), removed with it once empty.</summary>
+    internal IReadOnlyList<string> CreatedFolders { get; init; } = Array.Empty<string>();
 
     /// <summary>
     /// The program with this name; throws ObjectNotFound listing what the object has. Without a name, the

@@ -44,6 +44,7 @@ public sealed class BpfLoadOptions
 public static class BpfObjectLoader
 {
     private const int LogSize = 4 * 1024 * 1024;
+    private const string BtfLogStart = "magic: 0xeb9f";
 
     public static BpfObject Load(string path, BpfLoadOptions? options = null)
     {
@@ -105,39 +106,41 @@ public static class BpfObjectLoader
             if (m.PinPath is string mapPin && !File.Exists(mapPin))
                 createdPins.Add(mapPin);
 
-        Result loaded = Libbpf.LoadObject(handle);
-        if (!loaded.Ok)
-            throw LoadFailure(loaded.Errno, path, log.Text);
-        Func<string?, string?> pinned = p => p;
-        if (loading is not null)
-        {
-            // The private folder was named for the load; now it takes the name of the program it belongs to.
-            string? folder = PrivatePins.Settle(loading, natives);
-            pinned = p => p is not null && folder is not null && p.StartsWith(loading + "/", StringComparison.Ordinal)
-                ? folder + p[loading.Length..] : p;
-            createdPins = createdPins.Select(p => pinned(p)!).ToList();
-        }
-
-        var result = new BpfObject(handle, Libbpf.ObjectName(handle), path, pinPath) { CreatedPins = createdPins };
-        bool pinnedAll = false;
+        // Every pin is planned and checked before anything is loaded; the folders are made here (and removed again
+        // on failure), so a failed import leaves neither pins nor empty folders behind.
+        List<ObjectPins.Planned>? plan = pinPath is null ? null : ObjectPins.Plan(natives, maps, pinPath);
+        List<string> folders = pinPath is null ? new List<string>() : ObjectPins.CreateFolders(pinPath);
+        var result = new BpfObject(handle, Libbpf.ObjectName(handle), path, pinPath)
+            { CreatedPins = createdPins, CreatedFolders = folders };
         try
         {
-            if (pinPath is not null)
+            Result loaded = Libbpf.LoadObject(handle);
+            if (!loaded.Ok)
+                throw LoadFailure(loaded.Errno, path, log.Text);
+            Func<string?, string?> pinned = p => p;
+            if (loading is not null)
             {
-                Directory.CreateDirectory(pinPath);
-                pinnedAll = true;
-                Libbpf.PinMaps(handle, pinPath).OrThrow("pin maps under", pinPath);
-                Libbpf.PinPrograms(handle, pinPath).OrThrow("pin programs under", pinPath);
+                // The private folder was named for the load; now it takes the name of the program it belongs to.
+                string? folder = PrivatePins.Settle(loading, natives);
+                pinned = p => p is not null && folder is not null
+                    && p.StartsWith(loading + "/", StringComparison.Ordinal) ? folder + p[loading.Length..] : p;
+                result.CreatedPins = createdPins = createdPins.Select(p => pinned(p)!).ToList();
             }
+            if (plan is not null)
+                result.OwnPins = ObjectPins.Pin(plan, pinPath!);
             result.Programs = DescribePrograms(result, natives, pinPath);
-            result.Maps = DescribeMaps(result, maps, pinned);
+            result.Maps = DescribeMaps(result, maps, pinned, result.OwnPins);
             return result;
         }
         catch
         {
-            if (pinnedAll) Unpin(handle, pinPath!);
+            ObjectPins.Remove(result.OwnPins);
             foreach (string pin in createdPins)
-                File.Delete(pin);
+                if (File.Exists(pin))
+                    File.Delete(pin);
+            foreach (string pin in createdPins.Where(PrivatePins.IsPrivate))
+                PrivatePins.Remove(Path.GetDirectoryName(pin)!);
+            ObjectPins.RemoveFolders(folders);
             throw;
         }
     }
@@ -174,31 +177,20 @@ public static class BpfObjectLoader
         obj.Dispose();
     }
 
-    /// <summary>Removes what Load pinned: everything under PinPath and the by-name map pins it created.</summary>
+    /// <summary>
+    /// Removes what Load pinned, and only that: its pins under PinPath (each while it still holds this object's
+    /// program or map), the by-name map pins it created, and the folders it made once they are empty.
+    /// </summary>
     public static void Unpin(BpfObject obj)
     {
-        if (obj.PinPath is not null && obj.IsLoaded)
-            Unpin(obj.Handle, obj.PinPath);
+        // Best effort: what is already gone needs no unpinning, and the caller is cleaning up anyway.
+        ObjectPins.Remove(obj.OwnPins);
         foreach (string pin in obj.CreatedPins)
             if (File.Exists(pin))
                 File.Delete(pin);
+        ObjectPins.RemoveFolders(obj.CreatedFolders);
         foreach (string pin in obj.CreatedPins.Where(PrivatePins.IsPrivate))
             PrivatePins.Remove(Path.GetDirectoryName(pin)!);
-    }
-
-    private static void Unpin(SafeBpfObjectHandle handle, string pinPath)
-    {
-        // Best effort: what is already gone needs no unpinning, and the caller is cleaning up anyway.
-        Libbpf.UnpinPrograms(handle, pinPath);
-        Libbpf.UnpinMaps(handle, pinPath);
-        try
-        {
-            if (Directory.Exists(pinPath) && Directory.GetFileSystemEntries(pinPath).Length == 0)
-                Directory.Delete(pinPath);
-        }
-        catch (IOException)
-        {
-        }
     }
 
     private static List<BpfLoadedProgram> DescribePrograms(BpfObject owner, List<NativeProgram> natives,
@@ -216,15 +208,18 @@ public static class BpfObjectLoader
     }
 
     private static List<BpfLoadedMap> DescribeMaps(BpfObject owner, List<NativeMap> natives,
-        Func<string?, string?> pinned)
+        Func<string?, string?> pinned, IReadOnlyList<OwnPin> ownPins)
     {
         var maps = new List<BpfLoadedMap>();
         foreach (NativeMap m in natives)
         {
             using SafeFdHandle? fd = m.BorrowFd();
             if (fd is null) continue;
-            maps.Add(new BpfLoadedMap(owner, m, KernelInventory.DescribeMap(fd), m.Name,
-                m.IsPinned ? pinned(m.PinPath) : null));
+            BpfMapInfo info = KernelInventory.DescribeMap(fd);
+            // Maps pinned by name are libbpf's pins; the others -PinPath pinned one by one (ObjectPins).
+            string? pin = m.IsPinned ? pinned(m.PinPath)
+                : ownPins.FirstOrDefault(o => o.Kind == Libbpf.ObjectKind.Map && o.Id == info.Id)?.Path;
+            maps.Add(new BpfLoadedMap(owner, m, info, m.Name, pin));
         }
         return maps;
     }
@@ -251,6 +246,14 @@ public static class BpfObjectLoader
     {
         if (BpfException.KindOf(errno) == BpfErrorKind.PermissionDenied && log is null)
             return BpfException.FromErrno((int)errno, "load BPF object", path, ErrorId.LoadPermissionDenied);
+        // BPF_BTF_LOAD writes its log to the same buffer and starts it with the header it checked; libbpf goes on
+        // without BTF where it can, so the load failed later, but what the kernel refused was the BTF.
+        if (log is not null && log.StartsWith(BtfLogStart, StringComparison.Ordinal))
+            return new BpfException(ErrorId.BtfRejected,
+                $"The kernel rejected the BTF (type information) of '{path}': {LastLine(log)}; loading then failed " +
+                $"({ErrnoText.Describe(errno)}, errno {(int)errno}). The kernel's BTF log is in the error's details.",
+                path, (int)errno, verifierLog: log,
+                recommendedAction: "Rebuild the object with a clang and pahole this kernel accepts, or fix the BTF.");
         if (log is not null)
             return new BpfException(ErrorId.VerifierRejected,
                 $"The kernel verifier rejected a program in '{path}': {LastLine(log)} " +

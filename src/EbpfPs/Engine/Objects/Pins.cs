@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using EbpfPs.Engine.Errors;
 
@@ -12,9 +13,24 @@ public static class Pins
         if (!File.Exists(full) && !Directory.Exists(full))
             throw new BpfException(ErrorId.PinnedObjectNotFound, $"Nothing is pinned at '{full}'.", full);
         BpfFs.CheckOnBpfFs(full);
-        if (Directory.Exists(full))
-            Directory.Delete(full, recursive: true);
-        else
-            File.Delete(full);
+        try
+        {
+            if (Directory.Exists(full))
+                Directory.Delete(full, recursive: true);
+            else
+                File.Delete(full);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new BpfException(ErrorId.PermissionDenied, $"Cannot unpin '{full}': {e.Message}", full,
+                (int)Interop.Errno.EACCES, recommendedAction: BpfException.PrivilegeAdvice);
+        }
+        catch (IOException e)
+        {
+            // Removed by someone else meanwhile, or (a folder) something was pinned into it meanwhile.
+            throw File.Exists(full) || Directory.Exists(full)
+                ? new BpfException(ErrorId.BpfOperationFailed, $"Cannot unpin '{full}': {e.Message}", full)
+                : new BpfException(ErrorId.PinnedObjectNotFound, $"'{full}' was unpinned meanwhile.", full);
+        }
     }
 }

@@ -101,12 +101,12 @@ public static class ProgramRemoval
                 Sys.LinkDetach(fd).OrThrow("detach BPF link", linkId);
         foreach (string pin in pins)
         {
-            Pins.Remove(pin);
-            // The module's tcx pins sit in a folder per namespace; leave no empty folders behind.
+            // The module's tcx pins sit in a folder per namespace, changed only under the TC lock; it removes the
+            // pin and the folders left empty.
             if (pin.StartsWith(Tc.TcxPinRoot + "/", StringComparison.Ordinal))
-                foreach (string dir in new[] { Path.GetDirectoryName(pin)!, Tc.TcxPinRoot, BpfFs.ModuleRoot })
-                    if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
-                        Directory.Delete(dir);
+                Tc.RemoveTcxPin(pin);
+            else
+                Pins.Remove(pin);
         }
     }
 
@@ -134,8 +134,8 @@ public static class ProgramRemoval
             if (!detach)
                 left.Add($"{what} (-Detach detaches it)");
             else
-                Attempt(() => NetNamespace.Run(ns, () => Sys.XdpDetach(index, mode).OrThrow(
-                    "detach XDP program from", name, ErrorId.XdpDetachFailed)), $"detached {what}", what, done, left);
+                Attempt(() => NetNamespace.Run(ns, () => Xdp.DetachProgram(index, name, mode, id)),
+                    $"detached {what}", what, done, left);
         }
         foreach (TcAttachment filter in Tc.List(ns, null, null).Where(a => a.Mode == TcMode.Filter
             && a.ProgramId == id))

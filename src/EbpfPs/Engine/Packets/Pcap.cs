@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Interop;
 
 namespace EbpfPs.Engine.Packets;
 
@@ -10,7 +11,7 @@ public static class Pcap
 {
     public static void Write(string path, IEnumerable<byte[]> frames, DateTime? timestamp = null)
     {
-        using var file = new BinaryWriter(File.Create(path));
+        using var file = new BinaryWriter(Create(path));
         file.Write(0xa1b2c3d4u);  // magic: microsecond timestamps, written in our byte order
         file.Write((ushort)2);    // version 2.4
         file.Write((ushort)4);
@@ -28,6 +29,34 @@ public static class Pcap
             file.Write((uint)frame.Length);
             file.Write(frame);
             micros++;
+        }
+    }
+
+    /// <summary>Creates the file, turning what the file system says into the module's errors.</summary>
+    private static FileStream Create(string path)
+    {
+        // A FIFO would block the open until someone reads it; a folder cannot be written.
+        Result<int> type = Libc.FileType(path);
+        if (type.Ok && type.Value != Libc.RegularFile)
+            throw new BpfException(ErrorId.FileWriteFailed,
+                $"'{path}' is not a regular file (a folder, FIFO or device); name a file to write.", path);
+        try
+        {
+            return File.Create(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new BpfException(ErrorId.PathNotFound,
+                $"The folder of '{path}' does not exist; make it first (New-Item -ItemType Directory).", path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new BpfException(ErrorId.PermissionDenied, $"Cannot write '{path}': {e.Message}", path,
+                recommendedAction: "Write somewhere you may, or run as a user who may write there.");
+        }
+        catch (IOException e)
+        {
+            throw new BpfException(ErrorId.FileWriteFailed, $"Cannot write '{path}': {e.Message}", path);
         }
     }
 }

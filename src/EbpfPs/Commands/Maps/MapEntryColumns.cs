@@ -30,8 +30,8 @@ public sealed class MapEntryColumns : PSPropertyAdapter
         var e = (BpfMapEntry)baseObject;
         var columns = new Collection<PSAdaptedProperty>
         {
-            new("MapId", null),
-            new("Map", null),
+            new PSAdaptedProperty("MapId", null),
+            new PSAdaptedProperty("Map", null),
         };
         AddColumns(columns, "Key", e.Key);
         AddColumns(columns, "Value", e.Value);

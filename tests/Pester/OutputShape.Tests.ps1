@@ -87,6 +87,9 @@ Describe 'Output shape: flat exports' {
         @{ Name = 'Get-XdpProgram objects'; Type = 'EbpfPs.XdpAttachment' }
         @{ Name = 'Get-TcProgram objects'; Type = 'EbpfPs.TcAttachment' }
         @{ Name = 'Receive-BpfEvent rows'; Type = 'EbpfPs.BpfEvent' }
+        @{ Name = 'test networks'; Type = 'EbpfPs.BpfTestNetwork' }
+        @{ Name = 'objects'; Type = 'EbpfPs.BpfObject' }
+        @{ Name = 'BTF types'; Type = 'EbpfPs.BpfBtfType' }
     ) {
         $objects = if ($Map) { @($allEntries | Where-Object Map -EQ $Map) } else { @($sample[$Type]) }
         $objects | Should -Not -BeNullOrEmpty

@@ -93,4 +93,29 @@ public static class ExportValues
         List((instance.BaseObject as HookThroughput)?.SampleBitsPerSecond as IEnumerable);
 
     public static object? Trials(PSObject instance) => List((instance.BaseObject as HookThroughput)?.Trials);
+
+    public static object? NetworkNamespaces(PSObject instance) =>
+        List((instance.BaseObject as BpfTestNetwork)?.Namespaces);
+
+    public static object? NetworkInterfaces(PSObject instance) =>
+        List((instance.BaseObject as BpfTestNetwork)?.Interfaces);
+
+    public static object? NetworkChanges(PSObject instance) => List((instance.BaseObject as BpfTestNetwork)?.Changes);
+
+    public static object? NetworkHosts(PSObject instance) => List((instance.BaseObject as BpfTestNetwork)?.Hosts);
+
+    public static object? NetworkCreatedAt(PSObject instance) =>
+        instance.BaseObject is BpfTestNetwork n ? Timestamp(n.CreatedAt) : null;
+
+    public static object? ObjectPrograms(PSObject instance) => List((instance.BaseObject as BpfObject)?.Programs);
+
+    public static object? ObjectMaps(PSObject instance) => List((instance.BaseObject as BpfObject)?.Maps);
+
+    public static object? ObjectCreatedPins(PSObject instance) => List((instance.BaseObject as BpfObject)?.CreatedPins);
+
+    public static object? BtfMembers(PSObject instance) => List((instance.BaseObject as BpfBtfType)?.Members);
+
+    public static object? BtfValues(PSObject instance) => List((instance.BaseObject as BpfBtfType)?.Values);
+
+    public static object? PacketVlanIds(PSObject instance) => List((instance.BaseObject as BpfTestPacket)?.VlanIds);
 }

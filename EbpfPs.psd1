@@ -8,7 +8,7 @@
     Description          = 'Load, attach, inspect, test and benchmark eBPF programs at the XDP and TC hooks, as typed PowerShell objects over libbpf.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    TypesToProcess       = @('formats/Remoting.Types.ps1xml')
+    TypesToProcess       = @('formats/Remoting.Types.ps1xml', 'formats/Export.Types.ps1xml')
     FormatsToProcess     = @(
         'formats/EbpfPs.Objects.Format.ps1xml'
         'formats/Attach.Format.ps1xml'

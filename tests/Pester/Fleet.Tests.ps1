@@ -87,7 +87,7 @@ Describe 'Fleet test network: three routers over SSH' {
             Get-FormatData -TypeName 'Deserialized.EbpfPs.XdpAttachment' | Should -Not -BeNullOrEmpty
             $table = $results | Format-Table | Out-String -Width 200
             $table | Should -Match 'PSComputerName'
-            $table | Should -Match 'Interface\s+Ifindex\s+Mode'
+            $table | Should -Match 'Interface\s+Mode\s+ProgramId'
         }
         finally {
             Invoke-Command -Session $sessions { Remove-XdpProgram -Interface veth-ra -Confirm:$false }

@@ -35,30 +35,35 @@ public sealed class ViewAndHelpTests : IDisposable
         return r;
     }
 
-    /// <summary>The table view's columns for a type, from the format files: label, width, property shown.</summary>
-    private static (string Label, int Width, string Property)[] ViewColumns(string typeName)
+    /// <summary>
+    /// A table view's columns for a type, from the format files: label, width (0 for a last column that takes the
+    /// rest), property shown. The default view is named after the type; named views (Wide) by their name.
+    /// </summary>
+    private static (string Label, int Width, string Property)[] ViewColumns(string typeName, string? viewName = null)
     {
         XElement view = PowerShellHost.FormatFiles.Select(XDocument.Load).SelectMany(d => d.Descendants("View"))
-            .Single(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == typeName);
+            .Single(v => v.Element("Name")!.Value == (viewName ?? typeName)
+                && v.Element("ViewSelectedBy")!.Elements("TypeName").Any(t => t.Value == typeName));
         var headers = view.Descendants("TableColumnHeader").ToArray();
         var items = view.Descendants("TableColumnItem").ToArray();
-        return headers.Zip(items, (h, i) => (h.Element("Label")!.Value, int.Parse(h.Element("Width")!.Value),
-            i.Element("PropertyName")!.Value)).ToArray();
+        return headers.Zip(items, (h, i) => (h.Element("Label")!.Value,
+            h.Element("Width") is { } w ? int.Parse(w.Value) : 0, i.Element("PropertyName")!.Value)).ToArray();
     }
 
     /// <summary>
     /// Checks a rendered table column by column where the view's columns fit in the width: the header holds the
     /// label, the rule under it is as long as the label, the row holds the property's value. Returns how many fit.
     /// </summary>
-    private static int AssertTable(string text, object item, string typeName, int width)
+    private static int AssertTable(string text, object item, string typeName, int width, string? viewName = null)
     {
         string[] lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToArray();
         Assert.All(lines, l => Assert.True(l.Length <= width, $"wider than {width}: '{l}'"));
         int rule = Array.FindIndex(lines, l => l.StartsWith('-') && l.Trim('-', ' ').Length == 0);
         string header = lines[0], dashes = lines[rule], row = lines[rule + 1];
         int start = 0, fitted = 0;
-        foreach (var (label, w, property) in ViewColumns(typeName))
+        foreach (var (label, fixedWidth, property) in ViewColumns(typeName, viewName))
         {
+            int w = fixedWidth > 0 ? fixedWidth : width - start;
             if (start + w > width)
                 break;
             string Cell(string line) =>
@@ -77,13 +82,14 @@ public sealed class ViewAndHelpTests : IDisposable
     public void AnXdpAttachmentIsATableOfTheViewsColumns()
     {
         PipelineResult r = Ps("$a = Add-XdpProgram eth-a 20 -Mode Generic -Force -PassThru; $a; " +
-                              "$a | Out-String -Width 80; $a | Out-String -Width 200");
+                              "$a | Out-String -Width 80; $a | Format-Table -View Wide | Out-String -Width 200");
         XdpAttachment a = Assert.Single(r.Of<XdpAttachment>());
         string[] text = r.Of<string>().ToArray();
 
-        // At 80 columns: NetNamespace (18), Interface, Ifindex, Mode, ProgramId, ProgramName fit; wide, all eight.
-        Assert.Equal(6, AssertTable(text[0], a, "EbpfPs.XdpAttachment", 80));
-        Assert.Equal(8, AssertTable(text[1], a, "EbpfPs.XdpAttachment", 200));
+        // At 80 columns the default view's five (NetNamespace, Interface, Mode, ProgramId, ProgramName); the Wide
+        // view adds Ifindex, ProgramTag and the replaced program.
+        Assert.Equal(5, AssertTable(text[0], a, "EbpfPs.XdpAttachment", 80));
+        Assert.Equal(8, AssertTable(text[1], a, "EbpfPs.XdpAttachment", 200, "Wide"));
         Assert.Equal(11u, a.ReplacedProgramId);
     }
 
@@ -91,12 +97,12 @@ public sealed class ViewAndHelpTests : IDisposable
     public void ATcAttachmentIsATableOfTheViewsColumns()
     {
         PipelineResult r = Ps("$a = Add-TcProgram eth-a 40 -Direction Egress -PassThru; $a; " +
-                              "$a | Out-String -Width 80; $a | Out-String -Width 200");
+                              "$a | Out-String -Width 80; $a | Format-Table -View Wide | Out-String -Width 200");
         TcAttachment a = Assert.Single(r.Of<TcAttachment>());
         string[] text = r.Of<string>().ToArray();
 
-        Assert.Equal(7, AssertTable(text[0], a, "EbpfPs.TcAttachment", 80));
-        Assert.Equal(9, AssertTable(text[1], a, "EbpfPs.TcAttachment", 200));
+        Assert.Equal(6, AssertTable(text[0], a, "EbpfPs.TcAttachment", 80));
+        Assert.Equal(9, AssertTable(text[1], a, "EbpfPs.TcAttachment", 200, "Wide"));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal static class EventRows
     {
         var row = new PSObject();
         row.TypeNames.Insert(0, "EbpfPs.BpfEvent");
-        row.Properties.Add(new PSNoteProperty("Timestamp", e.Timestamp));
+        row.Properties.Add(new PSNoteProperty("Timestamp", ExportValues.Timestamp(e.Timestamp)));
         row.Properties.Add(new PSNoteProperty("Map", e.Map));
         row.Properties.Add(new PSNoteProperty("Cpu", e.Cpu));
         row.Properties.Add(new PSNoteProperty("Size", e.Size));

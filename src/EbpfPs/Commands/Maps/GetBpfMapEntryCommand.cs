@@ -61,7 +61,7 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                         if (e is null)
                             WriteError(ErrorRecords.From(new BpfException(ErrorId.MapEntryNotFound,
                                 $"Map '{map.Info.Name}' has no entry for key " +
-                                $"{(k is byte[] b ? System.Convert.ToHexString(b).ToLowerInvariant() : k)}.", k)));
+                                $"{MapSampler.Text(PlainValue.From(k))}.", k)));
                         else
                             WriteEntries(new[] { e }, map.PerCpu);
                     }

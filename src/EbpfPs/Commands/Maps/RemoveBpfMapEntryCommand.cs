@@ -20,7 +20,8 @@ public sealed class RemoveBpfMapEntryCommand : MapCommandBase
             foreach (BpfMap map in OpenMaps())
                 using (map)
                     foreach (object k in Key)
-                        if (ShouldProcess($"map {map.Info.Name} (id {map.Info.Id})", $"Delete entry {k}"))
+                        if (ShouldProcess($"map {map.Info.Name} (id {map.Info.Id})",
+                                $"Delete entry {MapSampler.Text(PlainValue.From(k))}"))
                             Run(() => map.Delete(PlainValue.From(k)), k);
         });
     }

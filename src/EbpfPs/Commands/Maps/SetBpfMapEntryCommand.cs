@@ -33,7 +33,7 @@ public sealed class SetBpfMapEntryCommand : MapCommandBase
                 using (map)
                 {
                     object? key = PlainValue.From(Key);
-                    if (!ShouldProcess($"map {map.Info.Name} (id {map.Info.Id})", $"Set entry {Key}"))
+                    if (!ShouldProcess($"map {map.Info.Name} (id {map.Info.Id})", $"Set entry {MapSampler.Text(key)}"))
                         continue;
                     map.Update(key, PlainValue.From(Value), Flag);
                     if (PassThru)

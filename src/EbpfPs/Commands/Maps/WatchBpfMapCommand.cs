@@ -71,14 +71,14 @@ public sealed class WatchBpfMapCommand : MapCommandBase
     {
         var o = new PSObject();
         o.TypeNames.Insert(0, "EbpfPs.MapSample");
-        o.Properties.Add(new PSNoteProperty("Timestamp", row.Timestamp));
+        o.Properties.Add(new PSNoteProperty("Timestamp", ExportValues.Timestamp(row.Timestamp)));
         o.Properties.Add(new PSNoteProperty("Sample", row.Sample));
         o.Properties.Add(new PSNoteProperty("Map", row.Map));
         o.Properties.Add(new PSNoteProperty("Key", row.Key));
         foreach (var (field, value, delta, perSecond) in row.Fields)
         {
-            o.Properties.Add(new PSNoteProperty(field, value));
-            o.Properties.Add(new PSNoteProperty(field + "Delta", delta));
+            o.Properties.Add(new PSNoteProperty(field, ExportValues.Number(value)));
+            o.Properties.Add(new PSNoteProperty(field + "Delta", ExportValues.Number(delta)));
             o.Properties.Add(new PSNoteProperty(field + "PerSecond", Math.Round(perSecond, 3)));
         }
         return o;

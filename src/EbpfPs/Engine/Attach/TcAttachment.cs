@@ -1,5 +1,9 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace EbpfPs;
 
+[JsonConverter(typeof(StringEnumConverter))]
 public enum TcDirection
 {
     Ingress,
@@ -7,6 +11,7 @@ public enum TcDirection
 }
 
 /// <summary>How a TC program is hooked in.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum TcMode
 {
     /// <summary>A cls_bpf filter on the clsact qdisc, as `tc filter add ... bpf da` makes.</summary>

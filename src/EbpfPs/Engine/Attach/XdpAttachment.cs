@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace EbpfPs;
 
 /// <summary>How an XDP program runs on an interface.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum XdpMode
 {
     /// <summary>Let the kernel choose: native when the driver supports it, generic otherwise.</summary>

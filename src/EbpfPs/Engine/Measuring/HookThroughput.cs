@@ -1,9 +1,12 @@
 using System;
 using System.Collections.Generic;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace EbpfPs;
 
 /// <summary>The hooks Measure-HookThroughput compares.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum MeasureHook
 {
     XdpNative,
@@ -15,6 +18,7 @@ public enum MeasureHook
 }
 
 /// <summary>What Measure-HookThroughput sends.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum MeasureTraffic
 {
     /// <summary>Crafted frames from the kernel's live-frames generator (BPF_PROG_RUN).</summary>

@@ -7,6 +7,7 @@ using EbpfPs.Engine.Network;
 
 namespace EbpfPs;
 
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
 public enum TestTopology
 {
     /// <summary>Two namespaces joined by one veth pair.</summary>

@@ -1,9 +1,12 @@
 using System;
 using System.Net;
 using System.Net.NetworkInformation;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace EbpfPs.Engine.Packets;
 
+[JsonConverter(typeof(StringEnumConverter))]
 public enum L4Protocol
 {
     Udp,

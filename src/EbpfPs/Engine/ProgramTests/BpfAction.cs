@@ -1,9 +1,13 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace EbpfPs;
 
 /// <summary>
 /// What happens to the packet, whichever hook gave the verdict: XDP_DROP and TC_ACT_SHOT are both Drop, so a
 /// test written for one hook holds at the other.
 /// </summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum BpfAction
 {
     /// <summary>

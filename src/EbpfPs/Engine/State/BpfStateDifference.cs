@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace EbpfPs;
 
 /// <summary>The hooks a desired-state file places programs at: XDP in a mode, or a TC direction.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum BpfStateHook
 {
     XdpNative,
@@ -10,6 +14,7 @@ public enum BpfStateHook
 }
 
 /// <summary>What a difference is about.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum BpfStateItemKind
 {
     Program,
@@ -18,6 +23,7 @@ public enum BpfStateItemKind
 }
 
 /// <summary>What Set-BpfState does about a difference.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum BpfStateAction
 {
     /// <summary>The hook has no such program: attach it.</summary>

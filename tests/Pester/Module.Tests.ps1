@@ -26,6 +26,30 @@ Describe 'Module manifest' {
         @($m.ExportedCmdlets.Keys) | Sort-Object | Should -Be (@($data.CmdletsToExport) | Sort-Object)
     }
 
+    It 'carries what a gallery expects: licence, project, tags, release notes' {
+        $base = (Get-Module EbpfPs).ModuleBase
+        $m = Test-ModuleManifest (Join-Path $base EbpfPs.psd1)
+        $m.ProjectUri | Should -Not -BeNullOrEmpty
+        $m.LicenseUri.AbsoluteUri | Should -BeLike "$($m.ProjectUri.AbsoluteUri)*/LICENSE"
+        $m.Tags | Should -Contain 'PSEdition_Core'
+        $m.Tags | Should -Contain 'Linux'
+        $m.ReleaseNotes | Should -Match '\w+ \w+'
+        $m.CompatiblePSEditions | Should -Be @('Core')
+        # The manifest's copyright holder is the one the shipped MIT licence names.
+        $license = Get-Content -Raw (Join-Path $base LICENSE)
+        $license | Should -Match '^MIT License'
+        $holder = [regex]::Match($license, 'Copyright \(c\) \d{4} (.+)').Groups[1].Value.Trim()
+        $m.Copyright | Should -BeLike "*$holder*"
+        $m.Author | Should -Be $holder
+    }
+
+    It 'ships about_EbpfPs, and Get-Help finds it' {
+        $about = Get-Help about_EbpfPs | Out-String
+        $about | Should -Match 'about_EbpfPs'
+        # The map of commands names every exported cmdlet.
+        foreach ($c in (Get-Module EbpfPs).ExportedCmdlets.Keys) { $about | Should -Match "\b$c\b" }
+    }
+
     It 'ships a compiled BPF object for each hook of every program source' {
         $dir = Join-Path (Split-Path (Get-Module EbpfPs).Path) 'bpf'
         $sources = Get-ChildItem (Join-Path $PSScriptRoot '../../bpf') -Filter *.c -File

@@ -85,6 +85,55 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
         (Get-Help $Name -Examples | Out-String) | Should -Match 'Example 1'
     }
 
+    It 'describes every parameter, and states the default of each that has one in code' {
+        $help = Get-Help $Name -Full
+        $fresh = [Activator]::CreateInstance($cmd.ImplementingType)
+        $common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name +
+            [System.Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name
+        foreach ($p in $cmd.Parameters.Values | Where-Object Name -NotIn $common) {
+            $entry = $help.parameters.parameter | Where-Object name -EQ $p.Name
+            $text = ($entry.description.Text -join ' ').Trim()
+            $text | Should -Not -BeNullOrEmpty -Because "-$($p.Name) of $Name needs a description"
+            # What a fresh cmdlet holds before binding is the default; a switch's is "off", a mandatory one has none.
+            $value = $cmd.ImplementingType.GetProperty($p.Name).GetValue($fresh)
+            $mandatory = -not ($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and -not $_.Mandatory })
+            if ($null -eq $value -or $value -is [System.Management.Automation.SwitchParameter] -or $mandatory) { continue }
+            $text | Should -Match '\bDefault: ' -Because "-$($p.Name) of $Name defaults to $value"
+            $stated = ($text -split '\bDefault: ', 2)[1]
+            $words = if ($value -is [timespan]) { [string]$value.TotalSeconds } else { @($value | ForEach-Object { [string]$_ }) }
+            # A 0 the parameter does not accept itself (VlanId 1-4094) is stated as "none".
+            foreach ($w in $words) {
+                $pattern = "(?<![\w.])$([regex]::Escape($w))(?![\w])" + $(if ($w -eq '0') { '|^none\b' } else { '' })
+                $stated | Should -Match $pattern -Because "-$($p.Name) of $Name defaults to $w"
+            }
+            [string]$entry.defaultValue | Should -Not -BeNullOrEmpty -Because 'Get-Help shows it as the default value'
+        }
+    }
+
+    It 'says what it takes from the pipeline and what it returns (INPUTS and OUTPUTS)' {
+        $help = Get-Help $Name -Full
+        $inputs = @($help.inputTypes.inputType | ForEach-Object { $_.type.name })
+        $inputText = ($help.inputTypes | Out-String -Width 500)
+        $inputs | Should -Not -BeNullOrEmpty -Because 'INPUTS names a type, or None'
+        $byValue = @(); $byName = @()
+        foreach ($p in $cmd.Parameters.Values) {
+            foreach ($a in $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }) {
+                if ($a.ValueFromPipeline) { $byValue += $p.ParameterType }
+                elseif ($a.ValueFromPipelineByPropertyName) { $byName += $p.Name }
+            }
+        }
+        foreach ($t in $byValue) {
+            $element = if ($t.IsArray) { $t.GetElementType() } else { $t }
+            $inputs | Should -Contain $element.FullName -Because "$Name takes $($element.Name) by value"
+        }
+        foreach ($n in $byName | Select-Object -Unique) { $inputText | Should -Match "\b$n\b" -Because "$Name takes $n by property name" }
+        if (-not $byValue -and -not $byName) { $inputs | Should -Be @('None') }
+        $outputs = @($help.returnValues.returnValue | ForEach-Object { $_.type.name })
+        foreach ($t in $cmd.OutputType) { $outputs | Should -Contain ($t.Name -replace '^System\.Void$', 'None') }
+        @($help.returnValues.returnValue | Where-Object { -not ($_.description.Text -join '').Trim() }) |
+            Should -BeNullOrEmpty -Because 'each output says what it is'
+    }
+
     It 'supports -WhatIf and -Confirm when it changes kernel state' {
         # New-BpfTestPacket only builds bytes in memory; everything else with these verbs touches the kernel.
         if ($cmd.Verb -in $mutating -and $Name -ne 'New-BpfTestPacket') {

@@ -11,7 +11,8 @@ $ErrorActionPreference = 'Stop'
 
 function Read-HelpMarkdown([string] $Path) {
     # Sections: "## SYNOPSIS", "## DESCRIPTION", "## PARAMETERS" (### -Name), "## EXAMPLES" (### title,
-    # a fenced code block, then remarks), "## INPUTS" and "## OUTPUTS" (### type name, then what it is),
+    # a fenced code block, then remarks; a block opened with "```powershell runnable" is one the help meta-test
+    # runs in a test network), "## INPUTS" and "## OUTPUTS" (### type name, then what it is),
     # "## NOTES", "## ERRORS" (see Read-ErrorList), "## RELATED LINKS" (- text or URL).
     $doc = @{ Synopsis = ''; Description = ''; Parameters = @{}; Examples = [System.Collections.Generic.List[object]]::new(); Notes = ''; Links = @() }
     $doc.Inputs = [System.Collections.Generic.List[object]]::new(); $doc.Outputs = [System.Collections.Generic.List[object]]::new()
@@ -29,7 +30,7 @@ function Read-HelpMarkdown([string] $Path) {
             'OUTPUTS' { if ($sub) { $doc.Outputs.Add([pscustomobject]@{ Type = $sub; Text = $text }) } }
             'EXAMPLES' {
                 if ($sub) {
-                    $code = if ($text -match '(?s)```\w*\r?\n(.*?)```') { $Matches[1].TrimEnd() } else { '' }
+                    $code = if ($text -match '(?s)```[^\r\n]*\r?\n(.*?)```') { $Matches[1].TrimEnd() } else { '' }
                     $remarks = ($text -replace '(?s)```.*?```', '').Trim()
                     $doc.Examples.Add([pscustomobject]@{ Title = $sub; Code = $code; Remarks = $remarks })
                 }

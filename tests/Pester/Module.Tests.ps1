@@ -112,6 +112,17 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
         }
     }
 
+    It 'shows a syntax line per parameter set: switches bare, -WhatIf and -Confirm where it supports them' {
+        $syntax = (Get-Help $Name -Full).syntax | Out-String -Width 1000
+        $lines = @($syntax -split '\r?\n' | Where-Object { $_ -match "^\s*$Name\b" })
+        $lines.Count | Should -Be @($cmd.ParameterSets).Count
+        $syntax | Should -Not -Match '<SwitchParameter>'
+        foreach ($line in $lines) {
+            $line | Should -Match '\[<CommonParameters>\]$'
+            if ($cmd.Parameters.ContainsKey('WhatIf')) { $line | Should -Match '\[-WhatIf\] \[-Confirm\]' }
+        }
+    }
+
     It 'says what it takes from the pipeline and what it returns (INPUTS and OUTPUTS)' {
         $help = Get-Help $Name -Full
         $inputs = @($help.inputTypes.inputType | ForEach-Object { $_.type.name })

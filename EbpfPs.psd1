@@ -2,9 +2,9 @@
     RootModule           = 'EbpfPs.dll'
     ModuleVersion        = '0.1.0'
     GUID                 = '5b0c7a4e-2f1d-4a8e-9c3b-7e61d2f4a9b0'
-    Author               = 'EbpfPs developers'
+    Author               = 'The EbpfPs authors'
     CompanyName          = 'EbpfPs'
-    Copyright            = '(c) EbpfPs developers. MIT License.'
+    Copyright            = '(c) 2026 The EbpfPs authors. MIT License (see LICENSE).'
     Description          = 'Load, attach, inspect, test and benchmark eBPF programs at the XDP and TC hooks, as typed PowerShell objects over libbpf.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
@@ -58,7 +58,17 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('eBPF', 'BPF', 'XDP', 'TC', 'Linux', 'libbpf', 'networking')
+            Tags         = @('eBPF', 'BPF', 'XDP', 'TC', 'libbpf', 'networking', 'Linux', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/ebpfps/EbpfPs'
+            LicenseUri   = 'https://github.com/ebpfps/EbpfPs/blob/main/LICENSE'
+            ReleaseNotes = @'
+0.1.0: load BPF object files (typed global variables, pins), attach them at XDP (native, generic) and TC
+(clsact filters, tcx links) in any network namespace with rollback, read and write maps as BTF-typed objects
+(batch reads, per-CPU values, watching rates, ring buffer events), run programs on crafted packets
+(BPF_PROG_TEST_RUN), compare hooks' throughput in disposable test networks, keep routers in a desired state
+over remoting, and list what the kernel holds (programs, maps, links, BTF, features).
+Help: Get-Help about_EbpfPs.
+'@
         }
     }
 }

@@ -62,7 +62,7 @@ function Invoke-Build {
     Remove-Item -Recurse -Force $ModuleOut -ErrorAction SilentlyContinue
     $null = New-Item -ItemType Directory -Force -Path $ModuleOut, (Join-Path $ModuleOut 'bpf'), (Join-Path $ModuleOut 'formats')
     Copy-Item (Join-Path $bin 'EbpfPs.dll'), (Join-Path $bin 'EbpfPs.pdb') $ModuleOut
-    Copy-Item (Join-Path $Root 'EbpfPs.psd1') $ModuleOut
+    Copy-Item (Join-Path $Root 'EbpfPs.psd1'), (Join-Path $Root 'LICENSE') $ModuleOut
     Copy-Item (Join-Path $Root 'formats/*.ps1xml') (Join-Path $ModuleOut 'formats')
 
     Write-Step 'Build: BPF objects'
@@ -70,6 +70,8 @@ function Invoke-Build {
 
     Write-Step 'Build: help'
     & (Join-Path $Root 'tools/New-MamlHelp.ps1') -ModulePath (Join-Path $ModuleOut 'EbpfPs.psd1') -HelpSource (Join-Path $Root 'docs/help') -Destination (Join-Path $ModuleOut 'en-US/EbpfPs.dll-Help.xml')
+    # about_ topics ship as they are written: Get-Help about_EbpfPs finds them in en-US beside the MAML.
+    Copy-Item (Join-Path $Root 'docs/help/about_*.help.txt') (Join-Path $ModuleOut 'en-US')
     Write-Host "Module staged in $ModuleOut"
 }
 

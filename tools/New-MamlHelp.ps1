@@ -11,9 +11,11 @@ $ErrorActionPreference = 'Stop'
 
 function Read-HelpMarkdown([string] $Path) {
     # Sections: "## SYNOPSIS", "## DESCRIPTION", "## PARAMETERS" (### -Name), "## EXAMPLES" (### title,
-    # a fenced code block, then remarks), "## NOTES", "## ERRORS" (see Read-ErrorList), "## RELATED LINKS"
-    # (- text or URL).
+    # a fenced code block, then remarks; a block opened with "```powershell runnable" is one the help meta-test
+    # runs in a test network), "## INPUTS" and "## OUTPUTS" (### type name, then what it is),
+    # "## NOTES", "## ERRORS" (see Read-ErrorList), "## RELATED LINKS" (- text or URL).
     $doc = @{ Synopsis = ''; Description = ''; Parameters = @{}; Examples = [System.Collections.Generic.List[object]]::new(); Notes = ''; Links = @() }
+    $doc.Inputs = [System.Collections.Generic.List[object]]::new(); $doc.Outputs = [System.Collections.Generic.List[object]]::new()
     $doc.Errors = @()
     $section = $null; $sub = $null; $buffer = [System.Text.StringBuilder]::new()
     $flush = {
@@ -24,9 +26,11 @@ function Read-HelpMarkdown([string] $Path) {
             'NOTES' { $doc.Notes = $text }
             'ERRORS' { $doc.Errors = @(Read-ErrorList $text $Path) }
             'PARAMETERS' { if ($sub) { $doc.Parameters[$sub.TrimStart('-')] = $text } }
+            'INPUTS' { if ($sub) { $doc.Inputs.Add([pscustomobject]@{ Type = $sub; Text = $text }) } }
+            'OUTPUTS' { if ($sub) { $doc.Outputs.Add([pscustomobject]@{ Type = $sub; Text = $text }) } }
             'EXAMPLES' {
                 if ($sub) {
-                    $code = if ($text -match '(?s)```\w*\r?\n(.*?)```') { $Matches[1].TrimEnd() } else { '' }
+                    $code = if ($text -match '(?s)```[^\r\n]*\r?\n(.*?)```') { $Matches[1].TrimEnd() } else { '' }
                     $remarks = ($text -replace '(?s)```.*?```', '').Trim()
                     $doc.Examples.Add([pscustomobject]@{ Title = $sub; Code = $code; Remarks = $remarks })
                 }
@@ -103,6 +107,8 @@ function Write-Parameter([System.Xml.XmlWriter] $w, $param, $set, [string] $text
     $w.WriteAttributeString('position', $(if ($a.Position -ge 0) { [string]$a.Position } else { 'named' }))
     $w.WriteElementString('maml', 'name', $maml, $param.Name)
     Add-Paras $w $text
+    # "Default: 1 second." in the text is also what Get-Help shows as the parameter's default value.
+    if ($text -match '(?m)\bDefault: (.+?)(\.\s|\.?$)') { $w.WriteElementString('dev', 'defaultValue', $dev, $Matches[1]) }
     # A switch takes no value on a syntax line ([-Force], as PowerShell's own help shows it).
     $switch = $param.ParameterType -eq [System.Management.Automation.SwitchParameter]
     if (-not ($set -and $switch)) {
@@ -112,6 +118,17 @@ function Write-Parameter([System.Xml.XmlWriter] $w, $param, $set, [string] $text
         $w.WriteEndElement()
     }
     $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $param.ParameterType.FullName); $w.WriteEndElement()
+    $w.WriteEndElement()
+}
+
+function Write-TypeList([System.Xml.XmlWriter] $w, [string] $list, [string] $item, $entries) {
+    $w.WriteStartElement('command', $list, $command)
+    foreach ($e in $entries) {
+        $w.WriteStartElement('command', $item, $command)
+        $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $e.Type); $w.WriteEndElement()
+        Add-Paras $w $e.Text
+        $w.WriteEndElement()
+    }
     $w.WriteEndElement()
 }
 
@@ -162,13 +179,10 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
     }
     $w.WriteEndElement()
 
-    $w.WriteStartElement('command', 'returnValues', $command)
-    foreach ($t in $cmd.OutputType) {
-        $w.WriteStartElement('command', 'returnValue', $command)
-        $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $t.Name); $w.WriteEndElement()
-        $w.WriteEndElement()
-    }
-    $w.WriteEndElement()
+    Write-TypeList $w 'inputTypes' 'inputType' $doc.Inputs
+    # Outputs as the markdown describes them, or as [OutputType] names them where it says nothing.
+    $outputs = if ($doc.Outputs.Count) { $doc.Outputs } else { $cmd.OutputType | ForEach-Object { [pscustomobject]@{ Type = $_.Name; Text = '' } } }
+    Write-TypeList $w 'returnValues' 'returnValue' $outputs
 
     if ($doc.Notes) { $w.WriteStartElement('maml', 'alertSet', $maml); $w.WriteStartElement('maml', 'alert', $maml); $w.WriteElementString('maml', 'para', $maml, $doc.Notes); $w.WriteEndElement(); $w.WriteEndElement() }
     if ($doc.Errors) {

@@ -146,9 +146,13 @@ Describe 'Import-BpfObject: loading files' {
         (Invoke-Json bpftool -j prog show | Where-Object { $_.id -notin $ids -and $_.name -eq 'tiny_pass' }) | Should -BeNullOrEmpty
     }
 
-    It 'shows what libbpf said with -Verbose' {
-        $obj = Import-BpfObject -Path $tiny -Verbose 4>&1 | Tee-Object -Variable all | Where-Object { $_ -is [EbpfPs.BpfObject] }
-        try { @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'libbpf:*' }).Count | Should -BeGreaterThan 0 }
+    It 'shows what libbpf said with -Debug, and what it loaded with -Verbose' {
+        $obj = Import-BpfObject -Path $tiny -Debug 5>&1 4>&1 | Tee-Object -Variable all | Where-Object { $_ -is [EbpfPs.BpfObject] }
+        try {
+            @($all | Where-Object { $_ -is [System.Management.Automation.DebugRecord] -and $_.Message -like 'libbpf:*' }).Count | Should -BeGreaterThan 0
+            @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'libbpf:*' }).Count | Should -Be 0
+            @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Loaded object *tiny_xdp.o: 1 program, *' }).Count | Should -Be 1
+        }
         finally { $obj.Dispose() }
     }
 }

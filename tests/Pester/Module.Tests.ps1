@@ -26,6 +26,30 @@ Describe 'Module manifest' {
         @($m.ExportedCmdlets.Keys) | Sort-Object | Should -Be (@($data.CmdletsToExport) | Sort-Object)
     }
 
+    It 'carries what a gallery expects: licence, project, tags, release notes' {
+        $base = (Get-Module EbpfPs).ModuleBase
+        $m = Test-ModuleManifest (Join-Path $base EbpfPs.psd1)
+        $m.ProjectUri | Should -Not -BeNullOrEmpty
+        $m.LicenseUri.AbsoluteUri | Should -BeLike "$($m.ProjectUri.AbsoluteUri)*/LICENSE"
+        $m.Tags | Should -Contain 'PSEdition_Core'
+        $m.Tags | Should -Contain 'Linux'
+        $m.ReleaseNotes | Should -Match '\w+ \w+'
+        $m.CompatiblePSEditions | Should -Be @('Core')
+        # The manifest's copyright holder is the one the shipped MIT licence names.
+        $license = Get-Content -Raw (Join-Path $base LICENSE)
+        $license | Should -Match '^MIT License'
+        $holder = [regex]::Match($license, 'Copyright \(c\) \d{4} (.+)').Groups[1].Value.Trim()
+        $m.Copyright | Should -BeLike "*$holder*"
+        $m.Author | Should -Be $holder
+    }
+
+    It 'ships about_EbpfPs, and Get-Help finds it' {
+        $about = Get-Help about_EbpfPs | Out-String
+        $about | Should -Match 'about_EbpfPs'
+        # The map of commands names every exported cmdlet.
+        foreach ($c in (Get-Module EbpfPs).ExportedCmdlets.Keys) { $about | Should -Match "\b$c\b" }
+    }
+
     It 'ships a compiled BPF object for each hook of every program source' {
         $dir = Join-Path (Split-Path (Get-Module EbpfPs).Path) 'bpf'
         $sources = Get-ChildItem (Join-Path $PSScriptRoot '../../bpf') -Filter *.c -File
@@ -59,6 +83,68 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
         $help.Synopsis | Should -Not -Match "^\s*$Name\s*\["
         @($help.Examples.Example).Count | Should -BeGreaterThan 0
         (Get-Help $Name -Examples | Out-String) | Should -Match 'Example 1'
+    }
+
+    It 'describes every parameter and states the default of each optional one, as the code sets it' {
+        $help = Get-Help $Name -Full
+        $fresh = [Activator]::CreateInstance($cmd.ImplementingType)
+        $common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name +
+            [System.Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name
+        foreach ($p in $cmd.Parameters.Values | Where-Object Name -NotIn $common) {
+            $entry = $help.parameters.parameter | Where-Object name -EQ $p.Name
+            $text = ($entry.description.Text -join ' ').Trim()
+            $text | Should -Not -BeNullOrEmpty -Because "-$($p.Name) of $Name needs a description"
+            # What a fresh cmdlet holds before binding is the default; a switch's is "off", a mandatory one has none.
+            $value = $cmd.ImplementingType.GetProperty($p.Name).GetValue($fresh)
+            $mandatory = -not ($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and -not $_.Mandatory })
+            if ($mandatory -or $value -is [System.Management.Automation.SwitchParameter]) { continue }
+            # An optional parameter always has a default, if only "none (every entry)": the help says which.
+            $text | Should -Match '\bDefault: ' -Because "-$($p.Name) of $Name is optional"
+            if ($null -eq $value) { continue }
+            $stated = ($text -split '\bDefault: ', 2)[1]
+            $words = if ($value -is [timespan]) { [string]$value.TotalSeconds } else { @($value | ForEach-Object { [string]$_ }) }
+            # A 0 the parameter does not accept itself (VlanId 1-4094) is stated as "none".
+            foreach ($w in $words) {
+                $pattern = "(?<![\w.])$([regex]::Escape($w))(?![\w])" + $(if ($w -eq '0') { '|^none\b' } else { '' })
+                $stated | Should -Match $pattern -Because "-$($p.Name) of $Name defaults to $w"
+            }
+            [string]$entry.defaultValue | Should -Not -BeNullOrEmpty -Because 'Get-Help shows it as the default value'
+        }
+    }
+
+    It 'shows a syntax line per parameter set: switches bare, -WhatIf and -Confirm where it supports them' {
+        $syntax = (Get-Help $Name -Full).syntax | Out-String -Width 1000
+        $lines = @($syntax -split '\r?\n' | Where-Object { $_ -match "^\s*$Name\b" })
+        $lines.Count | Should -Be @($cmd.ParameterSets).Count
+        $syntax | Should -Not -Match '<SwitchParameter>'
+        foreach ($line in $lines) {
+            $line | Should -Match '\[<CommonParameters>\]$'
+            if ($cmd.Parameters.ContainsKey('WhatIf')) { $line | Should -Match '\[-WhatIf\] \[-Confirm\]' }
+        }
+    }
+
+    It 'says what it takes from the pipeline and what it returns (INPUTS and OUTPUTS)' {
+        $help = Get-Help $Name -Full
+        $inputs = @($help.inputTypes.inputType | ForEach-Object { $_.type.name })
+        $inputText = ($help.inputTypes | Out-String -Width 500)
+        $inputs | Should -Not -BeNullOrEmpty -Because 'INPUTS names a type, or None'
+        $byValue = @(); $byName = @()
+        foreach ($p in $cmd.Parameters.Values) {
+            foreach ($a in $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }) {
+                if ($a.ValueFromPipeline) { $byValue += $p.ParameterType }
+                elseif ($a.ValueFromPipelineByPropertyName) { $byName += $p.Name }
+            }
+        }
+        foreach ($t in $byValue) {
+            $element = if ($t.IsArray) { $t.GetElementType() } else { $t }
+            $inputs | Should -Contain $element.FullName -Because "$Name takes $($element.Name) by value"
+        }
+        foreach ($n in $byName | Select-Object -Unique) { $inputText | Should -Match "\b$n\b" -Because "$Name takes $n by property name" }
+        if (-not $byValue -and -not $byName) { $inputs | Should -Be @('None') }
+        $outputs = @($help.returnValues.returnValue | ForEach-Object { $_.type.name })
+        foreach ($t in $cmd.OutputType) { $outputs | Should -Contain ($t.Name -replace '^System\.Void$', 'None') }
+        @($help.returnValues.returnValue | Where-Object { -not ($_.description.Text -join '').Trim() }) |
+            Should -BeNullOrEmpty -Because 'each output says what it is'
     }
 
     It 'supports -WhatIf and -Confirm when it changes kernel state' {

@@ -12,4 +12,6 @@ public sealed class GetTcProgramCommand : InterfaceListCommandBase
     public TcDirection? Direction { get; set; }
 
     protected override void ProcessRecord() => WriteEachNamespace(ns => Tc.List(ns, Selected, Direction));
+
+    protected override string? Summary => ReadSummary("TC attachment");
 }

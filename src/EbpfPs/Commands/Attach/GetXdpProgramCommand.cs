@@ -9,4 +9,6 @@ namespace EbpfPs.Commands;
 public sealed class GetXdpProgramCommand : InterfaceListCommandBase
 {
     protected override void ProcessRecord() => WriteEachNamespace(ns => Xdp.List(ns, Selected));
+
+    protected override string? Summary => ReadSummary("XDP attachment");
 }

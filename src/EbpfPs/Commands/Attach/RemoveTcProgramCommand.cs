@@ -76,6 +76,7 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet, IDisposable
             {
                 Tc.Detach(a);
                 _detached.Add(a.ProgramId);
+                WriteVerbose(ActionMessages.Detached(a));
                 if (PassThru) WriteObject(a);
             }, a);
     }

@@ -59,6 +59,7 @@ public sealed class RemoveXdpProgramCommand : EbpfCmdlet, IDisposable
             {
                 XdpAttachment gone = Xdp.Detach(index, ifname, NetNamespace);
                 _detached.Add(gone.ProgramId);
+                WriteVerbose(ActionMessages.Detached(gone));
                 if (PassThru) WriteObject(gone);
             }
     }

@@ -84,6 +84,8 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
                 chosen.Add(i);
         if (chosen.Count == 0) return;
         IEnumerable done = Attach(program, chosen, netns);
+        foreach (object attachment in done)
+            WriteVerbose(ActionMessages.Attached(attachment));
         WarnUnpinnedTailCalls(this, program);
         if (PassThru)
             WriteObject(done, enumerateCollection: true);

@@ -9,7 +9,7 @@ namespace EbpfPs.Commands;
 
 /// <summary>
 /// Base of every EbpfPs cmdlet: checks libbpf once, runs engine calls, shows libbpf's log with
-/// -Verbose and maps BpfException to ErrorRecords in one place.
+/// -Debug and what the cmdlet did with -Verbose, and maps BpfException to ErrorRecords in one place.
 /// </summary>
 public abstract class EbpfCmdlet : PSCmdlet
 {
@@ -24,6 +24,7 @@ public abstract class EbpfCmdlet : PSCmdlet
 
     protected override void BeginProcessing()
     {
+        DebugWithoutPrompts();
         if (NeedsLibbpf)
             Run(NativeRuntime.EnsureLibbpf, terminating: true);
         Run(() => Privileges.Require(Needs, MyInvocation.MyCommand.Name), terminating: true);
@@ -57,15 +58,54 @@ public abstract class EbpfCmdlet : PSCmdlet
     /// (an argument evaluated before Run would escape as a raw exception).
     /// </summary>
     protected void WriteEach<T>(Func<IEnumerable<T>> items, object? target = null) =>
-        Run(() => { foreach (T item in items()) WriteObject(item); }, target);
+        Run(() => { foreach (T item in items()) WriteCounted(item); }, target);
+
+    /// <summary>How many objects WriteEach and WriteCounted wrote, for a Get- cmdlet's -Verbose summary.</summary>
+    protected long Written { get; private set; }
+
+    protected void WriteCounted(object? item)
+    {
+        Written++;
+        WriteObject(item);
+    }
+
+    /// <summary>What the cmdlet read, said with -Verbose when it is done ("Read 12 programs.") or null.</summary>
+    protected virtual string? Summary => null;
+
+    protected override void EndProcessing()
+    {
+        if (Summary is string summary)
+            WriteVerbose(summary);
+    }
 
     /// <summary>Stops the command with an engine error (a bad combination of parameters, say).</summary>
     protected void Terminate(BpfException e) => ThrowTerminatingError(ErrorRecords.From(e));
 
+    /// <summary>
+    /// -Debug on a compiled cmdlet means Inquire for debug and verbose lines: a prompt for every libbpf line (an
+    /// error in a non-interactive session). As for an advanced function, it means Continue here: shown, not asked.
+    /// </summary>
+    private void DebugWithoutPrompts()
+    {
+        if (!MyInvocation.BoundParameters.TryGetValue("Debug", out object? flag) || flag is not SwitchParameter
+            { IsPresent: true })
+            return;
+        const System.Reflection.BindingFlags Internal =
+            System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
+        System.Reflection.PropertyInfo? debug = CommandRuntime.GetType().GetProperty("DebugPreference", Internal);
+        if (debug?.CanWrite == true && debug.PropertyType == typeof(ActionPreference))
+            debug.SetValue(CommandRuntime, ActionPreference.Continue);
+        // Verbose follows -Debug unless -Verbose is given; its preference has no setter, the -Verbose flag does.
+        System.Reflection.PropertyInfo? verbose = CommandRuntime.GetType().GetProperty("Verbose", Internal);
+        if (!MyInvocation.BoundParameters.ContainsKey("Verbose") && verbose?.CanWrite == true)
+            verbose.SetValue(CommandRuntime, verbose.PropertyType == typeof(bool) ? true : new SwitchParameter(true));
+    }
+
+    /// <summary>libbpf's own lines go to -Debug, prefixed once (libbpf starts most with "libbpf: " itself).</summary>
     protected void FlushLibbpfLog()
     {
         foreach (string line in LibbpfLog.Drain())
-            WriteVerbose("libbpf: " + line);
+            WriteDebug(line.StartsWith("libbpf: ", StringComparison.Ordinal) ? line : "libbpf: " + line);
     }
 
     /// <summary>

@@ -29,6 +29,12 @@ public abstract class InterfaceListCommandBase : EbpfCmdlet
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter AllNamespaces { get; set; }
 
+    private int _namespacesRead;
+
+    /// <summary>-Verbose's account of a listing: "Read 2 XDP attachments in 3 network namespaces."</summary>
+    protected string ReadSummary(string noun) =>
+        $"Read {ActionMessages.Count(Written, noun)} in {ActionMessages.Count(_namespacesRead, "network namespace")}.";
+
     /// <summary>The namespaces to look in: null stands for the one this session runs in.</summary>
     protected string?[] Namespaces() =>
         AllNamespaces ? new string?[] { null }.Concat(Engine.Network.NetNamespace.List()).ToArray()
@@ -40,6 +46,7 @@ public abstract class InterfaceListCommandBase : EbpfCmdlet
     /// </summary>
     protected void WriteEachNamespace<T>(Func<string?, IEnumerable<T>> list)
     {
+
         string?[] namespaces = Array.Empty<string?>();
         Run(() => namespaces = Namespaces());
         foreach (string? ns in namespaces)
@@ -56,8 +63,9 @@ public abstract class InterfaceListCommandBase : EbpfCmdlet
                     WriteWarning($"Network namespace '{ns}' was deleted while the namespaces were listed; skipped.");
                     return;
                 }
+                _namespacesRead++;
                 foreach (T item in found)
-                    WriteObject(item);
+                    WriteCounted(item);
             }, ns);
     }
 

@@ -46,4 +46,6 @@ public sealed class GetBpfFeatureCommand : EbpfCmdlet
             return;
         WriteEach(() => FeatureProbe.Probe(Category).Where(f => Wildcards.Match(names, f.Name)));
     }
+
+    protected override string? Summary => $"Reported {ActionMessages.Count(Written, "feature")} of this kernel.";
 }

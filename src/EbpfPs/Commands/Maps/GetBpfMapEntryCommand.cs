@@ -51,8 +51,14 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                     }
                     if (Key is null)
                     {
+                        long entries = 0;
                         foreach (BpfMapEntry[] chunk in map.ReadChunks(Raw, PerCpu))
+                        {
                             WriteEntries(chunk, map.PerCpu);
+                            entries += chunk.Length;
+                        }
+                        WriteVerbose($"Read {ActionMessages.Count(entries, "entry")} of map {map.Info.Name} " +
+                            $"(id {map.Info.Id}) in {ActionMessages.Count(map.BatchCalls, "batch")}.");
                         continue;
                     }
                     foreach (object k in Key)

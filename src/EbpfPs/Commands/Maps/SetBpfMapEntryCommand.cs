@@ -36,6 +36,7 @@ public sealed class SetBpfMapEntryCommand : MapCommandBase
                     if (!ShouldProcess($"map {map.Info.Name} (id {map.Info.Id})", $"Set entry {MapSampler.Text(key)}"))
                         continue;
                     map.Update(key, PlainValue.From(Value), Flag);
+                    WriteVerbose($"Set the entry for key {Key} of map {map.Info.Name} (id {map.Info.Id}).");
                     if (PassThru)
                         WriteObject(map.Lookup(key));
                 }

@@ -32,4 +32,6 @@ public sealed class GetBpfTestNetworkCommand : EbpfCmdlet
         WriteEach(() => TestNetworks.List(WriteWarning).Where(n => Wildcards.Match(names, n.Name)
             && (!Mine || n.Mine) && (OlderThan is not TimeSpan age || TestNetworkOwnership.OlderThan(n, age))));
     }
+
+    protected override string? Summary => $"Found {ActionMessages.Count(Written, "test network")}.";
 }

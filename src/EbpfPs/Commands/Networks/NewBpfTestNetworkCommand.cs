@@ -33,6 +33,12 @@ public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
                 "namespace, an sshd per router)"
             : $"Create a {Topology} test network (network namespaces and veth pairs)";
         if (ShouldProcess(Name ?? "(new name)", what))
-            Run(() => WriteObject(TestNetworks.Create(Name, Topology, Count)), Name);
+            Run(() =>
+            {
+                BpfTestNetwork made = TestNetworks.Create(Name, Topology, Count);
+                WriteVerbose($"Created {made.Topology} test network {made.Name}: network namespaces " +
+                    $"{string.Join(", ", made.Namespaces)}.");
+                WriteObject(made);
+            }, Name);
     }
 }

@@ -31,6 +31,7 @@ public sealed class RemoveBpfTestNetworkCommand : EbpfCmdlet
                 {
                     TestNetworkOwnership.CheckRemovable(name, Force);
                     TestNetworks.Remove(name);
+                    WriteVerbose($"Removed test network {name} with its network namespaces.");
                 }, name);
     }
 }

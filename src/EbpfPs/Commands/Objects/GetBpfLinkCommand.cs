@@ -29,11 +29,13 @@ public sealed class GetBpfLinkCommand : EbpfCmdlet
         if (ParameterSetName == IdSet)
         {
             foreach (uint id in Id)
-                Run(() => WriteObject(LinkInventory.LinkById(id)), id);
+                Run(() => WriteCounted(LinkInventory.LinkById(id)), id);
             return;
         }
         var types = Wildcards.Of(Type);
         WriteEach(() => LinkInventory.Links().Where(l => Wildcards.Match(types, l.Type)
             && (ProgramId is null || ProgramId.Contains(l.ProgramId))));
     }
+
+    protected override string? Summary => $"Read {ActionMessages.Count(Written, "link")} from the kernel.";
 }

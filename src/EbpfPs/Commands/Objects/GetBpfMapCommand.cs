@@ -38,13 +38,13 @@ public sealed class GetBpfMapCommand : EbpfCmdlet
         {
             case IdSet:
                 foreach (uint id in Id)
-                    Run(() => WriteObject(KernelInventory.MapById(id)), id);
+                    Run(() => WriteCounted(KernelInventory.MapById(id)), id);
                 break;
             case PathSet:
             case LiteralPathSet:
                 foreach (string path in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath,
                     ParameterSetName == LiteralPathSet))
-                    Run(() => WriteObject(KernelInventory.MapByPath(path)), path);
+                    Run(() => WriteCounted(KernelInventory.MapByPath(path)), path);
                 break;
             default:
                 var names = Wildcards.Of(Name);
@@ -52,4 +52,6 @@ public sealed class GetBpfMapCommand : EbpfCmdlet
                 break;
         }
     }
+
+    protected override string? Summary => $"Read {ActionMessages.Count(Written, "map")} from the kernel.";
 }

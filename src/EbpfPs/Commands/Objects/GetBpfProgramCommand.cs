@@ -30,7 +30,7 @@ public sealed class GetBpfProgramCommand : EbpfCmdlet
         if (ParameterSetName == IdSet)
         {
             foreach (uint id in Id)
-                Run(() => WriteObject(KernelInventory.ProgramById(id)), id);
+                Run(() => WriteCounted(KernelInventory.ProgramById(id)), id);
             return;
         }
         var names = Wildcards.Of(Name);
@@ -38,4 +38,6 @@ public sealed class GetBpfProgramCommand : EbpfCmdlet
         WriteEach(() => KernelInventory.Programs().Where(p => Wildcards.Match(names, p.Name)
             && Wildcards.Match(types, p.Type)));
     }
+
+    protected override string? Summary => $"Read {ActionMessages.Count(Written, "program")} from the kernel.";
 }

@@ -72,11 +72,14 @@ public sealed class ImportBpfObjectCommand : EbpfCmdlet
     {
         string action = pin is null ? "Load BPF object into the kernel" : $"Load BPF object and pin it under {pin}";
         // A built-in's maps pinned by name go to its private folder, not the bpffs root other sessions share.
-        if (ShouldProcess(file, action))
-            WriteObject(BpfObjectLoader.Load(file, new BpfLoadOptions
-            {
-                PinPath = pin, ProgramType = type, PrivateMapPins = builtin, Variables = Named(Variable),
-                MaxEntries = Named(MaxEntries),
-            }));
+        if (!ShouldProcess(file, action))
+            return;
+        BpfObject loaded = BpfObjectLoader.Load(file, new BpfLoadOptions
+        {
+            PinPath = pin, ProgramType = type, PrivateMapPins = builtin, Variables = Named(Variable),
+            MaxEntries = Named(MaxEntries),
+        });
+        WriteVerbose(ActionMessages.Loaded(loaded, file));
+        WriteObject(loaded);
     }
 }

@@ -47,8 +47,12 @@ public sealed class InvokeBpfProgramTestCommand : ProgramCommandBase
             using AttachableProgram program = OpenProgram(Hook);
             try
             {
-                WriteObject(ProgramTester.Run(program, bytes, Repeat, IngressInterface, NetNamespace,
-                    RxQueueIndex));
+                ProgramTestResult result = ProgramTester.Run(program, bytes, Repeat, IngressInterface,
+                    NetNamespace, RxQueueIndex);
+                WriteVerbose($"Ran {result.ProgramType} program {result.Program} (id {result.ProgramId}) " +
+                    $"{ActionMessages.Count(result.Repeat, "time")} on a {bytes.Length}-byte packet: " +
+                    $"{result.Verdict} ({result.Action}), {result.NsPerRun} ns per run.");
+                WriteObject(result);
             }
             finally
             {

@@ -16,6 +16,9 @@ public sealed partial class BpfMap
     private const int ChunkEntries = 256;
     private const int ReadAheadDepth = 8;
 
+    /// <summary>BPF_MAP_LOOKUP_BATCH calls made so far by this handle's reads (what -Verbose reports).</summary>
+    public int BatchCalls { get; private set; }
+
     private int BatchCapacity =>
         (int)Math.Min(Math.Max(Info.MaxEntries, 1), Math.Clamp(MaxBatchBytes / ((int)Info.KeySize + ValueBufferSize),
             16, MaxBatchEntries));
@@ -76,6 +79,7 @@ public sealed partial class BpfMap
         {
             uint count = (uint)capacity;
             Errno rc = Libbpf.MapLookupBatch(Fd, first, inBatch, outBatch, keys, values, ref count).Errno;
+            BatchCalls++;
             if (rc == Errno.ENOSPC && count == 0 && capacity < Info.MaxEntries)
             {
                 // One hash bucket holds more entries than the batch has room for: retry with more room.

@@ -97,8 +97,8 @@ public sealed class WatchBpfMapCommand : MapCommandBase
         o.Properties.Add(new PSNoteProperty("Scheduled", row.Scheduled));
         o.Properties.Add(new PSNoteProperty("LateSeconds", Math.Round(row.LateSeconds, 3)));
         o.Properties.Add(new PSNoteProperty("Late", row.Late));
-        if (row.Rank > 0)
-            o.Properties.Add(new PSNoteProperty("Rank", row.Rank));
+        if (row.Position > 0)
+            o.Properties.Add(new PSNoteProperty("Position", row.Position));
         o.Properties.Add(new PSNoteProperty("Map", row.Map));
         o.Properties.Add(new PSNoteProperty("Key", row.Key));
         foreach (var (field, value, delta, perSecond) in row.Fields)

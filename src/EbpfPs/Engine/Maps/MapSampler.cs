@@ -16,7 +16,7 @@ public sealed record MapSampleRow(DateTime Timestamp, int Sample, string Map, st
     public double LateSeconds { get; init; }
     public bool Late { get; init; }
     /// <summary>1 for the first row of a sorted sample; 0 when the sample is not sorted.</summary>
-    public int Rank { get; init; }
+    public int Position { get; init; }
 }
 
 /// <summary>When one sample was due and taken: its place on the watch's grid and the monotonic clock.</summary>

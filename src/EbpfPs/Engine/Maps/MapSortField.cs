@@ -213,8 +213,8 @@ public sealed class MapSortField
 
     private static string Describe(BtfType t) => t.Kind switch
     {
-        BtfKind.Struct => $"a struct{(t.Name.Length > 0 ? " " + t.Name : "")}; name one of its members",
-        BtfKind.Union => "a union; name one of its members",
+        BtfKind.Struct => $"a struct{(t.Name.Length > 0 ? " " + t.Name : "")} (name one of its members)",
+        BtfKind.Union => "a union (name one of its members)",
         BtfKind.Array => "an array",
         BtfKind.Ptr => "a pointer",
         _ => $"a {t.Kind}",
@@ -230,6 +230,6 @@ public sealed class MapSortField
 
     private static BpfException NotNumeric(BpfMapInfo info, string text, string what) =>
         new(ErrorId.SortFieldNotNumeric,
-            $"Field '{text}' of map '{info.Name}' is {what}, not a number to sort by; numbers it can sort by: " +
+            $"Field '{text}' of map '{info.Name}' is {what}, not a number to sort by; the numbers it can sort by: " +
             $"{string.Join(", ", Names(info))}.", text);
 }

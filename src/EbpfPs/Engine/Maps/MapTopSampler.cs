@@ -100,7 +100,7 @@ public sealed class MapTopSampler : IMapSampler
         }
         return new MapSampleRow(time.Taken, time.Number, _map.Info.Name, MapSampler.Text(now.Key), now.Key, list)
         {
-            Scheduled = time.Scheduled, LateSeconds = time.LateBy.TotalSeconds, Late = time.Late, Rank = rank,
+            Scheduled = time.Scheduled, LateSeconds = time.LateBy.TotalSeconds, Late = time.Late, Position = rank,
         };
     }
 

@@ -13,9 +13,9 @@ public sealed record MapWatchSample(SampleTime Time, IReadOnlyList<MapSampleRow>
 /// <summary>
 /// Keeps a watch's clock: samples are due at start + n * interval and are taken on a thread of their own, so a
 /// slow consumer (a pipeline that formats or writes every row) does not stretch the interval. A sample taken
-/// after its time says by how much; one whose slot passed entirely while the previous read ran is skipped (the
-/// next sample stays on the grid), and the rates come from the actual time between reads. The consumer may fall
-/// a few samples behind; past that the sampler waits for it and its samples say they are late.
+/// after its time says by how much; slots that passed meanwhile are skipped, so the next sample is due on the
+/// grid again; rates come from the actual time between reads. The consumer may fall a few samples behind; past
+/// that the sampler waits for it, and the sample due meanwhile says it is late.
 /// </summary>
 public sealed class MapWatch
 {
@@ -88,16 +88,19 @@ public sealed class MapWatch
         long slot = 0;
         for (int n = 1; _count == 0 || n <= _count; n++)
         {
-            // The latest slot already due, if the read before ran past the next one: no burst of catch-up reads.
-            long due = Stopwatch.GetElapsedTime(start).Ticks / _interval.Ticks;
-            slot = Math.Max(slot + 1, due);
+            slot++;
             if (!TryOffset(slot, out TimeSpan at) || !WaitUntil(start, at, stop))
                 return;
             long ticks = Stopwatch.GetTimestamp();
             TimeSpan elapsed = Stopwatch.GetElapsedTime(start, ticks);
             TimeSpan late = elapsed - at;
             var time = new SampleTime(n, startWall + at, startWall + elapsed, ticks, late, late > Tolerance);
-            queue.Add(new MapWatchSample(time, _sampler.Next(time)), stop);
+            IReadOnlyList<MapSampleRow> rows = _sampler.Next(time);
+            // A late sample is late against the slot after the one before it; slots that passed before it was
+            // taken are skipped, so the next one is due on the grid again, not in a burst of catch-up reads. Time
+            // spent waiting for the consumer below is not skipped: the sample due meanwhile says it is late.
+            slot = Math.Max(slot, elapsed.Ticks / _interval.Ticks);
+            queue.Add(new MapWatchSample(time, rows), stop);
         }
     }
 

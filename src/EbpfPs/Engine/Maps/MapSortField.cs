@@ -136,9 +136,10 @@ public sealed class MapSortField
     };
 
     private double ReadFloat(ReadOnlySpan<byte> b) => Size == 4
-        ? BinaryPrimitives.ReadSingleLittleEndian(b.Slice(Offset)) : BinaryPrimitives.ReadDoubleLittleEndian(b.Slice(Offset));
+        ? BinaryPrimitives.ReadSingleLittleEndian(b.Slice(Offset))
+        : BinaryPrimitives.ReadDoubleLittleEndian(b.Slice(Offset));
 
-    /// <summary>A double as an integer of the same order, so floats rank with the same comparison as integers.</summary>
+    /// <summary>A double as an integer of the same order, so floats rank by the comparison integers use.</summary>
     private static Int128 Ordered(double d)
     {
         long bits = BitConverter.DoubleToInt64Bits(d == 0 ? 0 : d);

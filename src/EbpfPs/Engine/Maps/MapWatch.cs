@@ -36,7 +36,8 @@ public sealed class MapWatch
     /// How late a sample may start and still count as on time: a tenth of the interval, at most 100 ms
     /// (thread wake-ups on a busy machine take a few).
     /// </summary>
-    public TimeSpan Tolerance => TimeSpan.FromTicks(Math.Min(_interval.Ticks / 10, TimeSpan.FromMilliseconds(100).Ticks));
+    public TimeSpan Tolerance =>
+        TimeSpan.FromTicks(Math.Min(_interval.Ticks / 10, TimeSpan.FromMilliseconds(100).Ticks));
 
     /// <summary>The baseline, then count samples (0: until stop), each as soon as it is taken.</summary>
     public IEnumerable<MapWatchSample> Run(CancellationToken stop)
@@ -114,7 +115,7 @@ public sealed class MapWatch
         return true;
     }
 
-    /// <summary>Waits until at has passed since start; false when stopped first. Waits in slices of a day at most.</summary>
+    /// <summary>Waits until at has passed since start; false when stopped first. Waits a day at most at a time.</summary>
     private static bool WaitUntil(long start, TimeSpan at, CancellationToken stop)
     {
         for (TimeSpan left = at - Stopwatch.GetElapsedTime(start); left > TimeSpan.Zero;

@@ -115,7 +115,7 @@ public sealed class MapWatch
         return true;
     }
 
-    /// <summary>Waits until at has passed since start; false when stopped first. Waits a day at most at a time.</summary>
+    /// <summary>Waits until at has passed since start; false when stopped first. Waits a day at a time.</summary>
     private static bool WaitUntil(long start, TimeSpan at, CancellationToken stop)
     {
         for (TimeSpan left = at - Stopwatch.GetElapsedTime(start); left > TimeSpan.Zero;

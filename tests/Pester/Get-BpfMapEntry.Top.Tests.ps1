@@ -134,6 +134,9 @@ Describe 'Get-BpfMapEntry -Top -SortBy' {
         $line = "Get-BpfMapEntry -Id $($flows.Id) -SortBy "
         $found = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
         $found | Should -Be @('packets', 'bytes', 'drift', 'band.lo', 'band.hi', 'Key.saddr', 'Key.daddr', 'Key.sport', 'Key.dport', 'Key.proto')
+        $line = "Watch-BpfMap -Id $($flows.Id) -SortBy b"
+        $found = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $found | Should -Be @('bytesPerSecond', 'band.loPerSecond', 'band.hiPerSecond', 'bytes', 'band.lo', 'band.hi')
     }
 }
 

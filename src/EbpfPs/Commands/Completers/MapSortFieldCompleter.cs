@@ -8,7 +8,7 @@ namespace EbpfPs.Commands;
 /// <summary>
 /// -SortBy: the numeric fields of the map already named by -Id, -Name or -LiteralPath/-Path, from its BTF.
 /// </summary>
-public sealed class MapSortFieldCompleter : CompleterBase
+public class MapSortFieldCompleter : CompleterBase
 {
     protected override bool Ordered => true;
 
@@ -17,8 +17,10 @@ public sealed class MapSortFieldCompleter : CompleterBase
         if (!EbpfPs.Engine.NativeRuntime.LibbpfPresent)
             return Enumerable.Empty<string>();
         using BpfMap? map = Open(fakeBoundParameters);
-        return map is null ? Enumerable.Empty<string>() : map.SortFieldNames().ToList();
+        return map is null ? Enumerable.Empty<string>() : Names(map.SortFieldNames().ToList());
     }
+
+    protected virtual IEnumerable<string> Names(IReadOnlyList<string> fields) => fields;
 
     private static BpfMap? Open(IDictionary bound)
     {
@@ -32,4 +34,12 @@ public sealed class MapSortFieldCompleter : CompleterBase
             return BpfMap.OpenPinned(path);
         return null;
     }
+}
+
+/// <summary>Watch-BpfMap -SortBy: each value field's rate (fieldPerSecond) first, then totals and key fields.</summary>
+public sealed class WatchSortFieldCompleter : MapSortFieldCompleter
+{
+    protected override IEnumerable<string> Names(IReadOnlyList<string> fields) =>
+        fields.Where(f => f != "Key" && !f.StartsWith("Key.", System.StringComparison.Ordinal))
+            .Select(f => f + "PerSecond").Concat(fields);
 }

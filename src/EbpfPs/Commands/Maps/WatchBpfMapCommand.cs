@@ -33,7 +33,7 @@ public sealed class WatchBpfMapCommand : MapCommandBase
     /// The field that ranks keys: "bytes" by its total, "bytesPerSecond" (or "bytesDelta") by its rate, "Key.src".
     /// </summary>
     [Parameter]
-    [ArgumentCompleter(typeof(MapSortFieldCompleter))]
+    [ArgumentCompleter(typeof(WatchSortFieldCompleter))]
     public string? SortBy { get; set; }
 
     /// <summary>With -SortBy: smallest first.</summary>

@@ -1,5 +1,5 @@
-// Flow tables for the -Top and -SortBy tests: a 5-tuple-ish key, {packets, bytes} plus a signed and a
-// non-numeric member, once as a hash and once per CPU. The program only makes the object loadable.
+// Flow tables for the -Top and -SortBy tests: a 5-tuple-ish key, {packets, bytes} plus a signed, a floating
+// and non-numeric members, once as a hash and once per CPU. The program only makes the object loadable.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -20,6 +20,7 @@ struct flow_value {
 		__u16 lo;
 		__u16 hi;
 	} band;
+	double ratio;
 };
 
 struct {

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Maps;
@@ -28,9 +29,32 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
     [Parameter]
     public SwitchParameter AsBatch { get; set; }
 
+    /// <summary>Only the first N entries by -SortBy, ranked in the engine over the raw batches.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Top { get; set; }
+
+    /// <summary>
+    /// The number that ranks entries: a value field ("bytes", "Value.bytes", "stats.rx"), or a key field ("Key.src").
+    /// Per-CPU values are summed first; largest first unless -Ascending; ties by the key's bytes.
+    /// </summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(MapSortFieldCompleter))]
+    public string? SortBy { get; set; }
+
+    /// <summary>With -SortBy: smallest first.</summary>
+    [Parameter]
+    public SwitchParameter Ascending { get; set; }
+
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
+        if (Top > 0 && string.IsNullOrWhiteSpace(SortBy))
+            Terminate(new BpfException(ErrorId.TopNeedsSortBy,
+                "-Top needs -SortBy to say what ranks first (e.g. -Top 10 -SortBy bytes).", "Top"));
+        if (!string.IsNullOrWhiteSpace(SortBy) && (Key is not null || AsBatch))
+            Terminate(new BpfException(ErrorId.SortReadsWholeMap,
+                "-Top and -SortBy rank the whole map; they do not combine with -Key or -AsBatch.", "SortBy"));
         if (AsBatch && (Key is not null || PerCpu || Raw))
             Terminate(new BpfException(ErrorId.AsBatchReadsWholeMap,
                 "-AsBatch reads the whole map as bytes; it does not combine with -Key, -PerCpu or -Raw.", "AsBatch"));
@@ -47,6 +71,13 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                     {
                         foreach (BpfMapBatch batch in map.ReadBatches())
                             WriteObject(batch);
+                        continue;
+                    }
+                    if (!string.IsNullOrWhiteSpace(SortBy))
+                    {
+                        MapSortField field = map.SortField(SortBy);
+                        WriteEntries(map.ReadTop(field, Top > 0 ? Top : int.MaxValue, Ascending, Raw, PerCpu)
+                            .ToArray(), map.PerCpu);
                         continue;
                     }
                     if (Key is null)

@@ -13,7 +13,7 @@ namespace EbpfPs.Commands;
 [OutputType("EbpfPs.MapSample")]
 public sealed class WatchBpfMapCommand : MapCommandBase
 {
-    private readonly ManualResetEventSlim _stop = new();
+    private readonly CancellationTokenSource _stop = new();
 
     [Parameter]
     [SecondsToTimeSpan]
@@ -24,6 +24,22 @@ public sealed class WatchBpfMapCommand : MapCommandBase
     [ValidateRange(0, int.MaxValue)]
     public int Count { get; set; }
 
+    /// <summary>Per sample, only the first N keys by -SortBy, ranked in the engine like top.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Top { get; set; }
+
+    /// <summary>
+    /// The field that ranks keys: "bytes" by its total, "bytesPerSecond" (or "bytesDelta") by its rate, "Key.src".
+    /// </summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(WatchSortFieldCompleter))]
+    public string? SortBy { get; set; }
+
+    /// <summary>With -SortBy: smallest first.</summary>
+    [Parameter]
+    public SwitchParameter Ascending { get; set; }
+
     protected override void ProcessRecord()
     {
         if (Interval <= TimeSpan.Zero)
@@ -31,38 +47,43 @@ public sealed class WatchBpfMapCommand : MapCommandBase
             Terminate(new BpfException(ErrorId.InvalidInterval, "-Interval must be positive.", Interval));
             return;
         }
+        if (Top > 0 && string.IsNullOrWhiteSpace(SortBy))
+        {
+            Terminate(new BpfException(ErrorId.TopNeedsSortBy,
+                "-Top needs -SortBy to say what ranks first (e.g. -SortBy bytesPerSecond).", "Top"));
+            return;
+        }
         Run(() =>
         {
             foreach (BpfMap map in OpenMaps())
                 using (map)
                 {
-                    var sampler = new MapSampler(map);
-                    sampler.Next();
-                    for (int i = 0; Count == 0 || i < Count; i++)
+                    if (_stop.IsCancellationRequested)
+                        return;
+                    var watch = new MapWatch(Sampler(map), Interval, Count);
+                    foreach (MapWatchSample sample in watch.Run(_stop.Token))
                     {
-                        if (Stopped(Interval))
-                            return;
-                        foreach (MapSampleRow row in sampler.Next())
+                        if (sample.Time.Late)
+                            WriteWarning($"Sample {sample.Time.Number} of map '{map.Info.Name}' was taken " +
+                                $"{sample.Time.LateBy.TotalSeconds:0.000} s after its scheduled time " +
+                                $"{sample.Time.Scheduled:HH:mm:ss.fff}: the read before it, or the consumer of the " +
+                                "samples before it, took longer than -Interval.");
+                        foreach (MapSampleRow row in sample.Rows)
                             WriteObject(ToPSObject(row));
                     }
                 }
         });
     }
 
-    protected override void StopProcessing() => _stop.Set();
-
-    /// <summary>
-    /// Waits for the interval or Ctrl+C, whichever comes first; true for Ctrl+C. Waits in slices, since a single
-    /// wait takes at most about 24 days (-Interval 1e9 is 31 years).
-    /// </summary>
-    private bool Stopped(TimeSpan interval)
+    private IMapSampler Sampler(BpfMap map)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (TimeSpan left = interval; left > TimeSpan.Zero; left = interval - clock.Elapsed)
-            if (_stop.Wait(left < TimeSpan.FromDays(1) ? left : TimeSpan.FromDays(1)))
-                return true;
-        return false;
+        if (string.IsNullOrWhiteSpace(SortBy))
+            return new MapSampler(map);
+        var (field, byRate) = MapTopSampler.ParseSortBy(map, SortBy);
+        return new MapTopSampler(map, field, byRate, Top > 0 ? Top : int.MaxValue, Ascending);
     }
+
+    protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>
     /// Flat rows (Timestamp, Map, Key, then field, fieldDelta, fieldPerSecond) so Export-Csv gives a plottable series.
@@ -73,6 +94,11 @@ public sealed class WatchBpfMapCommand : MapCommandBase
         o.TypeNames.Insert(0, "EbpfPs.MapSample");
         o.Properties.Add(new PSNoteProperty("Timestamp", ExportValues.Timestamp(row.Timestamp)));
         o.Properties.Add(new PSNoteProperty("Sample", row.Sample));
+        o.Properties.Add(new PSNoteProperty("Scheduled", row.Scheduled));
+        o.Properties.Add(new PSNoteProperty("LateSeconds", Math.Round(row.LateSeconds, 3)));
+        o.Properties.Add(new PSNoteProperty("Late", row.Late));
+        if (row.Position > 0)
+            o.Properties.Add(new PSNoteProperty("Position", row.Position));
         o.Properties.Add(new PSNoteProperty("Map", row.Map));
         o.Properties.Add(new PSNoteProperty("Key", row.Key));
         foreach (var (field, value, delta, perSecond) in row.Fields)

@@ -206,6 +206,16 @@ public static partial class ErrorId
     public const string TextNotAscii = nameof(TextNotAscii);
     [Error(BpfErrorKind.InvalidArgument, "The sampling interval is not positive.")]
     public const string InvalidInterval = nameof(InvalidInterval);
+    [Error(BpfErrorKind.InvalidArgument, "-SortBy names no field of the map's key or value.")]
+    public const string SortFieldNotFound = nameof(SortFieldNotFound);
+    [Error(BpfErrorKind.InvalidArgument,
+        "-SortBy names a field that is not a number (a struct, array, text, bool, pointer or bitfield).")]
+    public const string SortFieldNotNumeric = nameof(SortFieldNotNumeric);
+    [Error(BpfErrorKind.InvalidArgument, "-Top was given without -SortBy to say what ranks first.")]
+    public const string TopNeedsSortBy = nameof(TopNeedsSortBy);
+    [Error(BpfErrorKind.InvalidArgument, "-Top and -SortBy rank the whole map; they do not combine with -Key or "
+        + "-AsBatch.")]
+    public const string SortReadsWholeMap = nameof(SortReadsWholeMap);
 
     // Packets and program tests
     [Error(BpfErrorKind.InvalidArgument, "Source and destination are of different address families.")]

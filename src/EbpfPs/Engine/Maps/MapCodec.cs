@@ -148,9 +148,9 @@ internal sealed partial class MapCodec
                         return AddressText.Ipv4;
                     return size switch
                     {
-                        2 => (b, o) => BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(o)),
-                        4 => (b, o) => BinaryPrimitives.ReadUInt32BigEndian(b.AsSpan(o)),
-                        _ => (b, o) => BinaryPrimitives.ReadUInt64BigEndian(b.AsSpan(o)),
+                        2 => (b, o) => BoxedNumbers.Of(BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(o))),
+                        4 => (b, o) => BoxedNumbers.Of(BinaryPrimitives.ReadUInt32BigEndian(b.AsSpan(o))),
+                        _ => (b, o) => BoxedNumbers.Of(BinaryPrimitives.ReadUInt64BigEndian(b.AsSpan(o))),
                     };
                 }
                 return BuildDecoder(t.Target!, field, net);
@@ -267,18 +267,18 @@ internal sealed partial class MapCodec
 
     private static Decoder IntDecoder(BtfType t)
     {
-        if (t.IsBool) return (b, o) => b[o] != 0;
+        if (t.IsBool) return (b, o) => BoxedNumbers.Of(b[o] != 0);
         if (t.IsChar && t.Size == 1) return (b, o) => (char)b[o];
         return (t.Size, t.Signed) switch
         {
-            (1, false) => (b, o) => b[o],
+            (1, false) => (b, o) => BoxedNumbers.Of(b[o]),
             (1, true) => (b, o) => (sbyte)b[o],
-            (2, false) => (b, o) => BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(o)),
+            (2, false) => (b, o) => BoxedNumbers.Of(BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(o))),
             (2, true) => (b, o) => BinaryPrimitives.ReadInt16LittleEndian(b.AsSpan(o)),
-            (4, false) => (b, o) => BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(o)),
-            (4, true) => (b, o) => BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(o)),
-            (8, false) => (b, o) => BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(o)),
-            (8, true) => (b, o) => BinaryPrimitives.ReadInt64LittleEndian(b.AsSpan(o)),
+            (4, false) => (b, o) => BoxedNumbers.Of(BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(o))),
+            (4, true) => (b, o) => BoxedNumbers.Of(BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(o))),
+            (8, false) => (b, o) => BoxedNumbers.Of(BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(o))),
+            (8, true) => (b, o) => BoxedNumbers.Of(BinaryPrimitives.ReadInt64LittleEndian(b.AsSpan(o))),
             (16, bool signed) => (b, o) => new System.Numerics.BigInteger(b.AsSpan(o, 16), isUnsigned: !signed),
             _ => (b, o) => Hex(b, o, (int)t.Size),
         };

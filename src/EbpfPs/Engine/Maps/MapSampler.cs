@@ -6,30 +6,41 @@ using System.Diagnostics;
 namespace EbpfPs.Engine.Maps;
 
 /// <summary>
-/// One key's numbers in one sample: each numeric field with its change and rate since the last sample.
+/// One key's numbers in one sample: each numeric field with its change and rate since the last sample, when the
+/// sample was due on the watch's schedule and how late it was taken, and with -Top or -SortBy its rank.
 /// </summary>
 public sealed record MapSampleRow(DateTime Timestamp, int Sample, string Map, string Key, object? KeyValue,
-    IReadOnlyList<(string Field, decimal Value, decimal Delta, double PerSecond)> Fields);
+    IReadOnlyList<(string Field, decimal Value, decimal Delta, double PerSecond)> Fields)
+{
+    public DateTime Scheduled { get; init; }
+    public double LateSeconds { get; init; }
+    public bool Late { get; init; }
+    /// <summary>1 for the first row of a sorted sample; 0 when the sample is not sorted.</summary>
+    public int Position { get; init; }
+}
+
+/// <summary>When one sample was due and taken: its place on the watch's grid and the monotonic clock.</summary>
+public readonly record struct SampleTime(int Number, DateTime Scheduled, DateTime Taken, long Ticks,
+    TimeSpan LateBy, bool Late);
 
 /// <summary>
 /// Samples a map repeatedly and turns totals into deltas and per-second rates, per key and numeric
 /// field (nested fields flattened to dotted names), so a series exports as flat rows.
 /// </summary>
-public sealed class MapSampler
+public sealed class MapSampler : IMapSampler
 {
     private readonly BpfMap _map;
     private Dictionary<string, Dictionary<string, decimal>>? _previous;
     private long _previousTicks;
-    private int _sample;
 
     public MapSampler(BpfMap map) => _map = map;
 
     /// <summary>Reads the map; the first call only sets the baseline and returns nothing.</summary>
-    public IReadOnlyList<MapSampleRow> Next()
+    public IReadOnlyList<MapSampleRow> Next(SampleTime time)
     {
-        DateTime now = DateTime.Now;
+        DateTime now = time.Taken;
         // Rates from the monotonic clock: a wall-clock step (NTP) must not make a rate jump.
-        long ticks = Stopwatch.GetTimestamp();
+        long ticks = time.Ticks;
         var current = new Dictionary<string, Dictionary<string, decimal>>();
         var keys = new Dictionary<string, object?>();
         foreach (BpfMapEntry e in _map.ReadAll())
@@ -43,7 +54,6 @@ public sealed class MapSampler
         var rows = new List<MapSampleRow>();
         if (_previous is not null)
         {
-            _sample++;
             double seconds = Math.Max(Stopwatch.GetElapsedTime(_previousTicks, ticks).TotalSeconds, 1e-9);
             foreach (var (key, fields) in current)
             {
@@ -54,7 +64,8 @@ public sealed class MapSampler
                     decimal delta = before is not null && before.TryGetValue(field, out decimal b) ? value - b : value;
                     list.Add((field, value, delta, (double)delta / seconds));
                 }
-                rows.Add(new MapSampleRow(now, _sample, _map.Info.Name, key, keys[key], list));
+                rows.Add(new MapSampleRow(now, time.Number, _map.Info.Name, key, keys[key], list)
+                    { Scheduled = time.Scheduled, LateSeconds = time.LateBy.TotalSeconds, Late = time.Late });
             }
         }
         _previous = current;
@@ -62,7 +73,7 @@ public sealed class MapSampler
         return rows;
     }
 
-    private static void Flatten(object? value, string path, Dictionary<string, decimal> into)
+    internal static void Flatten(object? value, string path, Dictionary<string, decimal> into)
     {
         switch (value)
         {
@@ -99,4 +110,10 @@ public sealed class MapSampler
         foreach (DictionaryEntry e in d)
             yield return $"{e.Key}={Text(e.Value)}";
     }
+}
+
+/// <summary>Takes one sample of a map at the time it is given; the first call sets the baseline.</summary>
+public interface IMapSampler
+{
+    IReadOnlyList<MapSampleRow> Next(SampleTime time);
 }

@@ -94,7 +94,7 @@ public sealed class WatchBpfMapCommand : MapCommandBase
         o.TypeNames.Insert(0, "EbpfPs.MapSample");
         o.Properties.Add(new PSNoteProperty("Timestamp", ExportValues.Timestamp(row.Timestamp)));
         o.Properties.Add(new PSNoteProperty("Sample", row.Sample));
-        o.Properties.Add(new PSNoteProperty("Scheduled", row.Scheduled));
+        o.Properties.Add(new PSNoteProperty("Scheduled", ExportValues.Timestamp(row.Scheduled)));
         o.Properties.Add(new PSNoteProperty("LateSeconds", Math.Round(row.LateSeconds, 3)));
         o.Properties.Add(new PSNoteProperty("Late", row.Late));
         if (row.Position > 0)

@@ -9,7 +9,8 @@ $null = New-Item -ItemType Directory -Force $WorkDirectory
 $failed = 0
 foreach ($bench in Get-ChildItem $PSScriptRoot -Filter 'Bench.*.ps1' | Sort-Object Name) {
     Write-Host "`n### $($bench.BaseName)" -ForegroundColor Green
-    try { & $bench.FullName -ModulePath $ModulePath -WorkDirectory $WorkDirectory }
+    # Each bench's rows are a table of their own: one shared formatter would take the first bench's columns.
+    try { & $bench.FullName -ModulePath $ModulePath -WorkDirectory $WorkDirectory | Format-Table -AutoSize -Wrap | Out-Host }
     catch { $failed++; Write-Warning "$($bench.BaseName) failed: $_" }
 }
 if ($failed) { exit 1 }

@@ -51,6 +51,18 @@ Describe 'Output shape: default views at 80 columns' {
         { $objects | Format-List * | Out-String -Width 80 } | Should -Not -Throw
     }
 
+    It 'the time column of <Type> shows the time the view means, not the ISO text exports get' -ForEach @(
+        @{ Type = 'EbpfPs.MapSample'; Pattern = '^\s*\d*!?\s+\d\d:\d\d:\d\d\.\d{3} ' }
+        @{ Type = 'EbpfPs.BpfEvent'; Pattern = '^\d\d:\d\d:\d\d\.\d{3} ' }
+        @{ Type = 'EbpfPs.BpfProgramInfo'; Pattern = ' \d{4}-\d\d-\d\d \d\d:\d\d:\d\d' }
+    ) {
+        $rows = @(@($sample[$Type]) | Format-Table | Out-String -Width 80 -Stream | Select-Object -Skip 3 |
+            Where-Object { $_.Trim() })
+        $rows | Should -Not -BeNullOrEmpty
+        $rows[0] | Should -Match $Pattern
+        ($rows -join "`n") | Should -Not -Match 'T\d\d:\d\d' -Because 'the view formats the time itself'
+    }
+
     It 'the named wide views render: Format-Table -View Wide of <_>' -ForEach @(
         'EbpfPs.XdpAttachment', 'EbpfPs.TcAttachment', 'EbpfPs.BpfTestInterface', 'EbpfPs.BpfObject', 'EbpfPs.BpfLoadedProgram',
         'EbpfPs.BpfProgramInfo', 'EbpfPs.BpfMapInfo', 'EbpfPs.BpfTestPacket', 'EbpfPs.ProgramTestResult', 'EbpfPs.HookThroughput'

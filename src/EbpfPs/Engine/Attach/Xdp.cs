@@ -186,15 +186,8 @@ public static class Xdp
                          (before.HwProgramId, XdpFlags.HwMode),
                  })
         {
-            if (id == 0)
-                continue;
-            using SafeFdHandle? seen = KernelInventory.OpenById(Libbpf.ObjectKind.Program, id);
-            if (seen is null)
-                continue; // unloaded meanwhile, so no longer attached either
-            Result detached = Sys.XdpDetach(index, flag | XdpFlags.Replace, seen);
-            if (detached.Errno == Errno.EEXIST)
-                throw Changed(name, detached.Errno);
-            detached.OrThrow("detach XDP program from", name, ErrorId.XdpDetachFailed);
+            if (id != 0)
+                DetachProgram(index, name, flag, id);
         }
         return gone;
     });

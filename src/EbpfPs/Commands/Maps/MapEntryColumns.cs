@@ -50,6 +50,10 @@ public sealed class MapEntryColumns : PSPropertyAdapter
         foreach (string name in Plain)
             if (string.Equals(name, propertyName, StringComparison.OrdinalIgnoreCase))
                 return new PSAdaptedProperty(name, null);
+        // Export-Csv reads every cell by name: a column spelled as listed is found by following its path, not by
+        // listing all columns again for each cell of each entry.
+        if (IsLeafPath((BpfMapEntry)baseObject, propertyName))
+            return new PSAdaptedProperty(propertyName, propertyName);
         foreach (PSAdaptedProperty column in GetProperties(baseObject))
             if (string.Equals(column.Name, propertyName, StringComparison.OrdinalIgnoreCase))
                 return column;
@@ -81,6 +85,27 @@ public sealed class MapEntryColumns : PSPropertyAdapter
             "ValueHex" => e.ValueHex,
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// Whether a name such as "Key.src" or "Value.corners[1].y" is one of the columns GetProperties lists.
+    /// </summary>
+    private static bool IsLeafPath(BpfMapEntry e, string path)
+    {
+        int dot = path.IndexOfAny(new[] { '.', '[' });
+        if (dot <= 0)
+            return false;
+        object? start = path[..dot] switch
+        {
+            "Key" => e.Key,
+            "Value" => e.Value,
+            "PerCpu" => e.PerCpu is { Count: > 0 } cpus ? cpus[0] : null,
+            _ => null,
+        };
+        if (start is not IDictionary and not IList || start is byte[])
+            return false;
+        object? leaf = Walk(start, path[dot..]);
+        return leaf is not null and not IDictionary && !(leaf is IList list && leaf is not byte[] && HasStruct(list));
     }
 
     /// <summary>An array (not bytes) as an EbpfPs.List, so its cell is the items, not "System.Object[]".</summary>

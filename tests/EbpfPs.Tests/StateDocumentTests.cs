@@ -34,7 +34,7 @@ public class StateDocumentTests
         });
         StateProgram p = Assert.Single(doc.Programs);
         Assert.Equal("router", p.Name);
-        Assert.Equal(BpfStateHook.TcIngress, p.Hook);
+        Assert.Equal(BpfHook.TcIngress, p.Hook);
         Assert.Equal("eth1", Assert.Single(p.Interfaces).Name);
         Assert.Equal("/sys/fs/bpf/rout_stats", Assert.Single(doc.Maps).Path);
         Assert.Equal("/etc/ebpfps", doc.BaseDirectory);

@@ -19,7 +19,9 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
     private readonly CancellationTokenSource _stop = new();
 
     [Parameter]
-    public MeasureHook[] Hook { get; set; } = { MeasureHook.XdpNative, MeasureHook.XdpGeneric, MeasureHook.TcIngress };
+    [ValidateSet(nameof(BpfHook.XdpNative), nameof(BpfHook.XdpGeneric), nameof(BpfHook.TcIngress), nameof(BpfHook.Tcx),
+        nameof(BpfHook.Stack))]
+    public BpfHook[] Hook { get; set; } = { BpfHook.XdpNative, BpfHook.XdpGeneric, BpfHook.TcIngress };
 
     /// <summary>Frame sizes on the wire including FCS (64 is the Ethernet minimum).</summary>
     [Parameter]

@@ -144,6 +144,8 @@ public static partial class ErrorId
     public const string TcFilterNotFound = nameof(TcFilterNotFound);
     [Error(BpfErrorKind.NotImplemented, "This kernel has no tcx (Linux 6.6+).")]
     public const string TcxNotSupported = nameof(TcxNotSupported);
+    [Error(BpfErrorKind.InvalidArgument, "-Priority or -Handle given with -Mode Tcx: a tcx link has neither.")]
+    public const string TcxHasNoPriority = nameof(TcxHasNoPriority);
     [Error(BpfErrorKind.OperationFailed, "The kernel refused the tcx link; the category follows the errno.",
         FollowsErrno = true)]
     public const string TcxAttachFailed = nameof(TcxAttachFailed);

@@ -28,8 +28,8 @@ public sealed record HookMeasurementOptions
     /// the run; null pins into a private folder removed with the run.
     /// </summary>
     public string? PinPath { get; init; }
-    public IReadOnlyList<MeasureHook> Hooks { get; init; } =
-        new[] { MeasureHook.XdpNative, MeasureHook.XdpGeneric, MeasureHook.TcIngress };
+    public IReadOnlyList<BpfHook> Hooks { get; init; } =
+        new[] { BpfHook.XdpNative, BpfHook.XdpGeneric, BpfHook.TcIngress };
     public IReadOnlyList<int> PacketSizes { get; init; } = new[] { 64 };
     public TimeSpan? Duration { get; init; } = TimeSpan.FromSeconds(1);
     public ulong? Count { get; init; }
@@ -86,7 +86,7 @@ public static class HookMeasurement
             var programs = new Dictionary<BpfHookKind, AttachableProgram>();
             try
             {
-                foreach (MeasureHook hook in options.Hooks)
+                foreach (BpfHook hook in options.Hooks)
                 {
                     if (KindOf(hook) is not BpfHookKind kind)
                         continue;
@@ -128,6 +128,11 @@ public static class HookMeasurement
     {
         if (options.Hooks.Count == 0)
             throw new BpfException(ErrorId.NoHooks, "Name at least one hook to measure.", null);
+        foreach (BpfHook hook in options.Hooks)
+            if (!BpfHooks.MeasureHooks.Contains(hook))
+                throw new BpfException(ErrorId.NoHooks,
+                    $"{hook} is not a hook Measure-HookThroughput compares; it measures " +
+                    $"{string.Join(", ", BpfHooks.MeasureHooks)}.", hook);
         foreach (int size in options.PacketSizes)
             if (size < MinPacketSize)
                 throw new BpfException(ErrorId.InvalidPacketSize,
@@ -164,28 +169,23 @@ public static class HookMeasurement
                 options.Traffic);
     }
 
-    internal static BpfHookKind? KindOf(MeasureHook hook) => hook switch
-    {
-        MeasureHook.XdpNative or MeasureHook.XdpGeneric => BpfHookKind.Xdp,
-        MeasureHook.Stack => null,
-        _ => BpfHookKind.Tc,
-    };
+    internal static BpfHookKind? KindOf(BpfHook hook) => BpfHooks.KindOf(hook);
 
     /// <summary>Attaches the program at the hook on interfaces of one namespace; the action detaches it.</summary>
-    internal static (Action Detach, XdpMode? Mode) Attach(MeasureHook hook, AttachableProgram? program,
+    internal static (Action Detach, XdpMode? Mode) Attach(BpfHook hook, AttachableProgram? program,
         IReadOnlyList<BpfTestInterface> on)
     {
         if (program is null)
             return (() => { }, null);
         var targets = on.Select(i => (i.Ifindex, i.Interface)).ToArray();
         string ns = on[0].NetNamespace;
-        if (hook is MeasureHook.XdpNative or MeasureHook.XdpGeneric)
+        if (hook is BpfHook.XdpNative or BpfHook.XdpGeneric)
         {
-            XdpMode wanted = hook == MeasureHook.XdpNative ? XdpMode.Native : XdpMode.Generic;
+            XdpMode wanted = hook == BpfHook.XdpNative ? XdpMode.Native : XdpMode.Generic;
             XdpMode mode = Xdp.Attach(program, targets, wanted, ns, force: false)[0].Mode;
             return (() => { foreach (var (index, name) in targets) Xdp.Detach(index, name, ns); }, mode);
         }
-        TcMode tcMode = hook == MeasureHook.Tcx ? TcMode.Tcx : TcMode.Filter;
+        TcMode tcMode = hook == BpfHook.Tcx ? TcMode.Tcx : TcMode.Filter;
         IReadOnlyList<TcAttachment> tc =
             Tc.Attach(program, targets, TcDirection.Ingress, tcMode, 0, 0, ns, force: false);
         return (() => { foreach (TcAttachment a in tc) Tc.Detach(a); }, null);

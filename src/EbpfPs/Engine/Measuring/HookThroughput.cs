@@ -5,18 +5,6 @@ using Newtonsoft.Json.Converters;
 
 namespace EbpfPs;
 
-/// <summary>The hooks Measure-HookThroughput compares.</summary>
-[JsonConverter(typeof(StringEnumConverter))]
-public enum MeasureHook
-{
-    XdpNative,
-    XdpGeneric,
-    TcIngress,
-    Tcx,
-    /// <summary>No program: the kernel's own path (its forwarding, with -Routed), as the baseline.</summary>
-    Stack,
-}
-
 /// <summary>What Measure-HookThroughput sends.</summary>
 [JsonConverter(typeof(StringEnumConverter))]
 public enum MeasureTraffic
@@ -40,7 +28,7 @@ public sealed record RateTrial(double OfferedPacketsPerSecond, double PacketsPer
 /// <summary>One hook at one packet size: what the receiver saw, and the conditions it was seen under.</summary>
 public sealed record HookThroughput
 {
-    public MeasureHook Hook { get; init; }
+    public BpfHook Hook { get; init; }
     public string Program { get; init; } = "";
     /// <summary>
     /// Frame size on the wire including the 4-byte FCS, as packet sizes are usually quoted (64 = minimum).

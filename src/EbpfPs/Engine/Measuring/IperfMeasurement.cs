@@ -35,8 +35,8 @@ internal static class IperfMeasurement
                     $"A {size}-byte frame does not fit the {mtu}-byte MTU of the clients (largest: {mtu + 18}).", size);
         TimeSpan duration = options.Duration ?? TimeSpan.FromSeconds(1);
 
-        var samples = new Dictionary<(MeasureHook, int), List<MeasurementSample>>();
-        var modes = new Dictionary<MeasureHook, XdpMode?>();
+        var samples = new Dictionary<(BpfHook, int), List<MeasurementSample>>();
+        var modes = new Dictionary<BpfHook, XdpMode?>();
         var counters = new Dictionary<BpfHookKind, ProgramCounters>();
         using MeasurementSetup setup = MeasurementSetup.ForIperf(network);
         bool statsHere = !BpfStatistics.State.Enabled;
@@ -49,7 +49,7 @@ internal static class IperfMeasurement
             int total = options.Repeat * sizes.Count * options.Hooks.Count, done = 0;
             for (int rep = 0; rep < options.Repeat; rep++)
                 foreach (int size in sizes)
-                    foreach (MeasureHook hook in options.Hooks)
+                    foreach (BpfHook hook in options.Hooks)
                     {
                         cancel.ThrowIfCancellationRequested();
                         progress?.Invoke($"{options.Traffic} at {hook}, round {rep + 1} of {options.Repeat}",
@@ -90,7 +90,7 @@ internal static class IperfMeasurement
                 "Sent and Lost do not apply (see Retransmits)");
         var results = new List<HookThroughput>();
         foreach (int size in sizes)
-            foreach (MeasureHook hook in options.Hooks)
+            foreach (BpfHook hook in options.Hooks)
                 results.Add(MeasurementSummary.Summarize(samples[(hook, size)], hook, size, options, modes[hook],
                     network.Name, null, notes));
         return results;

@@ -57,8 +57,8 @@ internal static class LiveFrameMeasurement
         int cpu = options.GeneratorCpu ?? LiveFrameGenerator.DefaultCpu();
         var ctx = new Context(options, sender, hookSide, receiver, cpu);
 
-        var samples = new Dictionary<(MeasureHook, int), List<MeasurementSample>>();
-        var modes = new Dictionary<MeasureHook, XdpMode?>();
+        var samples = new Dictionary<(BpfHook, int), List<MeasurementSample>>();
+        var modes = new Dictionary<BpfHook, XdpMode?>();
         var counters = new Dictionary<BpfHookKind, ProgramCounters>();
         var generators = new Dictionary<int, LiveFrameGenerator>();
         using MeasurementSetup setup = MeasurementSetup.ForLiveFrames(network, hookSide, receiver, options.Routed);
@@ -69,7 +69,7 @@ internal static class LiveFrameMeasurement
             int total = options.Repeat * options.PacketSizes.Count * options.Hooks.Count, done = 0;
             for (int rep = 0; rep < options.Repeat; rep++)
                 foreach (int size in options.PacketSizes)
-                    foreach (MeasureHook hook in options.Hooks)
+                    foreach (BpfHook hook in options.Hooks)
                     {
                         cancel.ThrowIfCancellationRequested();
                         string status = $"{hook}, {size} bytes, round {rep + 1} of {options.Repeat}";
@@ -112,7 +112,7 @@ internal static class LiveFrameMeasurement
         var results = new List<HookThroughput>();
         List<string> notes = Notes(options, setup);
         foreach (int size in options.PacketSizes)
-            foreach (MeasureHook hook in options.Hooks)
+            foreach (BpfHook hook in options.Hooks)
                 results.Add(MeasurementSummary.Summarize(samples[(hook, size)], hook, size, options, modes[hook],
                     network.Name, ctx.Cpu, notes));
         return results;

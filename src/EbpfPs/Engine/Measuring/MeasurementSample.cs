@@ -35,7 +35,7 @@ internal sealed record MeasurementSample
 /// <summary>Turns the samples of one hook and size into the result: the median, with min, max and spread.</summary>
 internal static class MeasurementSummary
 {
-    public static HookThroughput Summarize(List<MeasurementSample> samples, MeasureHook hook, int size,
+    public static HookThroughput Summarize(List<MeasurementSample> samples, BpfHook hook, int size,
         HookMeasurementOptions options, XdpMode? mode, string network, int? cpu, IEnumerable<string> notes)
     {
         var ordered = samples.OrderBy(s => s.Rank).ToList();
@@ -43,7 +43,7 @@ internal static class MeasurementSummary
         double pps = Math.Round(median.Pps);
         double rank = median.Rank;
         var allNotes = notes.ToList();
-        if (hook == MeasureHook.Stack)
+        if (hook == BpfHook.Stack)
             allNotes.Insert(0, "no program attached: the kernel's own path" + (options.Routed ? " (forwarding)" : ""));
         return new HookThroughput
         {

@@ -197,31 +197,6 @@ public static class TestNetworks
 
     private static void Ip(params string[] args) => Run("ip", args);
 
-    /// <summary>Runs a tool and returns its output; a failure names the command and what it said.</summary>
-    internal static string Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true,
-            UseShellExecute = false };
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        Process p;
-        try
-        {
-            p = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new BpfException(ErrorId.ToolNotFound, $"'{file}' could not be started: {e.Message}.", file,
-                recommendedAction: "apt-get install iproute2 ethtool iputils-ping");
-        }
-        using (p)
-        {
-            string output = p.StandardOutput.ReadToEnd();
-            string error = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0)
-                throw new BpfException(ErrorId.TestNetworkCommandFailed,
-                    $"'{file} {string.Join(' ', args)}' failed (exit {p.ExitCode}): {error.Trim()}", file);
-            return output;
-        }
-    }
+    /// <summary>Runs a tool through the host seam (Engine/Host/Tools).</summary>
+    internal static string Run(string file, params string[] args) => Host.Tools.Run(file, args);
 }

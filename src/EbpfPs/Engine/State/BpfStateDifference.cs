@@ -3,16 +3,6 @@ using Newtonsoft.Json.Converters;
 
 namespace EbpfPs;
 
-/// <summary>The hooks a desired-state file places programs at: XDP in a mode, or a TC direction.</summary>
-[JsonConverter(typeof(StringEnumConverter))]
-public enum BpfStateHook
-{
-    XdpNative,
-    XdpGeneric,
-    TcIngress,
-    TcEgress,
-}
-
 /// <summary>What a difference is about.</summary>
 [JsonConverter(typeof(StringEnumConverter))]
 public enum BpfStateItemKind
@@ -48,7 +38,7 @@ public sealed record BpfStateDifference
     public string? NetNamespace { get; init; }
     /// <summary>The interface, pinned path or map key the difference is at.</summary>
     public string Target { get; init; } = "";
-    public BpfStateHook? Hook { get; init; }
+    public BpfHook? Hook { get; init; }
     public string Expected { get; init; } = "";
     public string Actual { get; init; } = "";
     public BpfStateAction Action { get; init; }

@@ -18,12 +18,12 @@ public sealed record StateSource(string? File, string Key, int? Line)
 public sealed record StateInterface(string Name, StateSource Source);
 
 /// <summary>One program entry: an object's program at a hook on some interfaces of a namespace.</summary>
-public sealed record StateProgram(string Name, string Object, string? Program, BpfStateHook Hook,
+public sealed record StateProgram(string Name, string Object, string? Program, BpfHook Hook,
     IReadOnlyList<StateInterface> Interfaces, string? NetNamespace, StateSource Source)
 {
     public StateSource ObjectSource { get; init; } = Source;
     public StateSource NetNamespaceSource { get; init; } = Source;
-    public bool IsXdp => Hook is BpfStateHook.XdpNative or BpfStateHook.XdpGeneric;
+    public bool IsXdp => Hook is BpfHook.XdpNative or BpfHook.XdpGeneric;
 }
 
 public sealed record StateMapEntry(object? Key, object? Value, StateSource Source);
@@ -94,9 +94,10 @@ public sealed class BpfStateDocument
         string obj = RequiredText(p, "Object", key);
         string? program = OptionalText(p, "Program", key);
         string hookText = RequiredText(p, "Hook", key);
-        if (!Enum.TryParse(hookText, ignoreCase: true, out BpfStateHook hook) || int.TryParse(hookText, out _))
+        if (!Enum.TryParse(hookText, ignoreCase: true, out BpfHook hook) || int.TryParse(hookText, out _)
+            || !BpfHooks.StateHooks.Contains(hook))
             throw Invalid(SourceOf(key + ".Hook"),
-                $"Hook '{hookText}' is not one of {string.Join(", ", Enum.GetNames<BpfStateHook>())}");
+                $"Hook '{hookText}' is not one of {string.Join(", ", BpfHooks.StateHooks)}");
         object? ifaces = Get(p, "Interfaces") ?? throw Invalid(SourceOf(key), "Interfaces is missing");
         var interfaces = Items<object?>(ifaces, key + ".Interfaces").Select(x => x.Item is string s && s.Length > 0
                 ? new StateInterface(s, SourceOf(x.Key))

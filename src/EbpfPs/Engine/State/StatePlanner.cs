@@ -21,7 +21,7 @@ internal static class StatePlanner
     internal static List<StateStep> Plan(StateSession session)
     {
         var steps = new List<StateStep>();
-        var claimed = new Dictionary<(string?, string, BpfStateHook), StateSource>();
+        var claimed = new Dictionary<(string?, string, BpfHook), StateSource>();
         foreach (StateProgram p in session.Document.Programs)
             steps.AddRange(PlanProgram(session, p, claimed));
         foreach (StateMap m in session.Document.Maps)
@@ -30,7 +30,7 @@ internal static class StatePlanner
     }
 
     private static IEnumerable<StateStep> PlanProgram(StateSession session, StateProgram p,
-        Dictionary<(string?, string, BpfStateHook), StateSource> claimed)
+        Dictionary<(string?, string, BpfHook), StateSource> claimed)
     {
         DesiredProgram desired = session.Desired(p);
         if (p.NetNamespace is not null && !NetNamespace.Exists(p.NetNamespace))
@@ -51,7 +51,7 @@ internal static class StatePlanner
         foreach (var (iface, index) in resolved)
         {
             // XDP takes one program per interface, so two entries cannot both want it; TC hooks take several.
-            BpfStateHook slot = p.IsXdp ? BpfStateHook.XdpNative : p.Hook;
+            BpfHook slot = p.IsXdp ? BpfHook.XdpNative : p.Hook;
             if (claimed.TryGetValue((p.NetNamespace, iface.Name, slot), out StateSource? first))
                 throw session.Document.Invalid(iface.Source,
                     $"{iface.Name} is already given a {(p.IsXdp ? "XDP" : p.Hook.ToString())} program at {first}");
@@ -74,7 +74,7 @@ internal static class StatePlanner
             }
             else
             {
-                var direction = p.Hook == BpfStateHook.TcIngress ? TcDirection.Ingress : TcDirection.Egress;
+                var direction = p.Hook == BpfHook.TcIngress ? TcDirection.Ingress : TcDirection.Egress;
                 var on = Tc.List(p.NetNamespace, all => all.Where(x => x.Index == index), direction);
                 TcAttachment? match = on.FirstOrDefault(a => a.ProgramName == desired.KernelName
                     && a.ProgramTag == desired.Tag);
@@ -164,7 +164,7 @@ internal static class StatePlanner
         }
     }
 
-    private static XdpMode ModeOf(StateProgram p) => p.Hook == BpfStateHook.XdpNative ? XdpMode.Native
+    private static XdpMode ModeOf(StateProgram p) => p.Hook == BpfHook.XdpNative ? XdpMode.Native
         : XdpMode.Generic;
 
     private static BpfStateDifference Difference(StateProgram p, StateInterface iface, string expected,

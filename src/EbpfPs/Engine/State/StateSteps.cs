@@ -53,14 +53,14 @@ internal sealed class AttachStep : StateStep
         var target = new[] { _interface };
         if (!_entry.IsXdp)
         {
-            var direction = _entry.Hook == BpfStateHook.TcIngress ? TcDirection.Ingress : TcDirection.Egress;
+            var direction = _entry.Hook == BpfHook.TcIngress ? TcDirection.Ingress : TcDirection.Egress;
             _tc = Tc.Attach(program, target, direction, TcMode.Filter, 0, 0, _entry.NetNamespace, force: false)[0];
             return;
         }
         // Hold the program being replaced, so undo can put it back even if the attachment was all that held it.
         if (_before is not null)
             _previous = TryOpen(_before.ProgramId);
-        var mode = _entry.Hook == BpfStateHook.XdpNative ? XdpMode.Native : XdpMode.Generic;
+        var mode = _entry.Hook == BpfHook.XdpNative ? XdpMode.Native : XdpMode.Generic;
         Xdp.Attach(program, target, mode, _entry.NetNamespace, force: true);
         _xdpDone = true;
     }

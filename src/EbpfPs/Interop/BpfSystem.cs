@@ -20,7 +20,8 @@ internal interface IBpfSystem
     /// <summary>The module's own folder on bpffs (/sys/fs/bpf/ebpfps), for pins it makes (tcx links).</summary>
     string PinDirectory { get; }
 
-    Result<List<(int Index, string Name)>> Interfaces();
+    /// <summary>The calling thread's namespace's interfaces: name by index, in index order.</summary>
+    Result<SortedList<int, string>> Interfaces();
     Result<int> InterfaceIndex(string name);
     string? InterfaceName(int index);
 
@@ -108,7 +109,7 @@ internal sealed class LinuxSystem : IBpfSystem
     public string StateDirectory => "/run/ebpfps";
     public string PinDirectory => "/sys/fs/bpf/ebpfps";
 
-    public Result<List<(int Index, string Name)>> Interfaces() => Libc.Interfaces();
+    public Result<SortedList<int, string>> Interfaces() => Libc.Interfaces();
     public Result<int> InterfaceIndex(string name) => Libc.NameToIndex(name);
     public string? InterfaceName(int index) => Libc.IndexToName(index);
 

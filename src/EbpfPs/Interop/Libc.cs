@@ -79,16 +79,17 @@ internal static unsafe partial class Libc
     [LibraryImport(Libraries.Libc)]
     private static partial void if_freenameindex(IfNameIndex* list);
 
-    internal static Result<List<(int Index, string Name)>> Interfaces()
+    /// <summary>Every interface of the calling thread's namespace: name by index, in index order.</summary>
+    internal static Result<SortedList<int, string>> Interfaces()
     {
         IfNameIndex* list = if_nameindex();
         if (list == null)
             return Result.LastErrno();
-        var result = new List<(int, string)>();
+        var result = new SortedList<int, string>();
         try
         {
             for (IfNameIndex* p = list; p->Index != 0; p++)
-                result.Add(((int)p->Index, Marshal.PtrToStringUTF8(p->Name) ?? ""));
+                result[(int)p->Index] = Marshal.PtrToStringUTF8(p->Name) ?? "";
         }
         finally
         {

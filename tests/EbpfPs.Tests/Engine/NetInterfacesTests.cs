@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using EbpfPs.Engine.Attach;
 using EbpfPs.Commands;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
@@ -9,7 +11,7 @@ using Xunit;
 namespace EbpfPs.Tests.Engine;
 
 /// <summary>
-/// NetInterfaces.Resolve: names are looked up as written (case-sensitive, an exact name before any pattern),
+/// Attachments.Resolve: names are looked up as written (case-sensitive, an exact name before any pattern),
 /// patterns expand, no match is an error, a NUL never reaches the kernel.
 /// </summary>
 public sealed class NetInterfacesTests : IDisposable
@@ -28,6 +30,9 @@ public sealed class NetInterfacesTests : IDisposable
 
     private static Func<string, bool> Match(string pattern) => Wildcards.InterfaceMatcher(pattern);
 
+    private static List<NetInterface> Resolve(string? netns, params string[] namesOrPatterns) =>
+        Attachments.Resolve(new InterfaceQuery(namesOrPatterns, netns, Match));
+
     public void Dispose()
     {
         _scope.Dispose();
@@ -37,27 +42,26 @@ public sealed class NetInterfacesTests : IDisposable
     [Fact]
     public void APlainNameIsLookedUpAsWritten()
     {
-        Assert.Equal(new[] { (3, "veth-a") }, NetInterfaces.Resolve(new[] { "veth-a" }, null, Match));
+        Assert.Equal(new[] { new NetInterface(3, "veth-a") }, Resolve(null, "veth-a"));
         Assert.Equal(new[] { "InterfaceIndex (own)/veth-a" }, _fake.Log(nameof(IBpfSystem.InterfaceIndex)));
     }
 
     [Fact]
     public void PatternsExpandInIndexOrderWithoutDuplicates()
     {
-        var found = NetInterfaces.Resolve(new[] { "veth-*", "veth-a", "veth[Z]" }, null, Match);
+        var found = Resolve(null, "veth-*", "veth-a", "veth[Z]");
 
-        Assert.Equal(new[] { (3, "veth-a"), (4, "veth-b"), (5, "vethZ") }, found);
+        Assert.Equal(new[] { new NetInterface(3, "veth-a"), new NetInterface(4, "veth-b"), new NetInterface(5, "vethZ") }, found);
     }
 
     [Fact]
     public void NamesAndPatternsAreCaseSensitiveAsLinuxNamesAre()
     {
         var e = Assert.Throws<BpfException>(() =>
-            NetInterfaces.Resolve(new[] { "VETH-*" }, null, Match));
+            Resolve(null, "VETH-*"));
         Assert.Equal(ErrorId.InterfaceNotFound, e.ErrorId);
-        Assert.Throws<BpfException>(() => NetInterfaces.Resolve(new[] { "ETH0" }, null, Match));
-        Assert.Equal(new[] { (5, "vethZ") }, NetInterfaces.Resolve(new[] { "veth?" }, null,
-            Match));
+        Assert.Throws<BpfException>(() => Resolve(null, "ETH0"));
+        Assert.Equal(new[] { new NetInterface(5, "vethZ") }, Resolve(null, "veth?"));
     }
 
     [Theory]
@@ -65,18 +69,22 @@ public sealed class NetInterfacesTests : IDisposable
     [InlineData("a*b", "a*b")]
     public void AnExactNameIsThatInterfaceEvenWhenItLooksLikeAPattern(string text, string only)
     {
-        var found = NetInterfaces.Find(new[] { text }, null, Match);
+        var fromPattern = new HashSet<int>();
+        var found = NetInterfaces.FindHere(new[] { text }, null, Match, fromPattern);
 
-        FoundInterface f = Assert.Single(found);
-        Assert.Equal((only, false), (f.Name, f.FromPattern));
+        Assert.Equal(only, Assert.Single(found).Name);
+        Assert.Empty(fromPattern);
     }
 
     [Fact]
     public void APatternWithoutAnExactMatchExpandsAndSaysSo()
     {
-        var found = NetInterfaces.Find(new[] { "x[0-9]" }, null, Match);
+        var fromPattern = new HashSet<int>();
+        var found = NetInterfaces.FindHere(new[] { "x[0-9]" }, null, Match, fromPattern);
 
-        Assert.Equal(new[] { new FoundInterface(_fake.Interface("x1").Index, "x1", true) }, found);
+        int x1 = _fake.Interface("x1").Index;
+        Assert.Equal(new[] { new NetInterface(x1, "x1") }, found);
+        Assert.Equal(new[] { x1 }, fromPattern);
     }
 
     [Theory]
@@ -85,7 +93,7 @@ public sealed class NetInterfacesTests : IDisposable
     public void ANameWithANulOrNothingInItIsRefusedBeforeTheKernelSeesIt(string name)
     {
         var e = Assert.Throws<BpfException>(() =>
-            NetInterfaces.Resolve(new[] { name }, null, Match));
+            Resolve(null, name));
 
         Assert.Equal(ErrorId.InvalidInterfaceName, e.ErrorId);
         Assert.Equal(BpfErrorKind.InvalidArgument, e.Kind);
@@ -100,7 +108,7 @@ public sealed class NetInterfacesTests : IDisposable
     public void ANameOrPatternThatMatchesNothingIsInterfaceNotFound(string item)
     {
         var e = Assert.Throws<BpfException>(() =>
-            NetInterfaces.Resolve(new[] { "eth0", item }, null, Match));
+            Resolve(null, "eth0", item));
 
         Assert.Equal(ErrorId.InterfaceNotFound, e.ErrorId);
         Assert.Equal(BpfErrorKind.NotFound, e.Kind);
@@ -112,11 +120,11 @@ public sealed class NetInterfacesTests : IDisposable
     [Fact]
     public void InANamedNamespaceOnlyItsInterfacesCount()
     {
-        var found = NetNamespace.Run("ns-r", () => NetInterfaces.Resolve(new[] { "veth*" }, "ns-r", Match));
-        Assert.Equal(new[] { (7, "veth-r1") }, found);
+        var found = Resolve("ns-r", "veth*");
+        Assert.Equal(new[] { new NetInterface(7, "veth-r1", "ns-r") }, found);
 
         var e = Assert.Throws<BpfException>(() =>
-            NetNamespace.Run("ns-r", () => NetInterfaces.Resolve(new[] { "eth0" }, "ns-r", Match)));
+            Resolve("ns-r", "eth0"));
         Assert.Contains("network namespace 'ns-r'", e.Message);
     }
 

@@ -38,14 +38,15 @@ public sealed class TcAttachTests : IDisposable
         _fake.Dispose();
     }
 
-    private List<(int Index, string Name)> Interfaces(params string[] names) =>
-        names.Select(n => (_fake.Interface(n).Index, n)).ToList();
+    private List<NetInterface> Interfaces(params string[] names) =>
+        names.Select(n => new NetInterface(_fake.Interface(n).Index, n)).ToList();
 
     private IReadOnlyList<TcAttachment> Attach(TcDirection direction, uint priority, uint handle, bool force,
         params string[] names)
     {
         using AttachableProgram program = AttachableProgram.FromId(Program);
-        return Tc.Attach(program, Interfaces(names), direction, TcMode.Filter, priority, handle, null, force);
+        return Attachments.Attach(program, new TcHookPoint(direction, TcMode.Filter, priority, handle), Interfaces(names),
+            force).Cast<TcAttachment>().ToList();
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class TcAttachTests : IDisposable
             _fake.Mutations.Skip(2));
         Assert.True(_fake.Interface("eth-c").Clsact);
         Assert.Single(_fake.QdiscMarkerFiles());
-        Tc.Detach(first);
+        Attachments.Detach(first);
         Assert.False(_fake.Interface("eth-c").Clsact);
         Assert.Empty(_fake.QdiscMarkerFiles());
     }
@@ -128,11 +129,11 @@ public sealed class TcAttachTests : IDisposable
         Assert.True(first[0].CreatedQdisc);
         Assert.False(second[0].CreatedQdisc);
 
-        Tc.Detach(first[0]);
+        Attachments.Detach(first[0]);
         Assert.True(_fake.Interface("eth-b").Clsact);
         Assert.DoesNotContain("TcHookDestroy eth-b", _fake.Mutations);
 
-        Tc.Detach(second[0]);
+        Attachments.Detach(second[0]);
         Assert.False(_fake.Interface("eth-b").Clsact);
         Assert.Equal("TcHookDestroy eth-b", _fake.Mutations[^1]);
         Assert.Empty(_fake.QdiscMarkerFiles());
@@ -144,14 +145,14 @@ public sealed class TcAttachTests : IDisposable
         _fake.AddClsact("eth-a");
         TcAttachment ours = Assert.Single(Attach(TcDirection.Ingress, 0, 0, false, "eth-a"));
 
-        Tc.Detach(ours);
+        Attachments.Detach(ours);
 
         Assert.True(_fake.Interface("eth-a").Clsact);
         Assert.Empty(_fake.Interface("eth-a").Ingress);
         Assert.Equal(new[] { "TcHookCreate eth-a -> EEXIST", "TcAttach eth-a Ingress prog 40 handle 0 priority 0 None",
             "TcDetach eth-a Ingress handle 1 priority 49152" }, _fake.Mutations);
 
-        var gone = Assert.Throws<BpfException>(() => Tc.Detach(ours));
+        var gone = Assert.Throws<BpfException>(() => Attachments.Detach(ours));
         Assert.Equal(ErrorId.TcFilterNotFound, gone.ErrorId);
     }
 
@@ -162,25 +163,25 @@ public sealed class TcAttachTests : IDisposable
             .AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(2, 1, Foreign, Name: "tc_other"))
             .AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(3, 1, 0, Kind: "u32"));
 
-        var ambiguous = Assert.Throws<BpfException>(() => Tc.Find("eth-a", null, TcDirection.Ingress, 0, 0, null));
+        var ambiguous = Assert.Throws<BpfException>(() => Attachments.FindTc("eth-a", null, TcDirection.Ingress, 0, 0, null));
         Assert.Equal(ErrorId.TcProgramAmbiguous, ambiguous.ErrorId);
         Assert.Equal(BpfErrorKind.InvalidArgument, ambiguous.Kind);
         Assert.Contains("2 BPF programs", ambiguous.Message);
 
-        Assert.Equal(2u, Assert.Single(Tc.Find("eth-a", null, TcDirection.Ingress, 2, 0, null)).Priority);
-        TcAttachment named = Assert.Single(Tc.Find("eth-a", null, TcDirection.Ingress, 0, 0, n => n == "tc_count"));
+        Assert.Equal(2u, Assert.Single(Attachments.FindTc("eth-a", null, TcDirection.Ingress, 2, 0, null)).Priority);
+        TcAttachment named = Assert.Single(Attachments.FindTc("eth-a", null, TcDirection.Ingress, 0, 0, n => n == "tc_count"));
         Assert.Equal("tc_count", named.ProgramName);
         // A selection that still matches several is as ambiguous as none (here: handle 1 at any priority), and the
         // error lists them.
-        var several = Assert.Throws<BpfException>(() => Tc.Find("eth-a", null, TcDirection.Ingress, 0, 1, null));
+        var several = Assert.Throws<BpfException>(() => Attachments.FindTc("eth-a", null, TcDirection.Ingress, 0, 1, null));
         Assert.Equal(ErrorId.TcProgramAmbiguous, several.ErrorId);
         Assert.Contains("'tc_count' priority 1 handle 1; 'tc_other' priority 2 handle 1", several.Message);
 
-        var none = Assert.Throws<BpfException>(() => Tc.Find("eth-a", null, TcDirection.Egress, 0, 0, null));
+        var none = Assert.Throws<BpfException>(() => Attachments.FindTc("eth-a", null, TcDirection.Egress, 0, 0, null));
         Assert.Equal(ErrorId.TcProgramNotFound, none.ErrorId);
         Assert.Equal(BpfErrorKind.NotFound, none.Kind);
 
-        var noInterface = Assert.Throws<BpfException>(() => Tc.Find("eth-zz", null, TcDirection.Ingress, 0, 0, null));
+        var noInterface = Assert.Throws<BpfException>(() => Attachments.FindTc("eth-zz", null, TcDirection.Ingress, 0, 0, null));
         Assert.Equal(ErrorId.InterfaceNotFound, noInterface.ErrorId);
         Assert.Empty(_fake.Mutations);
     }
@@ -193,7 +194,7 @@ public sealed class TcAttachTests : IDisposable
         using AttachableProgram program = AttachableProgram.FromId(Program);
 
         var e = Assert.Throws<BpfException>(() =>
-            Tc.Attach(program, Interfaces("eth-a"), TcDirection.Ingress, TcMode.Tcx, 0, 0, null, false));
+            Attachments.Attach(program, new TcHookPoint(TcDirection.Ingress, TcMode.Tcx), Interfaces("eth-a")));
 
         Assert.Equal(ErrorId.TcxNotSupported, e.ErrorId);
         Assert.Equal(BpfErrorKind.NotImplemented, e.Kind);
@@ -207,7 +208,7 @@ public sealed class TcAttachTests : IDisposable
         using AttachableProgram xdp = AttachableProgram.FromId(42);
 
         var e = Assert.Throws<BpfException>(() =>
-            Tc.Attach(xdp, Interfaces("eth-a"), TcDirection.Ingress, TcMode.Filter, 0, 0, null, false));
+            Attachments.Attach(xdp, new TcHookPoint(TcDirection.Ingress), Interfaces("eth-a")));
 
         Assert.Equal(ErrorId.WrongProgramType, e.ErrorId);
         Assert.Empty(_fake.Mutations);

@@ -40,7 +40,8 @@ public sealed class TcBookkeepingTests : IDisposable
     {
         using AttachableProgram program = AttachableProgram.FromId(Program);
         int index = _fake.Interface("veth0", netns).Index;
-        return Tc.Attach(program, new[] { (index, "veth0") }, TcDirection.Ingress, mode, priority, 0, netns, false);
+        return Attachments.Attach(program, new TcHookPoint(TcDirection.Ingress, mode, priority),
+            new[] { new NetInterface(index, "veth0", netns) }).Cast<TcAttachment>().ToList();
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public sealed class TcBookkeepingTests : IDisposable
         _fake.AddClsact("veth0", "ns-x");
 
         TcAttachment ours = Assert.Single(Attach("ns-x", priority: 20));
-        Tc.Detach(ours);
+        Attachments.Detach(ours);
 
         Assert.False(ours.CreatedQdisc);
         Assert.True(_fake.Interface("veth0", "ns-x").Clsact, "the other tool's qdisc must stay");
@@ -89,7 +90,7 @@ public sealed class TcBookkeepingTests : IDisposable
     public void EveryChangeToAHookIsMadeHoldingTheLock()
     {
         TcAttachment a = Assert.Single(Attach("ns-x"));
-        Tc.Detach(a);
+        Attachments.Detach(a);
 
         var order = _fake.Log(nameof(IBpfSystem.LockFile), "Unlock", nameof(IBpfSystem.TcHookCreate),
             nameof(IBpfSystem.TcAttach), nameof(IBpfSystem.TcDetach), nameof(IBpfSystem.TcHookDestroy));
@@ -113,9 +114,9 @@ public sealed class TcBookkeepingTests : IDisposable
         Assert.Equal(new[] { "tcx", folder, Path.Combine(folder, Path.GetFileName(first.PinnedPath!)),
             Path.Combine(folder, Path.GetFileName(second.PinnedPath!)) }, _fake.PinFiles());
 
-        Tc.Detach(first);
+        Attachments.Detach(first);
         Assert.Equal(3, _fake.PinFiles().Count);
-        Tc.Detach(second);
+        Attachments.Detach(second);
         Assert.Empty(_fake.PinFiles());
         Assert.False(Directory.Exists(_fake.PinDirectory));
         Assert.Equal(0, _fake.LinkCount);
@@ -136,7 +137,7 @@ public sealed class TcBookkeepingTests : IDisposable
         Assert.True(File.Exists(a.PinnedPath));
         Assert.Equal(new[] { ("Pin", Errno.ENOENT), ("Pin", Errno.None) },
             _fake.Calls.Where(c => c.Method == nameof(IBpfSystem.Pin)).Select(c => (c.Method, c.Errno)));
-        Tc.Detach(a);
+        Attachments.Detach(a);
         Assert.Empty(_fake.PinFiles());
     }
 }

@@ -35,13 +35,14 @@ public sealed class XdpAttachTests : IDisposable
         _fake.Dispose();
     }
 
-    private List<(int Index, string Name)> Interfaces(params string[] names) =>
-        names.Select(n => (_fake.Interface(n).Index, n)).ToList();
+    private List<NetInterface> Interfaces(params string[] names) =>
+        names.Select(n => new NetInterface(_fake.Interface(n).Index, n)).ToList();
 
     private IReadOnlyList<XdpAttachment> Attach(XdpMode mode, bool force, params string[] names)
     {
         using AttachableProgram program = AttachableProgram.FromId(New);
-        return Xdp.Attach(program, Interfaces(names), mode, netns: null, force);
+        return Attachments.Attach(program, new XdpHookPoint(mode), Interfaces(names), force).Cast<XdpAttachment>()
+            .ToList();
     }
 
     [Fact]
@@ -229,7 +230,8 @@ public sealed class XdpAttachTests : IDisposable
         Assert.Equal(ErrorId.XdpOffloadNotSupported, offload.ErrorId);
 
         using AttachableProgram tc = AttachableProgram.FromId(30);
-        var wrong = Assert.Throws<BpfException>(() => Xdp.Attach(tc, Interfaces("eth-a"), XdpMode.Auto, null, false));
+        var wrong = Assert.Throws<BpfException>(() => Attachments.Attach(tc, new XdpHookPoint(XdpMode.Auto),
+            Interfaces("eth-a")));
         Assert.Equal(ErrorId.WrongProgramType, wrong.ErrorId);
         Assert.Equal(BpfErrorKind.InvalidArgument, wrong.Kind);
 
@@ -242,7 +244,7 @@ public sealed class XdpAttachTests : IDisposable
     {
         _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric);
 
-        XdpAttachment gone = Xdp.Detach(_fake.Interface("eth-a").Index, "eth-a", null);
+        XdpAttachment gone = Xdp.Detach(new NetInterface(_fake.Interface("eth-a").Index, "eth-a"));
 
         Assert.Equal(XdpMode.Native, gone.Mode);
         Assert.Equal(OldNative, gone.ProgramId);
@@ -254,7 +256,7 @@ public sealed class XdpAttachTests : IDisposable
             _fake.Mutations);
         Assert.Equal((0u, 0u, 0u), _fake.XdpOf("eth-a"));
 
-        var none = Assert.Throws<BpfException>(() => Xdp.Detach(_fake.Interface("eth-b").Index, "eth-b", null));
+        var none = Assert.Throws<BpfException>(() => Xdp.Detach(new NetInterface(_fake.Interface("eth-b").Index, "eth-b")));
         Assert.Equal(ErrorId.NoXdpProgram, none.ErrorId);
         Assert.Equal(BpfErrorKind.NotFound, none.Kind);
     }
@@ -265,7 +267,7 @@ public sealed class XdpAttachTests : IDisposable
         _fake.SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric)
             .Before(nameof(IBpfSystem.XdpDetach), 1, f => f.SetXdp("eth-a", XdpAttachMode.Skb, New));
 
-        var e = Assert.Throws<BpfException>(() => Xdp.Detach(_fake.Interface("eth-a").Index, "eth-a", null));
+        var e = Assert.Throws<BpfException>(() => Xdp.Detach(new NetInterface(_fake.Interface("eth-a").Index, "eth-a")));
 
         Assert.Equal(ErrorId.XdpProgramChanged, e.ErrorId);
         Assert.Equal((0u, New, 0u), _fake.XdpOf("eth-a"));
@@ -278,8 +280,8 @@ public sealed class XdpAttachTests : IDisposable
         int index = _fake.AddInterface("veth0", "ns-x");
         using AttachableProgram program = AttachableProgram.FromId(New);
 
-        XdpAttachment done = Assert.Single(
-            Xdp.Attach(program, new[] { (index, "veth0") }, XdpMode.Generic, "ns-x", false));
+        var done = (XdpAttachment)Assert.Single(
+            Attachments.Attach(program, new XdpHookPoint(XdpMode.Generic), new[] { new NetInterface(index, "veth0", "ns-x") }));
 
         Assert.Equal("ns-x", done.NetNamespace);
         Assert.Contains("EnterNetNamespace ns-x", _fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
@@ -292,7 +294,7 @@ public sealed class XdpAttachTests : IDisposable
     {
         _fake.SetXdp("eth-b", XdpAttachMode.Skb, OldGeneric);
 
-        XdpAttachment listed = Assert.Single(Xdp.List(null));
+        XdpAttachment listed = Assert.Single(Attachments.ListXdp(null));
 
         Assert.Equal(("eth-b", XdpMode.Generic, OldGeneric, "old_generic"),
             (listed.Interface, listed.Mode, listed.ProgramId, listed.ProgramName));

@@ -11,13 +11,13 @@ namespace EbpfPs.Tests.Fakes;
 /// <summary>Interfaces, namespaces, ids, fds, object info and pins of the fake kernel.</summary>
 internal sealed partial class FakeBpfSystem
 {
-    public Result<List<(int Index, string Name)>> Interfaces()
+    public Result<SortedList<int, string>> Interfaces()
     {
         lock (_gate)
         {
             Errno failed = Enter(nameof(Interfaces), $"Interfaces {Label(_current.Value!)}");
             if (failed != Errno.None) return failed;
-            return CurrentNamespace.Interfaces.Values.Select(i => (i.Index, i.Name)).ToList();
+            return new SortedList<int, string>(CurrentNamespace.Interfaces.Values.ToDictionary(i => i.Index, i => i.Name));
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Collections;
-using System.Collections.Generic;
 using System.Management.Automation;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Objects;
@@ -33,7 +31,5 @@ public sealed class AddTcProgramCommand : AttachCommandBase
     protected override string Action(AttachableProgram program) =>
         $"Attach TC {Direction} program '{program.Info.Name}' (id {program.Info.Id}) as {Mode}";
 
-    protected override IEnumerable Attach(AttachableProgram program, List<(int Index, string Name)> interfaces,
-        string? netns) =>
-        Tc.Attach(program, interfaces, Direction, Mode, Priority, Handle, netns, Force);
+    protected override HookPoint At => new TcHookPoint(Direction, Mode, Priority, Handle);
 }

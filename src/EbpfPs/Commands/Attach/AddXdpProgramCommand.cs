@@ -1,5 +1,3 @@
-using System.Collections;
-using System.Collections.Generic;
 using System.Management.Automation;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Objects;
@@ -19,7 +17,5 @@ public sealed class AddXdpProgramCommand : AttachCommandBase
     protected override string Action(AttachableProgram program) =>
         $"Attach XDP program '{program.Info.Name}' (id {program.Info.Id}) in {Mode} mode";
 
-    protected override IEnumerable Attach(AttachableProgram program, List<(int Index, string Name)> interfaces,
-        string? netns) =>
-        Xdp.Attach(program, interfaces, Mode, netns, Force);
+    protected override HookPoint At => new XdpHookPoint(Mode);
 }

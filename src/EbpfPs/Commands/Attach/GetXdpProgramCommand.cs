@@ -8,7 +8,7 @@ namespace EbpfPs.Commands;
 [OutputType(typeof(XdpAttachment))]
 public sealed class GetXdpProgramCommand : InterfaceListCommandBase
 {
-    protected override void ProcessRecord() => WriteEachNamespace(ns => Xdp.List(ns, Selected));
+    protected override void ProcessRecord() => WriteEachNamespace(ns => Attachments.ListXdp(ns, Selected(ns)));
 
     protected override string? Summary => ReadSummary("XDP attachment");
 }

@@ -49,7 +49,7 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet, IDisposable
 
     protected override Privilege Needs => Privilege.Bpf | Privilege.NetAdmin;
 
-    private readonly List<uint> _detached = new();
+    private readonly PinSweep _sweep = new();
 
     protected override void ProcessRecord()
     {
@@ -61,7 +61,7 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet, IDisposable
         Run(() =>
         {
             var name = ProgramName is null ? null : Wildcards.Matcher(ProgramName);
-            foreach (TcAttachment a in Tc.Find(Interface, NetNamespace, Direction, Priority, Handle, name))
+            foreach (TcAttachment a in Attachments.FindTc(Interface, NetNamespace, Direction, Priority, Handle, name))
                 Remove(a);
         }, Interface);
     }
@@ -74,8 +74,7 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet, IDisposable
             $"Remove TC program '{a.ProgramName}' ({a.Mode}, priority {a.Priority}, handle {a.Handle})"))
             Run(() =>
             {
-                Tc.Detach(a);
-                _detached.Add(a.ProgramId);
+                Attachments.Detach(a, _sweep);
                 WriteVerbose(ActionMessages.Detached(a));
                 if (PassThru) WriteObject(a);
             }, a);
@@ -83,9 +82,5 @@ public sealed class RemoveTcProgramCommand : EbpfCmdlet, IDisposable
 
     /// <summary>The private pins of built-ins go with their programs, once those are gone.</summary>
     /// <remarks>In Dispose, which PowerShell calls when the pipeline ends, stopped by an error or not.</remarks>
-    public void Dispose()
-    {
-        if (_detached.Count > 0)
-            PrivatePins.SweepQuietly(_detached, PrivatePins.DetachWait);
-    }
+    public void Dispose() => _sweep.Dispose();
 }

@@ -1,11 +1,7 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine;
 using EbpfPs.Engine.Attach;
-using EbpfPs.Engine.Network;
-using EbpfPs.Engine.Objects;
 
 namespace EbpfPs.Commands;
 
@@ -28,7 +24,7 @@ public sealed class RemoveXdpProgramCommand : EbpfCmdlet, IDisposable
 
     protected override Privilege Needs => Privilege.Bpf | Privilege.NetAdmin;
 
-    private readonly List<uint> _detached = new();
+    private readonly PinSweep _sweep = new();
 
     protected override void ProcessRecord()
     {
@@ -42,36 +38,19 @@ public sealed class RemoveXdpProgramCommand : EbpfCmdlet, IDisposable
     /// </summary>
     private void DetachFrom(string name)
     {
-        var found = Engine.Network.NetNamespace.Run(NetNamespace,
-            () => NetInterfaces.Find(new[] { name }, NetNamespace, Wildcards.InterfaceMatcher));
-        List<(int Index, string Name)> targets = found.Select(f => (f.Index, f.Name)).ToList();
-        if (found.Any(f => f.FromPattern))
+        var on = new InterfaceQuery(new[] { name }, NetNamespace, Wildcards.InterfaceMatcher);
+        foreach (XdpAttachment gone in Attachments.DetachXdp(on,
+                     i => ShouldProcess(i.Name + (NetNamespace is null ? "" : $" in network namespace {NetNamespace}"),
+                         "Detach XDP program"),
+                     skipped: i => WriteVerbose($"'{i.Name}' matches '{name}' but has no XDP program; skipped."),
+                     _sweep))
         {
-            var withProgram = Xdp.List(NetNamespace, all => all.Where(i => targets.Contains(i)))
-                .Select(a => (Index: a.Ifindex, Name: a.Interface)).ToList();
-            foreach (var skipped in targets.Except(withProgram))
-                WriteVerbose($"'{skipped.Name}' matches '{name}' but has no XDP program; skipped.");
-            targets = withProgram;
+            WriteVerbose(ActionMessages.Detached(gone));
+            if (PassThru) WriteObject(gone);
         }
-        foreach (var (index, ifname) in targets)
-            if (ShouldProcess(ifname + (NetNamespace is null ? "" : $" in network namespace {NetNamespace}"),
-                "Detach XDP program"))
-            {
-                XdpAttachment gone = Xdp.Detach(index, ifname, NetNamespace);
-                _detached.Add(gone.ProgramId);
-                WriteVerbose(ActionMessages.Detached(gone));
-                if (PassThru) WriteObject(gone);
-            }
     }
 
-    /// <summary>
-    /// The private pins of built-ins go with their programs, once those are gone (an XDP detach frees a program
-    /// it held last at once, so a short wait tells "gone" from "still attached elsewhere").
-    /// </summary>
+    /// <summary>The private pins of built-ins go with their programs, once those are gone.</summary>
     /// <remarks>In Dispose, which PowerShell calls when the pipeline ends, stopped by an error or not.</remarks>
-    public void Dispose()
-    {
-        if (_detached.Count > 0)
-            PrivatePins.SweepQuietly(_detached, TimeSpan.FromMilliseconds(250));
-    }
+    public void Dispose() => _sweep.Dispose();
 }

@@ -1,8 +1,7 @@
-using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using EbpfPs.Engine;
-using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Objects;
 
 namespace EbpfPs.Commands;
@@ -39,9 +38,8 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
     /// </summary>
     protected abstract string Action(AttachableProgram program);
 
-    /// <summary>The engine call: attach to all of the interfaces or none.</summary>
-    protected abstract IEnumerable Attach(AttachableProgram program, List<(int Index, string Name)> interfaces,
-        string? netns);
+    /// <summary>Where the program goes, from the cmdlet's parameters (refusing options that do not apply).</summary>
+    protected abstract HookPoint At { get; }
 
     private readonly Dictionary<string, List<string>> _byNamespace = new();
 
@@ -55,44 +53,36 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
 
     protected override void EndProcessing()
     {
+        HookPoint? at = null;
+        Run(() => at = At, ProgramLabel);
+        if (at is null) return;
         AttachableProgram? program = null;
         Run(() => program = OpenProgram(Hook), ProgramLabel);
         if (program is null) return;
-        try
-        {
-            using (program)
-                foreach (var (ns, names) in _byNamespace)
-                {
-                    string? netns = ns.Length == 0 ? null : ns;
-                    Run(() => AttachChosen(program, names, netns), names);
-                }
-        }
-        finally
-        {
-            // A built-in that ended up attached nowhere (-WhatIf, a refused attach, also under -ErrorAction Stop)
-            // is gone now: so are its private pins.
-            if (program.PinPath is string pins && PrivatePins.IsPrivate(pins))
-                PrivatePins.SweepQuietly();
-        }
+        using var sweep = new PinSweep();
+        // A built-in that ends up attached nowhere (-WhatIf, a refused attach, also under -ErrorAction Stop) is
+        // gone once disposed: so are its private pins.
+        if (program.PinPath is string pins && PrivatePins.IsPrivate(pins))
+            sweep.Always();
+        using (program)
+            foreach (var (ns, names) in _byNamespace)
+            {
+                string? netns = ns.Length == 0 ? null : ns;
+                Run(() => AttachChosen(program, at, names, netns), names);
+            }
     }
 
-    private void AttachChosen(AttachableProgram program, List<string> names, string? netns)
+    private void AttachChosen(AttachableProgram program, HookPoint at, List<string> names, string? netns)
     {
-        var chosen = new List<(int Index, string Name)>();
-        foreach (var i in ResolveInterfaces(names, netns))
-            if (ShouldProcess(i.Name + Where(netns), Action(program)))
-                chosen.Add(i);
-        if (chosen.Count == 0) return;
-        IEnumerable done = Attach(program, chosen, netns);
-        foreach (object attachment in done)
+        var on = new InterfaceQuery(names, netns, Wildcards.InterfaceMatcher);
+        var done = Attachments.Attach(program, at, on, Force, i => ShouldProcess(i.Name + Where(netns), Action(program)));
+        if (done.Count == 0) return;
+        foreach (IHookAttachment attachment in done)
             WriteVerbose(ActionMessages.Attached(attachment));
         WarnUnpinnedTailCalls(this, program);
         if (PassThru)
             WriteObject(done, enumerateCollection: true);
     }
-
-    private static List<(int Index, string Name)> ResolveInterfaces(List<string> names, string? netns) =>
-        Engine.Network.NetNamespace.Run(netns, () => NetInterfaces.Resolve(names, netns, Wildcards.InterfaceMatcher));
 
     protected static string Where(string? netns) => netns is null ? "" : $" in network namespace {netns}";
 }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine.Errors;
-using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Attach;
 
 namespace EbpfPs.Commands;
 
@@ -69,7 +69,7 @@ public abstract class InterfaceListCommandBase : EbpfCmdlet
             }, ns);
     }
 
-    /// <summary>The interfaces -Interface selects from a namespace's list (all of them without it).</summary>
-    protected IEnumerable<(int Index, string Name)> Selected(IReadOnlyList<(int Index, string Name)> all) =>
-        Interface is null ? all : NetInterfaces.Select(all, Interface, Wildcards.InterfaceMatcher);
+    /// <summary>The interfaces -Interface selects from a namespace's list (null: all of them).</summary>
+    protected InterfaceFilter? Selected(string? netns) =>
+        Interface is null ? null : new InterfaceQuery(Interface, netns, Wildcards.InterfaceMatcher).AsFilter();
 }

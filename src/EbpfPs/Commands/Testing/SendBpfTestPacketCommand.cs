@@ -2,7 +2,6 @@ using System.Management.Automation;
 using EbpfPs.Engine;
 using System.Threading;
 using EbpfPs.Engine.Measuring;
-using EbpfPs.Engine.Network;
 
 namespace EbpfPs.Commands;
 
@@ -39,22 +38,16 @@ public sealed class SendBpfTestPacketCommand : EbpfCmdlet
             return;
         Run(() =>
         {
-            int ifindex = Engine.Network.NetNamespace.Run(NetNamespace, () =>
-                NetInterfaces.IndexOf(Interface, NetNamespace));
-            using var generator = new LiveFrameGenerator(NetNamespace, ifindex,
-                new LiveFrameSettings { Frame = Packet.Bytes },
-                LiveFrameGenerator.DefaultCpu());
             var progress = new ProgressRecord(1, "Send-BpfTestPacket", $"Sending {Count:N0} x {Packet}");
             try
             {
                 // A large -Count takes a while: say how far it got (about once a second), and stop on Ctrl+C.
-                var (sent, seconds) = generator.Run(null, Count, _stop.Token, (n, _) =>
+                WriteObject(TestPacketSender.Send(Interface, NetNamespace, Packet, Count, _stop.Token, (n, _) =>
                 {
                     progress.StatusDescription = $"{n:N0} of {Count:N0} frames sent";
                     progress.PercentComplete = (int)(100.0 * n / Count);
                     WriteProgress(progress);
-                });
-                WriteObject(new TestPacketsSent(NetNamespace, Interface, Packet.ToString(), sent, seconds));
+                }));
             }
             finally
             {

@@ -13,10 +13,11 @@ using EbpfPs.Interop.Netlink;
 namespace EbpfPs.Engine.Attach;
 
 /// <summary>
-/// TC programs: cls_bpf filters on clsact (through libbpf's netlink helpers) and tcx links. A clsact
-/// qdisc made by us is remembered (TcBookkeeping) so it is removed only when we made it and it is empty.
+/// TC programs on interfaces of the calling thread's namespace (Attachments enters it): cls_bpf filters on clsact
+/// (through libbpf's netlink helpers) and tcx links. A clsact qdisc made by us is remembered (TcBookkeeping) so it is
+/// removed only when we made it and it is empty.
 /// </summary>
-public static class Tc
+internal static class Tc
 {
     /// <summary>Where the markers of the clsact qdiscs EbpfPs made are kept (/run/ebpfps/clsact).</summary>
     public static string QdiscMarkers => TcBookkeeping.QdiscMarkers;
@@ -26,62 +27,57 @@ public static class Tc
 
     private static IBpfSystem Sys => BpfSystem.Current;
 
-    public static IReadOnlyList<TcAttachment> Attach(AttachableProgram program,
-        IReadOnlyList<(int Index, string Name)> interfaces,
-        TcDirection direction, TcMode mode, uint priority, uint handle, string? netns, bool force)
+    public static IReadOnlyList<TcAttachment> Attach(AttachableProgram program, IReadOnlyList<NetInterface> interfaces,
+        TcHookPoint at, bool force)
     {
-        program.RequireType(BpfHookKind.Tc);
-        return NetNamespace.Run(netns, () =>
+        string nsKey = NetNamespace.CurrentKey();
+        var done = new List<TcAttachment>();
+        using IDisposable held = TcBookkeeping.Lock();
+        try
         {
-            string nsKey = NetNamespace.CurrentKey();
-            var done = new List<TcAttachment>();
-            using IDisposable held = TcBookkeeping.Lock();
-            try
+            foreach (NetInterface i in interfaces)
             {
-                foreach (var (index, name) in interfaces)
+                var target = new TcTarget(i, at.Direction);
+                done.Add((at.Mode == TcMode.Tcx
+                    ? AttachTcx(program, target, nsKey)
+                    : AttachFilter(program, target, at.Priority, at.Handle, nsKey, force)) with
                 {
-                    var at = new TcTarget(name, index, netns, direction);
-                    done.Add((mode == TcMode.Tcx
-                        ? AttachTcx(program, at, nsKey)
-                        : AttachFilter(program, at, priority, handle, nsKey, force)) with
-                    {
-                        PinPath = program.PinPath ?? PrivatePins.FolderOf(program.Info.Id),
-                    });
-                }
+                    PinPath = program.PinPath ?? PrivatePins.FolderOf(program.Info.Id),
+                });
             }
-            catch
-            {
-                for (int i = done.Count - 1; i >= 0; i--)
-                    DetachQuietly(done[i], nsKey);
-                throw;
-            }
-            return (IReadOnlyList<TcAttachment>)done;
-        });
+        }
+        catch
+        {
+            for (int i = done.Count - 1; i >= 0; i--)
+                DetachQuietly(done[i], nsKey);
+            throw;
+        }
+        return done;
     }
 
     private static TcAttachment AttachFilter(AttachableProgram program, TcTarget at, uint priority, uint handle,
         string nsKey, bool force)
     {
-        Result created = Sys.TcHookCreate(at.Ifindex);
+        Result created = Sys.TcHookCreate(at.On.Index);
         if (!created.Ok && created.Errno != Errno.EEXIST)
-            created.OrThrow("create the clsact qdisc on", at.Interface, ErrorId.TcHookCreateFailed);
+            created.OrThrow("create the clsact qdisc on", at.On.Name, ErrorId.TcHookCreateFailed);
         bool madeQdisc = created.Ok;
         if (madeQdisc)
-            TcBookkeeping.MarkQdisc(nsKey, at.Ifindex, at.NetNamespace);
+            TcBookkeeping.MarkQdisc(nsKey, at.On.Index, at.On.NetNamespace);
 
-        Result<Libbpf.TcFilterId> filter = Sys.TcAttach(at.Ifindex, PointOf(at.Direction), program.Fd, handle, priority,
+        Result<Libbpf.TcFilterId> filter = Sys.TcAttach(at.On.Index, PointOf(at.Direction), program.Fd, handle, priority,
             force ? TcFlags.Replace : TcFlags.None);
         if (!filter.Ok)
         {
             if (madeQdisc)
-                RemoveQdiscIfOursAndEmpty(at.Ifindex, nsKey);
+                RemoveQdiscIfOursAndEmpty(at.On.Index, nsKey);
             if (filter.Errno == Errno.EEXIST)
                 throw new BpfException(ErrorId.TcFilterExists,
-                    $"{at.Interface} {at.Direction} already has a filter at priority {priority} handle {handle}" +
+                    $"{at.On.Name} {at.Direction} already has a filter at priority {priority} handle {handle}" +
                     (force ? " that -Force cannot replace (it needs -Priority and -Handle)."
                         : "; use -Force to replace it."),
-                    at.Interface, (int)Errno.EEXIST);
-            filter.OrThrow($"attach TC {at.Direction.ToString().ToLowerInvariant()} program to", at.Interface,
+                    at.On.Name, (int)Errno.EEXIST);
+            filter.OrThrow($"attach TC {at.Direction.ToString().ToLowerInvariant()} program to", at.On.Name,
                 ErrorId.TcAttachFailed);
         }
         return at.Filter(filter.Value.Priority, filter.Value.Handle, directAction: true, filter.Value.ProgramId,
@@ -90,19 +86,19 @@ public static class Tc
 
     private static TcAttachment AttachTcx(AttachableProgram program, TcTarget at, string nsKey)
     {
-        Result<SafeFdHandle> created = Sys.LinkCreate(program.Fd, at.Ifindex, TcxAttachType(at.Direction));
+        Result<SafeFdHandle> created = Sys.LinkCreate(program.Fd, at.On.Index, TcxAttachType(at.Direction));
         if (!created.Ok)
         {
             if (created.Errno == Errno.EINVAL && !TcxSupported())
                 throw new BpfException(ErrorId.TcxNotSupported, "This kernel has no tcx (it arrived in Linux 6.6).",
-                    at.Interface,
+                    at.On.Name,
                     (int)Errno.EINVAL, recommendedAction: "Use -Mode Filter.");
-            created.OrThrow($"create tcx {at.Direction.ToString().ToLowerInvariant()} link on", at.Interface,
+            created.OrThrow($"create tcx {at.Direction.ToString().ToLowerInvariant()} link on", at.On.Name,
                 ErrorId.TcxAttachFailed);
         }
         using SafeFdHandle link = created.Value;
-        Libbpf.BpfLinkInfo info = Sys.LinkInfo(link).OrThrow("read info of tcx link", at.Interface);
-        string pin = Path.Combine(TcBookkeeping.TcxFolder(nsKey), $"{at.Ifindex}-{Lower(at.Direction)}-{info.Id}");
+        Libbpf.BpfLinkInfo info = Sys.LinkInfo(link).OrThrow("read info of tcx link", at.On.Name);
+        string pin = Path.Combine(TcBookkeeping.TcxFolder(nsKey), $"{at.On.Index}-{Lower(at.Direction)}-{info.Id}");
         Result pinned = TcBookkeeping.PinTcx(link, pin);
         if (!pinned.Ok)
         {
@@ -114,43 +110,39 @@ public static class Tc
     }
 
     /// <summary>Every BPF program on the TC hooks of the interfaces (filters and tcx links).</summary>
-    public static IReadOnlyList<TcAttachment> List(string? netns,
-        Func<IReadOnlyList<(int Index, string Name)>, IEnumerable<(int Index, string Name)>>? select,
-            TcDirection? direction) =>
-        NetNamespace.Run(netns, () =>
-        {
-            string nsKey = NetNamespace.CurrentKey();
-            IReadOnlyList<(int Index, string Name)> all = NetInterfaces.List();
-            var result = new List<TcAttachment>();
-            foreach (var (index, name) in select is null ? all : select(all))
-                foreach (TcDirection d in direction is null ? new[] { TcDirection.Ingress, TcDirection.Egress }
-                    : new[] { direction.Value })
+    public static IReadOnlyList<TcAttachment> List(IEnumerable<NetInterface> interfaces, TcDirection? direction)
+    {
+        string nsKey = NetNamespace.CurrentKey();
+        var result = new List<TcAttachment>();
+        foreach (NetInterface i in interfaces)
+            foreach (TcDirection d in direction is null ? new[] { TcDirection.Ingress, TcDirection.Egress }
+                : new[] { direction.Value })
+            {
+                var at = new TcTarget(i, d);
+                foreach (TcFilterEntry f in Filters(i.Index, d).Where(f => f.Kind == "bpf"))
                 {
-                    var at = new TcTarget(name, index, netns, d);
-                    foreach (TcFilterEntry f in Filters(index, d).Where(f => f.Kind == "bpf"))
+                    BpfProgramInfo? info = f.ProgramId == 0 ? null
+                        : KernelInventory.ProgramById(f.ProgramId, throwIfMissing: false);
+                    result.Add(at.Filter(f.Priority, f.Handle, f.DirectAction, f.ProgramId, info?.Name
+                        ?? f.ProgramName ?? "",
+                        info?.Tag ?? "", TcBookkeeping.IsOurQdisc(nsKey, i.Index)) with
                     {
-                        BpfProgramInfo? info = f.ProgramId == 0 ? null
-                            : KernelInventory.ProgramById(f.ProgramId, throwIfMissing: false);
-                        result.Add(at.Filter(f.Priority, f.Handle, f.DirectAction, f.ProgramId, info?.Name
-                            ?? f.ProgramName ?? "",
-                            info?.Tag ?? "", TcBookkeeping.IsOurQdisc(nsKey, index)) with
-                        {
-                            PinPath = PrivatePins.FolderOf(f.ProgramId),
-                        });
-                    }
-                    result.AddRange(TcxLinks(at, nsKey));
+                        PinPath = PrivatePins.FolderOf(f.ProgramId),
+                    });
                 }
-            return (IReadOnlyList<TcAttachment>)result;
-        });
+                result.AddRange(TcxLinks(at, nsKey));
+            }
+        return result;
+    }
 
     private static IEnumerable<TcAttachment> TcxLinks(TcTarget at, string nsKey)
     {
-        Result<uint> count = Sys.QueryAttachedCount(at.Ifindex, TcxAttachType(at.Direction));
+        Result<uint> count = Sys.QueryAttachedCount(at.On.Index, TcxAttachType(at.Direction));
         if (!count.Ok || count.Value == 0)
             yield break;
         // The kernel answers per namespace for the query, but link ids are global: match them by
         // interface, direction and our pins.
-        foreach (string pin in TcBookkeeping.TcxPins(nsKey, at.Ifindex, Lower(at.Direction)))
+        foreach (string pin in TcBookkeeping.TcxPins(nsKey, at.On.Index, Lower(at.Direction)))
         {
             Result<SafeFdHandle> opened = Sys.OpenPinned(pin);
             if (!opened.Ok) continue;
@@ -158,7 +150,7 @@ public static class Tc
             if (Sys.ObjectKindOf(link) is not { Ok: true, Value: Libbpf.ObjectKind.Link }) continue;
             Result<Libbpf.BpfLinkInfo> info = Sys.LinkInfo(link);
             if (!info.Ok
-                || info.Value.Ifindex != (uint)at.Ifindex) continue; // a stale pin of a link that lost its device
+                || info.Value.Ifindex != (uint)at.On.Index) continue; // a stale pin of a link that lost its device
             BpfProgramInfo? prog = KernelInventory.ProgramById(info.Value.ProgId, throwIfMissing: false);
             yield return at.Tcx(info.Value.ProgId, prog?.Name ?? "", prog?.Tag ?? "", info.Value.Id, pin) with
             {
@@ -172,35 +164,34 @@ public static class Tc
     /// match is ObjectNotFound; several matches are ambiguous, with or without a selection, so nothing is guessed:
     /// a -ProgramName that several filters share (tc's own and ours, say) says so instead of removing them all.
     /// </summary>
-    public static IReadOnlyList<TcAttachment> Find(string interfaceName, string? netns, TcDirection direction,
-        uint priority, uint handle,
+    public static IReadOnlyList<TcAttachment> Find(NetInterface on, TcDirection direction, uint priority, uint handle,
         Func<string, bool>? programName)
     {
-        NetInterfaces.RequireValidName(interfaceName);
-        var found = List(netns, all => all.Any(i => i.Name == interfaceName)
-                ? all.Where(i => i.Name == interfaceName)
-                : throw NetInterfaces.NotFound(interfaceName, netns), direction)
+        var found = List(new[] { on }, direction)
             .Where(a => (priority == 0 || a.Priority == priority) && (handle == 0 || a.Handle == handle)
                         && (programName is null || programName(a.ProgramName)))
             .ToList();
         if (found.Count == 0)
             throw new BpfException(ErrorId.TcProgramNotFound,
-                $"{interfaceName} {direction} has no BPF program matching the selection.", interfaceName,
-                    (int)Errno.ENOENT);
+                $"{on.Name} {direction} has no BPF program matching the selection.", on.Name, (int)Errno.ENOENT);
         if (found.Count > 1)
             throw new BpfException(ErrorId.TcProgramAmbiguous,
-                $"{interfaceName} {direction} has {found.Count} BPF programs matching the selection (" +
+                $"{on.Name} {direction} has {found.Count} BPF programs matching the selection (" +
                 string.Join("; ", found.Select(a => a.Mode == TcMode.Tcx ? $"'{a.ProgramName}' tcx link {a.LinkId}"
                     : $"'{a.ProgramName}' priority {a.Priority} handle {a.Handle}")) +
-                "); say which with -Priority and -Handle, or pipe them from Get-TcProgram.", interfaceName);
+                "); say which with -Priority and -Handle, or pipe them from Get-TcProgram.", on.Name);
         return found;
     }
+
+    /// <summary>The clsact filters that run a program on the interfaces given.</summary>
+    public static IEnumerable<TcAttachment> OfProgram(IEnumerable<NetInterface> interfaces, uint programId) =>
+        List(interfaces, null).Where(a => a.Mode == TcMode.Filter && a.ProgramId == programId);
 
     /// <summary>
     /// Removes one attachment: the filter (and the qdisc if we made it and it is now empty) or the tcx link and its
     /// pin.
     /// </summary>
-    public static void Detach(TcAttachment attachment) => NetNamespace.Run(attachment.NetNamespace, () =>
+    public static void Detach(TcAttachment attachment)
     {
         string nsKey = NetNamespace.CurrentKey();
         using IDisposable held = TcBookkeeping.Lock();
@@ -218,7 +209,7 @@ public static class Tc
                 attachment.Interface, (int)Errno.ENOENT);
         removed.OrThrow("detach TC program from", attachment.Interface, ErrorId.TcDetachFailed);
         RemoveQdiscIfOursAndEmpty(attachment.Ifindex, nsKey);
-    });
+    }
 
     private static void DetachTcx(TcAttachment attachment)
     {

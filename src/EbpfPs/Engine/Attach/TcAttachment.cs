@@ -21,7 +21,7 @@ public enum TcMode
 }
 
 /// <summary>A BPF program on an interface's TC hook.</summary>
-public sealed record TcAttachment
+public sealed record TcAttachment : IHookAttachment
 {
     public string Interface { get; init; } = "";
     public int Ifindex { get; init; }
@@ -51,24 +51,21 @@ public sealed record TcAttachment
 }
 
 /// <summary>Where a TC attachment sits; makes the attachment records so every path fills them alike.</summary>
-internal readonly record struct TcTarget(string Interface, int Ifindex, string? NetNamespace, TcDirection Direction)
+internal readonly record struct TcTarget(NetInterface On, TcDirection Direction)
 {
     internal TcAttachment Filter(uint priority, uint handle, bool directAction, uint programId, string programName,
-        string programTag,
-        bool createdQdisc) => new()
+        string programTag, bool createdQdisc) => new()
     {
-        Interface = Interface, Ifindex = Ifindex, NetNamespace = NetNamespace, Direction = Direction,
-            Mode = TcMode.Filter,
-        Priority = priority, Handle = handle, DirectAction = directAction, ProgramId = programId,
-            ProgramName = programName,
-        ProgramTag = programTag, CreatedQdisc = createdQdisc,
+        Interface = On.Name, Ifindex = On.Index, NetNamespace = On.NetNamespace, Direction = Direction,
+        Mode = TcMode.Filter, Priority = priority, Handle = handle, DirectAction = directAction,
+        ProgramId = programId, ProgramName = programName, ProgramTag = programTag, CreatedQdisc = createdQdisc,
     };
 
     internal TcAttachment Tcx(uint programId, string programName, string programTag, uint linkId, string pinnedPath) =>
         new()
     {
-        Interface = Interface, Ifindex = Ifindex, NetNamespace = NetNamespace, Direction = Direction, Mode = TcMode.Tcx,
-        ProgramId = programId, ProgramName = programName, ProgramTag = programTag, LinkId = linkId, DirectAction = true,
-        PinnedPath = pinnedPath,
+        Interface = On.Name, Ifindex = On.Index, NetNamespace = On.NetNamespace, Direction = Direction,
+        Mode = TcMode.Tcx, ProgramId = programId, ProgramName = programName, ProgramTag = programTag, LinkId = linkId,
+        DirectAction = true, PinnedPath = pinnedPath,
     };
 }

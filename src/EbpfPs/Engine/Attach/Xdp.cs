@@ -11,10 +11,10 @@ using EbpfPs.Interop.Kernel;
 namespace EbpfPs.Engine.Attach;
 
 /// <summary>
-/// Attaching, listing and detaching XDP programs. Attachments are made through netlink, so they
-/// outlive this process exactly like `ip link set dev X xdp ...`.
+/// Attaching, listing and detaching XDP programs on interfaces of the calling thread's namespace (Attachments enters
+/// it). Attachments are made through netlink, so they outlive this process exactly like `ip link set dev X xdp ...`.
 /// </summary>
-public static class Xdp
+internal static class Xdp
 {
     private static IBpfSystem Sys => BpfSystem.Current;
 
@@ -22,11 +22,9 @@ public static class Xdp
     /// Attaches the program to every interface, or to none: when one fails, the ones already done are
     /// rolled back and whatever program was on them before is put back.
     /// </summary>
-    public static IReadOnlyList<XdpAttachment> Attach(AttachableProgram program,
-        IReadOnlyList<(int Index, string Name)> interfaces,
-        XdpMode mode, string? netns, bool force)
+    public static IReadOnlyList<XdpAttachment> Attach(AttachableProgram program, IReadOnlyList<NetInterface> interfaces,
+        XdpMode mode, bool force)
     {
-        program.RequireType(BpfHookKind.Xdp);
         if (mode == XdpMode.Offload)
             throw new BpfException(ErrorId.XdpOffloadNotSupported,
                 "XDP offload needs a NIC whose driver runs BPF itself (e.g. Netronome nfp) and a program loaded " +
@@ -34,31 +32,28 @@ public static class Xdp
                     string.Join(",", interfaces.Select(i => i.Name)),
                 recommendedAction: "Use -Mode Native or -Mode Generic.");
 
-        return NetNamespace.Run(netns, () =>
+        // Check every interface before touching any, so the common refusals change nothing. An fd on each program we
+        // may replace keeps it alive, so a rollback can put it back even when the attachment was the only thing that
+        // held it.
+        var before = new List<Previous>();
+        try
         {
-            // Check every interface before touching any, so the common refusals change nothing. An fd on
-            // each program we may replace keeps it alive, so a rollback can put it back even when the
-            // attachment was the only thing that held it.
-            var before = new List<Previous>();
-            try
+            foreach (NetInterface i in interfaces)
             {
-                foreach (var (index, name) in interfaces)
-                {
-                    Libbpf.XdpState state = Query(index, name);
-                    if (state.Mode != XdpAttachMode.None && !force)
-                        throw new BpfException(ErrorId.XdpProgramExists,
-                            $"Interface '{name}' already has XDP program id {state.CurrentId} ({ModeOf(state)}); " +
-                            "use -Force to replace it.",
-                            name, (int)Errno.EEXIST);
-                    before.Add(Hold(state));
-                }
-                return AttachAll(program, interfaces, mode, netns, before, force);
+                Libbpf.XdpState state = Query(i);
+                if (state.Mode != XdpAttachMode.None && !force)
+                    throw new BpfException(ErrorId.XdpProgramExists,
+                        $"Interface '{i.Name}' already has XDP program id {state.CurrentId} ({ModeOf(state)}); " +
+                        "use -Force to replace it.",
+                        i.Name, (int)Errno.EEXIST);
+                before.Add(Hold(state));
             }
-            finally
-            {
-                foreach (Previous p in before) p.Dispose();
-            }
-        });
+            return AttachAll(program, interfaces, mode, before, force);
+        }
+        finally
+        {
+            foreach (Previous p in before) p.Dispose();
+        }
     }
 
     /// <summary>What an interface had before we touched it, and a hold on that program.</summary>
@@ -71,8 +66,7 @@ public static class Xdp
     private const int ForceAttempts = 3;
 
     private static IReadOnlyList<XdpAttachment> AttachAll(AttachableProgram program,
-        IReadOnlyList<(int Index, string Name)> interfaces,
-        XdpMode mode, string? netns, List<Previous> before, bool force)
+        IReadOnlyList<NetInterface> interfaces, XdpMode mode, List<Previous> before, bool force)
     {
         var results = new List<XdpAttachment>();
         int done = 0;
@@ -80,9 +74,9 @@ public static class Xdp
         {
             for (; done < interfaces.Count; done++)
             {
-                var (index, name) = interfaces[done];
-                AttachOne(program, index, name, mode, before, done, force);
-                XdpAttachment attached = Describe(index, name, netns, Query(index, name));
+                NetInterface at = interfaces[done];
+                AttachOne(program, at, mode, before, done, force);
+                XdpAttachment attached = Describe(at, Query(at));
                 results.Add(attached with
                 {
                     PinPath = program.PinPath ?? attached.PinPath,
@@ -106,27 +100,27 @@ public static class Xdp
     /// find (XDP_FLAGS_REPLACE with the expected fd, or UPDATE_IF_NOEXIST), so a program another process put there
     /// meanwhile is never overwritten by accident; with -Force the new state is read and the attach tried again.
     /// </summary>
-    private static void AttachOne(AttachableProgram program, int index, string name, XdpMode mode,
+    private static void AttachOne(AttachableProgram program, NetInterface on, XdpMode mode,
         List<Previous> before, int at, bool force)
     {
         for (int attempt = 1; ; attempt++)
         {
-            Errno errno = TryAttachOne(program, index, name, mode, before[at]);
+            Errno errno = TryAttachOne(program, on, mode, before[at]);
             if (errno == Errno.None)
                 return;
             bool changed = errno is Errno.EBUSY or Errno.EEXIST;
             if (!changed || !force)
-                throw AttachFailure(errno, name, mode, force);
+                throw AttachFailure(errno, on.Name, mode, force);
             if (attempt == ForceAttempts)
-                throw Changed(name, errno);
+                throw Changed(on.Name, errno);
             before[at].Dispose();
-            before[at] = Hold(Query(index, name));
+            before[at] = Hold(Query(on));
         }
     }
 
-    private static Errno TryAttachOne(AttachableProgram program, int index, string name, XdpMode mode,
-        Previous before)
+    private static Errno TryAttachOne(AttachableProgram program, NetInterface on, XdpMode mode, Previous before)
     {
+        int index = on.Index;
         XdpFlags modeFlag = FlagOf(mode);
         XdpFlags beforeFlag = FlagOf(ModeOf(before.State));
         if (before.State.Mode == XdpAttachMode.None)
@@ -140,7 +134,7 @@ public static class Xdp
         Errno detached = Sys.XdpDetach(index, beforeFlag | XdpFlags.Replace, before.Program).Errno;
         if (detached != Errno.None)
             return detached == Errno.EEXIST ? detached
-                : throw BpfException.FromErrno((int)detached, "detach the old XDP program from", name,
+                : throw BpfException.FromErrno((int)detached, "detach the old XDP program from", on.Name,
                     ErrorId.XdpDetachFailed);
         Result attached = Sys.XdpAttach(index, program.Fd, modeFlag | XdpFlags.UpdateIfNoexist, null);
         if (!attached.Ok)
@@ -173,68 +167,76 @@ public static class Xdp
     /// Detaches whatever XDP program the interface has, in the mode it has it: the program seen, and only it (a
     /// program another process put there meanwhile stays, and the error says so).
     /// </summary>
-    public static XdpAttachment Detach(int index, string name, string? netns) => NetNamespace.Run(netns, () =>
+    public static XdpAttachment Detach(NetInterface on)
     {
-        Libbpf.XdpState before = Query(index, name);
+        Libbpf.XdpState before = Query(on);
         if (before.Mode == XdpAttachMode.None)
-            throw new BpfException(ErrorId.NoXdpProgram, $"Interface '{name}' has no XDP program to detach.", name,
-                (int)Errno.ENOENT);
-        XdpAttachment gone = Describe(index, name, netns, before);
-        foreach ((uint id, XdpFlags flag) in new[]
-                 {
-                     (before.DrvProgramId, XdpFlags.DrvMode), (before.SkbProgramId, XdpFlags.SkbMode),
-                         (before.HwProgramId, XdpFlags.HwMode),
-                 })
-        {
-            if (id != 0)
-                DetachProgram(index, name, flag, id);
-        }
+            throw new BpfException(ErrorId.NoXdpProgram, $"Interface '{on.Name}' has no XDP program to detach.",
+                on.Name, (int)Errno.ENOENT);
+        XdpAttachment gone = Describe(on, before);
+        foreach ((uint id, XdpMode mode) in InEachMode(before))
+            DetachProgram(on, mode, id);
         return gone;
-    });
+    }
 
     /// <summary>
-    /// Detaches one program from an interface of the calling thread's namespace in one mode, only while it is that
-    /// program (XDP_FLAGS_REPLACE with it as the expected one): Remove-BpfProgram -Detach, which found it there.
+    /// Detaches one program from an interface in one mode, only while it is that program (XDP_FLAGS_REPLACE with it
+    /// as the expected one).
     /// </summary>
-    internal static void DetachProgram(int index, string name, XdpFlags mode, uint programId)
+    public static void DetachProgram(NetInterface on, XdpMode mode, uint programId)
     {
         using SafeFdHandle? seen = KernelInventory.OpenById(Libbpf.ObjectKind.Program, programId);
         if (seen is null)
             return; // unloaded meanwhile, so no longer attached either
-        Result detached = Sys.XdpDetach(index, mode | XdpFlags.Replace, seen);
+        Result detached = Sys.XdpDetach(on.Index, FlagOf(mode) | XdpFlags.Replace, seen);
         if (detached.Errno == Errno.EEXIST)
-            throw Changed(name, detached.Errno);
-        detached.OrThrow("detach XDP program from", name, ErrorId.XdpDetachFailed);
+            throw Changed(on.Name, detached.Errno);
+        detached.OrThrow("detach XDP program from", on.Name, ErrorId.XdpDetachFailed);
     }
 
-    /// <summary>XDP programs on the interfaces of a namespace (all interfaces when select is null).</summary>
-    public static IReadOnlyList<XdpAttachment> List(string? netns,
-        Func<IReadOnlyList<(int Index, string Name)>, IEnumerable<(int Index, string Name)>>? select = null) =>
-        NetNamespace.Run(netns, () =>
+    /// <summary>XDP programs on the interfaces given, those that have one.</summary>
+    public static IReadOnlyList<XdpAttachment> List(IEnumerable<NetInterface> interfaces)
+    {
+        var result = new List<XdpAttachment>();
+        foreach (NetInterface i in interfaces)
         {
-            IReadOnlyList<(int Index, string Name)> all = NetInterfaces.List();
-            var result = new List<XdpAttachment>();
-            foreach (var (index, name) in select is null ? all : select(all))
-            {
-                Libbpf.XdpState q = Query(index, name);
-                if (q.Mode != XdpAttachMode.None)
-                    result.Add(Describe(index, name, netns, q));
-            }
-            return (IReadOnlyList<XdpAttachment>)result;
-        });
+            Libbpf.XdpState q = Query(i);
+            if (q.Mode != XdpAttachMode.None)
+                result.Add(Describe(i, q));
+        }
+        return result;
+    }
 
-    private static Libbpf.XdpState Query(int index, string name) =>
-        Sys.XdpQuery(index).OrThrow("query XDP programs on", name);
+    /// <summary>Where a program runs as XDP on the interfaces given: one record per interface and mode.</summary>
+    public static IEnumerable<XdpAttachment> OfProgram(IEnumerable<NetInterface> interfaces, uint programId)
+    {
+        foreach (NetInterface i in interfaces)
+            if (Sys.XdpQuery(i.Index) is { Ok: true } q)
+                foreach ((uint id, XdpMode mode) in InEachMode(q.Value))
+                    if (id == programId)
+                        yield return Describe(i, q.Value) with { Mode = mode };
+    }
 
-    private static XdpAttachment Describe(int index, string name, string? netns, Libbpf.XdpState q)
+    /// <summary>The programs an interface has in each mode (native and generic may both be there).</summary>
+    private static IEnumerable<(uint Id, XdpMode Mode)> InEachMode(Libbpf.XdpState q)
+    {
+        if (q.DrvProgramId != 0) yield return (q.DrvProgramId, XdpMode.Native);
+        if (q.SkbProgramId != 0) yield return (q.SkbProgramId, XdpMode.Generic);
+        if (q.HwProgramId != 0) yield return (q.HwProgramId, XdpMode.Offload);
+    }
+
+    private static Libbpf.XdpState Query(NetInterface on) =>
+        Sys.XdpQuery(on.Index).OrThrow("query XDP programs on", on.Name);
+
+    private static XdpAttachment Describe(NetInterface on, Libbpf.XdpState q)
     {
         uint id = q.CurrentId;
         BpfProgramInfo? info = id == 0 ? null : KernelInventory.ProgramById(id, throwIfMissing: false);
         return new XdpAttachment
         {
-            Interface = name,
-            Ifindex = index,
-            NetNamespace = string.IsNullOrEmpty(netns) ? null : netns,
+            Interface = on.Name,
+            Ifindex = on.Index,
+            NetNamespace = on.NetNamespace,
             Mode = ModeOf(q),
             ProgramId = id,
             ProgramName = info?.Name ?? "",

@@ -18,7 +18,7 @@ public enum XdpMode
 }
 
 /// <summary>An XDP program attached to an interface, as `ip -d link` shows it.</summary>
-public sealed record XdpAttachment
+public sealed record XdpAttachment : IHookAttachment
 {
     public string Interface { get; init; } = "";
     public int Ifindex { get; init; }

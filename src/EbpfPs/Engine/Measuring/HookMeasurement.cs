@@ -175,20 +175,10 @@ public static class HookMeasurement
     internal static (Action Detach, XdpMode? Mode) Attach(BpfHook hook, AttachableProgram? program,
         IReadOnlyList<BpfTestInterface> on)
     {
-        if (program is null)
+        if (program is null || BpfHooks.PointOf(hook) is not HookPoint at)
             return (() => { }, null);
-        var targets = on.Select(i => (i.Ifindex, i.Interface)).ToArray();
-        string ns = on[0].NetNamespace;
-        if (hook is BpfHook.XdpNative or BpfHook.XdpGeneric)
-        {
-            XdpMode wanted = hook == BpfHook.XdpNative ? XdpMode.Native : XdpMode.Generic;
-            XdpMode mode = Xdp.Attach(program, targets, wanted, ns, force: false)[0].Mode;
-            return (() => { foreach (var (index, name) in targets) Xdp.Detach(index, name, ns); }, mode);
-        }
-        TcMode tcMode = hook == BpfHook.Tcx ? TcMode.Tcx : TcMode.Filter;
-        IReadOnlyList<TcAttachment> tc =
-            Tc.Attach(program, targets, TcDirection.Ingress, tcMode, 0, 0, ns, force: false);
-        return (() => { foreach (TcAttachment a in tc) Tc.Detach(a); }, null);
+        IReadOnlyList<IHookAttachment> done = Attachments.Attach(program, at, on.Select(i => i.AsNetInterface()).ToList());
+        return (() => { foreach (IHookAttachment a in done) Attachments.Detach(a); }, (done[0] as XdpAttachment)?.Mode);
     }
 
     /// <summary>IP ForwDatagrams of a namespace: what its own stack forwarded (XDP and TC redirects are not).</summary>

@@ -130,8 +130,8 @@ internal sealed class MeasurementSetup : IDisposable
         using AttachableProgram p = AttachableProgram.FromBuiltin(program, BpfHookKind.Xdp);
         foreach (BpfTestInterface i in clients)
         {
-            Xdp.Attach(p, new[] { (i.Ifindex, i.Interface) }, XdpMode.Native, i.NetNamespace, force: false);
-            _undo.Add(() => Xdp.Detach(i.Ifindex, i.Interface, i.NetNamespace));
+            IHookAttachment done = Attachments.Attach(p, new XdpHookPoint(XdpMode.Native), new[] { i.AsNetInterface() })[0];
+            _undo.Add(() => Attachments.Detach(done));
         }
     }
 

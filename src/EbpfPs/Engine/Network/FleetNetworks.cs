@@ -174,7 +174,7 @@ public static class FleetNetworks
                     if (IPAddress.TryParse(parts[0], out IPAddress? a))
                         inUse.Add((a, parts.Length > 1 ? int.Parse(parts[1]) : 32));
                 }
-        IReadOnlyList<int> free = FleetAddressing.FreeSubnets(inUse, NetInterfaces.List().Select(i => i.Name));
+        IReadOnlyList<int> free = FleetAddressing.FreeSubnets(inUse, NetInterfaces.ListHere(null).Select(i => i.Name));
         if (free.Count == 0)
             throw new BpfException(ErrorId.FleetAddressesExhausted,
                 "Every /24 of 198.19.0.0/16 is in use in this network namespace; no fleet can be reached from here.",

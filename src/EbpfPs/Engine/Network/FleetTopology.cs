@@ -60,7 +60,7 @@ internal static class FleetTopology
     {
         string m = network.Name + "-m";
         if (network.RootInterface is null || !NetNamespace.Exists(m)
-            || !NetInterfaces.List().Any(i => i.Name == network.RootInterface))
+            || !NetInterfaces.ListHere(null).Any(i => i.Name == network.RootInterface))
             return false;
         using JsonDocument peer = JsonDocument.Parse(TestNetworks.Run("ip", "-n", m, "-j", "link", "show"));
         int rootIndex = NetInterfaces.IndexOf(network.RootInterface, null);

@@ -15,7 +15,7 @@ public static class InterfaceSuggestions
 {
     public static IReadOnlyList<string> For(string? netns)
     {
-        string[] names = NetNamespace.Run(netns, () => NetInterfaces.List().Select(i => i.Name).ToArray());
+        string[] names = NetInterfaces.List(netns).Select(i => i.Name).ToArray();
         var ours = TestNetworkInterfaces(netns);
         return names.OrderBy(n => Rank(n, netns, ours)).ThenBy(n => ours.IndexOf(n)).ThenBy(n => n,
             StringComparer.Ordinal).ToList();

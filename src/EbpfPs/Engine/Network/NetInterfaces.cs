@@ -6,41 +6,51 @@ using EbpfPs.Interop;
 
 namespace EbpfPs.Engine.Network;
 
-/// <summary>An interface a name or pattern found; FromPattern when a pattern found it, not its exact name.</summary>
-public readonly record struct FoundInterface(int Index, string Name, bool FromPattern);
-
-/// <summary>Interface lookups in the calling thread's network namespace (call inside NetNamespace.Run).</summary>
+/// <summary>
+/// Interface lookups in a network namespace. The functions taking a namespace enter it themselves; the ones named
+/// Here work in the calling thread's namespace (inside NetNamespace.Run) and tag what they find with netns.
+/// </summary>
 public static class NetInterfaces
 {
-    public static IReadOnlyList<(int Index, string Name)> List() =>
-        BpfSystem.Current.Interfaces().OrThrow("list network interfaces");
+    /// <summary>Every interface of a namespace, in index order.</summary>
+    public static IReadOnlyList<NetInterface> List(string? netns) => NetNamespace.Run(netns, () => ListHere(netns));
 
-    public static int IndexOf(string name, string? netns)
+    /// <summary>The interface a name (or altname) has in a namespace; InterfaceNotFound when none has it.</summary>
+    public static NetInterface Named(string name, string? netns) => NetNamespace.Run(netns, () => NamedHere(name, netns));
+
+    /// <summary>Every interface of the calling thread's namespace, tagged with netns, in index order.</summary>
+    public static IReadOnlyList<NetInterface> ListHere(string? netns) =>
+        BpfSystem.Current.Interfaces().OrThrow("list network interfaces")
+            .Select(i => new NetInterface(i.Key, i.Value, Tag(netns))).ToList();
+
+    public static NetInterface NamedHere(string name, string? netns)
     {
         RequireValidName(name);
         Result<int> index = BpfSystem.Current.InterfaceIndex(name);
-        return index.Ok ? index.Value : throw NotFound(name, netns);
+        return index.Ok ? new NetInterface(index.Value, name, Tag(netns)) : throw NotFound(name, netns);
     }
 
     public static string NameOf(int index) => BpfSystem.Current.InterfaceName(index) ?? index.ToString();
 
     /// <summary>
-    /// Expands names and wildcard patterns to the interfaces that exist; a name that matches nothing is ObjectNotFound.
+    /// What each name or pattern finds in the calling thread's namespace. Linux names are case-sensitive and may hold
+    /// '*', '?' or '[': an interface whose name is exactly the text is always that interface, and the text is a
+    /// pattern only when no interface has that name (matcher should compare case-sensitively). Nothing found is
+    /// InterfaceNotFound. fromPattern (when given) collects the indexes only a pattern found.
     /// </summary>
-    public static List<(int Index, string Name)> Resolve(IEnumerable<string> namesOrPatterns, string? netns,
-        Func<string, Func<string, bool>> matcher) =>
-        Find(namesOrPatterns, netns, matcher).Select(f => (f.Index, f.Name)).Distinct().ToList();
-
-    /// <summary>
-    /// What each name or pattern finds. Linux names are case-sensitive and may hold '*', '?' or '[': an interface
-    /// whose name is exactly the text is always that interface, and the text is a pattern only when no interface
-    /// has that name (matcher should compare case-sensitively). Nothing found is InterfaceNotFound.
-    /// </summary>
-    public static List<FoundInterface> Find(IEnumerable<string> namesOrPatterns, string? netns,
-        Func<string, Func<string, bool>> matcher)
+    public static List<NetInterface> FindHere(IEnumerable<string> namesOrPatterns, string? netns,
+        Func<string, Func<string, bool>> matcher, ISet<int>? fromPattern = null)
     {
-        IReadOnlyList<(int Index, string Name)>? all = null;
-        var result = new List<FoundInterface>();
+        IReadOnlyList<NetInterface>? all = null;
+        var result = new List<NetInterface>();
+        var seen = new HashSet<int>();
+        void Add(NetInterface i, bool byPattern)
+        {
+            // The first way an interface was found is the one that counts, as the order the user wrote.
+            if (!seen.Add(i.Index)) return;
+            result.Add(i);
+            if (byPattern) fromPattern?.Add(i.Index);
+        }
         foreach (string item in namesOrPatterns)
         {
             RequireValidName(item);
@@ -48,26 +58,30 @@ public static class NetInterfaces
             Result<int> exact = BpfSystem.Current.InterfaceIndex(item);
             if (exact.Ok)
             {
-                result.Add(new FoundInterface(exact.Value, item, false));
+                Add(new NetInterface(exact.Value, item, Tag(netns)), false);
                 continue;
             }
             if (!IsPattern(item))
                 throw NotFound(item, netns);
             Func<string, bool> match = matcher(item);
-            all ??= List();
+            all ??= ListHere(netns);
             var hits = all.Where(i => match(i.Name)).ToList();
             if (hits.Count == 0)
                 throw NotFound(item, netns);
-            result.AddRange(hits.Select(h => new FoundInterface(h.Index, h.Name, true)));
+            foreach (NetInterface h in hits)
+                Add(h, true);
         }
-        return result.DistinctBy(f => f.Index).ToList();
+        return result;
     }
+
+    /// <summary>The index of an interface of the calling thread's namespace; InterfaceNotFound when none has it.</summary>
+    public static int IndexOf(string name, string? netns) => NamedHere(name, netns).Index;
 
     /// <summary>
     /// The interfaces of a list that names or patterns select, exact names first as in Find; none is no error
     /// (a filter of a listing).
     /// </summary>
-    public static IEnumerable<(int Index, string Name)> Select(IEnumerable<(int Index, string Name)> all,
+    public static IEnumerable<NetInterface> Select(IEnumerable<NetInterface> all,
         IReadOnlyCollection<string> namesOrPatterns, Func<string, Func<string, bool>> matcher)
     {
         var list = all.ToList();
@@ -99,6 +113,8 @@ public static class NetInterfaces
     }
 
     private static bool IsPattern(string text) => text.IndexOfAny(new[] { '*', '?', '[' }) >= 0;
+
+    private static string? Tag(string? netns) => string.IsNullOrEmpty(netns) ? null : netns;
 
     internal static BpfException NotFound(string name, string? netns) =>
         new(ErrorId.InterfaceNotFound,

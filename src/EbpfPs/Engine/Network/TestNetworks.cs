@@ -154,8 +154,8 @@ public static class TestNetworks
         {
             try
             {
-                ids.UnionWith(Xdp.List(ns).Select(a => a.ProgramId));
-                ids.UnionWith(Tc.List(ns, null, null).Select(a => a.ProgramId));
+                ids.UnionWith(Attachments.ListXdp(ns).Select(a => a.ProgramId));
+                ids.UnionWith(Attachments.ListTc(ns).Select(a => a.ProgramId));
             }
             catch (BpfException)
             {
@@ -170,7 +170,7 @@ public static class TestNetworks
     {
         if (!NetNamespace.Exists(ns))
             return;
-        Tc.ForgetNamespace(ns);
+        Attachments.ForgetNamespace(ns);
         Run("ip", "netns", "del", ns);
     }
 

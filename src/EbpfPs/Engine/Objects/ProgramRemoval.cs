@@ -53,7 +53,7 @@ public static class ProgramRemoval
                     : $"{what}{PinsText(linkPins)} (-Detach detaches it)");
                 continue;
             }
-            Attempt(() => DetachLink(link.Id, linkPins), $"detached {what}{PinsText(linkPins)}", what, done, left);
+            Attempt(() => Attachments.DetachLink(link.Id, linkPins), $"detached {what}{PinsText(linkPins)}", what, done, left);
         }
         foreach (string? ns in Namespaces())
             Attempt(() => HooksIn(ns, id, detach, done, left), "", $"the hooks of {Where(ns)}", done, left);
@@ -94,22 +94,6 @@ public static class ProgramRemoval
         }
     }
 
-    private static void DetachLink(uint linkId, IEnumerable<string> pins)
-    {
-        using (SafeFdHandle? fd = KernelInventory.OpenById(Libbpf.ObjectKind.Link, linkId))
-            if (fd is not null)
-                Sys.LinkDetach(fd).OrThrow("detach BPF link", linkId);
-        foreach (string pin in pins)
-        {
-            // The module's tcx pins sit in a folder per namespace, changed only under the TC lock; it removes the
-            // pin and the folders left empty.
-            if (pin.StartsWith(Tc.TcxPinRoot + "/", StringComparison.Ordinal))
-                Tc.RemoveTcxPin(pin);
-            else
-                Pins.Remove(pin);
-        }
-    }
-
     private static IEnumerable<string?> Namespaces() => new string?[] { null }.Concat(NetNamespace.List());
 
     private static string Where(string? ns) => ns is null ? "this namespace" : $"namespace {ns}";
@@ -117,44 +101,21 @@ public static class ProgramRemoval
     /// <summary>XDP attachments made through netlink and clsact filters in one namespace: detached, or noted.</summary>
     private static void HooksIn(string? ns, uint id, bool detach, List<string> done, List<string> left)
     {
-        var xdp = NetNamespace.Run(ns, () =>
+        foreach (IHookAttachment a in Attachments.OfProgram(id, ns))
         {
-            var found = new List<(int Index, string Name, XdpFlags Mode)>();
-            foreach (var (index, name) in NetInterfaces.List())
-                if (Sys.XdpQuery(index) is { Ok: true } q)
-                    foreach ((uint prog, XdpFlags mode) in new[] { (q.Value.DrvProgramId, XdpFlags.DrvMode),
-                        (q.Value.SkbProgramId, XdpFlags.SkbMode), (q.Value.HwProgramId, XdpFlags.HwMode) })
-                        if (prog == id)
-                            found.Add((index, name, mode));
-            return found;
-        });
-        foreach (var (index, name, mode) in xdp)
-        {
-            string what = $"XDP ({ModeName(mode)}) on {name} in {Where(ns)}";
+            string what = a switch
+            {
+                XdpAttachment x => $"XDP ({x.Mode}) on {x.Interface} in {Where(ns)}",
+                TcAttachment t => $"TC {t.Direction.ToString().ToLowerInvariant()} filter (priority {t.Priority}, " +
+                    $"handle {t.Handle}) on {t.Interface} in {Where(ns)}",
+                _ => $"{a.Interface} in {Where(ns)}",
+            };
             if (!detach)
                 left.Add($"{what} (-Detach detaches it)");
             else
-                Attempt(() => NetNamespace.Run(ns, () => Xdp.DetachProgram(index, name, mode, id)),
-                    $"detached {what}", what, done, left);
-        }
-        foreach (TcAttachment filter in Tc.List(ns, null, null).Where(a => a.Mode == TcMode.Filter
-            && a.ProgramId == id))
-        {
-            string what = $"TC {filter.Direction.ToString().ToLowerInvariant()} filter (priority {filter.Priority}, " +
-                $"handle {filter.Handle}) on {filter.Interface} in {Where(ns)}";
-            if (!detach)
-                left.Add($"{what} (-Detach detaches it)");
-            else
-                Attempt(() => Tc.Detach(filter), $"detached {what}", what, done, left);
+                Attempt(() => Attachments.Detach(a), $"detached {what}", what, done, left);
         }
     }
-
-    private static string ModeName(XdpFlags mode) => mode switch
-    {
-        XdpFlags.DrvMode => nameof(XdpMode.Native),
-        XdpFlags.SkbMode => nameof(XdpMode.Generic),
-        _ => nameof(XdpMode.Offload),
-    };
 
     private static string PinsText(string[] pins) => pins.Length == 0 ? "" : $" pinned at {string.Join(", ", pins)}";
 

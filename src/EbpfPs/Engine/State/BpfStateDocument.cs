@@ -23,7 +23,9 @@ public sealed record StateProgram(string Name, string Object, string? Program, B
 {
     public StateSource ObjectSource { get; init; } = Source;
     public StateSource NetNamespaceSource { get; init; } = Source;
-    public bool IsXdp => Hook is BpfHook.XdpNative or BpfHook.XdpGeneric;
+    /// <summary>Where the program goes (a state file names only hooks that attach something).</summary>
+    public HookPoint Point => BpfHooks.PointOf(Hook)!;
+    public bool IsXdp => Point.Kind == BpfHookKind.Xdp;
 }
 
 public sealed record StateMapEntry(object? Key, object? Value, StateSource Source);

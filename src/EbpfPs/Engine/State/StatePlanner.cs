@@ -36,19 +36,16 @@ internal static class StatePlanner
         if (p.NetNamespace is not null && !NetNamespace.Exists(p.NetNamespace))
             throw new BpfException(ErrorId.StateInterfaceNotFound,
                 $"{p.NetNamespaceSource}: there is no network namespace '{p.NetNamespace}'.", p.NetNamespace);
-        var resolved = NetNamespace.Run(p.NetNamespace, () => p.Interfaces.Select(i =>
-        {
-            var all = NetInterfaces.List();
-            return all.Any(x => x.Name == i.Name) ? (i, all.First(x => x.Name == i.Name).Index)
-                : throw new BpfException(ErrorId.StateInterfaceNotFound,
-                    $"{i.Source}: there is no interface '{i.Name}' in " +
-                    $"{(p.NetNamespace is null ? "this network namespace" : $"network namespace '{p.NetNamespace}'")}.",
-                    i.Name);
-        }).ToList());
+        IReadOnlyList<NetInterface> all = NetInterfaces.List(p.NetNamespace);
+        var resolved = p.Interfaces.Select(i =>
+            (i, all.FirstOrDefault(x => x.Name == i.Name) ?? throw new BpfException(ErrorId.StateInterfaceNotFound,
+                $"{i.Source}: there is no interface '{i.Name}' in " +
+                $"{(p.NetNamespace is null ? "this network namespace" : $"network namespace '{p.NetNamespace}'")}.",
+                i.Name))).ToList();
 
         var steps = new List<StateStep>();
         uint? reuse = null;
-        foreach (var (iface, index) in resolved)
+        foreach (var (iface, on) in resolved)
         {
             // XDP takes one program per interface, so two entries cannot both want it; TC hooks take several.
             BpfHook slot = p.IsXdp ? BpfHook.XdpNative : p.Hook;
@@ -60,7 +57,7 @@ internal static class StatePlanner
             string expected = $"{desired.KernelName} {desired.Tag}" + (p.IsXdp ? $" {ModeOf(p)}" : "");
             if (p.IsXdp)
             {
-                XdpAttachment? now = Xdp.List(p.NetNamespace, all => all.Where(x => x.Index == index))
+                XdpAttachment? now = Attachments.ListXdp(p.NetNamespace, all => all.Where(x => x.Index == on.Index))
                     .FirstOrDefault();
                 bool same = now is not null && now.ProgramName == desired.KernelName && now.ProgramTag == desired.Tag;
                 if (same)
@@ -70,23 +67,23 @@ internal static class StatePlanner
                 steps.Add(new AttachStep(Difference(p, iface, expected,
                         now is null ? "(none)" : $"{now.ProgramName} {now.ProgramTag} {now.Mode} (id {now.ProgramId})",
                         now is null ? BpfStateAction.Attach : BpfStateAction.Replace),
-                    p, (index, iface.Name), now));
+                    p, on, now));
             }
             else
             {
-                var direction = p.Hook == BpfHook.TcIngress ? TcDirection.Ingress : TcDirection.Egress;
-                var on = Tc.List(p.NetNamespace, all => all.Where(x => x.Index == index), direction);
-                TcAttachment? match = on.FirstOrDefault(a => a.ProgramName == desired.KernelName
+                var direction = ((TcHookPoint)p.Point).Direction;
+                var there = Attachments.ListTc(p.NetNamespace, all => all.Where(x => x.Index == on.Index), direction);
+                TcAttachment? match = there.FirstOrDefault(a => a.ProgramName == desired.KernelName
                     && a.ProgramTag == desired.Tag);
                 if (match is not null)
                 {
                     reuse ??= match.ProgramId;
                     continue;
                 }
-                string actual = on.Count == 0 ? "(none)"
-                    : string.Join(", ", on.Select(a => $"{a.ProgramName} {a.ProgramTag} (id {a.ProgramId})"));
+                string actual = there.Count == 0 ? "(none)"
+                    : string.Join(", ", there.Select(a => $"{a.ProgramName} {a.ProgramTag} (id {a.ProgramId})"));
                 steps.Add(new AttachStep(Difference(p, iface, expected, actual, BpfStateAction.Attach), p,
-                    (index, iface.Name), null));
+                    on, null));
             }
         }
         session.Reuse[p.Name] = reuse;
@@ -164,8 +161,7 @@ internal static class StatePlanner
         }
     }
 
-    private static XdpMode ModeOf(StateProgram p) => p.Hook == BpfHook.XdpNative ? XdpMode.Native
-        : XdpMode.Generic;
+    private static XdpMode ModeOf(StateProgram p) => ((XdpHookPoint)p.Point).Mode;
 
     private static BpfStateDifference Difference(StateProgram p, StateInterface iface, string expected,
         string actual, BpfStateAction action) => new()

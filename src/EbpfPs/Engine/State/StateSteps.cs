@@ -33,13 +33,12 @@ internal abstract class StateStep
 internal sealed class AttachStep : StateStep
 {
     private readonly StateProgram _entry;
-    private readonly (int Index, string Name) _interface;
+    private readonly NetInterface _interface;
     private readonly XdpAttachment? _before;
     private AttachableProgram? _previous;
-    private TcAttachment? _tc;
-    private bool _xdpDone;
+    private IHookAttachment? _done;
 
-    internal AttachStep(BpfStateDifference difference, StateProgram entry, (int, string) iface, XdpAttachment? before)
+    internal AttachStep(BpfStateDifference difference, StateProgram entry, NetInterface iface, XdpAttachment? before)
         : base(difference, 2)
     {
         _entry = entry;
@@ -50,31 +49,21 @@ internal sealed class AttachStep : StateStep
     internal override void Apply(StateSession session)
     {
         AttachableProgram program = session.Instance(_entry);
-        var target = new[] { _interface };
-        if (!_entry.IsXdp)
-        {
-            var direction = _entry.Hook == BpfHook.TcIngress ? TcDirection.Ingress : TcDirection.Egress;
-            _tc = Tc.Attach(program, target, direction, TcMode.Filter, 0, 0, _entry.NetNamespace, force: false)[0];
-            return;
-        }
         // Hold the program being replaced, so undo can put it back even if the attachment was all that held it.
-        if (_before is not null)
+        if (_entry.IsXdp && _before is not null)
             _previous = TryOpen(_before.ProgramId);
-        var mode = _entry.Hook == BpfHook.XdpNative ? XdpMode.Native : XdpMode.Generic;
-        Xdp.Attach(program, target, mode, _entry.NetNamespace, force: true);
-        _xdpDone = true;
+        // XDP has one program per interface: the state's replaces what is there. TC hooks take several.
+        _done = Attachments.Attach(program, _entry.Point, new[] { _interface }, force: _entry.IsXdp)[0];
     }
 
     internal override void Undo()
     {
         try
         {
-            if (_tc is not null)
-                Tc.Detach(_tc);
-            else if (_xdpDone && _previous is not null)
-                Xdp.Attach(_previous, new[] { _interface }, _before!.Mode, _entry.NetNamespace, force: true);
-            else if (_xdpDone)
-                Xdp.Detach(_interface.Index, _interface.Name, _entry.NetNamespace);
+            if (_done is XdpAttachment && _previous is not null)
+                Attachments.Attach(_previous, new XdpHookPoint(_before!.Mode), new[] { _interface }, force: true);
+            else if (_done is not null)
+                Attachments.Detach(_done);
         }
         catch (BpfException)
         {

@@ -17,7 +17,6 @@ namespace EbpfPs.Tests.Commands;
 /// </summary>
 public sealed class AttachCommandTests : FakeKernelTest
 {
-
     public AttachCommandTests()
     {
         Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls)

@@ -15,7 +15,6 @@ namespace EbpfPs.Tests.Commands;
 /// </summary>
 public sealed class CompletionTests : FakeKernelTest
 {
-
     public CompletionTests()
     {
         Fake.AddNamespace("lab-r");

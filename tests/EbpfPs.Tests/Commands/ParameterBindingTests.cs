@@ -19,7 +19,6 @@ namespace EbpfPs.Tests.Commands;
 /// </summary>
 public sealed class ParameterBindingTests : FakeKernelTest
 {
-
     public ParameterBindingTests()
     {
         Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls)

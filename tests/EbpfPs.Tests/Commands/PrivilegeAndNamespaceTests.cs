@@ -17,7 +17,6 @@ namespace EbpfPs.Tests.Commands;
 /// </summary>
 public sealed class PrivilegeAndNamespaceTests : FakeKernelTest
 {
-
     public PrivilegeAndNamespaceTests()
     {
         Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp);

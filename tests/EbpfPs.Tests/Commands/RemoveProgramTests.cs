@@ -17,7 +17,6 @@ namespace EbpfPs.Tests.Commands;
 /// </summary>
 public sealed class RemoveProgramTests : FakeKernelTest
 {
-
     public RemoveProgramTests()
     {
         Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(21, "other", BpfProgType.Xdp)

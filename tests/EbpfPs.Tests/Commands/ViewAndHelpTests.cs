@@ -16,7 +16,6 @@ namespace EbpfPs.Tests.Commands;
 /// </summary>
 public sealed class ViewAndHelpTests : FakeKernelTest
 {
-
     public ViewAndHelpTests()
     {
         Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(11, "old_generic", BpfProgType.Xdp)

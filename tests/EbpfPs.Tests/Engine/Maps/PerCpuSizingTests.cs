@@ -14,7 +14,6 @@ namespace EbpfPs.Tests.Engine.Maps;
 /// </summary>
 public sealed class PerCpuSizingTests : FakeKernelTest
 {
-
     public PerCpuSizingTests()
     {
         Fake.Cpus = 3;

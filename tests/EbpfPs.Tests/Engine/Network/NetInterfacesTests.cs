@@ -14,7 +14,6 @@ namespace EbpfPs.Tests.Engine.Network;
 /// </summary>
 public sealed class NetInterfacesTests : FakeKernelTest
 {
-
     public NetInterfacesTests()
     {
         foreach (string name in new[] { "eth0", "veth-a", "veth-b", "vethZ", "br0", "x1", "x[1]", "ab", "a*b" })

@@ -5,10 +5,6 @@ BeforeAll {
     Import-EbpfPsUnderTest
     $script:net = New-BpfTestNetwork -Topology Routed
     $script:router = $net['RouterA'].NetNamespace
-
-    function Get-Completion([string] $Line) {
-        @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText)
-    }
 }
 
 AfterAll {

@@ -8,10 +8,6 @@ BeforeAll {
     $script:nsR = $net['RouterA'].NetNamespace
     $net['ClientA'], $net['ClientB'] | Add-XdpProgram -Program pass -Mode Generic
     Add-TcProgram -Program pass -Interface veth-ra -NetNamespace $nsR
-
-    function Get-Completion([string] $Line) {
-        (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText
-    }
 }
 
 AfterAll {

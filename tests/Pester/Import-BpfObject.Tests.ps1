@@ -225,7 +225,6 @@ Describe 'Import-BpfObject: bad input' {
 Describe 'Import-BpfObject -PinPath: its own pins, and only those' {
     BeforeAll {
         $script:tiny = Build-TestBpfObject tiny_xdp
-        function Get-TinyIds { @(Invoke-Json bpftool -j prog show | Where-Object name -EQ 'tiny_pass' | ForEach-Object id) }
     }
 
     It 'a second import into the same folder fails with PinExists, loads nothing, and leaves the first import''s pins' {

@@ -33,7 +33,6 @@ BeforeAll {
     }
 
     function Get-OpenFds { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect(); @(Get-ChildItem "/proc/$PID/fd").Count }
-    function Get-TinyIds { @(Invoke-Json bpftool -j prog show | Where-Object name -EQ 'tiny_pass' | ForEach-Object id) }
 }
 
 AfterAll {

@@ -7,11 +7,7 @@ BeforeAll {
     $script:router = $net.Namespaces[1]
     $script:byName = @('/sys/fs/bpf/rout_stats', '/sys/fs/bpf/fw_stats') | Where-Object { -not (Test-Path $_) }
 
-    function New-StateFile([string] $Text, [string] $Name = 'state.psd1') {
-        $path = Join-Path $TestDrive $Name
-        Set-Content -LiteralPath $path -Value ($Text -replace '\{R\}', $router -replace '\{A\}', $clientA)
-        return $path
-    }
+    $script:places = @{ '{R}' = $router; '{A}' = $clientA }
 
     function Get-Kernel {
         # What ip, tc and bpffs say about every interface the tests touch.
@@ -27,7 +23,7 @@ BeforeAll {
         } | ConvertTo-Json -Compress
     }
 
-    $script:statePath = New-StateFile @'
+    $script:statePath = New-StateFile -Replace $places @'
 @{
     Programs = @(
         @{ Name = 'edge'; Object = 'router'; Hook = 'XdpGeneric'; Interfaces = 'veth-ra', 'veth-rb'; NetNamespace = '{R}' }
@@ -56,7 +52,7 @@ Describe 'Set-BpfState' {
     It 'rolls back every change of the run when a later step fails (native XDP on lo), leaving nothing behind' {
         $programsBefore = @((Invoke-Json bpftool -j prog show).id)
         $before = Get-Kernel
-        $failing = New-StateFile -Name 'failing.psd1' @'
+        $failing = New-StateFile -Name 'failing.psd1' -Replace $places @'
 @{
     Programs = @(
         @{ Object = 'drop'; Hook = 'XdpGeneric'; Interfaces = 'veth-a'; NetNamespace = '{A}' }
@@ -140,7 +136,7 @@ Describe 'Set-BpfState' {
             At = 'line 2 (Maps[0].Path)' }
     ) {
         $before = Get-Kernel
-        $e = Get-Error { Set-BpfState -Path (New-StateFile $Text 'bad.psd1') }
+        $e = Get-Error { Set-BpfState -Path (New-StateFile $Text 'bad.psd1' $places) }
         $e.FullyQualifiedErrorId | Should -Be "$Id,EbpfPs.Commands.SetBpfStateCommand"
         "$e" | Should -Match ([regex]::Escape($At))
         Get-Kernel | Should -Be $before

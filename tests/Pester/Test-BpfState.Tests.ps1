@@ -7,13 +7,9 @@ BeforeAll {
     # Pins the state's programs make by name; removed afterwards unless someone had them before.
     $script:byName = @('/sys/fs/bpf/rout_stats', '/sys/fs/bpf/fw_stats') | Where-Object { -not (Test-Path $_) }
 
-    function New-StateFile([string] $Text, [string] $Name = 'state.psd1') {
-        $path = Join-Path $TestDrive $Name
-        Set-Content -LiteralPath $path -Value ($Text -replace '\{NS\}', $router)
-        return $path
-    }
+    $script:places = @{ '{NS}' = $router }
 
-    $script:statePath = New-StateFile @'
+    $script:statePath = New-StateFile -Replace $places @'
 @{
     Programs = @(
         @{ Name = 'edge'; Object = 'router'; Hook = 'XdpGeneric'; Interfaces = 'veth-ra', 'veth-rb'; NetNamespace = '{NS}' }
@@ -135,7 +131,7 @@ Describe 'Test-BpfState' {
         @{ Case = 'code in a data file'; Id = 'InvalidStateFile'; At = 'only constant values'
             Text = "@{ Programs = @{ Object = (Get-Date).ToString(); Hook = 'XdpGeneric'; Interfaces = 'veth-ra' } }" }
     ) {
-        $path = New-StateFile $Text 'bad.psd1'
+        $path = New-StateFile $Text 'bad.psd1' $places
         $e = Get-Error { Test-BpfState -Path $path }
         $e.FullyQualifiedErrorId | Should -Be "$Id,EbpfPs.Commands.TestBpfStateCommand"
         "$e" | Should -Match ([regex]::Escape($At))

@@ -145,6 +145,7 @@ function Send-UdpDatagrams([string] $NetNamespace, [string] $Destination, [int] 
     $payload = 'x' * ($PayloadBytes - 1)
     & ip netns exec $NetNamespace bash -c "for i in `$(seq $Count); do echo '$payload' > /dev/udp/$Destination/$Port; done" 2>$null
 }
+
 function Get-Error([scriptblock] $Action) {
     # Stop makes the cmdlet's error catchable here, whether it was terminating or not.
     $ErrorActionPreference = 'Stop'
@@ -172,6 +173,25 @@ function Wait-ChildPwsh($Child, [int] $TimeoutMs = 120000) {
     # The child's output lines (stdout then stderr); a child that does not finish in time is killed and fails.
     if (-not $Child.Process.WaitForExit($TimeoutMs)) { $Child.Process.Kill($true); throw "the child pwsh did not finish in $TimeoutMs ms" }
     @(($Child.Out.Result + $Child.Err.Result) -split "`r?`n" | Where-Object { $_ -ne '' })
+}
+
+function New-StateFile([string] $Text, [string] $Name = 'state.psd1', [hashtable] $Replace = @{}) {
+    # A desired-state file in the test's TestDrive; each placeholder in $Replace ('{R}') becomes the namespace
+    # the test network got, which is only known at run time.
+    foreach ($placeholder in $Replace.Keys) { $Text = $Text.Replace($placeholder, $Replace[$placeholder]) }
+    $path = Join-Path $TestDrive $Name
+    Set-Content -LiteralPath $path -Value $Text
+    return $path
+}
+
+function Get-Completion([string] $Line) {
+    # What Tab offers at the end of the line, as the console asks for it.
+    @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText)
+}
+
+function Get-TinyIds {
+    # The ids of every loaded copy of tiny_xdp.c's program, whoever loaded it.
+    @(Invoke-Json bpftool -j prog show | Where-Object name -EQ 'tiny_pass' | ForEach-Object id)
 }
 
 Export-ModuleMember -Function *

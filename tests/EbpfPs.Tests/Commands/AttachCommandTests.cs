@@ -15,25 +15,21 @@ namespace EbpfPs.Tests.Commands;
 /// Add-, Get- and Remove-XdpProgram and -TcProgram end to end in PowerShell against the fake kernel: what the
 /// kernel is asked to do, what the cmdlets return, and that -WhatIf asks nothing that changes state.
 /// </summary>
-public sealed class AttachCommandTests : IDisposable
+public sealed class AttachCommandTests : FakeKernelTest
 {
-    private readonly FakeBpfSystem _fake = new();
-
     public AttachCommandTests()
     {
-        _fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls)
+        Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls)
             .AddProgram(41, "tc_other", BpfProgType.SchedCls);
         foreach (string name in new[] { "eth-a", "eth-b", "br0" })
-            _fake.AddInterface(name);
-        _fake.AddNamespace("ns-x");
-        _fake.AddInterface("veth0", "ns-x");
+            Fake.AddInterface(name);
+        Fake.AddNamespace("ns-x");
+        Fake.AddInterface("veth0", "ns-x");
     }
-
-    public void Dispose() => _fake.Dispose();
 
     private PipelineResult Ps(string script)
     {
-        PipelineResult r = Script(_fake, script);
+        PipelineResult r = Script(Fake, script);
         Assert.True(!r.AllErrors.Any(), r.ToString());
         return r;
     }
@@ -49,7 +45,7 @@ public sealed class AttachCommandTests : IDisposable
         Assert.Equal(new[]
         {
             "XdpAttach eth-a prog 20 UpdateIfNoexist, DrvMode", "XdpAttach eth-b prog 20 UpdateIfNoexist, DrvMode",
-        }, _fake.Mutations);
+        }, Fake.Mutations);
 
         var listed = Ps("Get-XdpProgram").Of<XdpAttachment>().ToList();
         Assert.Equal(added, listed);
@@ -62,7 +58,7 @@ public sealed class AttachCommandTests : IDisposable
             {
                 "XdpDetach eth-a DrvMode, Replace expected 20", "XdpDetach eth-b DrvMode, Replace expected 20",
             },
-            _fake.Mutations.Skip(2));
+            Fake.Mutations.Skip(2));
         Assert.Empty(Ps("Get-XdpProgram").Output);
     }
 
@@ -76,20 +72,20 @@ public sealed class AttachCommandTests : IDisposable
 
         Assert.Equal(new[] { ("br0", (string?)null, XdpMode.Native), ("veth0", "ns-x", XdpMode.Generic) },
             all.Select(a => (a.Interface, a.NetNamespace, a.Mode)));
-        Assert.Equal((0u, 20u, 0u), _fake.XdpOf("veth0", "ns-x"));
-        Assert.Contains("EnterNetNamespace ns-x", _fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
+        Assert.Equal((0u, 20u, 0u), Fake.XdpOf("veth0", "ns-x"));
+        Assert.Contains("EnterNetNamespace ns-x", Fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
     }
 
     [Fact]
     public void XdpWhatIfChangesNothing()
     {
-        _fake.SetXdp("eth-a", XdpAttachMode.Skb, 20);
+        Fake.SetXdp("eth-a", XdpAttachMode.Skb, 20);
 
         PipelineResult r = Ps("Add-XdpProgram eth-b 20 -WhatIf -PassThru; Remove-XdpProgram eth-a -WhatIf -PassThru");
 
         Assert.Empty(r.Output);
-        Assert.Empty(_fake.Mutations);
-        Assert.Equal((0u, 20u, 0u), _fake.XdpOf("eth-a"));
+        Assert.Empty(Fake.Mutations);
+        Assert.Equal((0u, 20u, 0u), Fake.XdpOf("eth-a"));
     }
 
     [Fact]
@@ -100,7 +96,7 @@ public sealed class AttachCommandTests : IDisposable
         Assert.Equal(("eth-a", TcDirection.Egress, TcMode.Filter, 40u, "tc_count", true),
             (added.Interface, added.Direction, added.Mode, added.ProgramId, added.ProgramName, added.CreatedQdisc));
         Assert.Equal(new[] { "TcHookCreate eth-a", "TcAttach eth-a Egress prog 40 handle 0 priority 0 None" },
-            _fake.Mutations);
+            Fake.Mutations);
 
         TcAttachment listed = Assert.Single(Ps("Get-TcProgram -Interface eth-a").Of<TcAttachment>());
         Assert.Equal(added with { DirectAction = true }, listed);
@@ -109,48 +105,48 @@ public sealed class AttachCommandTests : IDisposable
         TcAttachment removed = Assert.Single(Ps("Get-TcProgram | Remove-TcProgram -PassThru").Of<TcAttachment>());
         Assert.Equal(listed, removed);
         Assert.Equal(new[] { "TcDetach eth-a Egress handle 1 priority 49152", "TcHookDestroy eth-a" },
-            _fake.Mutations.Skip(2));
-        Assert.False(_fake.Interface("eth-a").Clsact);
-        Assert.Empty(_fake.QdiscMarkerFiles());
+            Fake.Mutations.Skip(2));
+        Assert.False(Fake.Interface("eth-a").Clsact);
+        Assert.Empty(Fake.QdiscMarkerFiles());
     }
 
     [Fact]
     public void RemoveTcProgramSaysWhichWhenSeveralMatchAndRemovesTheChosenOne()
     {
-        _fake.AddFilter("eth-b", TcAttachPoint.Ingress, new FakeFilter(1, 1, 40, Name: "tc_count"))
+        Fake.AddFilter("eth-b", TcAttachPoint.Ingress, new FakeFilter(1, 1, 40, Name: "tc_count"))
             .AddFilter("eth-b", TcAttachPoint.Ingress, new FakeFilter(2, 1, 41, Name: "tc_other"));
 
-        PipelineResult ambiguous = Script(_fake, "Remove-TcProgram eth-b");
+        PipelineResult ambiguous = Script(Fake, "Remove-TcProgram eth-b");
         Assert.Equal(Fqid<RemoveTcProgramCommand>(ErrorId.TcProgramAmbiguous),
             Assert.Single(ambiguous.AllErrors).FullyQualifiedErrorId);
-        Assert.Empty(_fake.Mutations);
+        Assert.Empty(Fake.Mutations);
 
         Ps("Remove-TcProgram eth-b -ProgramName tc_oth*");
-        Assert.Equal(new[] { "TcDetach eth-b Ingress handle 1 priority 2" }, _fake.Mutations);
-        Assert.Equal(40u, Assert.Single(_fake.Interface("eth-b").Ingress).ProgramId);
-        Assert.True(_fake.Interface("eth-b").Clsact); // not ours: it stays
+        Assert.Equal(new[] { "TcDetach eth-b Ingress handle 1 priority 2" }, Fake.Mutations);
+        Assert.Equal(40u, Assert.Single(Fake.Interface("eth-b").Ingress).ProgramId);
+        Assert.True(Fake.Interface("eth-b").Clsact); // not ours: it stays
     }
 
     [Fact]
     public void TcWhatIfChangesNothing()
     {
-        _fake.AddFilter("eth-b", TcAttachPoint.Ingress, new FakeFilter(1, 1, 40, Name: "tc_count"));
+        Fake.AddFilter("eth-b", TcAttachPoint.Ingress, new FakeFilter(1, 1, 40, Name: "tc_count"));
 
         PipelineResult r = Ps("Add-TcProgram eth-a 40 -WhatIf -PassThru; " +
                               "Get-TcProgram | Remove-TcProgram -WhatIf -PassThru");
 
         Assert.Empty(r.Output);
-        Assert.Empty(_fake.Mutations);
-        Assert.Single(_fake.Interface("eth-b").Ingress);
-        Assert.Empty(_fake.QdiscMarkerFiles());
+        Assert.Empty(Fake.Mutations);
+        Assert.Single(Fake.Interface("eth-b").Ingress);
+        Assert.Empty(Fake.QdiscMarkerFiles());
     }
 
     [Fact]
     public void InterfacesFromSeveralPipelineObjectsAreAttachedAllOrNone()
     {
-        _fake.Fail(nameof(IBpfSystem.XdpAttach), Errno.EBUSY, nth: 2);
+        Fake.Fail(nameof(IBpfSystem.XdpAttach), Errno.EBUSY, nth: 2);
 
-        PipelineResult r = Script(_fake, "'eth-a', 'eth-b' | ForEach-Object { [pscustomobject]@{ Interface = $_ } } " +
+        PipelineResult r = Script(Fake, "'eth-a', 'eth-b' | ForEach-Object { [pscustomobject]@{ Interface = $_ } } " +
                                          "| Add-XdpProgram -Program 20 -Mode Generic -PassThru");
 
         ErrorRecord e = Assert.Single(r.AllErrors);
@@ -161,6 +157,6 @@ public sealed class AttachCommandTests : IDisposable
             "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode",
             "XdpAttach eth-b prog 20 UpdateIfNoexist, SkbMode -> EBUSY",
             "XdpDetach eth-a SkbMode, Replace expected 20",
-        }, _fake.Mutations);
+        }, Fake.Mutations);
     }
 }

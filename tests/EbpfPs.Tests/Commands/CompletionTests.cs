@@ -13,24 +13,20 @@ namespace EbpfPs.Tests.Commands;
 /// fake kernel behind the completers: interfaces of the namespace already typed, names of features, programs,
 /// links and test-network roles.
 /// </summary>
-public sealed class CompletionTests : IDisposable
+public sealed class CompletionTests : FakeKernelTest
 {
-    private readonly FakeBpfSystem _fake = new();
-
     public CompletionTests()
     {
-        _fake.AddNamespace("lab-r");
-        _fake.AddInterface("veth-rb", "lab-r");
-        _fake.AddInterface("veth-ra", "lab-r");
-        _fake.AddInterface("eth-a");
-        _fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls);
+        Fake.AddNamespace("lab-r");
+        Fake.AddInterface("veth-rb", "lab-r");
+        Fake.AddInterface("veth-ra", "lab-r");
+        Fake.AddInterface("eth-a");
+        Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls);
     }
-
-    public void Dispose() => _fake.Dispose();
 
     private string[] Complete(string line)
     {
-        PipelineResult r = PowerShellHost.Script(_fake,
+        PipelineResult r = PowerShellHost.Script(Fake,
             "param($line) TabExpansion2 -inputScript $line -cursorColumn $line.Length",
             new System.Collections.Hashtable { ["line"] = line });
         Assert.True(!r.AllErrors.Any(), r.ToString());
@@ -47,14 +43,14 @@ public sealed class CompletionTests : IDisposable
     {
         // Completing the word before " -NetNamespace lab-r" works too: the cursor goes after "-Interface ".
         int cursor = line.IndexOf("-Interface ", StringComparison.Ordinal) + "-Interface ".Length;
-        PipelineResult r = PowerShellHost.Script(_fake,
+        PipelineResult r = PowerShellHost.Script(Fake,
             "param($line, $at) TabExpansion2 -inputScript $line -cursorColumn $at",
             new System.Collections.Hashtable { ["line"] = line, ["at"] = cursor });
         string[] offered = Assert.IsType<CommandCompletion>(Assert.Single(r.Output)).CompletionMatches
             .Select(m => m.CompletionText).ToArray();
 
         Assert.Equal(new[] { "veth-ra", "veth-rb", "lo" }, offered);
-        Assert.Contains("EnterNetNamespace lab-r", _fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
+        Assert.Contains("EnterNetNamespace lab-r", Fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
     }
 
     [Fact]
@@ -65,7 +61,7 @@ public sealed class CompletionTests : IDisposable
         Assert.Equal("lo", offered[^1]);
         Assert.Contains("eth-a", offered);
         Assert.DoesNotContain("veth-ra", offered);
-        Assert.Empty(_fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
+        Assert.Empty(Fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
     }
 
     [Fact]

@@ -15,25 +15,21 @@ namespace EbpfPs.Tests.Commands;
 /// A kernel refusal as the user sees it: the ErrorRecord's id, category, target and advice; terminating only
 /// where nothing else can go on (no privilege), per item otherwise.
 /// </summary>
-public sealed class ErrorRecordTests : IDisposable
+public sealed class ErrorRecordTests : FakeKernelTest
 {
-    private readonly FakeBpfSystem _fake = new();
-
     public ErrorRecordTests()
     {
-        _fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls);
-        _fake.AddInterface("eth-a");
-        _fake.AddInterface("eth-b");
+        Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls);
+        Fake.AddInterface("eth-a");
+        Fake.AddInterface("eth-b");
     }
-
-    public void Dispose() => _fake.Dispose();
 
     [Fact]
     public void EpermIsATerminatingPermissionDeniedWithThePrivilegeAdvice()
     {
-        _fake.Fail(nameof(IBpfSystem.XdpAttach), Errno.EPERM);
+        Fake.Fail(nameof(IBpfSystem.XdpAttach), Errno.EPERM);
 
-        PipelineResult r = PowerShellHost.Run(_fake, ps => ps.AddCommand("Add-XdpProgram")
+        PipelineResult r = PowerShellHost.Run(Fake, ps => ps.AddCommand("Add-XdpProgram")
             .AddParameter("Interface", new[] { "eth-a", "eth-b" }).AddParameter("Program", 20)
             .AddParameter("Mode", "Native"));
 
@@ -46,15 +42,15 @@ public sealed class ErrorRecordTests : IDisposable
         Assert.Contains("Operation not permitted (errno 1)", e.ErrorDetails.Message);
         var inner = Assert.IsType<BpfException>(e.Exception);
         Assert.Equal((int)Errno.EPERM, inner.Errno);
-        Assert.Equal(new[] { "XdpAttach eth-a prog 20 UpdateIfNoexist, DrvMode -> EPERM" }, _fake.Mutations);
+        Assert.Equal(new[] { "XdpAttach eth-a prog 20 UpdateIfNoexist, DrvMode -> EPERM" }, Fake.Mutations);
     }
 
     [Fact]
     public void AnOccupiedInterfaceIsAResourceExistsErrorForThatCallOnly()
     {
-        _fake.SetXdp("eth-a", XdpAttachMode.Drv, 20);
+        Fake.SetXdp("eth-a", XdpAttachMode.Drv, 20);
 
-        PipelineResult r = PowerShellHost.Script(_fake, "Add-XdpProgram eth-a 20; 'after'");
+        PipelineResult r = PowerShellHost.Script(Fake, "Add-XdpProgram eth-a 20; 'after'");
 
         Assert.Equal(new object[] { "after" }, r.Output);
         ErrorRecord e = Assert.Single(r.Errors);
@@ -68,9 +64,9 @@ public sealed class ErrorRecordTests : IDisposable
     [Fact]
     public void OneMissingItemIsReportedAndTheOthersAreStillDone()
     {
-        _fake.SetXdp("eth-b", XdpAttachMode.Skb, 20);
+        Fake.SetXdp("eth-b", XdpAttachMode.Skb, 20);
 
-        PipelineResult r = PowerShellHost.Script(_fake, "Remove-XdpProgram eth-a, eth-zz, eth-b -PassThru");
+        PipelineResult r = PowerShellHost.Script(Fake, "Remove-XdpProgram eth-a, eth-zz, eth-b -PassThru");
 
         Assert.Equal("eth-b", Assert.Single(r.Of<XdpAttachment>()).Interface);
         Assert.Equal(new[]
@@ -78,7 +74,7 @@ public sealed class ErrorRecordTests : IDisposable
             (Fqid<RemoveXdpProgramCommand>(ErrorId.NoXdpProgram), ErrorCategory.ObjectNotFound, "eth-a"),
             (Fqid<RemoveXdpProgramCommand>(ErrorId.InterfaceNotFound), ErrorCategory.ObjectNotFound, "eth-zz"),
         }, r.Errors.Select(e => (e.FullyQualifiedErrorId, e.CategoryInfo.Category, (string)e.TargetObject)));
-        Assert.Equal(new[] { "XdpDetach eth-b SkbMode, Replace expected 20" }, _fake.Mutations);
+        Assert.Equal(new[] { "XdpDetach eth-b SkbMode, Replace expected 20" }, Fake.Mutations);
     }
 
     [Theory]
@@ -89,9 +85,9 @@ public sealed class ErrorRecordTests : IDisposable
     public void TheCategoryFollowsTheErrnoWhereTheIdSaysSo(int number, ErrorCategory category)
     {
         var errno = (Errno)number;
-        _fake.Fail(nameof(IBpfSystem.TcAttach), errno);
+        Fake.Fail(nameof(IBpfSystem.TcAttach), errno);
 
-        PipelineResult r = PowerShellHost.Script(_fake, "Add-TcProgram eth-a 40");
+        PipelineResult r = PowerShellHost.Script(Fake, "Add-TcProgram eth-a 40");
 
         ErrorRecord e = Assert.Single(r.AllErrors);
         Assert.Equal(Fqid<AddTcProgramCommand>(ErrorId.TcAttachFailed), e.FullyQualifiedErrorId);
@@ -99,7 +95,7 @@ public sealed class ErrorRecordTests : IDisposable
         Assert.Equal("eth-a", e.TargetObject);
         Assert.Contains($"(errno {(int)errno})", e.ToString());
         // The qdisc made for the filter went again.
-        Assert.False(_fake.Interface("eth-a").Clsact);
-        Assert.Empty(_fake.QdiscMarkerFiles());
+        Assert.False(Fake.Interface("eth-a").Clsact);
+        Assert.Empty(Fake.QdiscMarkerFiles());
     }
 }

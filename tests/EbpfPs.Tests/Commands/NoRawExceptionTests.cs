@@ -22,25 +22,24 @@ namespace EbpfPs.Tests.Commands;
 /// twice: against a plain fake kernel and against one where every call fails, so the engine throws wherever it
 /// can and the failure shows whichever code path it escaped from.
 /// </summary>
-public sealed class NoRawExceptionTests : IDisposable
+public sealed class NoRawExceptionTests : FakeKernelTest
 {
-    private readonly FakeBpfSystem _fake = new();
     private readonly string _scratch = Path.Combine(Path.GetTempPath(), "ebpfps-raw-" + Guid.NewGuid().ToString("N"));
 
     public NoRawExceptionTests()
     {
-        _fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls);
-        _fake.AddInterface("eth-a");
-        _fake.AddNamespace("ns-x");
-        _fake.AddInterface("veth0", "ns-x");
+        Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls);
+        Fake.AddInterface("eth-a");
+        Fake.AddNamespace("ns-x");
+        Fake.AddInterface("veth0", "ns-x");
         Directory.CreateDirectory(_scratch);
         File.WriteAllText(Path.Combine(_scratch, "one.o"), "");
         File.WriteAllText(Path.Combine(_scratch, "two.o"), "");
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
-        _fake.Dispose();
+        base.Dispose();
         Directory.Delete(_scratch, recursive: true);
     }
 
@@ -158,9 +157,9 @@ public sealed class NoRawExceptionTests : IDisposable
     {
         if (everyCallFails)
             foreach (MethodInfo m in typeof(IBpfSystem).GetMethods())
-                _fake.FailWhen(m.Name, Errno.EIO);
+                Fake.FailWhen(m.Name, Errno.EIO);
 
-        PipelineResult r = Script(_fake, "param($scratch) " + script, new Dictionary<string, object>
+        PipelineResult r = Script(Fake, "param($scratch) " + script, new Dictionary<string, object>
         {
             ["scratch"] = _scratch,
         });

@@ -17,20 +17,16 @@ namespace EbpfPs.Tests.Commands;
 /// an id opens that program, a name goes to the built-ins, anything else is a transformation error before
 /// the cmdlet runs.
 /// </summary>
-public sealed class ParameterBindingTests : IDisposable
+public sealed class ParameterBindingTests : FakeKernelTest
 {
-    private readonly FakeBpfSystem _fake = new();
-
     public ParameterBindingTests()
     {
-        _fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls)
+        Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(40, "tc_count", BpfProgType.SchedCls)
             .AddMap(7, "counts", BpfMapType.Array, 4, 8).AddMap(8, "flows", BpfMapType.Hash, 4, 8);
-        _fake.AddInterface("eth-a");
+        Fake.AddInterface("eth-a");
     }
 
-    public void Dispose() => _fake.Dispose();
-
-    private PipelineResult AddXdp(object program) => PowerShellHost.Run(_fake, ps => ps.AddCommand("Add-XdpProgram")
+    private PipelineResult AddXdp(object program) => PowerShellHost.Run(Fake, ps => ps.AddCommand("Add-XdpProgram")
         .AddParameter("Interface", "eth-a").AddParameter("Program", program).AddParameter("Mode", "Generic")
         .AddParameter("PassThru"));
 
@@ -45,14 +41,14 @@ public sealed class ParameterBindingTests : IDisposable
 
         Assert.True(r.AllErrors.Count() == 0, r.ToString());
         Assert.Equal(20u, Assert.Single(r.Of<XdpAttachment>()).ProgramId);
-        Assert.Contains("FdById Program 20", _fake.Log(nameof(IBpfSystem.FdById)));
-        Assert.Equal(new[] { "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode" }, _fake.Mutations);
+        Assert.Contains("FdById Program 20", Fake.Log(nameof(IBpfSystem.FdById)));
+        Assert.Equal(new[] { "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode" }, Fake.Mutations);
     }
 
     [Fact]
     public void AProgramFromGetBpfProgramBindsByItsId()
     {
-        PipelineResult r = Script(_fake,
+        PipelineResult r = Script(Fake,
             "Get-BpfProgram -Name xdp_* | ForEach-Object { Add-XdpProgram eth-a -Program $_ -Mode Generic -PassThru }");
 
         Assert.True(r.AllErrors.Count() == 0, r.ToString());
@@ -71,8 +67,8 @@ public sealed class ParameterBindingTests : IDisposable
         Assert.Equal(Fqid<AddXdpProgramCommand>(ErrorId.BuiltinProgramNotFound), e.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category);
         Assert.Equal(name, e.TargetObject);
-        Assert.Empty(_fake.Log(nameof(IBpfSystem.FdById)));
-        Assert.Empty(_fake.Mutations);
+        Assert.Empty(Fake.Log(nameof(IBpfSystem.FdById)));
+        Assert.Empty(Fake.Mutations);
     }
 
     [Theory]
@@ -83,7 +79,7 @@ public sealed class ParameterBindingTests : IDisposable
         PipelineResult r = AddXdp(program);
 
         AssertTransformationError(r, "-Program takes a built-in name, a program id");
-        Assert.Empty(_fake.Calls);
+        Assert.Empty(Fake.Calls);
     }
 
     [Theory]
@@ -96,7 +92,7 @@ public sealed class ParameterBindingTests : IDisposable
         PipelineResult r = AddXdp(program);
 
         AssertTransformationError(r, "is not a program id: ids run from 1 to 4294967295");
-        Assert.Empty(_fake.Calls);
+        Assert.Empty(Fake.Calls);
     }
 
     [Fact]
@@ -105,7 +101,7 @@ public sealed class ParameterBindingTests : IDisposable
         PipelineResult r = AddXdp(new Hashtable { ["Id"] = 20 });
 
         AssertTransformationError(r, "not Hashtable");
-        Assert.Empty(_fake.Calls);
+        Assert.Empty(Fake.Calls);
     }
 
     private static void AssertTransformationError(PipelineResult r, string message)
@@ -122,7 +118,7 @@ public sealed class ParameterBindingTests : IDisposable
     {
         string name = "ebpfps-missing-" + Guid.NewGuid().ToString("N")[..8];
 
-        PipelineResult r = PowerShellHost.Run(_fake, ps => ps.AddCommand("Measure-HookThroughput")
+        PipelineResult r = PowerShellHost.Run(Fake, ps => ps.AddCommand("Measure-HookThroughput")
             .AddParameter("Program", 20).AddParameter("Network", name).AddParameter("Count", 1UL));
 
         ErrorRecord e = Assert.Single(r.AllErrors);
@@ -131,13 +127,13 @@ public sealed class ParameterBindingTests : IDisposable
         Assert.Equal(name, e.TargetObject);
         Assert.Empty(r.Output);
         // Nothing was opened or attached: the network is looked up before the program.
-        Assert.Empty(_fake.Calls);
+        Assert.Empty(Fake.Calls);
     }
 
     [Fact]
     public void ANetworkOfAnotherTypeIsATransformationError()
     {
-        PipelineResult r = PowerShellHost.Run(_fake, ps => ps.AddCommand("Measure-HookThroughput")
+        PipelineResult r = PowerShellHost.Run(Fake, ps => ps.AddCommand("Measure-HookThroughput")
             .AddParameter("Program", 20).AddParameter("Network", 42));
 
         var e = Assert.IsAssignableFrom<ParameterBindingException>(r.Terminating);
@@ -147,12 +143,12 @@ public sealed class ParameterBindingTests : IDisposable
     [Fact]
     public void PathAndProgramTogetherMatchNoParameterSet()
     {
-        PipelineResult r = PowerShellHost.Run(_fake, ps => ps.AddCommand("Add-XdpProgram")
+        PipelineResult r = PowerShellHost.Run(Fake, ps => ps.AddCommand("Add-XdpProgram")
             .AddParameter("Interface", "eth-a").AddParameter("Path", "/tmp/x.o").AddParameter("Program", 20));
 
         var e = Assert.IsType<ParameterBindingException>(r.Terminating);
         Assert.Equal(Fqid<AddXdpProgramCommand>("AmbiguousParameterSet"), e.ErrorRecord.FullyQualifiedErrorId);
-        Assert.Empty(_fake.Calls);
+        Assert.Empty(Fake.Calls);
     }
 
     [Theory]
@@ -162,17 +158,17 @@ public sealed class ParameterBindingTests : IDisposable
     [InlineData("Get-XdpProgram -NetNamespace x -AllNamespaces")]
     public void ExclusiveParametersAreSeparateSets(string command)
     {
-        PipelineResult r = PowerShellHost.Script(_fake, "$ErrorActionPreference = 'Stop'; " + command);
+        PipelineResult r = PowerShellHost.Script(Fake, "$ErrorActionPreference = 'Stop'; " + command);
 
         Assert.NotNull(r.Terminating);
         Assert.StartsWith("AmbiguousParameterSet,", r.Terminating!.ErrorRecord.FullyQualifiedErrorId);
-        Assert.Empty(_fake.Calls);
+        Assert.Empty(Fake.Calls);
     }
 
     [Fact]
     public void GetBpfMapEntryHasOneSetPerWayOfNamingAMap()
     {
-        PipelineResult r = Script(_fake, "(Get-Command Get-BpfMapEntry).ParameterSets | ForEach-Object Name");
+        PipelineResult r = Script(Fake, "(Get-Command Get-BpfMapEntry).ParameterSets | ForEach-Object Name");
 
         Assert.Equal(new[] { "Id", "InputObject", "LiteralPath", "Name", "Path" }, r.Output.Cast<string>().Order());
     }
@@ -180,49 +176,49 @@ public sealed class ParameterBindingTests : IDisposable
     [Fact]
     public void ByIdTheKernelIsAskedForThatIdOnly()
     {
-        PipelineResult r = PowerShellHost.Run(_fake, ps => ps.AddCommand("Get-BpfMapEntry").AddParameter("Id", 99));
+        PipelineResult r = PowerShellHost.Run(Fake, ps => ps.AddCommand("Get-BpfMapEntry").AddParameter("Id", 99));
 
         Assert.Equal(Fqid<GetBpfMapEntryCommand>(ErrorId.BpfMapNotFound),
             Assert.Single(r.AllErrors).FullyQualifiedErrorId);
-        Assert.Equal(new[] { "FdById Map 99 -> ENOENT" }, _fake.Log(nameof(IBpfSystem.FdById)));
-        Assert.Empty(_fake.Log(nameof(IBpfSystem.NextId)));
+        Assert.Equal(new[] { "FdById Map 99 -> ENOENT" }, Fake.Log(nameof(IBpfSystem.FdById)));
+        Assert.Empty(Fake.Log(nameof(IBpfSystem.NextId)));
     }
 
     [Fact]
     public void ByNameEveryMapIsWalkedToFindIt()
     {
-        PipelineResult r = Run(_fake, ps => ps.AddCommand("Get-BpfMapEntry").AddParameter("Name", "nosuch"));
+        PipelineResult r = Run(Fake, ps => ps.AddCommand("Get-BpfMapEntry").AddParameter("Name", "nosuch"));
 
         ErrorRecord e = Assert.Single(r.AllErrors);
         Assert.Equal(Fqid<GetBpfMapEntryCommand>(ErrorId.BpfMapNotFound), e.FullyQualifiedErrorId);
         Assert.Contains("No loaded BPF map is named 'nosuch'", e.ToString());
         Assert.Equal(new[] { "NextId Map 0", "NextId Map 7", "NextId Map 8 -> ENOENT" },
-            _fake.Log(nameof(IBpfSystem.NextId)));
+            Fake.Log(nameof(IBpfSystem.NextId)));
     }
 
     [Fact]
     public void AMapFromGetBpfMapBindsToInputObjectAndOpensByItsId()
     {
         // The map goes away between Get-BpfMap and Get-BpfMapEntry: the second open of id 7 is refused.
-        _fake.Fail(nameof(IBpfSystem.FdById), Errno.ENOENT, nth: 2);
+        Fake.Fail(nameof(IBpfSystem.FdById), Errno.ENOENT, nth: 2);
 
-        PipelineResult r = PowerShellHost.Script(_fake, "Get-BpfMap -Id 7 | Get-BpfMapEntry");
+        PipelineResult r = PowerShellHost.Script(Fake, "Get-BpfMap -Id 7 | Get-BpfMapEntry");
 
         Assert.Equal(Fqid<GetBpfMapEntryCommand>(ErrorId.BpfMapNotFound),
             Assert.Single(r.AllErrors).FullyQualifiedErrorId);
-        Assert.Equal(new[] { "FdById Map 7", "FdById Map 7 -> ENOENT" }, _fake.Log(nameof(IBpfSystem.FdById)));
+        Assert.Equal(new[] { "FdById Map 7", "FdById Map 7 -> ENOENT" }, Fake.Log(nameof(IBpfSystem.FdById)));
     }
 
     [Fact]
     public void AsBatchWithKeyStopsBeforeAnyMapIsOpened()
     {
-        PipelineResult r = PowerShellHost.Run(_fake, ps => ps.AddCommand("Get-BpfMapEntry").AddParameter("Id", 7)
+        PipelineResult r = PowerShellHost.Run(Fake, ps => ps.AddCommand("Get-BpfMapEntry").AddParameter("Id", 7)
             .AddParameter("AsBatch").AddParameter("Key", new object[] { 1 }));
 
         Assert.NotNull(r.Terminating);
         Assert.Equal(Fqid<GetBpfMapEntryCommand>(ErrorId.AsBatchReadsWholeMap),
             r.Terminating!.ErrorRecord.FullyQualifiedErrorId);
-        Assert.Empty(_fake.Calls);
+        Assert.Empty(Fake.Calls);
     }
 
     [Theory]
@@ -233,7 +229,7 @@ public sealed class ParameterBindingTests : IDisposable
     public void AByteArrayKeyIsOneKeyAndOtherArraysAreSeveral(string key, string bound)
     {
         // As the binder applies -Key's transformation: before the value is coerced to object[].
-        PipelineResult r = PowerShellHost.Script(_fake,
+        PipelineResult r = PowerShellHost.Script(Fake,
             "function Test-Key { param([EbpfPs.Commands.MapKeyListTransformation()][object[]] $Key) " +
             "($Key | ForEach-Object { if ($_ -is [byte[]]) { \"byte[$($_.Length)]\" } else { $_.GetType().Name } }) " +
             "-join ',' }; Test-Key -Key " + key);
@@ -247,7 +243,7 @@ public sealed class ParameterBindingTests : IDisposable
     [InlineData("Remove-BpfMapEntry")]
     public void TheMapEntryCmdletsKeepAByteArrayKeyWhole(string command)
     {
-        PipelineResult r = PowerShellHost.Script(_fake,
+        PipelineResult r = PowerShellHost.Script(Fake,
             $"(Get-Command {command}).Parameters['Key'].Attributes | " +
             "Where-Object { $_ -is [EbpfPs.Commands.MapKeyListTransformationAttribute] }");
 
@@ -263,7 +259,7 @@ public sealed class ParameterBindingTests : IDisposable
 
         ErrorRecord e = Assert.Single(r.AllErrors);
         Assert.Equal(Fqid<AddXdpProgramCommand>(ErrorId.ObjectFileNotFound), e.FullyQualifiedErrorId);
-        Assert.Empty(_fake.Log(nameof(IBpfSystem.FdById)));
-        Assert.Empty(_fake.Mutations);
+        Assert.Empty(Fake.Log(nameof(IBpfSystem.FdById)));
+        Assert.Empty(Fake.Mutations);
     }
 }

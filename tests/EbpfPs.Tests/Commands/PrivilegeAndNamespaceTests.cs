@@ -15,20 +15,16 @@ namespace EbpfPs.Tests.Commands;
 /// What a cmdlet says before it starts when the process lacks capabilities, and how listings across namespaces
 /// take a namespace that is deleted while they run.
 /// </summary>
-public sealed class PrivilegeAndNamespaceTests : IDisposable
+public sealed class PrivilegeAndNamespaceTests : FakeKernelTest
 {
-    private readonly FakeBpfSystem _fake = new();
-
     public PrivilegeAndNamespaceTests()
     {
-        _fake.AddProgram(20, "xdp_new", BpfProgType.Xdp);
-        _fake.AddInterface("eth-a");
-        _fake.AddNamespace("ns-x");
-        _fake.AddInterface("veth0", "ns-x");
-        _fake.AddNamespace("ns-gone");
+        Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp);
+        Fake.AddInterface("eth-a");
+        Fake.AddNamespace("ns-x");
+        Fake.AddInterface("veth0", "ns-x");
+        Fake.AddNamespace("ns-gone");
     }
-
-    public void Dispose() => _fake.Dispose();
 
     private static ulong Caps(params Capability[] caps) => caps.Aggregate(0UL, (all, c) => all | 1UL << (int)c);
 
@@ -39,27 +35,27 @@ public sealed class PrivilegeAndNamespaceTests : IDisposable
     [InlineData("Get-XdpProgram", new int[0], "CAP_BPF (or CAP_SYS_ADMIN),")]
     public void WithoutCapabilitiesACmdletStopsFirstNamingWhatIsMissing(string script, int[] has, string missing)
     {
-        _fake.Capabilities = Caps(has.Select(c => (Capability)c).ToArray());
+        Fake.Capabilities = Caps(has.Select(c => (Capability)c).ToArray());
 
-        PipelineResult r = Script(_fake, script);
+        PipelineResult r = Script(Fake, script);
 
         ErrorRecord e = Assert.Single(r.AllErrors);
         Assert.StartsWith(ErrorId.PermissionDenied + ",", e.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.PermissionDenied, e.CategoryInfo.Category);
         Assert.Contains("needs " + missing, e.ErrorDetails.Message);
         Assert.Equal(BpfException.PrivilegeAdvice, e.ErrorDetails.RecommendedAction);
-        Assert.Empty(_fake.Calls);
+        Assert.Empty(Fake.Calls);
     }
 
     [Fact]
     public void AllCapabilitiesItNeedsAndNoMoreAreEnough()
     {
-        _fake.Capabilities = Caps(Capability.Bpf, Capability.NetAdmin);
+        Fake.Capabilities = Caps(Capability.Bpf, Capability.NetAdmin);
 
-        PipelineResult r = Script(_fake, "Add-XdpProgram eth-a -Program 20 -Mode Generic");
+        PipelineResult r = Script(Fake, "Add-XdpProgram eth-a -Program 20 -Mode Generic");
 
         Assert.Empty(r.AllErrors);
-        Assert.Equal((0u, 20u, 0u), _fake.XdpOf("eth-a"));
+        Assert.Equal((0u, 20u, 0u), Fake.XdpOf("eth-a"));
     }
 
     [Theory]
@@ -67,11 +63,11 @@ public sealed class PrivilegeAndNamespaceTests : IDisposable
     [InlineData("Get-TcProgram -AllNamespaces")]
     public void ANamespaceDeletedWhileTheListIsMadeIsSkippedWithAWarning(string script)
     {
-        _fake.SetXdp("veth0", XdpAttachMode.Skb, 20, "ns-x");
+        Fake.SetXdp("veth0", XdpAttachMode.Skb, 20, "ns-x");
         // Listed in /run/netns, then gone when the listing enters it.
-        _fake.FailWhen(nameof(IBpfSystem.EnterNetNamespace), Errno.ENOENT, call => call.EndsWith("ns-gone"));
+        Fake.FailWhen(nameof(IBpfSystem.EnterNetNamespace), Errno.ENOENT, call => call.EndsWith("ns-gone"));
 
-        PipelineResult r = Script(_fake, script);
+        PipelineResult r = Script(Fake, script);
 
         Assert.Empty(r.AllErrors);
         Assert.Contains(r.Warnings, w => w.Contains("'ns-gone' was deleted"));
@@ -82,7 +78,7 @@ public sealed class PrivilegeAndNamespaceTests : IDisposable
     [Fact]
     public void AMissingNamespaceNamedOnItsOwnIsStillAnError()
     {
-        PipelineResult r = Script(_fake, "Get-XdpProgram -NetNamespace ns-never");
+        PipelineResult r = Script(Fake, "Get-XdpProgram -NetNamespace ns-never");
 
         Assert.Equal(Fqid<GetXdpProgramCommand>(ErrorId.NetNamespaceNotFound),
             Assert.Single(r.AllErrors).FullyQualifiedErrorId);

@@ -14,23 +14,19 @@ namespace EbpfPs.Tests.Commands;
 /// needs the MAML that `build.ps1 Build` generates from docs/help; without it, Get-Help shows the syntax
 /// PowerShell derives from the cmdlet's parameters, and that is what is checked then.
 /// </summary>
-public sealed class ViewAndHelpTests : IDisposable
+public sealed class ViewAndHelpTests : FakeKernelTest
 {
-    private readonly FakeBpfSystem _fake = new();
-
     public ViewAndHelpTests()
     {
-        _fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(11, "old_generic", BpfProgType.Xdp)
+        Fake.AddProgram(20, "xdp_new", BpfProgType.Xdp).AddProgram(11, "old_generic", BpfProgType.Xdp)
             .AddProgram(40, "tc_count", BpfProgType.SchedCls);
-        _fake.AddInterface("eth-a");
-        _fake.SetXdp("eth-a", XdpAttachMode.Skb, 11);
+        Fake.AddInterface("eth-a");
+        Fake.SetXdp("eth-a", XdpAttachMode.Skb, 11);
     }
-
-    public void Dispose() => _fake.Dispose();
 
     private PipelineResult Ps(string script)
     {
-        PipelineResult r = PowerShellHost.Script(_fake, script);
+        PipelineResult r = PowerShellHost.Script(Fake, script);
         Assert.True(!r.AllErrors.Any(), r.ToString());
         return r;
     }

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Objects;
 using Xunit;
-using static EbpfPs.Tests.ObjectImage;
+using static EbpfPs.Tests.Engine.Objects.ObjectImage;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Objects;
 
 /// <summary>
 /// The .BTF and .BTF.ext checks, each on one corrupted field of the hand-built object. The first cases are the

@@ -4,7 +4,7 @@ using EbpfPs.Engine.Network;
 using EbpfPs.Engine.ProgramTests;
 using Xunit;
 
-namespace EbpfPs.Tests.Engine;
+namespace EbpfPs.Tests.Engine.TestNetwork;
 
 /// <summary>Addressing across a test network, and the hook-neutral action of a verdict.</summary>
 public sealed class TestNetworkPathTests

@@ -9,37 +9,28 @@ using EbpfPs.Interop.Kernel;
 using EbpfPs.Tests.Fakes;
 using Xunit;
 
-namespace EbpfPs.Tests.Engine;
+namespace EbpfPs.Tests.Engine.Attach;
 
 /// <summary>
 /// What EbpfPs remembers about TC hooks, against the fake kernel: qdisc markers by namespace cookie (a namespace
 /// that gets a deleted one's inode inherits nothing), markers of deleted namespaces pruned, every change made
 /// holding the lock, tcx pin folders that come and go.
 /// </summary>
-public sealed class TcBookkeepingTests : IDisposable
+public sealed class TcBookkeepingTests : FakeKernelTest
 {
     private const uint Program = 40;
-    private readonly FakeBpfSystem _fake = new();
-    private readonly IDisposable _scope;
 
     public TcBookkeepingTests()
     {
-        _fake.AddProgram(Program, "tc_count", BpfProgType.SchedCls);
-        _fake.AddNamespace("ns-x");
-        _fake.AddInterface("veth0", "ns-x");
-        _scope = BpfSystem.Use(_fake);
-    }
-
-    public void Dispose()
-    {
-        _scope.Dispose();
-        _fake.Dispose();
+        Fake.AddProgram(Program, "tc_count", BpfProgType.SchedCls);
+        Fake.AddNamespace("ns-x");
+        Fake.AddInterface("veth0", "ns-x");
     }
 
     private IReadOnlyList<TcAttachment> Attach(string netns, TcMode mode = TcMode.Filter, uint priority = 0)
     {
         using AttachableProgram program = AttachableProgram.FromId(Program);
-        int index = _fake.Interface("veth0", netns).Index;
+        int index = Fake.Interface("veth0", netns).Index;
         return Attachments.Attach(program, new TcHookPoint(TcDirection.Ingress, mode, priority),
             new[] { new NetInterface(index, "veth0", netns) }).Cast<TcAttachment>().ToList();
     }
@@ -49,8 +40,8 @@ public sealed class TcBookkeepingTests : IDisposable
     {
         TcAttachment a = Assert.Single(Attach("ns-x"));
 
-        string marker = Assert.Single(_fake.QdiscMarkerFiles());
-        Assert.Equal($"{_fake.CookieOf("ns-x")}-{a.Ifindex}", Path.GetFileName(marker));
+        string marker = Assert.Single(Fake.QdiscMarkerFiles());
+        Assert.Equal($"{Fake.CookieOf("ns-x")}-{a.Ifindex}", Path.GetFileName(marker));
         Assert.Equal("ns-x", File.ReadAllText(marker));
     }
 
@@ -60,30 +51,30 @@ public sealed class TcBookkeepingTests : IDisposable
         Attach("ns-x"); // we made the qdisc here
         // Deleted behind our back and made again: the same inode, a new cookie; another tool's empty clsact on the
         // interface with the same index.
-        _fake.ReplaceNamespace("ns-x");
-        _fake.AddInterface("veth0", "ns-x", index: 2);
-        _fake.AddClsact("veth0", "ns-x");
+        Fake.ReplaceNamespace("ns-x");
+        Fake.AddInterface("veth0", "ns-x", index: 2);
+        Fake.AddClsact("veth0", "ns-x");
 
         TcAttachment ours = Assert.Single(Attach("ns-x", priority: 20));
         Attachments.Detach(ours);
 
         Assert.False(ours.CreatedQdisc);
-        Assert.True(_fake.Interface("veth0", "ns-x").Clsact, "the other tool's qdisc must stay");
-        Assert.DoesNotContain(_fake.Mutations, m => m.StartsWith("TcHookDestroy", StringComparison.Ordinal));
+        Assert.True(Fake.Interface("veth0", "ns-x").Clsact, "the other tool's qdisc must stay");
+        Assert.DoesNotContain(Fake.Mutations, m => m.StartsWith("TcHookDestroy", StringComparison.Ordinal));
     }
 
     [Fact]
     public void MarkersOfNamespacesThatAreGoneArePrunedWhenTheNextIsWritten()
     {
         Attach("ns-x");
-        _fake.RemoveNamespace("ns-x");
-        _fake.AddNamespace("ns-y");
-        _fake.AddInterface("veth0", "ns-y");
+        Fake.RemoveNamespace("ns-x");
+        Fake.AddNamespace("ns-y");
+        Fake.AddInterface("veth0", "ns-y");
 
         Attach("ns-y");
 
-        string marker = Assert.Single(_fake.QdiscMarkerFiles());
-        Assert.StartsWith($"{_fake.CookieOf("ns-y")}-", Path.GetFileName(marker));
+        string marker = Assert.Single(Fake.QdiscMarkerFiles());
+        Assert.StartsWith($"{Fake.CookieOf("ns-y")}-", Path.GetFileName(marker));
     }
 
     [Fact]
@@ -92,7 +83,7 @@ public sealed class TcBookkeepingTests : IDisposable
         TcAttachment a = Assert.Single(Attach("ns-x"));
         Attachments.Detach(a);
 
-        var order = _fake.Log(nameof(IBpfSystem.LockFile), "Unlock", nameof(IBpfSystem.TcHookCreate),
+        var order = Fake.Log(nameof(IBpfSystem.LockFile), "Unlock", nameof(IBpfSystem.TcHookCreate),
             nameof(IBpfSystem.TcAttach), nameof(IBpfSystem.TcDetach), nameof(IBpfSystem.TcHookDestroy));
         Assert.Equal(new[]
         {
@@ -102,7 +93,7 @@ public sealed class TcBookkeepingTests : IDisposable
             "LockFile tc.lock", "TcDetach ns-x/veth0 Ingress handle 1 priority 49152", "TcHookDestroy ns-x/veth0",
             "Unlock tc.lock",
         }, order);
-        Assert.False(_fake.Locked);
+        Assert.False(Fake.Locked);
     }
 
     [Fact]
@@ -110,23 +101,23 @@ public sealed class TcBookkeepingTests : IDisposable
     {
         TcAttachment first = Assert.Single(Attach("ns-x", TcMode.Tcx));
         TcAttachment second = Assert.Single(Attach("ns-x", TcMode.Tcx));
-        string folder = Path.Combine("tcx", _fake.CookieOf("ns-x").ToString());
+        string folder = Path.Combine("tcx", Fake.CookieOf("ns-x").ToString());
         Assert.Equal(new[] { "tcx", folder, Path.Combine(folder, Path.GetFileName(first.PinnedPath!)),
-            Path.Combine(folder, Path.GetFileName(second.PinnedPath!)) }, _fake.PinFiles());
+            Path.Combine(folder, Path.GetFileName(second.PinnedPath!)) }, Fake.PinFiles());
 
         Attachments.Detach(first);
-        Assert.Equal(3, _fake.PinFiles().Count);
+        Assert.Equal(3, Fake.PinFiles().Count);
         Attachments.Detach(second);
-        Assert.Empty(_fake.PinFiles());
-        Assert.False(Directory.Exists(_fake.PinDirectory));
-        Assert.Equal(0, _fake.LinkCount);
+        Assert.Empty(Fake.PinFiles());
+        Assert.False(Directory.Exists(Fake.PinDirectory));
+        Assert.Equal(0, Fake.LinkCount);
     }
 
     [Fact]
     public void APinFolderRemovedBetweenMakingItAndPinningIsMadeAgain()
     {
         // Another process (one that does not take the lock) removes the folder once, just before the pin.
-        _fake.Before(nameof(IBpfSystem.Pin), 1, f =>
+        Fake.Before(nameof(IBpfSystem.Pin), 1, f =>
         {
             foreach (string dir in Directory.GetDirectories(Path.Combine(f.PinDirectory, "tcx")))
                 Directory.Delete(dir);
@@ -136,8 +127,8 @@ public sealed class TcBookkeepingTests : IDisposable
 
         Assert.True(File.Exists(a.PinnedPath));
         Assert.Equal(new[] { ("Pin", Errno.ENOENT), ("Pin", Errno.None) },
-            _fake.Calls.Where(c => c.Method == nameof(IBpfSystem.Pin)).Select(c => (c.Method, c.Errno)));
+            Fake.Calls.Where(c => c.Method == nameof(IBpfSystem.Pin)).Select(c => (c.Method, c.Errno)));
         Attachments.Detach(a);
-        Assert.Empty(_fake.PinFiles());
+        Assert.Empty(Fake.PinFiles());
     }
 }

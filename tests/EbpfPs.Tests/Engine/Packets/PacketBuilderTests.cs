@@ -3,7 +3,7 @@ using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Packets;
 using Xunit;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Packets;
 
 public class PacketBuilderTests
 {

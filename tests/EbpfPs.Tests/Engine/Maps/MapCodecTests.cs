@@ -6,7 +6,7 @@ using EbpfPs.Engine.Maps;
 using EbpfPs.Interop.Kernel;
 using Xunit;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Maps;
 
 /// <summary>The BTF codecs on hand-built type trees: no kernel needed.</summary>
 public class MapCodecTests

@@ -4,7 +4,7 @@ using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.State;
 using Xunit;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.State;
 
 /// <summary>The desired-state document's shape checks: what is read, and how a mistake is named.</summary>
 public class StateDocumentTests

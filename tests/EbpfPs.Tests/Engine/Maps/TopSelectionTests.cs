@@ -4,7 +4,7 @@ using System.Linq;
 using EbpfPs.Engine.Maps;
 using Xunit;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Maps;
 
 /// <summary>
 /// TopSelection against a full sort of the same entries: the bounded heap keeps exactly the N that rank first,

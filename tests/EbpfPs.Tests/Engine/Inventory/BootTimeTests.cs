@@ -3,7 +3,7 @@ using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
 using Xunit;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Inventory;
 
 public class BootTimeTests
 {

@@ -8,24 +8,20 @@ using EbpfPs.Interop;
 using EbpfPs.Tests.Fakes;
 using Xunit;
 
-namespace EbpfPs.Tests.Engine;
+namespace EbpfPs.Tests.Engine.Network;
 
 /// <summary>
 /// Attachments.Resolve: names are looked up as written (case-sensitive, an exact name before any pattern),
 /// patterns expand, no match is an error, a NUL never reaches the kernel.
 /// </summary>
-public sealed class NetInterfacesTests : IDisposable
+public sealed class NetInterfacesTests : FakeKernelTest
 {
-    private readonly FakeBpfSystem _fake = new();
-    private readonly IDisposable _scope;
-
     public NetInterfacesTests()
     {
         foreach (string name in new[] { "eth0", "veth-a", "veth-b", "vethZ", "br0", "x1", "x[1]", "ab", "a*b" })
-            _fake.AddInterface(name);
-        _fake.AddNamespace("ns-r");
-        _fake.AddInterface("veth-r1", "ns-r", index: 7);
-        _scope = BpfSystem.Use(_fake);
+            Fake.AddInterface(name);
+        Fake.AddNamespace("ns-r");
+        Fake.AddInterface("veth-r1", "ns-r", index: 7);
     }
 
     private static Func<string, bool> Match(string pattern) => Wildcards.InterfaceMatcher(pattern);
@@ -33,17 +29,11 @@ public sealed class NetInterfacesTests : IDisposable
     private static List<NetInterface> Resolve(string? netns, params string[] namesOrPatterns) =>
         Attachments.Resolve(new InterfaceQuery(namesOrPatterns, netns, Match));
 
-    public void Dispose()
-    {
-        _scope.Dispose();
-        _fake.Dispose();
-    }
-
     [Fact]
     public void APlainNameIsLookedUpAsWritten()
     {
         Assert.Equal(new[] { new NetInterface(3, "veth-a") }, Resolve(null, "veth-a"));
-        Assert.Equal(new[] { "InterfaceIndex (own)/veth-a" }, _fake.Log(nameof(IBpfSystem.InterfaceIndex)));
+        Assert.Equal(new[] { "InterfaceIndex (own)/veth-a" }, Fake.Log(nameof(IBpfSystem.InterfaceIndex)));
     }
 
     [Fact]
@@ -82,7 +72,7 @@ public sealed class NetInterfacesTests : IDisposable
         var fromPattern = new HashSet<int>();
         var found = NetInterfaces.FindHere(new[] { "x[0-9]" }, null, Match, fromPattern);
 
-        int x1 = _fake.Interface("x1").Index;
+        int x1 = Fake.Interface("x1").Index;
         Assert.Equal(new[] { new NetInterface(x1, "x1") }, found);
         Assert.Equal(new[] { x1 }, fromPattern);
     }
@@ -97,9 +87,9 @@ public sealed class NetInterfacesTests : IDisposable
 
         Assert.Equal(ErrorId.InvalidInterfaceName, e.ErrorId);
         Assert.Equal(BpfErrorKind.InvalidArgument, e.Kind);
-        Assert.Empty(_fake.Log(nameof(IBpfSystem.InterfaceIndex)));
+        Assert.Empty(Fake.Log(nameof(IBpfSystem.InterfaceIndex)));
         Assert.Throws<BpfException>(() => NetInterfaces.IndexOf(name, null));
-        Assert.Empty(_fake.Log(nameof(IBpfSystem.InterfaceIndex)));
+        Assert.Empty(Fake.Log(nameof(IBpfSystem.InterfaceIndex)));
     }
 
     [Theory]
@@ -136,6 +126,6 @@ public sealed class NetInterfacesTests : IDisposable
         var e = Assert.Throws<BpfException>(() => NetNamespace.Run(name, () => 0));
 
         Assert.Equal(ErrorId.NetNamespaceNotFound, e.ErrorId);
-        Assert.Empty(_fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
+        Assert.Empty(Fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
     }
 }

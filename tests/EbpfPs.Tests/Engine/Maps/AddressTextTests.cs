@@ -3,7 +3,7 @@ using System.Net;
 using EbpfPs.Engine.Maps;
 using Xunit;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Maps;
 
 public class AddressTextTests
 {

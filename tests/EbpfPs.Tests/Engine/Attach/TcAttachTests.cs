@@ -9,37 +9,28 @@ using EbpfPs.Interop.Kernel;
 using EbpfPs.Tests.Fakes;
 using Xunit;
 
-namespace EbpfPs.Tests.Engine;
+namespace EbpfPs.Tests.Engine.Attach;
 
 /// <summary>
 /// Tc.Attach/Detach/Find decisions against the fake kernel: a failed attach removes the filters it made and the
 /// qdiscs it made (only those), selections that match several programs are refused. The engine's qdisc markers
 /// live in /run/ebpfps/clsact under the fake's own namespace inodes, which no real namespace has.
 /// </summary>
-public sealed class TcAttachTests : IDisposable
+public sealed class TcAttachTests : FakeKernelTest
 {
     private const uint Program = 40, Foreign = 41;
-    private readonly FakeBpfSystem _fake = new();
-    private readonly IDisposable _scope;
 
     public TcAttachTests()
     {
-        _fake.AddProgram(Program, "tc_count", BpfProgType.SchedCls)
+        Fake.AddProgram(Program, "tc_count", BpfProgType.SchedCls)
             .AddProgram(Foreign, "tc_other", BpfProgType.SchedCls)
             .AddProgram(42, "xdp_prog", BpfProgType.Xdp);
         foreach (string name in new[] { "eth-a", "eth-b", "eth-c" })
-            _fake.AddInterface(name);
-        _scope = BpfSystem.Use(_fake);
-    }
-
-    public void Dispose()
-    {
-        _scope.Dispose();
-        _fake.Dispose();
+            Fake.AddInterface(name);
     }
 
     private List<NetInterface> Interfaces(params string[] names) =>
-        names.Select(n => new NetInterface(_fake.Interface(n).Index, n)).ToList();
+        names.Select(n => new NetInterface(Fake.Interface(n).Index, n)).ToList();
 
     private IReadOnlyList<TcAttachment> Attach(TcDirection direction, uint priority, uint handle, bool force,
         params string[] names)
@@ -53,7 +44,7 @@ public sealed class TcAttachTests : IDisposable
     public void FailureRemovesTheFiltersItMadeAndOnlyTheQdiscsItMade()
     {
         // eth-a has someone else's clsact with someone else's filter; eth-b and eth-c have no qdisc.
-        _fake.AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(100, 1, Foreign))
+        Fake.AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(100, 1, Foreign))
             .Fail(nameof(IBpfSystem.TcAttach), Errno.EPERM, nth: 3);
 
         var e = Assert.Throws<BpfException>(() => Attach(TcDirection.Ingress, 0, 0, false, "eth-a", "eth-b", "eth-c"));
@@ -75,13 +66,13 @@ public sealed class TcAttachTests : IDisposable
             "TcDetach eth-b Ingress handle 1 priority 49152",
             "TcHookDestroy eth-b",
             "TcDetach eth-a Ingress handle 1 priority 99",
-        }, _fake.Mutations);
-        FakeInterface a = _fake.Interface("eth-a");
+        }, Fake.Mutations);
+        FakeInterface a = Fake.Interface("eth-a");
         Assert.True(a.Clsact);
         Assert.Equal(new[] { new FakeFilter(100, 1, Foreign) }, a.Ingress);
-        Assert.False(_fake.Interface("eth-b").Clsact);
-        Assert.False(_fake.Interface("eth-c").Clsact);
-        Assert.Empty(_fake.QdiscMarkerFiles());
+        Assert.False(Fake.Interface("eth-b").Clsact);
+        Assert.False(Fake.Interface("eth-c").Clsact);
+        Assert.Empty(Fake.QdiscMarkerFiles());
     }
 
     [Fact]
@@ -100,25 +91,25 @@ public sealed class TcAttachTests : IDisposable
             {
                 "TcHookCreate eth-c -> EEXIST", "TcAttach eth-c Egress prog 40 handle 7 priority 5 None -> EEXIST",
             },
-            _fake.Mutations.Skip(2));
-        Assert.True(_fake.Interface("eth-c").Clsact);
-        Assert.Single(_fake.QdiscMarkerFiles());
+            Fake.Mutations.Skip(2));
+        Assert.True(Fake.Interface("eth-c").Clsact);
+        Assert.Single(Fake.QdiscMarkerFiles());
         Attachments.Detach(first);
-        Assert.False(_fake.Interface("eth-c").Clsact);
-        Assert.Empty(_fake.QdiscMarkerFiles());
+        Assert.False(Fake.Interface("eth-c").Clsact);
+        Assert.Empty(Fake.QdiscMarkerFiles());
     }
 
     [Fact]
     public void ForceReplacesAtTheGivenPriorityAndHandle()
     {
-        _fake.AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(3, 9, Foreign));
+        Fake.AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(3, 9, Foreign));
 
         TcAttachment done = Assert.Single(Attach(TcDirection.Ingress, 3, 9, true, "eth-a"));
 
-        Assert.Equal("TcAttach eth-a Ingress prog 40 handle 9 priority 3 Replace", _fake.Mutations[^1]);
+        Assert.Equal("TcAttach eth-a Ingress prog 40 handle 9 priority 3 Replace", Fake.Mutations[^1]);
         Assert.Equal((3u, 9u, Program, "tc_count", false),
             (done.Priority, done.Handle, done.ProgramId, done.ProgramName, done.CreatedQdisc));
-        Assert.Equal(Program, Assert.Single(_fake.Interface("eth-a").Ingress).ProgramId);
+        Assert.Equal(Program, Assert.Single(Fake.Interface("eth-a").Ingress).ProgramId);
     }
 
     [Fact]
@@ -130,27 +121,27 @@ public sealed class TcAttachTests : IDisposable
         Assert.False(second[0].CreatedQdisc);
 
         Attachments.Detach(first[0]);
-        Assert.True(_fake.Interface("eth-b").Clsact);
-        Assert.DoesNotContain("TcHookDestroy eth-b", _fake.Mutations);
+        Assert.True(Fake.Interface("eth-b").Clsact);
+        Assert.DoesNotContain("TcHookDestroy eth-b", Fake.Mutations);
 
         Attachments.Detach(second[0]);
-        Assert.False(_fake.Interface("eth-b").Clsact);
-        Assert.Equal("TcHookDestroy eth-b", _fake.Mutations[^1]);
-        Assert.Empty(_fake.QdiscMarkerFiles());
+        Assert.False(Fake.Interface("eth-b").Clsact);
+        Assert.Equal("TcHookDestroy eth-b", Fake.Mutations[^1]);
+        Assert.Empty(Fake.QdiscMarkerFiles());
     }
 
     [Fact]
     public void DetachNeverRemovesAQdiscSomeoneElseMade()
     {
-        _fake.AddClsact("eth-a");
+        Fake.AddClsact("eth-a");
         TcAttachment ours = Assert.Single(Attach(TcDirection.Ingress, 0, 0, false, "eth-a"));
 
         Attachments.Detach(ours);
 
-        Assert.True(_fake.Interface("eth-a").Clsact);
-        Assert.Empty(_fake.Interface("eth-a").Ingress);
+        Assert.True(Fake.Interface("eth-a").Clsact);
+        Assert.Empty(Fake.Interface("eth-a").Ingress);
         Assert.Equal(new[] { "TcHookCreate eth-a -> EEXIST", "TcAttach eth-a Ingress prog 40 handle 0 priority 0 None",
-            "TcDetach eth-a Ingress handle 1 priority 49152" }, _fake.Mutations);
+            "TcDetach eth-a Ingress handle 1 priority 49152" }, Fake.Mutations);
 
         var gone = Assert.Throws<BpfException>(() => Attachments.Detach(ours));
         Assert.Equal(ErrorId.TcFilterNotFound, gone.ErrorId);
@@ -159,7 +150,7 @@ public sealed class TcAttachTests : IDisposable
     [Fact]
     public void FindRefusesToGuessAmongSeveralAndNamesWhatIsMissing()
     {
-        _fake.AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(1, 1, Program, Name: "tc_count"))
+        Fake.AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(1, 1, Program, Name: "tc_count"))
             .AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(2, 1, Foreign, Name: "tc_other"))
             .AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(3, 1, 0, Kind: "u32"));
 
@@ -183,13 +174,13 @@ public sealed class TcAttachTests : IDisposable
 
         var noInterface = Assert.Throws<BpfException>(() => Attachments.FindTc("eth-zz", null, TcDirection.Ingress, 0, 0, null));
         Assert.Equal(ErrorId.InterfaceNotFound, noInterface.ErrorId);
-        Assert.Empty(_fake.Mutations);
+        Assert.Empty(Fake.Mutations);
     }
 
     [Fact]
     public void TcxOnAKernelWithoutItIsNamedAsSuchAndNothingIsPinned()
     {
-        _fake.Fail(nameof(IBpfSystem.LinkCreate), Errno.EINVAL)
+        Fake.Fail(nameof(IBpfSystem.LinkCreate), Errno.EINVAL)
             .FailWhen(nameof(IBpfSystem.QueryAttachedCount), Errno.EINVAL);
         using AttachableProgram program = AttachableProgram.FromId(Program);
 
@@ -198,8 +189,8 @@ public sealed class TcAttachTests : IDisposable
 
         Assert.Equal(ErrorId.TcxNotSupported, e.ErrorId);
         Assert.Equal(BpfErrorKind.NotImplemented, e.Kind);
-        Assert.Equal(0, _fake.PinCount);
-        Assert.Equal(0, _fake.LinkCount);
+        Assert.Equal(0, Fake.PinCount);
+        Assert.Equal(0, Fake.LinkCount);
     }
 
     [Fact]
@@ -211,6 +202,6 @@ public sealed class TcAttachTests : IDisposable
             Attachments.Attach(xdp, new TcHookPoint(TcDirection.Ingress), Interfaces("eth-a")));
 
         Assert.Equal(ErrorId.WrongProgramType, e.ErrorId);
-        Assert.Empty(_fake.Mutations);
+        Assert.Empty(Fake.Mutations);
     }
 }

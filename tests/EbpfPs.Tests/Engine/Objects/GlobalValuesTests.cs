@@ -5,7 +5,7 @@ using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Objects;
 using Xunit;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Objects;
 
 /// <summary>
 /// BpfLoadOptions.GlobalValues: a wrong name or size is refused after open, before anything reaches the kernel.

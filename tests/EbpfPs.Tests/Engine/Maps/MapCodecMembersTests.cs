@@ -7,7 +7,7 @@ using EbpfPs.Engine.Maps;
 using EbpfPs.Interop.Kernel;
 using Xunit;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Maps;
 
 /// <summary>Anonymous members and data sections in the codecs, on hand-built type trees.</summary>
 public class MapCodecMembersTests

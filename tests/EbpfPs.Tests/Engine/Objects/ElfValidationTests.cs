@@ -4,9 +4,9 @@ using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Objects;
 using Xunit;
-using static EbpfPs.Tests.ObjectImage;
+using static EbpfPs.Tests.Engine.Objects.ObjectImage;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Objects;
 
 /// <summary>ObjectFileValidator on a hand-built object and on single-field corruptions of its ELF structure.</summary>
 public class ElfValidationTests

@@ -3,7 +3,7 @@ using System.Net;
 using EbpfPs.Engine.Network;
 using Xunit;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Fleet;
 
 /// <summary>Fleet networks' address choice and the sshd and subsystem files they write.</summary>
 public class FleetTests

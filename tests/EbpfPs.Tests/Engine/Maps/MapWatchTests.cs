@@ -5,7 +5,7 @@ using System.Threading;
 using EbpfPs.Engine.Maps;
 using Xunit;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Maps;
 
 /// <summary>
 /// MapWatch's clock with a sampler that records when it was asked: samples are due on the grid start + n *

@@ -9,34 +9,25 @@ using EbpfPs.Interop.Kernel;
 using EbpfPs.Tests.Fakes;
 using Xunit;
 
-namespace EbpfPs.Tests.Engine;
+namespace EbpfPs.Tests.Engine.Attach;
 
 /// <summary>Xdp.Attach/Detach decisions against the fake kernel: all or nothing, -Force, mode changes.</summary>
-public sealed class XdpAttachTests : IDisposable
+public sealed class XdpAttachTests : FakeKernelTest
 {
     private const uint OldNative = 10, OldGeneric = 11, New = 20;
-    private readonly FakeBpfSystem _fake = new();
-    private readonly IDisposable _scope;
 
     public XdpAttachTests()
     {
-        _fake.AddProgram(OldNative, "old_native", BpfProgType.Xdp)
+        Fake.AddProgram(OldNative, "old_native", BpfProgType.Xdp)
             .AddProgram(OldGeneric, "old_generic", BpfProgType.Xdp)
             .AddProgram(New, "xdp_new", BpfProgType.Xdp)
             .AddProgram(30, "tc_prog", BpfProgType.SchedCls);
         foreach (string name in new[] { "eth-a", "eth-b", "eth-c", "eth-d" })
-            _fake.AddInterface(name);
-        _scope = BpfSystem.Use(_fake);
-    }
-
-    public void Dispose()
-    {
-        _scope.Dispose();
-        _fake.Dispose();
+            Fake.AddInterface(name);
     }
 
     private List<NetInterface> Interfaces(params string[] names) =>
-        names.Select(n => new NetInterface(_fake.Interface(n).Index, n)).ToList();
+        names.Select(n => new NetInterface(Fake.Interface(n).Index, n)).ToList();
 
     private IReadOnlyList<XdpAttachment> Attach(XdpMode mode, bool force, params string[] names)
     {
@@ -48,7 +39,7 @@ public sealed class XdpAttachTests : IDisposable
     [Fact]
     public void FailureRollsBackInReverseOrderAndRestoresEachPreviousProgramInItsMode()
     {
-        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).SetXdp("eth-c", XdpAttachMode.Skb, OldGeneric)
+        Fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).SetXdp("eth-c", XdpAttachMode.Skb, OldGeneric)
             .Fail(nameof(IBpfSystem.XdpAttach), Errno.EPERM, nth: 4);
 
         var e = Assert.Throws<BpfException>(() =>
@@ -74,17 +65,17 @@ public sealed class XdpAttachTests : IDisposable
             // ... eth-a gets its native program back in native mode, where nothing else went meanwhile
             "XdpDetach eth-a SkbMode, Replace expected 20",
             "XdpAttach eth-a prog 10 UpdateIfNoexist, DrvMode",
-        }, _fake.Mutations);
-        Assert.Equal((OldNative, 0u, 0u), _fake.XdpOf("eth-a"));
-        Assert.Equal((0u, 0u, 0u), _fake.XdpOf("eth-b"));
-        Assert.Equal((0u, OldGeneric, 0u), _fake.XdpOf("eth-c"));
-        Assert.Equal((0u, 0u, 0u), _fake.XdpOf("eth-d"));
+        }, Fake.Mutations);
+        Assert.Equal((OldNative, 0u, 0u), Fake.XdpOf("eth-a"));
+        Assert.Equal((0u, 0u, 0u), Fake.XdpOf("eth-b"));
+        Assert.Equal((0u, OldGeneric, 0u), Fake.XdpOf("eth-c"));
+        Assert.Equal((0u, 0u, 0u), Fake.XdpOf("eth-d"));
     }
 
     [Fact]
     public void WithoutForceAnOccupiedInterfaceIsRefusedBeforeAnythingChanges()
     {
-        _fake.SetXdp("eth-c", XdpAttachMode.Skb, OldGeneric);
+        Fake.SetXdp("eth-c", XdpAttachMode.Skb, OldGeneric);
 
         var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Native, force: false, "eth-a", "eth-b", "eth-c"));
 
@@ -92,9 +83,9 @@ public sealed class XdpAttachTests : IDisposable
         Assert.Equal("eth-c", e.Target);
         Assert.Equal((int)Errno.EEXIST, e.Errno);
         Assert.Contains("program id 11", e.Message);
-        Assert.Empty(_fake.Mutations);
+        Assert.Empty(Fake.Mutations);
         Assert.Equal(new[] { "XdpQuery eth-a", "XdpQuery eth-b", "XdpQuery eth-c" },
-            _fake.Log(nameof(IBpfSystem.XdpQuery)));
+            Fake.Log(nameof(IBpfSystem.XdpQuery)));
     }
 
     [Theory]
@@ -102,23 +93,23 @@ public sealed class XdpAttachTests : IDisposable
     [InlineData(XdpMode.Auto)]
     public void ForceInTheSameModeReplacesTheProgramItSaw(XdpMode mode)
     {
-        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative);
+        Fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative);
 
         XdpAttachment done = Assert.Single(Attach(mode, force: true, "eth-a"));
 
-        Assert.Equal(new[] { "XdpAttach eth-a prog 20 DrvMode, Replace expected 10" }, _fake.Mutations);
+        Assert.Equal(new[] { "XdpAttach eth-a prog 20 DrvMode, Replace expected 10" }, Fake.Mutations);
         Assert.Equal(OldNative, done.ReplacedProgramId);
         Assert.Equal(New, done.ProgramId);
         Assert.Equal("xdp_new", done.ProgramName);
         Assert.Equal(XdpMode.Native, done.Mode);
-        Assert.Equal((New, 0u, 0u), _fake.XdpOf("eth-a"));
+        Assert.Equal((New, 0u, 0u), Fake.XdpOf("eth-a"));
     }
 
     [Fact]
     public void WithForceAReplaceThatLostARaceLooksAgainAndReplacesWhatIsThereNow()
     {
         // Another process swaps in its program between our look and our replace.
-        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative)
+        Fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative)
             .Before(nameof(IBpfSystem.XdpAttach), 1, f => f.SetXdp("eth-a", XdpAttachMode.Drv, OldGeneric));
 
         XdpAttachment done = Assert.Single(Attach(XdpMode.Native, force: true, "eth-a"));
@@ -127,42 +118,42 @@ public sealed class XdpAttachTests : IDisposable
         {
             "XdpAttach eth-a prog 20 DrvMode, Replace expected 10 -> EEXIST",
             "XdpAttach eth-a prog 20 DrvMode, Replace expected 11",
-        }, _fake.Mutations);
+        }, Fake.Mutations);
         Assert.Equal(OldGeneric, done.ReplacedProgramId);
-        Assert.Equal((New, 0u, 0u), _fake.XdpOf("eth-a"));
+        Assert.Equal((New, 0u, 0u), Fake.XdpOf("eth-a"));
     }
 
     [Fact]
     public void WithForceAnInterfaceThatKeepsChangingIsXdpProgramChangedNotAnAdviceToUseForce()
     {
-        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).FailWhen(nameof(IBpfSystem.XdpAttach), Errno.EEXIST);
+        Fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).FailWhen(nameof(IBpfSystem.XdpAttach), Errno.EEXIST);
 
         var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Native, force: true, "eth-a"));
 
         Assert.Equal(ErrorId.XdpProgramChanged, e.ErrorId);
         Assert.Equal(BpfErrorKind.ResourceBusy, e.Kind);
         Assert.DoesNotContain("-Force", e.Message);
-        Assert.Equal(3, _fake.Mutations.Count);
-        Assert.Equal((OldNative, 0u, 0u), _fake.XdpOf("eth-a"));
+        Assert.Equal(3, Fake.Mutations.Count);
+        Assert.Equal((OldNative, 0u, 0u), Fake.XdpOf("eth-a"));
     }
 
     [Fact]
     public void WithoutForceAProgramThatArrivedMeanwhileIsRefusedAndLeftAlone()
     {
-        _fake.Before(nameof(IBpfSystem.XdpAttach), 1, f => f.SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric));
+        Fake.Before(nameof(IBpfSystem.XdpAttach), 1, f => f.SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric));
 
         var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Generic, force: false, "eth-a"));
 
         Assert.Equal(ErrorId.XdpProgramExists, e.ErrorId);
         Assert.Contains("meanwhile; use -Force", e.Message);
-        Assert.Equal((0u, OldGeneric, 0u), _fake.XdpOf("eth-a"));
+        Assert.Equal((0u, OldGeneric, 0u), Fake.XdpOf("eth-a"));
     }
 
     [Fact]
     public void RollbackLeavesAProgramAnotherProcessPutOnAnInterfaceMeanwhile()
     {
         // eth-a is done; before eth-b fails, another process replaces our program on eth-a with its own.
-        _fake.Before(nameof(IBpfSystem.XdpAttach), 2, f => f.SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric))
+        Fake.Before(nameof(IBpfSystem.XdpAttach), 2, f => f.SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric))
             .Fail(nameof(IBpfSystem.XdpAttach), Errno.EPERM, nth: 2);
 
         Assert.Throws<BpfException>(() => Attach(XdpMode.Generic, force: false, "eth-a", "eth-b"));
@@ -172,14 +163,14 @@ public sealed class XdpAttachTests : IDisposable
             "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode",
             "XdpAttach eth-b prog 20 UpdateIfNoexist, SkbMode -> EPERM",
             "XdpDetach eth-a SkbMode, Replace expected 20 -> EEXIST",
-        }, _fake.Mutations);
-        Assert.Equal((0u, OldGeneric, 0u), _fake.XdpOf("eth-a"));
+        }, Fake.Mutations);
+        Assert.Equal((0u, OldGeneric, 0u), Fake.XdpOf("eth-a"));
     }
 
     [Fact]
     public void AModeChangeIsDetachThenAttachAndPutsTheOldProgramBackWhenTheAttachFails()
     {
-        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).Fail(nameof(IBpfSystem.XdpAttach), Errno.EPERM);
+        Fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).Fail(nameof(IBpfSystem.XdpAttach), Errno.EPERM);
 
         var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Generic, force: true, "eth-a"));
 
@@ -191,30 +182,30 @@ public sealed class XdpAttachTests : IDisposable
             "XdpDetach eth-a DrvMode, Replace expected 10",
             "XdpAttach eth-a prog 20 UpdateIfNoexist, SkbMode -> EPERM",
             "XdpAttach eth-a prog 10 UpdateIfNoexist, DrvMode",
-        }, _fake.Mutations);
-        Assert.Equal((OldNative, 0u, 0u), _fake.XdpOf("eth-a"));
+        }, Fake.Mutations);
+        Assert.Equal((OldNative, 0u, 0u), Fake.XdpOf("eth-a"));
     }
 
     [Fact]
     public void AModeChangeThatSucceedsLeavesOnlyTheNewMode()
     {
-        _fake.SetXdp("eth-b", XdpAttachMode.Skb, OldGeneric);
+        Fake.SetXdp("eth-b", XdpAttachMode.Skb, OldGeneric);
 
         XdpAttachment done = Assert.Single(Attach(XdpMode.Native, force: true, "eth-b"));
 
         Assert.Equal(new[]
         {
             "XdpDetach eth-b SkbMode, Replace expected 11", "XdpAttach eth-b prog 20 UpdateIfNoexist, DrvMode",
-        }, _fake.Mutations);
+        }, Fake.Mutations);
         Assert.Equal(XdpMode.Native, done.Mode);
         Assert.Equal(OldGeneric, done.ReplacedProgramId);
-        Assert.Equal((New, 0u, 0u), _fake.XdpOf("eth-b"));
+        Assert.Equal((New, 0u, 0u), Fake.XdpOf("eth-b"));
     }
 
     [Fact]
     public void NativeOnADriverWithoutItIsNamedAsSuch()
     {
-        _fake.AddInterface("veth-slow", nativeXdp: false);
+        Fake.AddInterface("veth-slow", nativeXdp: false);
 
         var e = Assert.Throws<BpfException>(() => Attach(XdpMode.Native, force: false, "veth-slow"));
 
@@ -235,16 +226,16 @@ public sealed class XdpAttachTests : IDisposable
         Assert.Equal(ErrorId.WrongProgramType, wrong.ErrorId);
         Assert.Equal(BpfErrorKind.InvalidArgument, wrong.Kind);
 
-        Assert.Empty(_fake.Log(nameof(IBpfSystem.XdpQuery), nameof(IBpfSystem.XdpAttach),
+        Assert.Empty(Fake.Log(nameof(IBpfSystem.XdpQuery), nameof(IBpfSystem.XdpAttach),
             nameof(IBpfSystem.XdpDetach)));
     }
 
     [Fact]
     public void DetachRemovesEveryModeTheInterfaceHasAndReportsWhatWasThere()
     {
-        _fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric);
+        Fake.SetXdp("eth-a", XdpAttachMode.Drv, OldNative).SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric);
 
-        XdpAttachment gone = Xdp.Detach(new NetInterface(_fake.Interface("eth-a").Index, "eth-a"));
+        XdpAttachment gone = Xdp.Detach(new NetInterface(Fake.Interface("eth-a").Index, "eth-a"));
 
         Assert.Equal(XdpMode.Native, gone.Mode);
         Assert.Equal(OldNative, gone.ProgramId);
@@ -253,10 +244,10 @@ public sealed class XdpAttachTests : IDisposable
             {
                 "XdpDetach eth-a DrvMode, Replace expected 10", "XdpDetach eth-a SkbMode, Replace expected 11",
             },
-            _fake.Mutations);
-        Assert.Equal((0u, 0u, 0u), _fake.XdpOf("eth-a"));
+            Fake.Mutations);
+        Assert.Equal((0u, 0u, 0u), Fake.XdpOf("eth-a"));
 
-        var none = Assert.Throws<BpfException>(() => Xdp.Detach(new NetInterface(_fake.Interface("eth-b").Index, "eth-b")));
+        var none = Assert.Throws<BpfException>(() => Xdp.Detach(new NetInterface(Fake.Interface("eth-b").Index, "eth-b")));
         Assert.Equal(ErrorId.NoXdpProgram, none.ErrorId);
         Assert.Equal(BpfErrorKind.NotFound, none.Kind);
     }
@@ -264,35 +255,35 @@ public sealed class XdpAttachTests : IDisposable
     [Fact]
     public void DetachLeavesAProgramAnotherProcessSwappedInAfterItLooked()
     {
-        _fake.SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric)
+        Fake.SetXdp("eth-a", XdpAttachMode.Skb, OldGeneric)
             .Before(nameof(IBpfSystem.XdpDetach), 1, f => f.SetXdp("eth-a", XdpAttachMode.Skb, New));
 
-        var e = Assert.Throws<BpfException>(() => Xdp.Detach(new NetInterface(_fake.Interface("eth-a").Index, "eth-a")));
+        var e = Assert.Throws<BpfException>(() => Xdp.Detach(new NetInterface(Fake.Interface("eth-a").Index, "eth-a")));
 
         Assert.Equal(ErrorId.XdpProgramChanged, e.ErrorId);
-        Assert.Equal((0u, New, 0u), _fake.XdpOf("eth-a"));
+        Assert.Equal((0u, New, 0u), Fake.XdpOf("eth-a"));
     }
 
     [Fact]
     public void AttachInANamedNamespaceEntersItAndUsesItsInterfaces()
     {
-        _fake.AddNamespace("ns-x");
-        int index = _fake.AddInterface("veth0", "ns-x");
+        Fake.AddNamespace("ns-x");
+        int index = Fake.AddInterface("veth0", "ns-x");
         using AttachableProgram program = AttachableProgram.FromId(New);
 
         var done = (XdpAttachment)Assert.Single(
             Attachments.Attach(program, new XdpHookPoint(XdpMode.Generic), new[] { new NetInterface(index, "veth0", "ns-x") }));
 
         Assert.Equal("ns-x", done.NetNamespace);
-        Assert.Contains("EnterNetNamespace ns-x", _fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
-        Assert.Equal(new[] { "XdpAttach ns-x/veth0 prog 20 UpdateIfNoexist, SkbMode" }, _fake.Mutations);
-        Assert.Equal((0u, New, 0u), _fake.XdpOf("veth0", "ns-x"));
+        Assert.Contains("EnterNetNamespace ns-x", Fake.Log(nameof(IBpfSystem.EnterNetNamespace)));
+        Assert.Equal(new[] { "XdpAttach ns-x/veth0 prog 20 UpdateIfNoexist, SkbMode" }, Fake.Mutations);
+        Assert.Equal((0u, New, 0u), Fake.XdpOf("veth0", "ns-x"));
     }
 
     [Fact]
     public void ListShowsOnlyInterfacesWithAProgram()
     {
-        _fake.SetXdp("eth-b", XdpAttachMode.Skb, OldGeneric);
+        Fake.SetXdp("eth-b", XdpAttachMode.Skb, OldGeneric);
 
         XdpAttachment listed = Assert.Single(Attachments.ListXdp(null));
 

@@ -2,7 +2,7 @@ using EbpfPs.Engine.Errors;
 using EbpfPs.Interop;
 using Xunit;
 
-namespace EbpfPs.Tests;
+namespace EbpfPs.Tests.Engine.Errors;
 
 public class BpfExceptionTests
 {

@@ -6,29 +6,20 @@ using EbpfPs.Interop.Kernel;
 using EbpfPs.Tests.Fakes;
 using Xunit;
 
-namespace EbpfPs.Tests.Engine;
+namespace EbpfPs.Tests.Engine.Maps;
 
 /// <summary>
 /// Per-CPU values are one round_up(value_size, 8) slot per possible CPU (the kernel's bpf_map_value_size); BpfMap
 /// asks for the CPU count only for per-CPU types. The sizes show in the errors raised before any map syscall.
 /// </summary>
-public sealed class PerCpuSizingTests : IDisposable
+public sealed class PerCpuSizingTests : FakeKernelTest
 {
-    private readonly FakeBpfSystem _fake = new() { Cpus = 3 };
-    private readonly IDisposable _scope;
-
     public PerCpuSizingTests()
     {
-        _fake.AddMap(1, "counts", BpfMapType.PercpuArray, 4, 12)
+        Fake.Cpus = 3;
+        Fake.AddMap(1, "counts", BpfMapType.PercpuArray, 4, 12)
             .AddMap(2, "flows", BpfMapType.Hash, 4, 12)
             .AddMap(3, "lru_pc", BpfMapType.LruPercpuHash, 4, 8);
-        _scope = BpfSystem.Use(_fake);
-    }
-
-    public void Dispose()
-    {
-        _scope.Dispose();
-        _fake.Dispose();
     }
 
     [Theory]
@@ -54,7 +45,7 @@ public sealed class PerCpuSizingTests : IDisposable
         using BpfMap map = BpfMap.OpenById(1);
 
         Assert.True(map.PerCpu);
-        Assert.Single(_fake.Log(nameof(IBpfSystem.PossibleCpus)));
+        Assert.Single(Fake.Log(nameof(IBpfSystem.PossibleCpus)));
         var e = Assert.Throws<BpfException>(() => map.Update(new byte[4], new byte[5], MapUpdateFlag.Any));
         Assert.Equal(ErrorId.WrongValueSize, e.ErrorId);
         Assert.Contains("12-byte values (48 bytes for all 3 CPUs)", e.Message);
@@ -68,19 +59,19 @@ public sealed class PerCpuSizingTests : IDisposable
     [Fact]
     public void OtherPerCpuTypesAreSizedTooAndPlainMapsNeverAskForTheCpuCount()
     {
-        _fake.Cpus = 2;
+        Fake.Cpus = 2;
         using (BpfMap lru = BpfMap.OpenById(3))
         {
             Assert.True(lru.PerCpu);
             var e = Assert.Throws<BpfException>(() => lru.Update(new byte[4], new byte[3], MapUpdateFlag.Any));
             Assert.Contains("(16 bytes for all 2 CPUs)", e.Message);
         }
-        int asked = _fake.Log(nameof(IBpfSystem.PossibleCpus)).Count;
+        int asked = Fake.Log(nameof(IBpfSystem.PossibleCpus)).Count;
 
         using BpfMap hash = BpfMap.OpenById(2);
 
         Assert.False(hash.PerCpu);
-        Assert.Equal(asked, _fake.Log(nameof(IBpfSystem.PossibleCpus)).Count);
+        Assert.Equal(asked, Fake.Log(nameof(IBpfSystem.PossibleCpus)).Count);
         var plain = Assert.Throws<BpfException>(() => hash.Update(new byte[4], new byte[5], MapUpdateFlag.Any));
         Assert.EndsWith("12-byte values, not 5.", plain.Message);
     }
@@ -88,7 +79,7 @@ public sealed class PerCpuSizingTests : IDisposable
     [Fact]
     public void WhenTheCpuCountCannotBeReadThePerCpuMapDoesNotOpen()
     {
-        _fake.Fail(nameof(IBpfSystem.PossibleCpus), Errno.EACCES);
+        Fake.Fail(nameof(IBpfSystem.PossibleCpus), Errno.EACCES);
 
         var e = Assert.Throws<BpfException>(() => BpfMap.OpenById(1));
 

@@ -102,6 +102,17 @@ Describe 'Add-TcProgram: bad input' {
         (Get-Error { Add-TcProgram -Interface nosuch0 -NetNamespace $ns -Program drop }).CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It '-Priority or -Handle with -Mode Tcx: TcxHasNoPriority, before anything is loaded or attached' {
+        foreach ($extra in @{ Priority = 5 }, @{ Handle = 3 }) {
+            $e = Get-Error { Add-TcProgram -Interface $dev -NetNamespace $ns -Program drop -Mode Tcx @extra }
+            $e.FullyQualifiedErrorId | Should -BeLike 'TcxHasNoPriority,*'
+            $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        }
+        Get-TcProgram -NetNamespace $ns -Interface $dev | Should -BeNullOrEmpty
+        Get-TcFilters $ns $dev ingress | Should -BeNullOrEmpty
+        Test-Clsact $ns $dev | Should -BeFalse
+    }
+
     It 'removing where nothing is attached: TcProgramNotFound' {
         $e = Get-Error { Remove-TcProgram -Interface $dev -NetNamespace $ns -Confirm:$false }
         $e.FullyQualifiedErrorId | Should -BeLike 'TcProgramNotFound,*'

@@ -3,6 +3,7 @@ using System.Collections.Specialized;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Codec;
 using EbpfPs.Interop.Kernel;
 using Xunit;
 

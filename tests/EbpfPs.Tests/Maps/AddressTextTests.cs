@@ -1,6 +1,6 @@
 using System;
 using System.Net;
-using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Codec;
 using Xunit;
 
 namespace EbpfPs.Tests;

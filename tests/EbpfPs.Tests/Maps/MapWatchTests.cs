@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Watching;
 using Xunit;
 
 namespace EbpfPs.Tests;

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using EbpfPs.Engine.Btf;
-using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Validation;
 using Xunit;
 using static EbpfPs.Tests.ObjectImage;
 

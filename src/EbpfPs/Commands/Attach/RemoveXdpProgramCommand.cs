@@ -5,7 +5,7 @@ using System.Management.Automation;
 using EbpfPs.Engine;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Network;
-using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 
 namespace EbpfPs.Commands;
 

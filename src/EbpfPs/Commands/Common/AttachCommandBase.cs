@@ -4,6 +4,7 @@ using System.Management.Automation;
 using EbpfPs.Engine;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 
 namespace EbpfPs.Commands;
 

@@ -6,7 +6,7 @@ using EbpfPs.Engine;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
-using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 
 namespace EbpfPs.Commands;
 

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using EbpfPs.Engine;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 
 namespace EbpfPs.Commands;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
-using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Codec;
 
 namespace EbpfPs.Commands;
 

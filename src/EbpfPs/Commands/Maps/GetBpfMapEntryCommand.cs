@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Watching;
 
 namespace EbpfPs.Commands;
 

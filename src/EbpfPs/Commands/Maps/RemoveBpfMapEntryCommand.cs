@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Watching;
 
 namespace EbpfPs.Commands;
 

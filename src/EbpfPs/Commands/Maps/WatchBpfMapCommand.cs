@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Watching;
 
 namespace EbpfPs.Commands;
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using EbpfPs.Engine;
 using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 
 namespace EbpfPs.Commands;
 

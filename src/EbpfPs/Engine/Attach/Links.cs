@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
-using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 using EbpfPs.Interop;
 
 namespace EbpfPs.Engine.Attach;

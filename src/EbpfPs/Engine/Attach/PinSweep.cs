@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using EbpfPs.Engine.Host;
-using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 
 namespace EbpfPs.Engine.Attach;
 

@@ -6,6 +6,7 @@ using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
 using EbpfPs.Interop.Netlink;

@@ -4,7 +4,7 @@ using System.Linq;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
-using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Codec;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
 

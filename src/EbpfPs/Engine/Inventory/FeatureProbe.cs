@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using EbpfPs.Engine.Errors;
 using System.Linq;
+using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
-using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
 using EbpfPs.Interop.Netlink;

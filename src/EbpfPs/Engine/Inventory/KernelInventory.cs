@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Pinning;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
 
@@ -103,7 +104,7 @@ public static class KernelInventory
     {
         if (!System.IO.File.Exists(path) && !System.IO.Directory.Exists(path))
             throw new BpfException(ErrorId.PinnedObjectNotFound, $"No pinned BPF object at '{path}'.", path);
-        Objects.BpfFs.RequireOnBpfFs(path);
+        BpfFs.RequireOnBpfFs(path);
         if (System.IO.Directory.Exists(path))
             throw new BpfException(ErrorId.WrongPinnedObjectType,
                 $"'{path}' is a folder on bpffs, not a {what}.", path);

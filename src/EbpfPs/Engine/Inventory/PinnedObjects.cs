@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 using EbpfPs.Interop;
 
 namespace EbpfPs.Engine.Inventory;

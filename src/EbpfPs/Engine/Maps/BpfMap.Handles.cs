@@ -5,6 +5,7 @@ using System.Globalization;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
+using EbpfPs.Engine.Maps.Codec;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
 

@@ -9,6 +9,7 @@ using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
 using EbpfPs.Engine.Packets;
+using EbpfPs.Engine.Pinning;
 using EbpfPs.Interop.Netlink;
 
 namespace EbpfPs.Engine.Measuring;

@@ -6,7 +6,7 @@ using System.Linq;
 using System.Text.Json;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
-using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 
 namespace EbpfPs.Engine.Network;
 

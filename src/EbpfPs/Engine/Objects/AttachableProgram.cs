@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
+using EbpfPs.Engine.Pinning;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
 

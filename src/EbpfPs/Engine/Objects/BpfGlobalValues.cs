@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
-using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Codec;
 using EbpfPs.Interop;
 
 namespace EbpfPs.Engine.Objects;

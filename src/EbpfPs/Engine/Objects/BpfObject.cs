@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Pinning;
 using EbpfPs.Interop;
 
 namespace EbpfPs;
@@ -31,7 +32,7 @@ public sealed class BpfObject : IDisposable
     /// <summary>Map pins (LIBBPF_PIN_BY_NAME) that did not exist before this load and so belong to it.</summary>
     public IReadOnlyList<string> CreatedPins { get; internal set; } = Array.Empty<string>();
     /// <summary>The pins this load made under PinPath; Remove-BpfObject removes these and nothing else there.</summary>
-    internal IReadOnlyList<Engine.Objects.OwnPin> OwnPins { get; set; } = Array.Empty<Engine.Objects.OwnPin>();
+    internal IReadOnlyList<OwnPin> OwnPins { get; set; } = Array.Empty<OwnPin>();
     /// <summary>The folders this load made for PinPath (outermost first), removed with it once empty.</summary>
     internal IReadOnlyList<string> CreatedFolders { get; init; } = Array.Empty<string>();
 

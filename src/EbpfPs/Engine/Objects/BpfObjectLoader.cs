@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
+using EbpfPs.Engine.Pinning;
+using EbpfPs.Engine.Validation;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
 

@@ -8,6 +8,7 @@ using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
 using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Pinning;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
 

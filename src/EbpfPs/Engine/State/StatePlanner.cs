@@ -7,7 +7,7 @@ using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Maps;
 using EbpfPs.Engine.Network;
-using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 
 namespace EbpfPs.Engine.State;
 

@@ -6,6 +6,7 @@ using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
 using EbpfPs.Engine.Maps;
 using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Pinning;
 
 namespace EbpfPs.Engine.State;
 

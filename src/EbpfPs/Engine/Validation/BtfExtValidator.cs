@@ -2,7 +2,7 @@ using System;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Interop.Kernel;
 
-namespace EbpfPs.Engine.Objects;
+namespace EbpfPs.Engine.Validation;
 
 /// <summary>
 /// The .BTF.ext section: its header, and the func_info, line_info and CO-RE relocation subsections with

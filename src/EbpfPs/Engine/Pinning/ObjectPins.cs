@@ -5,7 +5,7 @@ using System.Linq;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Interop;
 
-namespace EbpfPs.Engine.Objects;
+namespace EbpfPs.Engine.Pinning;
 
 /// <summary>A pin an import made: where, and which program or map it holds (so only that one is removed).</summary>
 internal sealed record OwnPin(string Path, Libbpf.ObjectKind Kind, uint Id);

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Text;
 
-namespace EbpfPs.Tests.Engine.Objects;
+namespace EbpfPs.Tests.Engine.Validation;
 
 /// <summary>
 /// A small but complete BPF object built byte by byte, as clang would lay it out: one XDP program that loads a

@@ -5,7 +5,7 @@ using EbpfPs.Engine.Btf;
 using EbpfPs.Interop.Kernel;
 using static EbpfPs.Engine.Btf.BtfImage;
 
-namespace EbpfPs.Engine.Objects;
+namespace EbpfPs.Engine.Validation;
 
 /// <summary>
 /// What the BTF types say about each other: every name offset is a string, every referenced type id exists

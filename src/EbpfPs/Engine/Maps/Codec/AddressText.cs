@@ -1,4 +1,4 @@
-namespace EbpfPs.Engine.Maps;
+namespace EbpfPs.Engine.Maps.Codec;
 
 /// <summary>
 /// Dotted-quad text of an IPv4 address straight from its four bytes: one string per address and no

@@ -3,10 +3,11 @@ using System.Collections.Specialized;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Codec;
 using EbpfPs.Interop.Kernel;
 using Xunit;
 
-namespace EbpfPs.Tests.Engine.Maps;
+namespace EbpfPs.Tests.Engine.Maps.Codec;
 
 /// <summary>The BTF codecs on hand-built type trees: no kernel needed.</summary>
 public class MapCodecTests

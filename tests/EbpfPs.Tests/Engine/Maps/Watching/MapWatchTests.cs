@@ -2,10 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Watching;
 using Xunit;
 
-namespace EbpfPs.Tests.Engine.Maps;
+namespace EbpfPs.Tests.Engine.Maps.Watching;
 
 /// <summary>
 /// MapWatch's clock with a sampler that records when it was asked: samples are due on the grid start + n *

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using EbpfPs.Engine.Errors;
 
-namespace EbpfPs.Engine.Objects;
+namespace EbpfPs.Engine.Pinning;
 
 /// <summary>Removing pins: only entries on bpffs, so a mistyped path can never delete an ordinary file.</summary>
 public static class Pins

@@ -2,7 +2,7 @@ using System.IO;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Interop;
 
-namespace EbpfPs.Engine.Objects;
+namespace EbpfPs.Engine.Pinning;
 
 /// <summary>The BPF filesystem: where pins live, and the check that a path is really on it.</summary>
 public static class BpfFs

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using EbpfPs.Engine.Errors;
 
-namespace EbpfPs.Engine.Maps;
+namespace EbpfPs.Engine.Maps.Watching;
 
 /// <summary>
 /// Samples a map like top: every entry is ranked in its raw bytes by one field, as a total or as its change

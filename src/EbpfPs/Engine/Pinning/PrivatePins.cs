@@ -8,7 +8,7 @@ using System.Threading;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Interop;
 
-namespace EbpfPs.Engine.Objects;
+namespace EbpfPs.Engine.Pinning;
 
 /// <summary>
 /// Private pin folders for the module's built-in programs. Their maps pinned by name (rout_stats and the like)

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
 using EbpfPs.Engine.Btf;
-using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Validation;
 using Xunit;
-using static EbpfPs.Tests.Engine.Objects.ObjectImage;
+using static EbpfPs.Tests.Engine.Validation.ObjectImage;
 
-namespace EbpfPs.Tests.Engine.Objects;
+namespace EbpfPs.Tests.Engine.Validation;
 
 /// <summary>
 /// The .BTF and .BTF.ext checks, each on one corrupted field of the hand-built object. The first cases are the

@@ -5,7 +5,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
-namespace EbpfPs.Engine.Maps;
+namespace EbpfPs.Engine.Maps.Watching;
 
 /// <summary>One sample of a watch: its place on the schedule, how late it was taken, and its rows.</summary>
 public sealed record MapWatchSample(SampleTime Time, IReadOnlyList<MapSampleRow> Rows);

@@ -2,7 +2,7 @@ using System;
 using System.Text;
 using EbpfPs.Engine.Btf;
 
-namespace EbpfPs.Engine.Objects;
+namespace EbpfPs.Engine.Validation;
 
 /// <summary>One ELF64 section header, widened to what the checks need.</summary>
 internal readonly record struct ElfSection(

@@ -5,7 +5,7 @@ using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Interop.Kernel;
 
-namespace EbpfPs.Engine.Maps;
+namespace EbpfPs.Engine.Maps.Codec;
 
 /// <summary>
 /// The fields of a struct, union or data section as C code addresses them: the members of an anonymous

@@ -5,7 +5,7 @@ using System.IO;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Interop;
 
-namespace EbpfPs.Engine.Objects;
+namespace EbpfPs.Engine.Validation;
 
 /// <summary>
 /// Checks a BPF object file in managed code before libbpf opens it. libbpf 1.1 trusts the ELF and BTF it

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace EbpfPs.Engine.Maps;
+namespace EbpfPs.Engine.Maps.Codec;
 
 /// <summary>
 /// Shared boxes for the numbers map fields hold most: every byte, every 16-bit value (ports, protocol numbers,

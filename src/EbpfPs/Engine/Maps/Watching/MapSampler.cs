@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Diagnostics;
 
-namespace EbpfPs.Engine.Maps;
+namespace EbpfPs.Engine.Maps.Watching;
 
 /// <summary>
 /// One key's numbers in one sample: each numeric field with its change and rate since the last sample, when the

@@ -3,11 +3,11 @@ using System.Collections.Specialized;
 using System.Linq;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
-using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Codec;
 using EbpfPs.Interop.Kernel;
 using Xunit;
 
-namespace EbpfPs.Tests.Engine.Maps;
+namespace EbpfPs.Tests.Engine.Maps.Codec;
 
 /// <summary>Anonymous members and data sections in the codecs, on hand-built type trees.</summary>
 public class MapCodecMembersTests

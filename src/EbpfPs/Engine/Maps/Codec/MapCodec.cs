@@ -9,7 +9,7 @@ using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Interop.Kernel;
 
-namespace EbpfPs.Engine.Maps;
+namespace EbpfPs.Engine.Maps.Codec;
 
 internal delegate object? Decoder(byte[] buffer, int offset);
 internal delegate void Encoder(object? value, byte[] buffer, int offset, string path);

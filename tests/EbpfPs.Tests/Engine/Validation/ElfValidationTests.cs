@@ -2,11 +2,11 @@ using System;
 using System.Collections.Generic;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
-using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.Validation;
 using Xunit;
-using static EbpfPs.Tests.Engine.Objects.ObjectImage;
+using static EbpfPs.Tests.Engine.Validation.ObjectImage;
 
-namespace EbpfPs.Tests.Engine.Objects;
+namespace EbpfPs.Tests.Engine.Validation;
 
 /// <summary>ObjectFileValidator on a hand-built object and on single-field corruptions of its ELF structure.</summary>
 public class ElfValidationTests

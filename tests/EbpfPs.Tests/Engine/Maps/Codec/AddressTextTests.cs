@@ -1,9 +1,9 @@
 using System;
 using System.Net;
-using EbpfPs.Engine.Maps;
+using EbpfPs.Engine.Maps.Codec;
 using Xunit;
 
-namespace EbpfPs.Tests.Engine.Maps;
+namespace EbpfPs.Tests.Engine.Maps.Codec;
 
 public class AddressTextTests
 {

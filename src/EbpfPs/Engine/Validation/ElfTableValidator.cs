@@ -2,7 +2,7 @@ using System;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Interop.Kernel;
 
-namespace EbpfPs.Engine.Objects;
+namespace EbpfPs.Engine.Validation;
 
 /// <summary>
 /// The symbol table and the relocation sections: every index they hold names something that exists, and

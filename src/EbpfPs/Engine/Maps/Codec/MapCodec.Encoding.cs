@@ -9,7 +9,7 @@ using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Interop.Kernel;
 
-namespace EbpfPs.Engine.Maps;
+namespace EbpfPs.Engine.Maps.Codec;
 
 /// <summary>The writing half of a codec: objects, hashtables, numbers, text and bytes into the kernel layout.</summary>
 internal sealed partial class MapCodec

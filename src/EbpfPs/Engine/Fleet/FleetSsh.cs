@@ -7,8 +7,10 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Network;
+using EbpfPs.Engine.TestNetwork;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.Fleet;
 
 /// <summary>
 /// The SSH side of a Fleet test network: a key pair for the client, a host key per router, a known_hosts file

@@ -6,7 +6,7 @@ using System.Linq;
 using System.Threading;
 using EbpfPs.Interop;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.Fleet;
 
 /// <summary>
 /// The processes of a fleet's sshd, read from /proc: is a pid still the sshd we started (its executable and

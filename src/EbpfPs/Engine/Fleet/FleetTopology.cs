@@ -1,8 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using EbpfPs.Engine.Network;
+using EbpfPs.Engine.TestNetwork;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.Fleet;
 
 /// <summary>
 /// The namespaces, veths, bridge, addresses and routes of a Fleet test network, made with iproute2 like the

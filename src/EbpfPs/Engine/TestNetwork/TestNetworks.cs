@@ -6,9 +6,11 @@ using System.Linq;
 using System.Text.Json;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Fleet;
+using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.TestNetwork;
 
 /// <summary>
 /// Makes and removes test networks with iproute2 and ethtool, which every machine we run on has.

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using EbpfPs.Engine.Errors;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.TestNetwork;
 
 /// <summary>
 /// The state files of test networks (/run/ebpfps/networks/NAME.json): what New-BpfTestNetwork made, so a later

@@ -5,8 +5,10 @@ using System.Linq;
 using System.Net;
 using System.Text.Json;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Network;
+using EbpfPs.Engine.TestNetwork;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.Fleet;
 
 /// <summary>
 /// Fleet test networks: N router namespaces NAME-r1..rN between two shared clients NAME-a and NAME-b, each

@@ -1,12 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Net.Sockets;
 using System.Text;
-using System.Threading;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Host;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.TestNetwork;
 
@@ -22,12 +20,17 @@ internal static class FleetSsh
     internal const string KeyGen = "/usr/bin/ssh-keygen";
     private const string PrivilegeSeparationDirectory = "/run/sshd";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The tools a Fleet network runs, from openssh-server and util-linux.</summary>
+    internal static readonly string[] RequiredTools =
+        { FleetProcesses.Sshd, KeyGen, "/usr/bin/nsenter", "/usr/bin/unshare" };
 
     /// <summary>Refuses early, before anything is made, when openssh-server or util-linux is missing.</summary>
     internal static void RequireTools()
     {
-        foreach (string tool in new[] { FleetProcesses.Sshd, KeyGen, "/usr/bin/nsenter", "/usr/bin/unshare" })
-            if (!File.Exists(tool))
+        foreach (string tool in RequiredTools)
+            if (!Tools.Exists(tool))
                 throw new BpfException(ErrorId.ToolNotFound,
                     $"A Fleet test network needs '{tool}', which is not installed.", tool,
                     recommendedAction: "Run build.ps1 Bootstrap (it installs openssh-server without starting it), " +
@@ -37,8 +40,9 @@ internal static class FleetSsh
     /// <summary>An ed25519 key pair, no passphrase, at path (private) and path.pub; returns the public line.</summary>
     internal static string NewKey(string path, string comment)
     {
-        TestNetworks.Run(KeyGen, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path);
-        return File.ReadAllText(path + ".pub").Trim();
+        Tools.Run(KeyGen, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path);
+        return (Tools.ReadText(path + ".pub") ?? throw new BpfException(ErrorId.TestNetworkCommandFailed,
+            $"'{KeyGen}' wrote no public key at {path}.pub.", KeyGen)).Trim();
     }
 
     /// <summary>
@@ -108,23 +112,26 @@ internal static class FleetSsh
     /// </summary>
     internal static int Start(BpfFleetHost host)
     {
-        Directory.CreateDirectory(PrivilegeSeparationDirectory);
-        const string script = "umount -l /sys && mount -t sysfs sysfs /sys && mount -t bpf bpf /sys/fs/bpf " +
-            "&& exec /usr/sbin/sshd -f \"$1\" -E \"$2\"";
-        TestNetworks.Run("nsenter", $"--net={NetNamespace.RunDirectory}/{host.NetNamespace}", "unshare", "--mount",
+        // sshd needs its privilege separation folder (/run/sshd); made by the script, as the tools it runs are.
+        const string script = "mkdir -p " + PrivilegeSeparationDirectory + " && umount -l /sys " +
+            "&& mount -t sysfs sysfs /sys && mount -t bpf bpf /sys/fs/bpf && exec /usr/sbin/sshd -f \"$1\" -E \"$2\"";
+        Tools.Run("nsenter", $"--net={NetNamespace.RunDirectory}/{host.NetNamespace}", "unshare", "--mount",
             "--propagation", "slave", "/bin/sh", "-c", script, "ebpfps-sshd", host.SshdConfigPath, host.SshdLogPath);
-        var clock = Stopwatch.StartNew();
-        while (true)
+        int pid = 0;
+        bool gone = false;
+        bool ready = Poll.Until(() =>
         {
-            int pid = ReadPid(host.SshdPidFile);
-            if (pid > 0 && FleetProcesses.IsSshdWithConfig(pid, host.SshdConfigPath) && Accepts(host.HostName))
-                return pid;
-            if (clock.Elapsed > StartTimeout || pid > 0 && FleetProcesses.IsGone(pid))
-                throw new BpfException(ErrorId.FleetSshdFailed,
-                    $"sshd for {host.Name} ({host.HostName} in {host.NetNamespace}) did not start accepting " +
-                    $"connections: {LogTail(host.SshdLogPath)}", host.Name);
-            Thread.Sleep(25);
-        }
+            pid = ReadPid(host.SshdPidFile);
+            gone = pid > 0 && FleetProcesses.IsGone(pid);
+            // gone ends the wait too: an sshd that exited will not start accepting.
+            return gone || pid > 0 && FleetProcesses.IsSshdWithConfig(pid, host.SshdConfigPath)
+                && Tools.Accepts(host.HostName, 22, ConnectTimeout);
+        }, StartTimeout);
+        if (!ready || gone)
+            throw new BpfException(ErrorId.FleetSshdFailed,
+                $"sshd for {host.Name} ({host.HostName} in {host.NetNamespace}) did not start accepting " +
+                $"connections: {LogTail(host.SshdLogPath)}", host.Name);
+        return pid;
     }
 
     /// <summary>Stops the router's sshd and every session below it, if the pid is still that sshd.</summary>
@@ -140,26 +147,11 @@ internal static class FleetSsh
         FleetProcesses.Stop(all, TimeSpan.FromSeconds(3));
     }
 
-    private static bool Accepts(string address)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            return client.ConnectAsync(address, 22).Wait(TimeSpan.FromMilliseconds(500)) && client.Connected;
-        }
-        catch (AggregateException) { return false; }
-        catch (SocketException) { return false; }
-    }
-
-    private static int ReadPid(string file)
-    {
-        try { return int.TryParse(File.ReadAllText(file).Trim(), out int pid) ? pid : 0; }
-        catch (IOException) { return 0; }
-    }
+    private static int ReadPid(string file) => int.TryParse(Tools.ReadText(file)?.Trim(), out int pid) ? pid : 0;
 
     private static string LogTail(string log)
     {
-        string text = File.Exists(log) ? File.ReadAllText(log).Trim() : "";
+        string text = Tools.ReadText(log)?.Trim() ?? "";
         return text.Length == 0 ? "it logged nothing." : text[Math.Max(0, text.Length - 800)..];
     }
 

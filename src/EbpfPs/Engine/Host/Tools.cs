@@ -36,7 +36,7 @@ internal static class Tools
     public static string Ip(string? netns, params string[] args) =>
         Run("ip", netns is null ? args : new[] { "-n", netns }.Concat(args).ToArray());
 
-    /// <summary>A tool run inside a named network namespace (`ip netns exec`), for tools without a -n of their own.</summary>
+    /// <summary>A tool run in a named network namespace (`ip netns exec`), for tools without -n of their own.</summary>
     public static string InNamespace(string netns, string file, params string[] args) =>
         Run("ip", new[] { "netns", "exec", netns, file }.Concat(args).ToArray());
 

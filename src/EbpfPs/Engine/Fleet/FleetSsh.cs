@@ -21,6 +21,8 @@ internal static class FleetSsh
     private const string PrivilegeSeparationDirectory = "/run/sshd";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(500);
+    // How long sshd and its sessions get to end on SIGTERM before SIGKILL (and again to go after it).
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
 
     /// <summary>The tools a Fleet network runs, from openssh-server and util-linux.</summary>
     internal static readonly string[] RequiredTools =
@@ -144,7 +146,7 @@ internal static class FleetSsh
             return;
         var all = new List<int> { pid };
         all.AddRange(FleetProcesses.Descendants(pid));
-        FleetProcesses.Stop(all, TimeSpan.FromSeconds(3));
+        FleetProcesses.Stop(all, StopGrace);
     }
 
     private static int ReadPid(string file) => int.TryParse(Tools.ReadText(file)?.Trim(), out int pid) ? pid : 0;

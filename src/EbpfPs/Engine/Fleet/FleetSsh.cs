@@ -114,7 +114,8 @@ internal static class FleetSsh
     /// </summary>
     internal static int Start(BpfFleetHost host)
     {
-        // sshd needs its privilege separation folder (/run/sshd); made by the script, as the tools it runs are.
+        // sshd refuses to start without its privilege separation folder (/run/sshd): the script makes it, so the
+        // engine makes no folder of the host's itself (and a test's fake host none at all).
         const string script = "mkdir -p " + PrivilegeSeparationDirectory + " && umount -l /sys " +
             "&& mount -t sysfs sysfs /sys && mount -t bpf bpf /sys/fs/bpf && exec /usr/sbin/sshd -f \"$1\" -E \"$2\"";
         Tools.Run("nsenter", $"--net={NetNamespace.RunDirectory}/{host.NetNamespace}", "unshare", "--mount",

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
+using System.Net.Sockets;
 using System.Threading;
 
 namespace EbpfPs.Interop;
@@ -39,6 +41,16 @@ internal interface IHostTools
     string? ReadText(string path);
     /// <summary>Writes a file's text (a sysctl under /proc/sys).</summary>
     Result WriteText(string path, string text);
+    /// <summary>Where a symbolic link points (/proc/PID/exe); null when there is no link.</summary>
+    string? ReadLink(string path);
+    /// <summary>The names in a folder (the pids in /proc); none when it cannot be read.</summary>
+    IReadOnlyList<string> ListDirectory(string path);
+    /// <summary>Whether a file or folder is there (an installed tool, a device link under /sys).</summary>
+    bool Exists(string path);
+    /// <summary>Whether a TCP connection to address:port is accepted within the timeout (an sshd ready).</summary>
+    bool Accepts(string address, int port, TimeSpan timeout);
+    /// <summary>Sends a signal to a process (kill(2)).</summary>
+    Result Signal(int pid, int signal);
 }
 
 /// <summary>Which IHostTools the engine uses: the machine's, unless a test put a fake in place for its flow.</summary>
@@ -118,6 +130,33 @@ internal sealed class LinuxTools : IHostTools
         catch (DirectoryNotFoundException) { return Errno.ENOENT; }
         catch (IOException) { return Errno.EIO; }
     }
+
+    public string? ReadLink(string path)
+    {
+        try { return new FileInfo(path).LinkTarget; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    public IReadOnlyList<string> ListDirectory(string path)
+    {
+        try { return Directory.EnumerateFileSystemEntries(path).Select(Path.GetFileName).ToList()!; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Array.Empty<string>(); }
+    }
+
+    public bool Exists(string path) => Path.Exists(path);
+
+    public bool Accepts(string address, int port, TimeSpan timeout)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            return client.ConnectAsync(address, port).Wait(timeout) && client.Connected;
+        }
+        catch (AggregateException) { return false; }
+        catch (SocketException) { return false; }
+    }
+
+    public Result Signal(int pid, int signal) => Libc.Signal(pid, signal);
 
     private sealed class OsProcess : IToolProcess
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
@@ -126,6 +127,35 @@ internal sealed partial class FakeBpfSystem
     {
         lock (_gate) _namespaces.Remove(name);
         return this;
+    }
+
+    /// <summary>Deletes an interface, as `ip link del` would.</summary>
+    public FakeBpfSystem RemoveInterface(string ifname, string netns = "")
+    {
+        lock (_gate)
+        {
+            FakeNamespace ns = _namespaces[netns];
+            ns.Interfaces.Remove(ns.Interfaces.Values.Single(i => i.Name == ifname).Index);
+        }
+        return this;
+    }
+
+    /// <summary>Whether the namespace ("" the fake's own) has an interface of that name.</summary>
+    public bool HasInterface(string ifname, string netns = "")
+    {
+        lock (_gate)
+            return _namespaces.TryGetValue(netns, out FakeNamespace? ns)
+                && ns.Interfaces.Values.Any(i => i.Name == ifname);
+    }
+
+    /// <summary>The named namespaces the fake kernel has now (without recording a call).</summary>
+    public IReadOnlyList<string> NamespaceNames
+    {
+        get
+        {
+            lock (_gate)
+                return _namespaces.Keys.Where(n => n.Length > 0).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        }
     }
 
     public int LinkCount

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using EbpfPs.Interop;
@@ -29,6 +30,12 @@ internal sealed class FakeHostTools : IHostTools
 
     /// <summary>File texts by path (/proc/..., /sys/...); a missing path reads as null, as an unreadable file.</summary>
     public Dictionary<string, string> Files { get; } = new();
+
+    /// <summary>Symbolic links by path (/proc/PID/exe) and where they point.</summary>
+    public Dictionary<string, string> Links { get; } = new();
+
+    /// <summary>Addresses where nothing accepts TCP connections (every other address does).</summary>
+    public HashSet<string> Refusing { get; } = new();
 
     /// <summary>Tools that "are not installed": starting them answers ENOENT.</summary>
     public HashSet<string> Missing { get; } = new();
@@ -88,6 +95,60 @@ internal sealed class FakeHostTools : IHostTools
             Files[path] = text;
         }
         return Result.Success;
+    }
+
+    public string? ReadLink(string path)
+    {
+        lock (_gate)
+        {
+            _calls.Add(new FakeToolCall("readlink", new[] { path }));
+            return Links.TryGetValue(path, out string? target) ? target : null;
+        }
+    }
+
+    /// <summary>The next names below path among the files and links (a folder is there when it holds one).</summary>
+    public IReadOnlyList<string> ListDirectory(string path)
+    {
+        string prefix = path.TrimEnd('/') + "/";
+        lock (_gate)
+        {
+            _calls.Add(new FakeToolCall("ls", new[] { path }));
+            return Files.Keys.Concat(Links.Keys).Where(p => p.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(p => p[prefix.Length..].Split('/')[0]).Distinct().ToList();
+        }
+    }
+
+    public bool Exists(string path)
+    {
+        string prefix = path.TrimEnd('/') + "/";
+        lock (_gate)
+            return Files.ContainsKey(path) || Links.ContainsKey(path)
+                || Files.Keys.Concat(Links.Keys).Any(p => p.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    public bool Accepts(string address, int port, TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            _calls.Add(new FakeToolCall("connect", new[] { $"{address}:{port}" }));
+            return !Refusing.Contains(address);
+        }
+    }
+
+    /// <summary>Records `kill -SIGNAL PID`; the process ends (its /proc files go), as TERM and KILL make it.</summary>
+    public Result Signal(int pid, int signal)
+    {
+        string prefix = $"/proc/{pid}/";
+        lock (_gate)
+        {
+            _calls.Add(new FakeToolCall("kill", new[] { "-" + signal, pid.ToString(CultureInfo.InvariantCulture) }));
+            bool running = Files.Keys.Any(p => p.StartsWith(prefix, StringComparison.Ordinal));
+            foreach (string p in Files.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+                Files.Remove(p);
+            foreach (string p in Links.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+                Links.Remove(p);
+            return running ? Result.Success : Errno.ESRCH;
+        }
     }
 
     /// <summary>A started tool that already printed its answer and ends when asked (or at once, if it exited).</summary>

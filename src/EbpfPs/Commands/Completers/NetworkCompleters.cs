@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using EbpfPs.Engine.Network;
+using EbpfPs.Engine.TestNetwork;
 
 namespace EbpfPs.Commands;
 

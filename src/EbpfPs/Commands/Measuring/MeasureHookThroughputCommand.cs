@@ -4,7 +4,7 @@ using EbpfPs.Engine;
 using EbpfPs.Engine.Errors;
 using System.Threading;
 using EbpfPs.Engine.Measuring;
-using EbpfPs.Engine.Network;
+using EbpfPs.Engine.TestNetwork;
 
 namespace EbpfPs.Commands;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using EbpfPs.Engine.Network;
+using EbpfPs.Engine.TestNetwork;
 
 namespace EbpfPs.Commands;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using EbpfPs.Engine;
-using EbpfPs.Engine.Network;
+using EbpfPs.Engine.TestNetwork;
 
 namespace EbpfPs.Commands;
 

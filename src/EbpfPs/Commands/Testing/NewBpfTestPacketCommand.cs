@@ -3,8 +3,8 @@ using System.Management.Automation;
 using System.Net;
 using System.Net.NetworkInformation;
 using EbpfPs.Engine.Errors;
-using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Packets;
+using EbpfPs.Engine.TestNetwork;
 
 namespace EbpfPs.Commands;
 

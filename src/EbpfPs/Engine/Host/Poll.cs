@@ -19,6 +19,13 @@ internal static class Poll
     /// </summary>
     public static readonly TimeSpan DetachSettle = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long the programs attached in a deleted network namespace may take to go: the kernel tears namespaces
+    /// down on one work queue for the whole machine, after `ip netns del` returns, so behind other sessions'
+    /// deletions it takes longer than a detach.
+    /// </summary>
+    public static readonly TimeSpan NamespaceTeardown = TimeSpan.FromSeconds(5);
+
     /// <summary>True as soon as done() holds; false when timeout passed first (done is asked at least once).</summary>
     public static bool Until(Func<bool> done, TimeSpan timeout, CancellationToken cancel = default)
     {

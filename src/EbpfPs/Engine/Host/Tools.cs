@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using EbpfPs.Engine.Errors;
@@ -35,8 +36,7 @@ internal static class Tools
     public static string Ip(string? netns, params string[] args) =>
         Run("ip", netns is null ? args : new[] { "-n", netns }.Concat(args).ToArray());
 
-    /// <summary>A tool run inside a named network namespace (`ip netns exec`), for tools without a -n of their own.
-    /// </summary>
+    /// <summary>A tool run in a named network namespace (`ip netns exec`), for tools without -n of their own.</summary>
     public static string InNamespace(string netns, string file, params string[] args) =>
         Run("ip", new[] { "netns", "exec", netns, file }.Concat(args).ToArray());
 
@@ -51,6 +51,20 @@ internal static class Tools
     public static string? ReadText(string path) => Host.ReadText(path);
 
     public static void WriteText(string path, string text) => Host.WriteText(path, text).OrThrow("write", path);
+
+    /// <summary>Where a link under /proc points (a process's executable), or null.</summary>
+    public static string? ReadLink(string path) => Host.ReadLink(path);
+
+    /// <summary>The names in a /proc or /sys folder; none when it cannot be read.</summary>
+    public static IReadOnlyList<string> ListDirectory(string path) => Host.ListDirectory(path);
+
+    public static bool Exists(string path) => Host.Exists(path);
+
+    /// <summary>Whether something accepts TCP connections on address:port within the timeout.</summary>
+    public static bool Accepts(string address, int port, TimeSpan timeout) => Host.Accepts(address, port, timeout);
+
+    /// <summary>Sends a signal; a process that is gone already is no failure (the caller wanted it gone).</summary>
+    public static void Signal(int pid, int signal) => Host.Signal(pid, signal);
 
     private static BpfException NotFound(string file, Errno errno) =>
         new(ErrorId.ToolNotFound, $"'{file}' could not be started: {ErrnoText.Describe(errno)}.", file, (int)errno,

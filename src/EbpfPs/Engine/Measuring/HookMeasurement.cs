@@ -6,10 +6,12 @@ using System.Linq;
 using System.Threading;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Host;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
 using EbpfPs.Engine.Packets;
 using EbpfPs.Engine.Pinning;
+using EbpfPs.Engine.TestNetwork;
 using EbpfPs.Interop.Netlink;
 
 namespace EbpfPs.Engine.Measuring;
@@ -198,7 +200,7 @@ public static class HookMeasurement
 
     internal static int Mtu(BpfTestInterface i)
     {
-        string json = TestNetworks.Run("ip", "-n", i.NetNamespace, "-j", "link", "show", "dev", i.Interface);
+        string json = Tools.Run("ip", "-n", i.NetNamespace, "-j", "link", "show", "dev", i.Interface);
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         return doc.RootElement[0].GetProperty("mtu").GetInt32();
     }

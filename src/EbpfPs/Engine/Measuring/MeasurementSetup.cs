@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Host;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
 using EbpfPs.Engine.Packets;
@@ -137,7 +138,7 @@ internal sealed class MeasurementSetup : IDisposable
 
     private static string? NeighbourState(BpfTestInterface i, string address)
     {
-        string json = TestNetworks.Run("ip", "-n", i.NetNamespace, "-j", "neigh", "show", "to", address,
+        string json = Tools.Run("ip", "-n", i.NetNamespace, "-j", "neigh", "show", "to", address,
             "dev", i.Interface);
         using JsonDocument doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
         foreach (JsonElement e in doc.RootElement.EnumerateArray())
@@ -147,15 +148,15 @@ internal sealed class MeasurementSetup : IDisposable
     }
 
     private static void Neigh(BpfTestInterface i, string verb, string address, params string[] rest) =>
-        TestNetworks.Run("ip", new[] { "-n", i.NetNamespace, "neigh", verb, address }
+        Tools.Run("ip", new[] { "-n", i.NetNamespace, "neigh", verb, address }
             .Concat(rest).Concat(new[] { "dev", i.Interface }).ToArray());
 
     private static bool Offload(BpfTestInterface i, string feature) =>
-        TestNetworks.Run("ip", "netns", "exec", i.NetNamespace, "ethtool", "-k", i.Interface)
+        Tools.Run("ip", "netns", "exec", i.NetNamespace, "ethtool", "-k", i.Interface)
             .Split('\n').Any(l => l.StartsWith(feature + ": on", StringComparison.Ordinal));
 
     private static void SetOffload(BpfTestInterface i, string feature, bool on) =>
-        TestNetworks.Run("ip", "netns", "exec", i.NetNamespace, "ethtool", "-K", i.Interface, feature,
+        Tools.Run("ip", "netns", "exec", i.NetNamespace, "ethtool", "-K", i.Interface, feature,
             on ? "on" : "off");
 
     /// <summary>Undoes in reverse order; one failing step does not stop the others.</summary>

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using EbpfPs.Engine.Host;
+using EbpfPs.Engine.TestNetwork;
 
 namespace EbpfPs.Engine.Network;
 
@@ -29,7 +31,7 @@ public static class InterfaceSuggestions
     /// device link tell a physical interface from a virtual one.
     /// </summary>
     private static bool HasDevice(string name, string? netns) =>
-        string.IsNullOrEmpty(netns) && Path.Exists(Path.Combine("/sys/class/net", name, "device"));
+        string.IsNullOrEmpty(netns) && Tools.Exists(Path.Combine("/sys/class/net", name, "device"));
 
     /// <summary>Interfaces test networks made in the namespace, in the order the networks list them.</summary>
     private static List<string> TestNetworkInterfaces(string? netns)

@@ -1,11 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Threading;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Host;
 using EbpfPs.Engine.Inventory;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Pinning;
@@ -31,7 +30,7 @@ public static class ProgramRemoval
     /// <summary>
     /// How long to wait for the kernel's deferred release (an RCU grace period) of the last reference.
     /// </summary>
-    private static readonly TimeSpan ReleaseWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ReleaseWait = Poll.DetachSettle;
 
     public static ProgramRemovalResult Remove(uint id, bool detach)
     {
@@ -123,19 +122,11 @@ public static class ProgramRemoval
     /// <summary>
     /// The kernel drops the last reference of an unpinned or detached program after an RCU grace period.
     /// </summary>
-    private static bool WaitUntilGone(uint id, TimeSpan wait)
+    private static bool WaitUntilGone(uint id, TimeSpan wait) => Poll.Until(() =>
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            using (SafeFdHandle? fd = KernelInventory.OpenById(Libbpf.ObjectKind.Program, id))
-                if (fd is null)
-                    return true;
-            if (clock.Elapsed >= wait)
-                return false;
-            Thread.Sleep(20);
-        }
-    }
+        using SafeFdHandle? fd = KernelInventory.OpenById(Libbpf.ObjectKind.Program, id);
+        return fd is null;
+    }, wait);
 
     private static BpfException StillLoaded(BpfProgramInfo program, List<string> left,
         IReadOnlyList<ProgramFdHolders.Holder> fdHolders)

@@ -1,11 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Threading;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Host;
 using EbpfPs.Interop;
 
 namespace EbpfPs.Engine.Pinning;
@@ -29,11 +28,10 @@ public static class PrivatePins
     private static readonly TimeSpan Abandoned = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// How long a detach waits for its program to go before its private folder is left to a later sweep: the
-    /// kernel frees a program whose TC filter was deleted after an RCU grace period (milliseconds), and one still
-    /// attached elsewhere never within this.
+    /// How long a detach waits for its program to go before its private folder is left to a later sweep (one still
+    /// attached elsewhere never goes within it): the module's one detach-settle time.
     /// </summary>
-    public static readonly TimeSpan DetachWait = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan DetachWait = Poll.DetachSettle;
 
     /// <summary>A new, empty folder for the by-name maps of one load (sweeping orphaned folders first).</summary>
     internal static string NewFolder()
@@ -105,28 +103,28 @@ public static class PrivatePins
         if (!Directory.Exists(Root) || !NativeRuntime.LibbpfPresent)
             return;
         var waiting = new HashSet<uint>((waitFor ?? Array.Empty<uint>()).Where(id => FolderOf(id) is not null));
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            foreach (string folder in Folders())
-            {
-                string name = Path.GetFileName(folder);
-                if (uint.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out uint id))
-                {
-                    if (ProgramLoaded(id))
-                        continue;
-                    Remove(folder);
-                    waiting.Remove(id);
-                }
-                else if (name.StartsWith(Loading, StringComparison.Ordinal)
-                         && DateTime.UtcNow - Directory.GetCreationTimeUtc(folder) > Abandoned)
-                    Remove(folder);
-            }
-            if (waiting.Count == 0 || clock.Elapsed >= timeout)
-                break;
-            Thread.Sleep(10);
-        }
+        Poll.Until(() => SweepOnce(waiting), timeout);
         RemoveEmptyParents();
+    }
+
+    /// <summary>One look at every folder: those whose program is gone go; true when none in waiting is left.</summary>
+    private static bool SweepOnce(HashSet<uint> waiting)
+    {
+        foreach (string folder in Folders())
+        {
+            string name = Path.GetFileName(folder);
+            if (uint.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out uint id))
+            {
+                if (ProgramLoaded(id))
+                    continue;
+                Remove(folder);
+                waiting.Remove(id);
+            }
+            else if (name.StartsWith(Loading, StringComparison.Ordinal)
+                     && DateTime.UtcNow - Directory.GetCreationTimeUtc(folder) > Abandoned)
+                Remove(folder);
+        }
+        return waiting.Count == 0;
     }
 
     /// <summary>Sweep for clean-up paths that must not fail: what cannot go now, a later sweep removes.</summary>

@@ -1,6 +1,6 @@
 using System.Linq;
 using System.Net;
-using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Fleet;
 using Xunit;
 
 namespace EbpfPs.Tests.Engine.Fleet;

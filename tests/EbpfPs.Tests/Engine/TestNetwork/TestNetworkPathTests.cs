@@ -1,7 +1,7 @@
 using System;
 using EbpfPs.Engine.Errors;
-using EbpfPs.Engine.Network;
 using EbpfPs.Engine.ProgramTests;
+using EbpfPs.Engine.TestNetwork;
 using Xunit;
 
 namespace EbpfPs.Tests.Engine.TestNetwork;

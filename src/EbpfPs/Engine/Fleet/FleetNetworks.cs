@@ -5,8 +5,11 @@ using System.Linq;
 using System.Net;
 using System.Text.Json;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Host;
+using EbpfPs.Engine.Network;
+using EbpfPs.Engine.TestNetwork;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.Fleet;
 
 /// <summary>
 /// Fleet test networks: N router namespaces NAME-r1..rN between two shared clients NAME-a and NAME-b, each
@@ -68,7 +71,7 @@ public static class FleetNetworks
             FleetSsh.Stop(host);
         // Only the veth whose peer is in this network's bridge namespace: another fleet may own one of that name.
         if (FleetTopology.OwnsRootInterface(network))
-            TestNetworks.Run("ip", "link", "del", network.RootInterface!);
+            Tools.Ip(null, "link", "del", network.RootInterface!);
         foreach (string ns in network.Namespaces)
             TestNetworks.RemoveNamespace(ns);
         // The folder is where Create puts it, not where the state file says: the file is not trusted with a path.
@@ -159,14 +162,14 @@ public static class FleetNetworks
     private static int PickSubnet()
     {
         var inUse = new List<(IPAddress, int)>();
-        using (JsonDocument addrs = JsonDocument.Parse(TestNetworks.Run("ip", "-4", "-j", "addr", "show")))
+        using (JsonDocument addrs = JsonDocument.Parse(Tools.Ip(null, "-4", "-j", "addr", "show")))
             foreach (JsonElement link in addrs.RootElement.EnumerateArray())
                 if (link.TryGetProperty("addr_info", out JsonElement infos))
                     foreach (JsonElement a in infos.EnumerateArray())
                         inUse.Add((IPAddress.Parse(a.GetProperty("local").GetString()!),
                             a.GetProperty("prefixlen").GetInt32()));
-        using (JsonDocument routes = JsonDocument.Parse(TestNetworks.Run("ip", "-4", "-j", "route", "show",
-            "table", "all")))
+        using (JsonDocument routes = JsonDocument.Parse(Tools.Ip(null, "-4", "-j", "route", "show", "table",
+            "all")))
             foreach (JsonElement r in routes.RootElement.EnumerateArray())
                 if (r.GetProperty("dst").GetString() is string dst && dst != "default")
                 {

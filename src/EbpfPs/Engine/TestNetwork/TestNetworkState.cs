@@ -4,8 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Interop;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.TestNetwork;
 
 /// <summary>
 /// The state files of test networks (/run/ebpfps/networks/NAME.json): what New-BpfTestNetwork made, so a later
@@ -15,7 +16,8 @@ namespace EbpfPs.Engine.Network;
 /// </summary>
 internal static class TestNetworkState
 {
-    public const string Folder = "/run/ebpfps/networks";
+    /// <summary>/run/ebpfps/networks, or below a test's fake kernel's folder while one is in place.</summary>
+    public static string Folder => Path.Combine(BpfSystem.Current.StateDirectory, "networks");
     private const int MaxName = 40;
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 

@@ -1,12 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.IO;
 using System.Linq;
-using System.Threading;
+using EbpfPs.Engine.Host;
 using EbpfPs.Interop;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.Fleet;
 
 /// <summary>
 /// The processes of a fleet's sshd, read from /proc: is a pid still the sshd we started (its executable and
@@ -21,15 +19,10 @@ internal static class FleetProcesses
     {
         if (pid <= 0 || IsGone(pid))
             return false;
-        try
-        {
-            string? exe = new FileInfo($"/proc/{pid}/exe").LinkTarget;
-            // sshd rewrites its title ("sshd: /usr/sbin/sshd -f CONFIG ... [listener]"), so match the text.
-            string cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-            return exe == Sshd && cmdline.Contains(configPath, StringComparison.Ordinal);
-        }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
+        string? exe = Tools.ReadLink($"/proc/{pid}/exe");
+        // sshd rewrites its title ("sshd: /usr/sbin/sshd -f CONFIG ... [listener]"), so match the text.
+        string? cmdline = Tools.ReadText($"/proc/{pid}/cmdline")?.Replace('\0', ' ');
+        return exe == Sshd && cmdline is not null && cmdline.Contains(configPath, StringComparison.Ordinal);
     }
 
     /// <summary>Gone, or a zombie waiting for its parent: either way no longer running.</summary>
@@ -43,8 +36,8 @@ internal static class FleetProcesses
     internal static IReadOnlyList<int> Descendants(int pid)
     {
         var parentOf = new Dictionary<int, int>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-            if (int.TryParse(Path.GetFileName(dir), out int p) && ReadStat(p) is string stat)
+        foreach (string name in Tools.ListDirectory("/proc"))
+            if (int.TryParse(name, out int p) && ReadStat(p) is string stat)
                 parentOf[p] = ParentOf(stat);
         var result = new List<int>();
         var frontier = new Queue<int>();
@@ -65,23 +58,15 @@ internal static class FleetProcesses
     internal static void Stop(IReadOnlyCollection<int> pids, TimeSpan grace)
     {
         foreach (int pid in pids)
-            Libc.Signal(pid, Libc.SigTerm);
-        var clock = Stopwatch.StartNew();
-        while (pids.Any(p => !IsGone(p)) && clock.Elapsed < grace)
-            Thread.Sleep(20);
+            Tools.Signal(pid, Libc.SigTerm);
+        if (Poll.Until(() => pids.All(IsGone), grace))
+            return;
         foreach (int pid in pids.Where(p => !IsGone(p)))
-            Libc.Signal(pid, Libc.SigKill);
-        clock.Restart();
-        while (pids.Any(p => !IsGone(p)) && clock.Elapsed < grace)
-            Thread.Sleep(20);
+            Tools.Signal(pid, Libc.SigKill);
+        Poll.Until(() => pids.All(IsGone), grace);
     }
 
-    private static string? ReadStat(int pid)
-    {
-        try { return File.ReadAllText($"/proc/{pid}/stat"); }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-    }
+    private static string? ReadStat(int pid) => Tools.ReadText($"/proc/{pid}/stat");
 
     // "pid (comm) S ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
     private static char State(string stat) => stat[stat.LastIndexOf(')') + 2];

@@ -1,14 +1,14 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Net.Sockets;
 using System.Text;
-using System.Threading;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Host;
+using EbpfPs.Engine.Network;
+using EbpfPs.Engine.TestNetwork;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.Fleet;
 
 /// <summary>
 /// The SSH side of a Fleet test network: a key pair for the client, a host key per router, a known_hosts file
@@ -20,12 +20,19 @@ internal static class FleetSsh
     internal const string KeyGen = "/usr/bin/ssh-keygen";
     private const string PrivilegeSeparationDirectory = "/run/sshd";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(500);
+    // How long sshd and its sessions get to end on SIGTERM before SIGKILL (and again to go after it).
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>The tools a Fleet network runs, from openssh-server and util-linux.</summary>
+    internal static readonly string[] RequiredTools =
+        { FleetProcesses.Sshd, KeyGen, "/usr/bin/nsenter", "/usr/bin/unshare" };
 
     /// <summary>Refuses early, before anything is made, when openssh-server or util-linux is missing.</summary>
     internal static void RequireTools()
     {
-        foreach (string tool in new[] { FleetProcesses.Sshd, KeyGen, "/usr/bin/nsenter", "/usr/bin/unshare" })
-            if (!File.Exists(tool))
+        foreach (string tool in RequiredTools)
+            if (!Tools.Exists(tool))
                 throw new BpfException(ErrorId.ToolNotFound,
                     $"A Fleet test network needs '{tool}', which is not installed.", tool,
                     recommendedAction: "Run build.ps1 Bootstrap (it installs openssh-server without starting it), " +
@@ -35,8 +42,9 @@ internal static class FleetSsh
     /// <summary>An ed25519 key pair, no passphrase, at path (private) and path.pub; returns the public line.</summary>
     internal static string NewKey(string path, string comment)
     {
-        TestNetworks.Run(KeyGen, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path);
-        return File.ReadAllText(path + ".pub").Trim();
+        Tools.Run(KeyGen, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path);
+        return (Tools.ReadText(path + ".pub") ?? throw new BpfException(ErrorId.TestNetworkCommandFailed,
+            $"'{KeyGen}' wrote no public key at {path}.pub.", KeyGen)).Trim();
     }
 
     /// <summary>
@@ -106,23 +114,27 @@ internal static class FleetSsh
     /// </summary>
     internal static int Start(BpfFleetHost host)
     {
-        Directory.CreateDirectory(PrivilegeSeparationDirectory);
-        const string script = "umount -l /sys && mount -t sysfs sysfs /sys && mount -t bpf bpf /sys/fs/bpf " +
-            "&& exec /usr/sbin/sshd -f \"$1\" -E \"$2\"";
-        TestNetworks.Run("nsenter", $"--net={NetNamespace.RunDirectory}/{host.NetNamespace}", "unshare", "--mount",
+        // sshd refuses to start without its privilege separation folder (/run/sshd): the script makes it, so the
+        // engine makes no folder of the host's itself (and a test's fake host none at all).
+        const string script = "mkdir -p " + PrivilegeSeparationDirectory + " && umount -l /sys " +
+            "&& mount -t sysfs sysfs /sys && mount -t bpf bpf /sys/fs/bpf && exec /usr/sbin/sshd -f \"$1\" -E \"$2\"";
+        Tools.Run("nsenter", $"--net={NetNamespace.RunDirectory}/{host.NetNamespace}", "unshare", "--mount",
             "--propagation", "slave", "/bin/sh", "-c", script, "ebpfps-sshd", host.SshdConfigPath, host.SshdLogPath);
-        var clock = Stopwatch.StartNew();
-        while (true)
+        int pid = 0;
+        bool gone = false;
+        bool ready = Poll.Until(() =>
         {
-            int pid = ReadPid(host.SshdPidFile);
-            if (pid > 0 && FleetProcesses.IsSshdWithConfig(pid, host.SshdConfigPath) && Accepts(host.HostName))
-                return pid;
-            if (clock.Elapsed > StartTimeout || pid > 0 && FleetProcesses.IsGone(pid))
-                throw new BpfException(ErrorId.FleetSshdFailed,
-                    $"sshd for {host.Name} ({host.HostName} in {host.NetNamespace}) did not start accepting " +
-                    $"connections: {LogTail(host.SshdLogPath)}", host.Name);
-            Thread.Sleep(25);
-        }
+            pid = ReadPid(host.SshdPidFile);
+            gone = pid > 0 && FleetProcesses.IsGone(pid);
+            // gone ends the wait too: an sshd that exited will not start accepting.
+            return gone || pid > 0 && FleetProcesses.IsSshdWithConfig(pid, host.SshdConfigPath)
+                && Tools.Accepts(host.HostName, 22, ConnectTimeout);
+        }, StartTimeout);
+        if (!ready || gone)
+            throw new BpfException(ErrorId.FleetSshdFailed,
+                $"sshd for {host.Name} ({host.HostName} in {host.NetNamespace}) did not start accepting " +
+                $"connections: {LogTail(host.SshdLogPath)}", host.Name);
+        return pid;
     }
 
     /// <summary>Stops the router's sshd and every session below it, if the pid is still that sshd.</summary>
@@ -135,29 +147,14 @@ internal static class FleetSsh
             return;
         var all = new List<int> { pid };
         all.AddRange(FleetProcesses.Descendants(pid));
-        FleetProcesses.Stop(all, TimeSpan.FromSeconds(3));
+        FleetProcesses.Stop(all, StopGrace);
     }
 
-    private static bool Accepts(string address)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            return client.ConnectAsync(address, 22).Wait(TimeSpan.FromMilliseconds(500)) && client.Connected;
-        }
-        catch (AggregateException) { return false; }
-        catch (SocketException) { return false; }
-    }
-
-    private static int ReadPid(string file)
-    {
-        try { return int.TryParse(File.ReadAllText(file).Trim(), out int pid) ? pid : 0; }
-        catch (IOException) { return 0; }
-    }
+    private static int ReadPid(string file) => int.TryParse(Tools.ReadText(file)?.Trim(), out int pid) ? pid : 0;
 
     private static string LogTail(string log)
     {
-        string text = File.Exists(log) ? File.ReadAllText(log).Trim() : "";
+        string text = Tools.ReadText(log)?.Trim() ?? "";
         return text.Length == 0 ? "it logged nothing." : text[Math.Max(0, text.Length - 800)..];
     }
 

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.Fleet;
 
 /// <summary>
 /// Addresses and names of a Fleet test network. The session's namespace reaches the routers' sshd over one

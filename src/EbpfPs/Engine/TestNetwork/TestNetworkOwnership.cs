@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using EbpfPs.Engine.Errors;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.TestNetwork;
 
 /// <summary>
 /// Whose test network is it: several sessions (and several people) make networks on one machine, so listing

@@ -1,8 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using EbpfPs.Engine.Host;
+using EbpfPs.Engine.Network;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.Fleet;
 
 /// <summary>
 /// The namespaces, veths, bridge, addresses and routes of a Fleet test network, made with iproute2 like the
@@ -18,29 +20,29 @@ internal static class FleetTopology
         string a = plan.Name + "-a", b = plan.Name + "-b", m = plan.Name + "-m";
         foreach (string ns in plan.Namespaces)
         {
-            Ip("netns", "add", ns);
-            Ip("-n", ns, "link", "set", "lo", "up");
+            Tools.Ip(null, "netns", "add", ns);
+            Tools.Ip(ns, "link", "set", "lo", "up");
             // No IPv6: its router solicitations and DAD would be stray packets in every count.
             Exec(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
         }
-        Ip("-n", m, "link", "add", Bridge, "type", "bridge");
-        Ip("-n", m, "link", "set", Bridge, "up");
+        Tools.Ip(m, "link", "add", Bridge, "type", "bridge");
+        Tools.Ip(m, "link", "set", Bridge, "up");
 
         int subnet = int.Parse(plan.Hosts[0].HostName.Split('.')[2]);
         for (int i = 1; i <= plan.Hosts.Count; i++)
         {
             BpfFleetHost host = plan.Hosts[i - 1];
             string r = host.NetNamespace;
-            Ip("link", "add", "r" + i, "netns", m, "type", "veth", "peer", "name", Management, "netns", r);
-            Ip("-n", m, "link", "set", "r" + i, "master", Bridge, "up");
-            Ip("-n", r, "addr", "add", host.HostName + "/24", "dev", Management);
-            Ip("-n", r, "link", "set", Management, "up");
+            Tools.Ip(null, "link", "add", "r" + i, "netns", m, "type", "veth", "peer", "name", Management, "netns", r);
+            Tools.Ip(m, "link", "set", "r" + i, "master", Bridge, "up");
+            Tools.Ip(r, "addr", "add", host.HostName + "/24", "dev", Management);
+            Tools.Ip(r, "link", "set", Management, "up");
 
             Pair(a, "veth-a" + i, FleetAddressing.ClientA(i), r, "veth-ra", FleetAddressing.RouterA(i));
             Pair(r, "veth-rb", FleetAddressing.RouterB(i), b, "veth-b" + i, FleetAddressing.ClientB(i));
             Exec(r, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-            Ip("-n", a, "route", "add", FleetAddressing.SubnetB(i), "via", FleetAddressing.RouterA(i));
-            Ip("-n", b, "route", "add", FleetAddressing.SubnetA(i), "via", FleetAddressing.RouterB(i));
+            Tools.Ip(a, "route", "add", FleetAddressing.SubnetB(i), "via", FleetAddressing.RouterA(i));
+            Tools.Ip(b, "route", "add", FleetAddressing.SubnetA(i), "via", FleetAddressing.RouterB(i));
             // Partial checksums do not survive an XDP redirect between veths.
             Exec(a, "ethtool", "-K", "veth-a" + i, "tx", "off");
             Exec(b, "ethtool", "-K", "veth-b" + i, "tx", "off");
@@ -48,11 +50,11 @@ internal static class FleetTopology
 
         // The one change to the session's own namespace: a veth with a connected /24 toward the bridge.
         string root = plan.RootInterface!;
-        Ip("link", "add", root, "type", "veth", "peer", "name", Uplink, "netns", m);
-        Ip("-n", m, "link", "set", Uplink, "master", Bridge, "up");
-        System.IO.File.WriteAllText($"/proc/sys/net/ipv6/conf/{root}/disable_ipv6", "1");
-        Ip("addr", "add", FleetAddressing.RootAddress(subnet) + "/24", "dev", root);
-        Ip("link", "set", root, "up");
+        Tools.Ip(null, "link", "add", root, "type", "veth", "peer", "name", Uplink, "netns", m);
+        Tools.Ip(m, "link", "set", Uplink, "master", Bridge, "up");
+        Tools.WriteText($"/proc/sys/net/ipv6/conf/{root}/disable_ipv6", "1");
+        Tools.Ip(null, "addr", "add", FleetAddressing.RootAddress(subnet) + "/24", "dev", root);
+        Tools.Ip(null, "link", "set", root, "up");
     }
 
     /// <summary>True when the session-side veth is the one whose peer is in this network's bridge namespace.</summary>
@@ -62,7 +64,7 @@ internal static class FleetTopology
         if (network.RootInterface is null || !NetNamespace.Exists(m)
             || !NetInterfaces.ListHere(null).Any(i => i.Name == network.RootInterface))
             return false;
-        using JsonDocument peer = JsonDocument.Parse(TestNetworks.Run("ip", "-n", m, "-j", "link", "show"));
+        using JsonDocument peer = JsonDocument.Parse(Tools.Ip(m, "-j", "link", "show"));
         int rootIndex = NetInterfaces.IndexOf(network.RootInterface, null);
         return peer.RootElement.EnumerateArray().Any(l => l.GetProperty("ifname").GetString() == Uplink
             && l.TryGetProperty("link_index", out JsonElement index) && index.GetInt32() == rootIndex);
@@ -94,7 +96,7 @@ internal static class FleetTopology
     private static BpfTestInterface Interface(string role, string ns, string dev, string address, string peer,
         bool client)
     {
-        using JsonDocument doc = JsonDocument.Parse(TestNetworks.Run("ip", "-n", ns, "-j", "link", "show", "dev", dev));
+        using JsonDocument doc = JsonDocument.Parse(Tools.Ip(ns, "-j", "link", "show", "dev", dev));
         JsonElement link = doc.RootElement[0];
         return new BpfTestInterface
         {
@@ -106,18 +108,15 @@ internal static class FleetTopology
 
     private static void Pair(string nsA, string ifA, string addrA, string nsB, string ifB, string addrB)
     {
-        Ip("link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
+        Tools.Ip(null, "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
         foreach (var (ns, dev, addr) in new[] { (nsA, ifA, addrA), (nsB, ifB, addrB) })
         {
-            Ip("-n", ns, "addr", "add", addr + "/24", "dev", dev);
-            Ip("-n", ns, "link", "set", dev, "up");
+            Tools.Ip(ns, "addr", "add", addr + "/24", "dev", dev);
+            Tools.Ip(ns, "link", "set", dev, "up");
             // Without GRO (or an XDP program) a veth silently drops frames redirected into it by XDP.
             Exec(ns, "ethtool", "-K", dev, "gro", "on");
         }
     }
 
-    private static void Ip(params string[] args) => TestNetworks.Run("ip", args);
-
-    private static void Exec(string ns, params string[] command) =>
-        TestNetworks.Run("ip", new[] { "netns", "exec", ns }.Concat(command).ToArray());
+    private static void Exec(string ns, string file, params string[] args) => Tools.InNamespace(ns, file, args);
 }

@@ -1,8 +1,8 @@
 using System;
 using System.Globalization;
-using System.IO;
+using EbpfPs.Engine.Host;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.TestNetwork;
 
 /// <summary>
 /// A process told apart from a later one that reuses its pid: the pid together with its start time in clock
@@ -10,10 +10,23 @@ namespace EbpfPs.Engine.Network;
 /// </summary>
 internal static class ProcessIdentity
 {
-    private static readonly Lazy<ulong> OwnStart = new(() => StartTicks(Environment.ProcessId) ?? 0);
+    private static ulong s_ownStart;
 
     internal static int OwnProcessId => Environment.ProcessId;
-    internal static ulong OwnStartTicks => OwnStart.Value;
+
+    /// <summary>
+    /// This process's start time, read once; a read that finds nothing (a test's fake host without this /proc
+    /// file) is not remembered, so it never stands for the process later.
+    /// </summary>
+    internal static ulong OwnStartTicks
+    {
+        get
+        {
+            if (s_ownStart == 0)
+                s_ownStart = StartTicks(Environment.ProcessId) ?? 0;
+            return s_ownStart;
+        }
+    }
     internal static string OwnName => Name(Environment.ProcessId) ?? "";
 
     /// <summary>True while the process that had this pid and start time runs (a zombie no longer does).</summary>
@@ -46,9 +59,6 @@ internal static class ProcessIdentity
 
     private static string? Stat(int pid)
     {
-        if (pid <= 0) return null;
-        try { return File.ReadAllText($"/proc/{pid}/stat"); }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
+        return pid <= 0 ? null : Tools.ReadText($"/proc/{pid}/stat");
     }
 }

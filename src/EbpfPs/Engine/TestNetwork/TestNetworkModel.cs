@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json.Serialization;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
+using EbpfPs.Engine.TestNetwork;
 
 namespace EbpfPs;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.TestNetwork;
 
 /// <summary>
 /// What a frame from one interface of a test network to another carries: the sender's address and MAC, the

@@ -1,14 +1,17 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Pinning;
+using EbpfPs.Engine.Fleet;
+using EbpfPs.Engine.Host;
+using EbpfPs.Engine.Network;
+using EbpfPs.Engine.Objects;
 
-namespace EbpfPs.Engine.Network;
+namespace EbpfPs.Engine.TestNetwork;
 
 /// <summary>
 /// Makes and removes test networks with iproute2 and ethtool, which every machine we run on has.
@@ -17,7 +20,8 @@ namespace EbpfPs.Engine.Network;
 /// </summary>
 public static class TestNetworks
 {
-    public const string StateDirectory = TestNetworkState.Folder;
+    /// <summary>Where the networks' state files are (/run/ebpfps/networks).</summary>
+    public static string StateDirectory => TestNetworkState.Folder;
 
     private sealed record Link(string RoleA, string NsA, string IfA, string AddrA, string RoleB, string NsB,
         string IfB, string AddrB);
@@ -55,41 +59,42 @@ public static class TestNetworks
         {
             foreach (string ns in namespaces)
             {
-                Ip("netns", "add", ns);
+                Tools.Ip(null, "netns", "add", ns);
                 made.Add(ns);
-                Ip("-n", ns, "link", "set", "lo", "up");
+                Tools.Ip(ns, "link", "set", "lo", "up");
                 // No IPv6: its router solicitations and DAD would be stray packets in every count.
-                Run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                Tools.InNamespace(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
                     "net.ipv6.conf.default.disable_ipv6=1");
             }
             changes.Add("IPv6 off in every namespace (no neighbour discovery traffic in the counts)");
             foreach (Link l in links)
             {
-                Ip("link", "add", l.IfA, "netns", l.NsA, "type", "veth", "peer", "name", l.IfB, "netns", l.NsB);
+                Tools.Ip(null, "link", "add", l.IfA, "netns", l.NsA, "type", "veth", "peer", "name", l.IfB, "netns",
+                    l.NsB);
                 foreach (var (ns, dev, addr) in new[] { (l.NsA, l.IfA, l.AddrA), (l.NsB, l.IfB, l.AddrB) })
                 {
-                    Ip("-n", ns, "addr", "add", addr + "/24", "dev", dev);
-                    Ip("-n", ns, "link", "set", dev, "up");
+                    Tools.Ip(ns, "addr", "add", addr + "/24", "dev", dev);
+                    Tools.Ip(ns, "link", "set", dev, "up");
                     // Without GRO (or an XDP program) a veth silently drops frames redirected into it by XDP.
-                    Run("ip", "netns", "exec", ns, "ethtool", "-K", dev, "gro", "on");
+                    Tools.InNamespace(ns, "ethtool", "-K", dev, "gro", "on");
                 }
             }
             changes.Add("GRO on for every veth (XDP-redirected frames are dropped by a veth with neither GRO nor an " +
                 "XDP program)");
             if (topology == TestTopology.Routed)
             {
-                Run("ip", "netns", "exec", r, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-                Ip("-n", a, "route", "add", "default", "via", "198.18.1.254");
-                Ip("-n", b, "route", "add", "default", "via", "198.18.2.254");
+                Tools.InNamespace(r, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+                Tools.Ip(a, "route", "add", "default", "via", "198.18.1.254");
+                Tools.Ip(b, "route", "add", "default", "via", "198.18.2.254");
                 foreach (var (ns, dev) in new[] { (a, "veth-a"), (b, "veth-b") })
-                    Run("ip", "netns", "exec", ns, "ethtool", "-K", dev, "tx", "off");
+                    Tools.InNamespace(ns, "ethtool", "-K", dev, "tx", "off");
                 changes.Add("IPv4 forwarding on in the router namespace; default routes on the clients via the router");
                 changes.Add("TX checksum offload off on the clients " +
                     "(partial checksums do not survive an XDP redirect between veths)");
                 // Resolve neighbours up front so the first packets of a test are forwarded, not queued.
-                Run("ip", "netns", "exec", a, "ping", "-c1", "-W1", "198.18.1.254");
-                Run("ip", "netns", "exec", b, "ping", "-c1", "-W1", "198.18.2.254");
-                Run("ip", "netns", "exec", a, "ping", "-c1", "-W1", "198.18.2.1");
+                Tools.InNamespace(a, "ping", "-c1", "-W1", "198.18.1.254");
+                Tools.InNamespace(b, "ping", "-c1", "-W1", "198.18.2.254");
+                Tools.InNamespace(a, "ping", "-c1", "-W1", "198.18.2.1");
             }
 
             var network = new BpfTestNetwork
@@ -141,7 +146,7 @@ public static class TestNetworks
         // The programs go with the namespaces' interfaces once the kernel has cleaned the namespaces up; the
         // private pins of built-ins attached there go with them.
         if (programs.Count > 0)
-            PrivatePins.Sweep(programs, TimeSpan.FromSeconds(5));
+            PrivatePins.Sweep(programs, Poll.NamespaceTeardown);
     }
 
     /// <summary>The programs attached in the namespaces that have a private pin folder (built-ins, say).</summary>
@@ -171,7 +176,7 @@ public static class TestNetworks
         if (!NetNamespace.Exists(ns))
             return;
         Attachments.ForgetNamespace(ns);
-        Run("ip", "netns", "del", ns);
+        Tools.Ip(null, "netns", "del", ns);
     }
 
     private static IReadOnlyList<BpfTestInterface> Describe(IEnumerable<Link> links, TestTopology topology)
@@ -181,7 +186,7 @@ public static class TestNetworks
             foreach (var (role, ns, dev, addr, peer) in new[] { (l.RoleA, l.NsA, l.IfA, l.AddrA, l.RoleB),
                 (l.RoleB, l.NsB, l.IfB, l.AddrB, l.RoleA) })
             {
-                using JsonDocument doc = JsonDocument.Parse(Run("ip", "-n", ns, "-j", "link", "show", "dev", dev));
+                using JsonDocument doc = JsonDocument.Parse(Tools.Ip(ns, "-j", "link", "show", "dev", dev));
                 JsonElement link = doc.RootElement[0];
                 bool client = topology == TestTopology.Routed && role.StartsWith("Client", StringComparison.Ordinal);
                 result.Add(new BpfTestInterface
@@ -194,9 +199,4 @@ public static class TestNetworks
             }
         return result;
     }
-
-    private static void Ip(params string[] args) => Run("ip", args);
-
-    /// <summary>Runs a tool through the host seam (Engine/Host/Tools).</summary>
-    internal static string Run(string file, params string[] args) => Host.Tools.Run(file, args);
 }

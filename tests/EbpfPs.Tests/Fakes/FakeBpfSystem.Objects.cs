@@ -17,7 +17,8 @@ internal sealed partial class FakeBpfSystem
         {
             Errno failed = Enter(nameof(Interfaces), $"Interfaces {Label(_current.Value!)}");
             if (failed != Errno.None) return failed;
-            return new SortedList<int, string>(CurrentNamespace.Interfaces.Values.ToDictionary(i => i.Index, i => i.Name));
+            return new SortedList<int, string>(
+                CurrentNamespace.Interfaces.Values.ToDictionary(i => i.Index, i => i.Name));
         }
     }
 

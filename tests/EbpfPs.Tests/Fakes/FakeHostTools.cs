@@ -28,7 +28,7 @@ internal sealed class FakeHostTools : IHostTools
     private readonly List<FakeToolCall> _calls = new();
     private readonly List<(string Prefix, Func<FakeToolCall, ToolOutput> Answer)> _rules = new();
 
-    /// <summary>File texts by path (/proc/..., /sys/...); a missing path reads as null, as an unreadable file.</summary>
+    /// <summary>File texts by path (/proc/..., /sys/...); a missing path reads as null.</summary>
     public Dictionary<string, string> Files { get; } = new();
 
     /// <summary>Symbolic links by path (/proc/PID/exe) and where they point.</summary>
@@ -151,7 +151,7 @@ internal sealed class FakeHostTools : IHostTools
         }
     }
 
-    /// <summary>A started tool that already printed its answer and ends when asked (or at once, if it exited).</summary>
+    /// <summary>A started tool that already printed its answer and ends when asked.</summary>
     private sealed class FakeProcess : IToolProcess
     {
         private static int s_nextPid = 4_000_000;

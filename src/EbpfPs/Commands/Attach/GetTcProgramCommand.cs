@@ -11,7 +11,8 @@ public sealed class GetTcProgramCommand : InterfaceListCommandBase
     [Parameter]
     public TcDirection? Direction { get; set; }
 
-    protected override void ProcessRecord() => WriteEachNamespace(ns => Attachments.ListTc(ns, Selected(ns), Direction));
+    protected override void ProcessRecord() =>
+        WriteEachNamespace(ns => Attachments.ListTc(ns, Selected(ns), Direction));
 
     protected override string? Summary => ReadSummary("TC attachment");
 }

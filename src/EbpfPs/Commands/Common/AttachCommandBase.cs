@@ -76,7 +76,8 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
     private void AttachChosen(AttachableProgram program, HookPoint at, List<string> names, string? netns)
     {
         var on = new InterfaceQuery(names, netns, Wildcards.InterfaceMatcher);
-        var done = Attachments.Attach(program, at, on, Force, i => ShouldProcess(i.Name + Where(netns), Action(program)));
+        var done = Attachments.Attach(program, at, on, Force,
+            i => ShouldProcess(i.Name + Where(netns), Action(program)));
         if (done.Count == 0) return;
         foreach (IHookAttachment attachment in done)
             WriteVerbose(ActionMessages.Attached(attachment));

@@ -45,7 +45,8 @@ public static class Attachments
 
     /// <summary>The interfaces names or patterns find in the namespace, in the order asked.</summary>
     public static List<NetInterface> Resolve(InterfaceQuery on) =>
-        NetNamespace.Run(on.NetNamespace, () => NetInterfaces.FindHere(on.NamesOrPatterns, on.NetNamespace, on.Matcher));
+        NetNamespace.Run(on.NetNamespace,
+            () => NetInterfaces.FindHere(on.NamesOrPatterns, on.NetNamespace, on.Matcher));
 
     /// <summary>
     /// Detaches what an attachment record names: an XDP program only while it is still that program, a TC filter
@@ -85,7 +86,8 @@ public static class Attachments
         {
             var withProgram = NetNamespace.Run(on.NetNamespace, () => Xdp.List(found))
                 .Select(a => a.Ifindex).ToHashSet();
-            foreach (NetInterface i in found.Where(i => fromPattern.Contains(i.Index) && !withProgram.Contains(i.Index)))
+            bool Bare(NetInterface i) => fromPattern.Contains(i.Index) && !withProgram.Contains(i.Index);
+            foreach (NetInterface i in found.Where(Bare))
                 skipped?.Invoke(i);
             found = found.Where(i => !fromPattern.Contains(i.Index) || withProgram.Contains(i.Index)).ToList();
         }

@@ -19,7 +19,7 @@ public sealed class PinSweep : IDisposable
     /// <summary>A program detached by this command.</summary>
     public void Add(uint programId) => _programs.Add(programId);
 
-    /// <summary>Sweep on dispose even when nothing was detached (a built-in loaded and then attached nowhere).</summary>
+    /// <summary>Sweeps on dispose even when nothing was detached (a built-in loaded, then attached nowhere).</summary>
     public void Always() => _always = true;
 
     /// <summary>Sweeps quietly: what cannot go now, a later sweep removes.</summary>

@@ -66,7 +66,8 @@ internal static class Tc
         if (madeQdisc)
             TcBookkeeping.MarkQdisc(nsKey, at.On.Index, at.On.NetNamespace);
 
-        Result<Libbpf.TcFilterId> filter = Sys.TcAttach(at.On.Index, PointOf(at.Direction), program.Fd, handle, priority,
+        Result<Libbpf.TcFilterId> filter = Sys.TcAttach(at.On.Index, PointOf(at.Direction), program.Fd, handle,
+            priority,
             force ? TcFlags.Replace : TcFlags.None);
         if (!filter.Ok)
         {

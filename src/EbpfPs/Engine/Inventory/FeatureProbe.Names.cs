@@ -10,7 +10,7 @@ namespace EbpfPs.Engine.Inventory;
 public static partial class FeatureProbe
 {
     private static readonly string[] SystemNames =
-        { "Kernel", "Jit", "KernelBtf", "BpfFs", "UnprivilegedBpf", "PossibleCpus", "Tcx" };
+        { "Kernel", "Jit", "KernelBtf", "BpfFs", "UnprivilegedBpf", "PossibleCpus", "Tcx", "LiveFrames" };
 
     private static readonly string[] InterfaceNames =
         { "XdpNative", "XdpGeneric", "XdpOffload", "XdpRedirectTarget" };

@@ -82,6 +82,17 @@ public static partial class FeatureProbe
         yield return new BpfFeature(System, "PossibleCpus", true,
             Libbpf.PossibleCpus().OrThrow("count possible CPUs").ToString());
         yield return TcxFeature();
+        yield return LiveFramesFeature();
+    }
+
+    /// <summary>Live frames (BPF_F_TEST_XDP_LIVE_FRAMES), the kernel's traffic generator, for this process.</summary>
+    private static BpfFeature LiveFramesFeature()
+    {
+        Result probe = LiveFrames.Probe();
+        return new BpfFeature(System, "LiveFrames", probe.Ok, probe.Ok ? "yes" : ErrnoText.Describe(probe.Errno),
+            probe.Ok ? "BPF_F_TEST_XDP_LIVE_FRAMES: Measure-HookThroughput and Send-BpfTestPacket send with it"
+                : "BPF_F_TEST_XDP_LIVE_FRAMES refused: Measure-HookThroughput and Send-BpfTestPacket send through a " +
+                  "packet socket instead");
     }
 
     /// <summary>

@@ -134,7 +134,8 @@ public static class LinkInventory
             return candidates[0];
         if (!Directory.Exists(Attachments.TcxPinRoot))
             return null;
-        var pinned = Directory.GetFiles(Attachments.TcxPinRoot, $"{link.Ifindex}-*-{link.Id}", SearchOption.AllDirectories)
+        var pinned = Directory.GetFiles(Attachments.TcxPinRoot, $"{link.Ifindex}-*-{link.Id}",
+                SearchOption.AllDirectories)
             .Select(f => Path.GetFileName(Path.GetDirectoryName(f)))
             .ToHashSet(StringComparer.Ordinal);
         var mine = candidates.Where(c => pinned.Contains(c.Key)).ToList();

@@ -180,7 +180,8 @@ public static class HookMeasurement
     {
         if (program is null || BpfHooks.PointOf(hook) is not HookPoint at)
             return (() => { }, null);
-        IReadOnlyList<IHookAttachment> done = Attachments.Attach(program, at, on.Select(i => i.AsNetInterface()).ToList());
+        IReadOnlyList<IHookAttachment> done =
+            Attachments.Attach(program, at, on.Select(i => i.AsNetInterface()).ToList());
         return (() => { foreach (IHookAttachment a in done) Attachments.Detach(a); }, (done[0] as XdpAttachment)?.Mode);
     }
 

@@ -131,7 +131,8 @@ internal sealed class MeasurementSetup : IDisposable
         using AttachableProgram p = AttachableProgram.FromBuiltin(program, BpfHookKind.Xdp);
         foreach (BpfTestInterface i in clients)
         {
-            IHookAttachment done = Attachments.Attach(p, new XdpHookPoint(XdpMode.Native), new[] { i.AsNetInterface() })[0];
+            IHookAttachment done =
+                Attachments.Attach(p, new XdpHookPoint(XdpMode.Native), new[] { i.AsNetInterface() })[0];
             _undo.Add(() => Attachments.Detach(done));
         }
     }

@@ -4,7 +4,7 @@ using EbpfPs.Engine.Network;
 
 namespace EbpfPs.Engine.Measuring;
 
-/// <summary>Send-BpfTestPacket: a packet out of a named interface of a namespace, count times, as live frames.</summary>
+/// <summary>Send-BpfTestPacket: a packet out of a named interface of a namespace, count times.</summary>
 public static class TestPacketSender
 {
     /// <summary>Sends; sending is told the frames sent so far and the seconds taken, about once a second.</summary>

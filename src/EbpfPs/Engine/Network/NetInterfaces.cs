@@ -16,7 +16,8 @@ public static class NetInterfaces
     public static IReadOnlyList<NetInterface> List(string? netns) => NetNamespace.Run(netns, () => ListHere(netns));
 
     /// <summary>The interface a name (or altname) has in a namespace; InterfaceNotFound when none has it.</summary>
-    public static NetInterface Named(string name, string? netns) => NetNamespace.Run(netns, () => NamedHere(name, netns));
+    public static NetInterface Named(string name, string? netns) =>
+        NetNamespace.Run(netns, () => NamedHere(name, netns));
 
     /// <summary>Every interface of the calling thread's namespace, tagged with netns, in index order.</summary>
     public static IReadOnlyList<NetInterface> ListHere(string? netns) =>
@@ -74,7 +75,7 @@ public static class NetInterfaces
         return result;
     }
 
-    /// <summary>The index of an interface of the calling thread's namespace; InterfaceNotFound when none has it.</summary>
+    /// <summary>The index of an interface of the calling thread's namespace; InterfaceNotFound if none.</summary>
     public static int IndexOf(string name, string? netns) => NamedHere(name, netns).Index;
 
     /// <summary>

@@ -53,7 +53,8 @@ public static class ProgramRemoval
                     : $"{what}{PinsText(linkPins)} (-Detach detaches it)");
                 continue;
             }
-            Attempt(() => Attachments.DetachLink(link.Id, linkPins), $"detached {what}{PinsText(linkPins)}", what, done, left);
+            Attempt(() => Attachments.DetachLink(link.Id, linkPins), $"detached {what}{PinsText(linkPins)}", what,
+                done, left);
         }
         foreach (string? ns in Namespaces())
             Attempt(() => HooksIn(ns, id, detach, done, left), "", $"the hooks of {Where(ns)}", done, left);

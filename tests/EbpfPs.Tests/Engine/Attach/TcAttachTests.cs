@@ -36,8 +36,8 @@ public sealed class TcAttachTests : FakeKernelTest
         params string[] names)
     {
         using AttachableProgram program = AttachableProgram.FromId(Program);
-        return Attachments.Attach(program, new TcHookPoint(direction, TcMode.Filter, priority, handle), Interfaces(names),
-            force).Cast<TcAttachment>().ToList();
+        return Attachments.Attach(program, new TcHookPoint(direction, TcMode.Filter, priority, handle),
+                Interfaces(names), force).Cast<TcAttachment>().ToList();
     }
 
     [Fact]
@@ -154,17 +154,20 @@ public sealed class TcAttachTests : FakeKernelTest
             .AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(2, 1, Foreign, Name: "tc_other"))
             .AddFilter("eth-a", TcAttachPoint.Ingress, new FakeFilter(3, 1, 0, Kind: "u32"));
 
-        var ambiguous = Assert.Throws<BpfException>(() => Attachments.FindTc("eth-a", null, TcDirection.Ingress, 0, 0, null));
+        var ambiguous = Assert.Throws<BpfException>(() =>
+            Attachments.FindTc("eth-a", null, TcDirection.Ingress, 0, 0, null));
         Assert.Equal(ErrorId.TcProgramAmbiguous, ambiguous.ErrorId);
         Assert.Equal(BpfErrorKind.InvalidArgument, ambiguous.Kind);
         Assert.Contains("2 BPF programs", ambiguous.Message);
 
         Assert.Equal(2u, Assert.Single(Attachments.FindTc("eth-a", null, TcDirection.Ingress, 2, 0, null)).Priority);
-        TcAttachment named = Assert.Single(Attachments.FindTc("eth-a", null, TcDirection.Ingress, 0, 0, n => n == "tc_count"));
+        TcAttachment named =
+            Assert.Single(Attachments.FindTc("eth-a", null, TcDirection.Ingress, 0, 0, n => n == "tc_count"));
         Assert.Equal("tc_count", named.ProgramName);
         // A selection that still matches several is as ambiguous as none (here: handle 1 at any priority), and the
         // error lists them.
-        var several = Assert.Throws<BpfException>(() => Attachments.FindTc("eth-a", null, TcDirection.Ingress, 0, 1, null));
+        var several = Assert.Throws<BpfException>(() =>
+            Attachments.FindTc("eth-a", null, TcDirection.Ingress, 0, 1, null));
         Assert.Equal(ErrorId.TcProgramAmbiguous, several.ErrorId);
         Assert.Contains("'tc_count' priority 1 handle 1; 'tc_other' priority 2 handle 1", several.Message);
 
@@ -172,7 +175,8 @@ public sealed class TcAttachTests : FakeKernelTest
         Assert.Equal(ErrorId.TcProgramNotFound, none.ErrorId);
         Assert.Equal(BpfErrorKind.NotFound, none.Kind);
 
-        var noInterface = Assert.Throws<BpfException>(() => Attachments.FindTc("eth-zz", null, TcDirection.Ingress, 0, 0, null));
+        var noInterface = Assert.Throws<BpfException>(() =>
+            Attachments.FindTc("eth-zz", null, TcDirection.Ingress, 0, 0, null));
         Assert.Equal(ErrorId.InterfaceNotFound, noInterface.ErrorId);
         Assert.Empty(Fake.Mutations);
     }

@@ -247,7 +247,8 @@ public sealed class XdpAttachTests : FakeKernelTest
             Fake.Mutations);
         Assert.Equal((0u, 0u, 0u), Fake.XdpOf("eth-a"));
 
-        var none = Assert.Throws<BpfException>(() => Xdp.Detach(new NetInterface(Fake.Interface("eth-b").Index, "eth-b")));
+        var none = Assert.Throws<BpfException>(() =>
+            Xdp.Detach(new NetInterface(Fake.Interface("eth-b").Index, "eth-b")));
         Assert.Equal(ErrorId.NoXdpProgram, none.ErrorId);
         Assert.Equal(BpfErrorKind.NotFound, none.Kind);
     }
@@ -272,7 +273,8 @@ public sealed class XdpAttachTests : FakeKernelTest
         using AttachableProgram program = AttachableProgram.FromId(New);
 
         var done = (XdpAttachment)Assert.Single(
-            Attachments.Attach(program, new XdpHookPoint(XdpMode.Generic), new[] { new NetInterface(index, "veth0", "ns-x") }));
+            Attachments.Attach(program, new XdpHookPoint(XdpMode.Generic),
+                new[] { new NetInterface(index, "veth0", "ns-x") }));
 
         Assert.Equal("ns-x", done.NetNamespace);
         Assert.Contains("EnterNetNamespace ns-x", Fake.Log(nameof(IBpfSystem.EnterNetNamespace)));

@@ -41,7 +41,8 @@ public sealed class NetInterfacesTests : FakeKernelTest
     {
         var found = Resolve(null, "veth-*", "veth-a", "veth[Z]");
 
-        Assert.Equal(new[] { new NetInterface(3, "veth-a"), new NetInterface(4, "veth-b"), new NetInterface(5, "vethZ") }, found);
+        Assert.Equal(
+            new[] { new NetInterface(3, "veth-a"), new NetInterface(4, "veth-b"), new NetInterface(5, "vethZ") }, found);
     }
 
     [Fact]

@@ -20,6 +20,7 @@ internal sealed class MeasurementSetup : IDisposable
     private readonly List<Action> _undo = new();
     private readonly Func<string, AttachableProgram> _openClientProgram;
 
+    // A fake kernel loads no object files, so a unit test hands in its own programs for the clients.
     private MeasurementSetup(Func<string, AttachableProgram>? openClientProgram) =>
         _openClientProgram = openClientProgram ?? (name => AttachableProgram.FromBuiltin(name, BpfHookKind.Xdp));
 

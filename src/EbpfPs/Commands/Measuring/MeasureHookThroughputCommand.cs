@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine;
 using EbpfPs.Engine.Errors;
@@ -21,15 +22,15 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
     [Parameter]
     [ValidateSet(nameof(BpfHook.XdpNative), nameof(BpfHook.XdpGeneric), nameof(BpfHook.TcIngress), nameof(BpfHook.Tcx),
         nameof(BpfHook.Stack))]
-    public BpfHook[] Hook { get; set; } = { BpfHook.XdpNative, BpfHook.XdpGeneric, BpfHook.TcIngress };
+    public BpfHook[] Hook { get; set; } = HookMeasurementOptions.DefaultHooks.ToArray();
 
     /// <summary>Frame sizes on the wire including FCS (64 is the Ethernet minimum).</summary>
     [Parameter]
-    public int[] PacketSize { get; set; } = { 64 };
+    public int[] PacketSize { get; set; } = HookMeasurementOptions.DefaultPacketSizes.ToArray();
 
     [Parameter]
     [SecondsToTimeSpan]
-    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan Duration { get; set; } = HookMeasurementOptions.DefaultDuration;
 
     /// <summary>Send this many frames per sample instead of sending for -Duration.</summary>
     [Parameter]
@@ -38,7 +39,7 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
     /// <summary>Samples per hook and size, taken interleaved; the median is reported with the spread.</summary>
     [Parameter]
     [ValidateRange(1, 1000)]
-    public int Repeat { get; set; } = 1;
+    public int Repeat { get; set; } = HookMeasurementOptions.DefaultRepeat;
 
     /// <summary>
     /// The setup of tk154/eBPF-Tests: the program on the router of a Routed network, traffic from client A through it
@@ -49,11 +50,11 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
 
     /// <summary>LiveFrames (the kernel's generator), or Tcp / Udp: iperf3 through the router (-Routed).</summary>
     [Parameter]
-    public MeasureTraffic Traffic { get; set; } = MeasureTraffic.LiveFrames;
+    public MeasureTraffic Traffic { get; set; } = HookMeasurementOptions.DefaultTraffic;
 
     /// <summary>Distinct 5-tuples sent round-robin, so per-flow maps and route caches see many flows.</summary>
     [Parameter]
-    public int Flows { get; set; } = 1;
+    public int Flows { get; set; } = HookMeasurementOptions.DefaultFlows;
 
     /// <summary>Search for the highest rate whose loss stays within -LossTolerance (RFC 2544 throughput).</summary>
     [Parameter]
@@ -61,7 +62,7 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
 
     /// <summary>The fraction of frames a zero-loss trial may lose and still pass (0.001 = 0.1%).</summary>
     [Parameter]
-    public double LossTolerance { get; set; } = 0.001;
+    public double LossTolerance { get; set; } = HookMeasurementOptions.DefaultLossTolerance;
 
     /// <summary>
     /// A Pair test network (object or name), Routed with -Routed; one is made and removed when omitted.

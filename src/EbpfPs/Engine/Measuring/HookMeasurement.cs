@@ -1,24 +1,30 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Host;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
-using EbpfPs.Engine.Packets;
 using EbpfPs.Engine.Pinning;
 using EbpfPs.Engine.TestNetwork;
-using EbpfPs.Interop.Netlink;
 
 namespace EbpfPs.Engine.Measuring;
 
 /// <summary>What to measure.</summary>
 public sealed record HookMeasurementOptions
 {
+    // The defaults, written once: Measure-HookThroughput's parameters start from these, and its help states them.
+    public static readonly IReadOnlyList<BpfHook> DefaultHooks =
+        Array.AsReadOnly(new[] { BpfHook.XdpNative, BpfHook.XdpGeneric, BpfHook.TcIngress });
+    public static readonly IReadOnlyList<int> DefaultPacketSizes = Array.AsReadOnly(new[] { FrameSizes.MinFrame });
+    public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(1);
+    public const int DefaultRepeat = 1;
+    public const MeasureTraffic DefaultTraffic = MeasureTraffic.LiveFrames;
+    public const int DefaultFlows = 1;
+    public const double DefaultLossTolerance = 0.001;
+
     /// <summary>
     /// Opens the program under test for a hook kind (built-ins come in an XDP and a TC build). The folder is
     /// a private bpffs directory for the maps it pins by name, so a measurement never shares them with, or
@@ -31,25 +37,24 @@ public sealed record HookMeasurementOptions
     /// the run; null pins into a private folder removed with the run.
     /// </summary>
     public string? PinPath { get; init; }
-    public IReadOnlyList<BpfHook> Hooks { get; init; } =
-        new[] { BpfHook.XdpNative, BpfHook.XdpGeneric, BpfHook.TcIngress };
-    public IReadOnlyList<int> PacketSizes { get; init; } = new[] { 64 };
-    public TimeSpan? Duration { get; init; } = TimeSpan.FromSeconds(1);
+    public IReadOnlyList<BpfHook> Hooks { get; init; } = DefaultHooks;
+    public IReadOnlyList<int> PacketSizes { get; init; } = DefaultPacketSizes;
+    public TimeSpan? Duration { get; init; } = DefaultDuration;
     public ulong? Count { get; init; }
-    public int Repeat { get; init; } = 1;
+    public int Repeat { get; init; } = DefaultRepeat;
     /// <summary>A Pair network (Routed with Routed set) to use; null makes one and removes it afterwards.</summary>
     public BpfTestNetwork? Network { get; init; }
     /// <summary>
     /// The setup of tk154/eBPF-Tests: the program on a Routed network's router, traffic from A through it to B.
     /// </summary>
     public bool Routed { get; init; }
-    public MeasureTraffic Traffic { get; init; } = MeasureTraffic.LiveFrames;
+    public MeasureTraffic Traffic { get; init; } = DefaultTraffic;
     /// <summary>Distinct 5-tuples the generator sends round-robin.</summary>
-    public int Flows { get; init; } = 1;
+    public int Flows { get; init; } = DefaultFlows;
     /// <summary>Search for the highest rate whose loss stays within LossTolerance (RFC 2544 throughput).</summary>
     public bool ZeroLoss { get; init; }
     /// <summary>Lost / sent a zero-loss trial may have and still pass (0.001 = 0.1%).</summary>
-    public double LossTolerance { get; init; } = 0.001;
+    public double LossTolerance { get; init; } = DefaultLossTolerance;
     /// <summary>The CPU the generator thread is pinned to; null picks the last allowed CPU.</summary>
     public int? GeneratorCpu { get; init; }
 }
@@ -61,7 +66,7 @@ public sealed record HookMeasurementOptions
 /// </summary>
 public static class HookMeasurement
 {
-    public const int MinPacketSize = 64, FcsLength = 4, MaxFlows = 16384;
+    public const int MaxFlows = 16384;
 
     public static IReadOnlyList<HookThroughput> Run(HookMeasurementOptions options, Action<string, int>? progress,
         CancellationToken cancel)
@@ -91,7 +96,7 @@ public static class HookMeasurement
             {
                 foreach (BpfHook hook in options.Hooks)
                 {
-                    if (KindOf(hook) is not BpfHookKind kind)
+                    if (BpfHooks.KindOf(hook) is not BpfHookKind kind)
                         continue;
                     if (!programs.ContainsKey(kind))
                     {
@@ -137,9 +142,9 @@ public static class HookMeasurement
                     $"{hook} is not a hook Measure-HookThroughput compares; it measures " +
                     $"{string.Join(", ", BpfHooks.MeasureHooks)}.", hook);
         foreach (int size in options.PacketSizes)
-            if (size < MinPacketSize)
+            if (size < FrameSizes.MinFrame)
                 throw new BpfException(ErrorId.InvalidPacketSize,
-                    $"{size} bytes is below the minimal Ethernet frame of {MinPacketSize} bytes (including FCS).",
+                    $"{size} bytes is below the minimal Ethernet frame of {FrameSizes.MinFrame} bytes (including FCS).",
                     size);
         if (options.Duration is TimeSpan d && d <= TimeSpan.Zero)
             throw new BpfException(ErrorId.InvalidDuration, $"A measurement needs a positive duration, not {d}.", d);
@@ -172,40 +177,8 @@ public static class HookMeasurement
                 options.Traffic);
     }
 
-    internal static BpfHookKind? KindOf(BpfHook hook) => BpfHooks.KindOf(hook);
-
-    /// <summary>Attaches the program at the hook on interfaces of one namespace; the action detaches it.</summary>
-    internal static (Action Detach, XdpMode? Mode) Attach(BpfHook hook, AttachableProgram? program,
-        IReadOnlyList<BpfTestInterface> on)
-    {
-        if (program is null || BpfHooks.PointOf(hook) is not HookPoint at)
-            return (() => { }, null);
-        IReadOnlyList<IHookAttachment> done =
-            Attachments.Attach(program, at, on.Select(i => i.AsNetInterface()).ToList());
-        return (() => { foreach (IHookAttachment a in done) Attachments.Detach(a); }, (done[0] as XdpAttachment)?.Mode);
-    }
-
-    /// <summary>IP ForwDatagrams of a namespace: what its own stack forwarded (XDP and TC redirects are not).</summary>
-    internal static ulong StackForwarded(string netns) => NetNamespace.Run(netns, () =>
-    {
-        // thread-self: /proc/self/net shows the main thread's namespace, not the one this thread entered.
-        string[] lines = File.ReadAllLines("/proc/thread-self/net/snmp")
-            .Where(l => l.StartsWith("Ip:", StringComparison.Ordinal)).ToArray();
-        string[] names = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        string[] values = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return ulong.Parse(values[Array.IndexOf(names, "ForwDatagrams")], CultureInfo.InvariantCulture);
-    });
-
-    /// <summary>Frames still in a veth's ring are counted a moment later; wait for the counters to settle.</summary>
-    internal static void Settle() => Thread.Sleep(30);
-
-    internal static int Mtu(BpfTestInterface i)
-    {
-        string json = Tools.Run("ip", "-n", i.NetNamespace, "-j", "link", "show", "dev", i.Interface);
-        using var doc = System.Text.Json.JsonDocument.Parse(json);
-        return doc.RootElement[0].GetProperty("mtu").GetInt32();
-    }
-
+using EbpfPs.Engine.Pinning;
+using EbpfPs.Engine.TestNetwork;
     /// <summary>The user's -PinPath keeps what was pinned; folders made for a run that pinned nothing go.</summary>
     private static void RemoveEmptyFolders(string pinRoot, bool madePinRoot)
     {

@@ -7,12 +7,9 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
-using EbpfPs.Engine.Network;
-using EbpfPs.Engine.Objects;
-using EbpfPs.Engine.Packets;
-using EbpfPs.Interop.Netlink;
+using EbpfPs.Engine.Host;
+using EbpfPs.Interop;
 
 namespace EbpfPs.Engine.Measuring;
 
@@ -28,6 +25,8 @@ internal sealed record IperfResult(double BitsPerSecond, double Seconds, ulong? 
 internal static class Iperf
 {
     public const string Tool = "iperf3";
+    /// <summary>How often a wait for iperf3 looks whether the run was stopped.</summary>
+    private static readonly TimeSpan LookEvery = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The iperf3 on PATH, or a NotInstalled error naming the package.</summary>
     public static string Require()
@@ -51,11 +50,11 @@ internal static class Iperf
         BpfTestInterface a = network["ClientA"], b = network["ClientB"];
         string port = Number(Random.Shared.Next(20000, 60000));
         int seconds = (int)Math.Max(1, Math.Ceiling(duration.TotalSeconds));
-        var processes = new List<Process>();
+        var processes = new List<IToolProcess>();
         try
         {
             // --forceflush: the "listening" line must reach the pipe now, not when the buffer fills.
-            Process server = Start(processes, b.NetNamespace, iperf, "-s", "-1", "--forceflush", "-B", b.Address,
+            IToolProcess server = Start(processes, b.NetNamespace, iperf, "-s", "-1", "--forceflush", "-B", b.Address,
                 "-p", port, "--idle-timeout", Number(seconds + 10));
             WaitListening(server, cancel);
             var args = new List<string>
@@ -64,59 +63,48 @@ internal static class Iperf
             };
             if (traffic == MeasureTraffic.Udp)
                 args.AddRange(new[] { "-u", "-b", "0", "-l", Number(udpPayload) });
-            Process client = Start(processes, a.NetNamespace, iperf, args.ToArray());
+            IToolProcess client = Start(processes, a.NetNamespace, iperf, args.ToArray());
             Task<string> output = client.StandardOutput.ReadToEndAsync(CancellationToken.None);
             Task<string> errors = client.StandardError.ReadToEndAsync(CancellationToken.None);
-            while (!client.WaitForExit(100))
+            while (!client.WaitForExit(LookEvery))
                 cancel.ThrowIfCancellationRequested();
             return Parse(output.GetAwaiter().GetResult(), errors.GetAwaiter().GetResult(), traffic);
         }
         finally
         {
-            foreach (Process p in processes)
+            foreach (IToolProcess p in processes)
                 Stop(p);
         }
     }
 
-    private static void Stop(Process p)
+    private static void Stop(IToolProcess p)
     {
-        try
+        if (!p.HasExited)
         {
-            if (!p.HasExited)
-            {
-                p.Kill(entireProcessTree: true);
-                p.WaitForExit(2000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
+            p.Kill();
+            p.WaitForExit(TimeSpan.FromSeconds(2));
         }
         p.Dispose();
     }
 
     private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
 
-    private static Process Start(List<Process> processes, string netns, string iperf, params string[] args)
+    private static IToolProcess Start(List<IToolProcess> processes, string netns, string iperf,
+        params string[] args)
     {
-        var psi = new ProcessStartInfo("ip")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (string a in new[] { "netns", "exec", netns, iperf }.Concat(args))
-            psi.ArgumentList.Add(a);
-        Process p = Process.Start(psi) ?? throw Failed("iperf3 could not be started.");
+        IToolProcess p = Tools.Start("ip", new[] { "netns", "exec", netns, iperf }.Concat(args).ToArray());
         processes.Add(p);
         return p;
     }
 
     /// <summary>The server prints "Server listening" once its socket is bound; the client starts after.</summary>
-    private static void WaitListening(Process server, CancellationToken cancel)
+    private static void WaitListening(IToolProcess server, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         Task<string?> line = server.StandardOutput.ReadLineAsync();
         while (true)
         {
-            if (line.Wait(100))
+            if (line.Wait(LookEvery))
             {
                 if (line.Result is not string text)
                     throw Failed("The iperf3 server in client B's namespace exited before listening: " +

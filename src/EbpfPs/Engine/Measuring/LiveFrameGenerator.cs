@@ -48,7 +48,7 @@ public sealed class LiveFrameGenerator : IDisposable
 
     public LiveFrameGenerator(string netns, int senderIfindex, LiveFrameSettings settings, int cpu)
     {
-        if (settings.Frame.Length < 14)
+        if (settings.Frame.Length < FrameSizes.EthernetHeader)
             throw new BpfException(ErrorId.InvalidTemplateFrame,
                 "A template frame needs at least an Ethernet header.", settings.Frame.Length);
         _netns = netns;

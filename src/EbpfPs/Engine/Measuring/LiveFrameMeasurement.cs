@@ -1,16 +1,12 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Threading;
 using EbpfPs.Engine.Packets;
-using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
-using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
-using EbpfPs.Interop.Netlink;
 
 namespace EbpfPs.Engine.Measuring;
 
@@ -48,74 +44,49 @@ internal static class LiveFrameMeasurement
         BpfTestInterface sender = options.Routed ? network["ClientA"] : network["A"];
         BpfTestInterface hookSide = options.Routed ? network["RouterA"] : network["B"];
         BpfTestInterface receiver = options.Routed ? network["ClientB"] : network["B"];
-        int mtu = HookMeasurement.Mtu(sender);
+        int mtu = MeasuredPath.Mtu(sender);
         foreach (int size in options.PacketSizes)
-            if (size > mtu + 14 + HookMeasurement.FcsLength)
+            if (size > FrameSizes.LargestFrame(mtu))
                 throw new BpfException(ErrorId.InvalidPacketSize,
-                    $"A {size}-byte frame does not fit the {mtu}-byte MTU of {sender.Interface} (largest: {mtu + 18}).",
-                    size);
+                    $"A {size}-byte frame does not fit the {mtu}-byte MTU of {sender.Interface} " +
+                    $"(largest: {FrameSizes.LargestFrame(mtu)}).", size);
         int cpu = options.GeneratorCpu ?? LiveFrameGenerator.DefaultCpu();
         var ctx = new Context(options, sender, hookSide, receiver, cpu);
 
-        var samples = new Dictionary<(BpfHook, int), List<MeasurementSample>>();
-        var modes = new Dictionary<BpfHook, XdpMode?>();
-        var counters = new Dictionary<BpfHookKind, ProgramCounters>();
+        // One generator per size, made at its first sample and kept for the rounds after.
         var generators = new Dictionary<int, LiveFrameGenerator>();
         using MeasurementSetup setup = MeasurementSetup.ForLiveFrames(network, hookSide, receiver, options.Routed);
         try
         {
-            foreach (var (kind, program) in programs)
-                counters[kind] = ProgramCounters.For(program);
-            int total = options.Repeat * options.PacketSizes.Count * options.Hooks.Count, done = 0;
-            for (int rep = 0; rep < options.Repeat; rep++)
-                foreach (int size in options.PacketSizes)
-                    foreach (BpfHook hook in options.Hooks)
+            return HookInterleaving.Run(new Interleaving
+            {
+                Options = options,
+                Sizes = options.PacketSizes,
+                AttachOn = new[] { hookSide },
+                Programs = programs,
+                Network = network.Name,
+                Cpu = cpu,
+                Status = slot => $"{slot.Hook}, {slot.Size} bytes, round {slot.Round + 1} of {options.Repeat}",
+                Sample = (slot, token) =>
+                {
+                    if (!generators.TryGetValue(slot.Size, out LiveFrameGenerator? generator))
+                        generators[slot.Size] = generator = new LiveFrameGenerator(sender.NetNamespace,
+                            sender.Ifindex, Settings(ctx, slot.Size, null), cpu);
+                    // A long sample (a large -Count, say) reports how far it got about once a second.
+                    Context sampleCtx = ctx with
                     {
-                        cancel.ThrowIfCancellationRequested();
-                        string status = $"{hook}, {size} bytes, round {rep + 1} of {options.Repeat}";
-                        int before = done++;
-                        progress?.Invoke(status, 100 * before / total);
-                        // A long sample (a large -Count, say) reports how far it got about once a second.
-                        Context sampleCtx = ctx with
-                        {
-                            Sending = (sent, seconds) => progress?.Invoke(
-                                $"{status}: {sent:N0}{(options.Count is ulong c ? $" of {c:N0}" : "")} frames sent",
-                                (int)(100 * (before + Fraction(options, sent, seconds)) / total)),
-                        };
-                        if (!generators.TryGetValue(size, out LiveFrameGenerator? generator))
-                            generators[size] = generator = new LiveFrameGenerator(sender.NetNamespace, sender.Ifindex,
-                                Settings(ctx, size, null), ctx.Cpu);
-                        BpfHookKind? kind = HookMeasurement.KindOf(hook);
-                        AttachableProgram? program = kind is BpfHookKind k ? programs[k] : null;
-                        ProgramCounters? own = kind is BpfHookKind k2 ? counters[k2] : null;
-                        var (detach, mode) = HookMeasurement.Attach(hook, program, new[] { hookSide });
-                        try
-                        {
-                            modes[hook] = mode;
-                            if (!samples.TryGetValue((hook, size), out List<MeasurementSample>? list))
-                                samples[(hook, size)] = list = new List<MeasurementSample>();
-                            list.Add(Sample(sampleCtx, generator, size, own, cancel));
-                        }
-                        finally
-                        {
-                            detach();
-                        }
-                    }
-            cancel.ThrowIfCancellationRequested();
+                        Sending = (sent, seconds) => slot.Report(
+                            $"{sent:N0}{(options.Count is ulong c ? $" of {c:N0}" : "")} frames sent",
+                            Fraction(options, sent, seconds)),
+                    };
+                    return Sample(sampleCtx, generator, slot.Size, slot.Own, token);
+                },
+            }, () => Notes(options, setup), progress, cancel);
         }
         finally
         {
             foreach (LiveFrameGenerator g in generators.Values) g.Dispose();
-            foreach (ProgramCounters c in counters.Values) c.Dispose();
         }
-
-        var results = new List<HookThroughput>();
-        List<string> notes = Notes(options, setup);
-        foreach (int size in options.PacketSizes)
-            foreach (BpfHook hook in options.Hooks)
-                results.Add(MeasurementSummary.Summarize(samples[(hook, size)], hook, size, options, modes[hook],
-                    network.Name, ctx.Cpu, notes));
-        return results;
     }
 
     /// <summary>One sample: a timed run (or a zero-loss search), then the program's own cost.</summary>
@@ -137,10 +108,10 @@ internal static class LiveFrameMeasurement
         // A paced warm-up lasts about 50 ms; at full speed it is a fixed number of frames.
         ulong warmup = generator.RatePps is double r ? (ulong)Math.Clamp(r * 0.05, 1, WarmupFrames) : WarmupFrames;
         generator.Run(null, warmup, cancel);
-        HookMeasurement.Settle();
+        MeasuredPath.Settle();
         var before = Snapshot(ctx, own);
         (ulong sent, double seconds) = generator.Run(ctx.Options.Duration, ctx.Options.Count, cancel, ctx.Sending);
-        HookMeasurement.Settle();
+        MeasuredPath.Settle();
         var after = Snapshot(ctx, own);
         return new MeasurementSample
         {
@@ -177,7 +148,7 @@ internal static class LiveFrameMeasurement
         {
             var (runs0, ns0) = own.RunStats();
             generator.Run(null, StatsFrames, cancel);
-            HookMeasurement.Settle();
+            MeasuredPath.Settle();
             var (runs1, ns1) = own.RunStats();
             return runs1 > runs0 ? (double)(ns1 - ns0) / (runs1 - runs0) : null;
         }
@@ -191,7 +162,7 @@ internal static class LiveFrameMeasurement
     private static List<string> Notes(HookMeasurementOptions options, MeasurementSetup setup)
     {
         var notes = new List<string>(setup.Notes);
-        if (StatisticsOn())
+        if (MeasuredPath.StatisticsOn())
             notes.Add("BPF run-time statistics were on during the samples (kernel.bpf_stats_enabled), " +
                 "which slows every program");
         if (options.Flows > 1)
@@ -201,18 +172,10 @@ internal static class LiveFrameMeasurement
         return notes;
     }
 
-    private static bool StatisticsOn()
-    {
-        try { return File.ReadAllText("/proc/sys/kernel/bpf_stats_enabled").Trim() == "1"; }
-        catch (IOException) { return false; }
-    }
-
     private static (ulong Rx, ulong? Program, ulong? Forwarded) Snapshot(Context ctx, ProgramCounters? own)
     {
-        InterfaceCounters rx = NetNamespace.Run(ctx.Receiver.NetNamespace, () =>
-            LinkCounters.Read(ctx.Receiver.Ifindex).OrThrow("read counters of", ctx.Receiver.Interface,
-                ErrorId.InterfaceCountersUnavailable));
-        return (rx.RxPackets, own?.Packets(), ctx.RouterNs is string ns ? HookMeasurement.StackForwarded(ns) : null);
+        return (MeasuredPath.Received(ctx.Receiver), own?.Packets(),
+            ctx.RouterNs is string ns ? MeasuredPath.StackForwarded(ns) : null);
     }
 
     private static LiveFrameSettings Settings(Context ctx, int size, double? rate) => new()
@@ -235,7 +198,7 @@ internal static class LiveFrameMeasurement
             Protocol = L4Protocol.Udp,
             SourcePort = flows ? FlowPortBase : (ushort)9,
             DestinationPort = 9,
-            FrameLength = size - HookMeasurement.FcsLength,
+            FrameLength = size - FrameSizes.Fcs,
         });
     }
 

@@ -1,13 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using EbpfPs.Engine.Attach;
-using EbpfPs.Engine.Errors;
-using EbpfPs.Engine.Network;
-using EbpfPs.Engine.Objects;
-using EbpfPs.Engine.Packets;
-using EbpfPs.Interop.Netlink;
 
 namespace EbpfPs.Engine.Measuring;
 
@@ -63,7 +56,7 @@ internal static class MeasurementSummary
             Spread = rank > 0 ? Math.Round((ordered[^1].Rank - ordered[0].Rank) / rank, 4) : 0,
             SamplePacketsPerSecond = samples.Select(s => Math.Round(s.Pps)).ToArray(),
             SampleBitsPerSecond = samples.Select(s => Math.Round(s.IperfBitsPerSecond ?? s.Pps * size * 8)).ToArray(),
-            Kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
+            Kernel = MeasuredPath.KernelRelease(),
             Cpus = Environment.ProcessorCount,
             GroOnReceiver = true,
             XdpModeInForce = mode,

@@ -5,10 +5,8 @@ using System.Text.Json;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Host;
-using EbpfPs.Engine.Network;
+using EbpfPs.Engine.TestNetwork;
 using EbpfPs.Engine.Objects;
-using EbpfPs.Engine.Packets;
-using EbpfPs.Interop.Netlink;
 
 namespace EbpfPs.Engine.Measuring;
 
@@ -21,14 +19,22 @@ namespace EbpfPs.Engine.Measuring;
 internal sealed class MeasurementSetup : IDisposable
 {
     private readonly List<Action> _undo = new();
+    private readonly Func<string, AttachableProgram> _openClientProgram;
+
+    // A fake kernel loads no object files, so a unit test hands in its own programs for the clients.
+    private MeasurementSetup(Func<string, AttachableProgram>? openClientProgram) =>
+        _openClientProgram = openClientProgram ?? (name => AttachableProgram.FromBuiltin(name, BpfHookKind.Xdp));
 
     public List<string> Notes { get; } = new();
 
-    /// <summary>Live frames: GRO on the hook side and the receiver; routed, also B's sink, fixed neighbours.</summary>
+    /// <summary>
+    /// Live frames: GRO on the hook side and the receiver; routed, also B's sink, fixed neighbours. The clients'
+    /// programs are the built-ins unless openClientProgram opens them (by built-in name) another way.
+    /// </summary>
     public static MeasurementSetup ForLiveFrames(BpfTestNetwork network, BpfTestInterface hookSide,
-        BpfTestInterface receiver, bool routed)
+        BpfTestInterface receiver, bool routed, Func<string, AttachableProgram>? openClientProgram = null)
     {
-        var setup = new MeasurementSetup();
+        var setup = new MeasurementSetup(openClientProgram);
         try
         {
             setup.EnsureGro(new[] { hookSide, receiver }.Distinct());
@@ -49,9 +55,10 @@ internal sealed class MeasurementSetup : IDisposable
     }
 
     /// <summary>iperf3 between the clients: checksum offload off, XDP pass on both clients, fixed neighbours.</summary>
-    public static MeasurementSetup ForIperf(BpfTestNetwork network)
+    public static MeasurementSetup ForIperf(BpfTestNetwork network,
+        Func<string, AttachableProgram>? openClientProgram = null)
     {
-        var setup = new MeasurementSetup();
+        var setup = new MeasurementSetup(openClientProgram);
         try
         {
             BpfTestInterface[] clients = { network["ClientA"], network["ClientB"] };
@@ -128,7 +135,7 @@ internal sealed class MeasurementSetup : IDisposable
 
     private void AttachToClients(BpfTestNetwork network, string program, IEnumerable<BpfTestInterface> clients)
     {
-        using AttachableProgram p = AttachableProgram.FromBuiltin(program, BpfHookKind.Xdp);
+        using AttachableProgram p = _openClientProgram(program);
         foreach (BpfTestInterface i in clients)
         {
             IHookAttachment done =
@@ -139,8 +146,7 @@ internal sealed class MeasurementSetup : IDisposable
 
     private static string? NeighbourState(BpfTestInterface i, string address)
     {
-        string json = Tools.Run("ip", "-n", i.NetNamespace, "-j", "neigh", "show", "to", address,
-            "dev", i.Interface);
+        string json = Tools.Ip(i.NetNamespace, "-j", "neigh", "show", "to", address, "dev", i.Interface);
         using JsonDocument doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
         foreach (JsonElement e in doc.RootElement.EnumerateArray())
             if (e.TryGetProperty("state", out JsonElement states) && states.GetArrayLength() > 0)
@@ -149,16 +155,15 @@ internal sealed class MeasurementSetup : IDisposable
     }
 
     private static void Neigh(BpfTestInterface i, string verb, string address, params string[] rest) =>
-        Tools.Run("ip", new[] { "-n", i.NetNamespace, "neigh", verb, address }
-            .Concat(rest).Concat(new[] { "dev", i.Interface }).ToArray());
+        Tools.Ip(i.NetNamespace, new[] { "neigh", verb, address }.Concat(rest).Concat(new[] { "dev", i.Interface })
+            .ToArray());
 
     private static bool Offload(BpfTestInterface i, string feature) =>
-        Tools.Run("ip", "netns", "exec", i.NetNamespace, "ethtool", "-k", i.Interface)
+        Tools.InNamespace(i.NetNamespace, "ethtool", "-k", i.Interface)
             .Split('\n').Any(l => l.StartsWith(feature + ": on", StringComparison.Ordinal));
 
     private static void SetOffload(BpfTestInterface i, string feature, bool on) =>
-        Tools.Run("ip", "netns", "exec", i.NetNamespace, "ethtool", "-K", i.Interface, feature,
-            on ? "on" : "off");
+        Tools.InNamespace(i.NetNamespace, "ethtool", "-K", i.Interface, feature, on ? "on" : "off");
 
     /// <summary>Undoes in reverse order; one failing step does not stop the others.</summary>
     public void Dispose()

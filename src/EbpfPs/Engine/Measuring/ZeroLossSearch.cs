@@ -1,12 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using EbpfPs.Engine.Attach;
-using EbpfPs.Engine.Errors;
-using EbpfPs.Engine.Network;
-using EbpfPs.Engine.Objects;
-using EbpfPs.Engine.Packets;
-using EbpfPs.Interop.Netlink;
 
 namespace EbpfPs.Engine.Measuring;
 

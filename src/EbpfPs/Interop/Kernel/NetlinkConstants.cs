@@ -38,6 +38,7 @@ internal enum RtmType : ushort
 [KernelConstant("IFLA_", "linux/if_link.h")]
 internal enum IflaAttribute : ushort
 {
+    Mtu = 4,
     Stats64 = 23,
 }
 

@@ -9,14 +9,34 @@ internal readonly record struct InterfaceCounters(ulong RxPackets, ulong TxPacke
     ulong RxDropped, ulong TxDropped);
 
 /// <summary>
-/// RTM_GETLINK for one ifindex in the calling thread's namespace. /sys/class/net cannot serve here:
-/// sysfs shows the namespace it was mounted in, not the thread's.
+/// RTM_GETLINK for one ifindex in the calling thread's namespace: its counters and its MTU. /sys/class/net cannot
+/// serve here: sysfs shows the namespace it was mounted in, not the thread's.
 /// </summary>
 internal static class LinkCounters
 {
     private const int IfInfoLength = 16;
+    private const int Stats64Length = 64;
 
     internal static Result<InterfaceCounters> Read(int ifindex)
+    {
+        InterfaceCounters? counters = null;
+        Result done = GetLink(ifindex, IflaAttribute.Stats64, Stats64Length, v => counters = Parse(v));
+        if (!done.Ok) return done.Errno;
+        return counters is InterfaceCounters c ? Result<InterfaceCounters>.Success(c) : Errno.ENODATA;
+    }
+
+    /// <summary>The interface's MTU (IFLA_MTU, a u32), as `ip link show` prints it.</summary>
+    internal static Result<int> ReadMtu(int ifindex)
+    {
+        int? mtu = null;
+        Result done = GetLink(ifindex, IflaAttribute.Mtu, sizeof(uint),
+            v => mtu = (int)BinaryPrimitives.ReadUInt32LittleEndian(v));
+        if (!done.Ok) return done.Errno;
+        return mtu is int m ? Result<int>.Success(m) : Errno.ENODATA;
+    }
+
+    /// <summary>Asks for the link and hands the value of one attribute (when long enough) to take.</summary>
+    private static Result GetLink(int ifindex, IflaAttribute attribute, int minLength, ReadOnlySpanAction take)
     {
         Result<NetlinkSocket> opened = NetlinkSocket.Open(NetlinkProtocol.Route);
         if (!opened.Ok) return opened.Errno;
@@ -24,19 +44,18 @@ internal static class LinkCounters
         Span<byte> ifinfo = stackalloc byte[IfInfoLength];
         ifinfo.Clear();
         BinaryPrimitives.WriteInt32LittleEndian(ifinfo[4..], ifindex); // ifinfomsg.ifi_index
-        InterfaceCounters? counters = null;
-        Result done = socket.Exchange(new NetlinkMessage((ushort)RtmType.Getlink, NetlinkFlags.Request, ifinfo),
+        return socket.Exchange(new NetlinkMessage((ushort)RtmType.Getlink, NetlinkFlags.Request, ifinfo),
             dump: false,
             reply =>
             {
                 if (reply.Type != (ushort)RtmType.Newlink) return;
-                if (NetlinkAttribute.Find(reply.Attributes(IfInfoLength),
-                    (ushort)IflaAttribute.Stats64) is { Value.Length: >= 64 } a)
-                    counters = Parse(a.Value.Span);
+                if (NetlinkAttribute.Find(reply.Attributes(IfInfoLength), (ushort)attribute) is { } a
+                    && a.Value.Length >= minLength)
+                    take(a.Value.Span);
             });
-        if (!done.Ok) return done.Errno;
-        return counters is InterfaceCounters c ? Result<InterfaceCounters>.Success(c) : Errno.ENODATA;
     }
+
+    private delegate void ReadOnlySpanAction(ReadOnlySpan<byte> value);
 
     private static InterfaceCounters Parse(ReadOnlySpan<byte> stats)
     {

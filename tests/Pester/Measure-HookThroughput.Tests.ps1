@@ -46,11 +46,19 @@ Describe 'Measure-HookThroughput' {
         $native = $r | Where-Object Hook -EQ XdpNative
         $tc = $r | Where-Object Hook -EQ TcIngress
         $native.Samples | Should -Be 3
-        $native.PacketsPerSecond | Should -BeGreaterThan $tc.PacketsPerSecond
         $native.Kernel | Should -Be (& uname -r)
         $native.Cpus | Should -Be ([Environment]::ProcessorCount)
         $native.GroOnReceiver | Should -BeTrue
         $native.BitsPerSecond | Should -Be ([math]::Round($native.PacketsPerSecond * 64 * 8))
+        if (-not (Get-BpfFeature -Name LiveFrames).Supported) {
+            # A packet socket from one CPU sends slower than either hook drops, so the rates show the sender; the
+            # row must say so rather than pass off the sender's rate as the hooks'.
+            $native.Note | Should -Match 'refused live frames'
+            $tc.Note | Should -Match 'packet socket'
+            Set-ItResult -Skipped -Because 'this kernel refuses live frames, and a packet socket cannot outrun either hook'
+            return
+        }
+        $native.PacketsPerSecond | Should -BeGreaterThan $tc.PacketsPerSecond
     }
 
     It 'turns GRO on when the receiver has it off, says so, and puts it back' {

@@ -34,6 +34,7 @@ internal enum Errno
     ELOOP = 40,
     ENODATA = 61,
     EOPNOTSUPP = 95,
+    ENOBUFS = 105,
     ECANCELED = 125,
     /// <summary>Kernel-internal "not supported" (ENOTSUPP); BPF syscalls return it to user space.</summary>
     ENOTSUPP = 524,

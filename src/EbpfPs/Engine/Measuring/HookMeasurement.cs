@@ -177,8 +177,6 @@ public static class HookMeasurement
                 options.Traffic);
     }
 
-using EbpfPs.Engine.Pinning;
-using EbpfPs.Engine.TestNetwork;
     /// <summary>The user's -PinPath keeps what was pinned; folders made for a run that pinned nothing go.</summary>
     private static void RemoveEmptyFolders(string pinRoot, bool madePinRoot)
     {

@@ -28,7 +28,7 @@ public sealed record LiveFrameSettings
 /// set before load, so the program does no map lookups; frames sent are the repeat counts asked for.
 /// Runs on a thread inside the sender's namespace, pinned to one CPU.
 /// </summary>
-public sealed class LiveFrameGenerator : IDisposable
+public sealed class LiveFrameGenerator : IFrameSource
 {
     /// <summary>Frames per batch: redirects are flushed once a batch; 64 fill a quarter of a veth ring.</summary>
     public const int BatchSize = 64;

@@ -54,7 +54,7 @@ internal static class LiveFrameMeasurement
         var ctx = new Context(options, sender, hookSide, receiver, cpu);
 
         // One generator per size, made at its first sample and kept for the rounds after.
-        var generators = new Dictionary<int, LiveFrameGenerator>();
+        var generators = new Dictionary<int, IFrameSource>();
         using MeasurementSetup setup = MeasurementSetup.ForLiveFrames(network, hookSide, receiver, options.Routed);
         try
         {
@@ -69,8 +69,8 @@ internal static class LiveFrameMeasurement
                 Status = slot => $"{slot.Hook}, {slot.Size} bytes, round {slot.Round + 1} of {options.Repeat}",
                 Sample = (slot, token) =>
                 {
-                    if (!generators.TryGetValue(slot.Size, out LiveFrameGenerator? generator))
-                        generators[slot.Size] = generator = new LiveFrameGenerator(sender.NetNamespace,
+                    if (!generators.TryGetValue(slot.Size, out IFrameSource? generator))
+                        generators[slot.Size] = generator = FrameSources.Open(sender.NetNamespace,
                             sender.Ifindex, Settings(ctx, slot.Size, null), cpu);
                     // A long sample (a large -Count, say) reports how far it got about once a second.
                     Context sampleCtx = ctx with
@@ -85,12 +85,12 @@ internal static class LiveFrameMeasurement
         }
         finally
         {
-            foreach (LiveFrameGenerator g in generators.Values) g.Dispose();
+            foreach (IFrameSource g in generators.Values) g.Dispose();
         }
     }
 
     /// <summary>One sample: a timed run (or a zero-loss search), then the program's own cost.</summary>
-    private static MeasurementSample Sample(Context ctx, LiveFrameGenerator generator, int size, ProgramCounters? own,
+    private static MeasurementSample Sample(Context ctx, IFrameSource generator, int size, ProgramCounters? own,
         CancellationToken cancel)
     {
         MeasurementSample sample = ctx.Options.ZeroLoss
@@ -102,7 +102,7 @@ internal static class LiveFrameMeasurement
     }
 
     /// <summary>One timed run: warm-up, counters, the run, counters again once the rings have drained.</summary>
-    private static MeasurementSample Trial(Context ctx, LiveFrameGenerator generator, ProgramCounters? own,
+    private static MeasurementSample Trial(Context ctx, IFrameSource generator, ProgramCounters? own,
         CancellationToken cancel)
     {
         // A paced warm-up lasts about 50 ms; at full speed it is a fixed number of frames.
@@ -131,7 +131,7 @@ internal static class LiveFrameMeasurement
     private static MeasurementSample PacedTrial(Context ctx, int size, double rate, ProgramCounters? own,
         CancellationToken cancel)
     {
-        using var paced = new LiveFrameGenerator(ctx.Sender.NetNamespace, ctx.Sender.Ifindex, Settings(ctx, size, rate),
+        using IFrameSource paced = FrameSources.Open(ctx.Sender.NetNamespace, ctx.Sender.Ifindex, Settings(ctx, size, rate),
             ctx.Cpu);
         return Trial(ctx, paced, own, cancel);
     }
@@ -140,7 +140,7 @@ internal static class LiveFrameMeasurement
     /// The program's own ns per run, from a short run with BPF_ENABLE_STATS held. Statistics slow every program
     /// (a 64-byte live-frames run to half its rate here), so they are not on during the sample.
     /// </summary>
-    private static double? ProgramCost(LiveFrameGenerator generator, ProgramCounters own, CancellationToken cancel)
+    private static double? ProgramCost(IFrameSource generator, ProgramCounters own, CancellationToken cancel)
     {
         bool enabledHere = !BpfStatistics.State.Enabled;
         BpfStatistics.Enable();
@@ -162,6 +162,8 @@ internal static class LiveFrameMeasurement
     private static List<string> Notes(HookMeasurementOptions options, MeasurementSetup setup)
     {
         var notes = new List<string>(setup.Notes);
+        if (FrameSources.UsesPacketSocket)
+            notes.Add(FrameSources.PacketSocketNote);
         if (MeasuredPath.StatisticsOn())
             notes.Add("BPF run-time statistics were on during the samples (kernel.bpf_stats_enabled), " +
                 "which slows every program");

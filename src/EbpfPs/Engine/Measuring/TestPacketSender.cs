@@ -12,8 +12,8 @@ public static class TestPacketSender
         CancellationToken cancel, Action<ulong, double>? sending = null)
     {
         NetInterface on = NetInterfaces.Named(interfaceName, netns);
-        using var generator = new LiveFrameGenerator(netns, on.Index, new LiveFrameSettings { Frame = packet.Bytes },
-            LiveFrameGenerator.DefaultCpu());
+        using IFrameSource generator = FrameSources.Open(netns, on.Index,
+            new LiveFrameSettings { Frame = packet.Bytes }, LiveFrameGenerator.DefaultCpu());
         var (sent, seconds) = generator.Run(null, count, cancel, sending);
         return new TestPacketsSent(netns, interfaceName, packet.ToString(), sent, seconds);
     }

@@ -24,6 +24,10 @@ foreach ($kind in 'Minimal', 'Restore') {
     & clang -O2 -g -Wall -Werror -target bpf -I "/usr/include/$arch-linux-gnu" @define -c (Join-Path $PSScriptRoot 'bench_gen.c') -o $gen[$kind]
     if ($LASTEXITCODE -ne 0) { throw "clang failed for bench/bench_gen.c ($kind)" }
 }
+if (-not (Get-BpfFeature -Name LiveFrames).Supported) {
+    Write-Warning ('This kernel refuses live frames: the module and the C loops both send through a packet socket ' +
+        '(AF_PACKET, qdisc bypass), so the ratios compare senders, not live-frames generators.')
+}
 # Both pin the generator to the CPU the module picks.
 $cpu = [EbpfPs.Engine.Measuring.LiveFrameGenerator]::DefaultCpu()
 

@@ -16,6 +16,11 @@ $hooks = 'XdpNative', 'XdpGeneric', 'TcIngress'
 
 Write-Host "`n== This kernel" -ForegroundColor Green
 Get-BpfFeature -Category System | Format-Table Name, Supported, Value -AutoSize | Out-Host
+if (-not (Get-BpfFeature -Name LiveFrames).Supported) {
+    Write-Warning ("This kernel refuses live frames (BPF_F_TEST_XDP_LIVE_FRAMES): the live-frames rows are sent " +
+        "through a packet socket from one CPU, so they show the sender's rate more than the hooks'; the TCP rows " +
+        "still compare the hooks.")
+}
 
 $pair = New-BpfTestNetwork -Topology Pair
 $routed = New-BpfTestNetwork -Topology Routed

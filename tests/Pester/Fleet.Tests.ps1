@@ -264,7 +264,7 @@ Describe 'Fleet test network: bad input' {
         # Without ping on the PATH the last step (resolving neighbours, after every sshd started) fails.
         $bin = Join-Path $TestDrive 'bin'
         $null = New-Item -ItemType Directory $bin
-        foreach ($tool in 'ip', 'ethtool', 'sysctl', 'nsenter', 'unshare', 'mount', 'umount') {
+        foreach ($tool in 'ip', 'ethtool', 'sysctl', 'nsenter', 'unshare', 'mount', 'umount', 'mkdir') {
             New-Item -ItemType SymbolicLink -Path (Join-Path $bin $tool) -Target (Get-Command $tool -CommandType Application)[0].Source | Out-Null
         }
         $name = "ebpfps-fail-$([guid]::NewGuid().ToString('N').Substring(0, 6))"

@@ -27,8 +27,8 @@ public sealed class HouseTests
     private static IEnumerable<CSharpSource> NotUnder(params string[] folders) =>
         Sources.Value.Where(s => !folders.Any(f => s.Relative.StartsWith("src/EbpfPs/" + f, StringComparison.Ordinal)));
 
-    private static List<string> Hits(IEnumerable<CSharpSource> files, Regex pattern) =>
-        files.SelectMany(f => pattern.Matches(f.CodeOnly)
+    private static List<string> Hits(IEnumerable<CSharpSource> files, Regex pattern, bool inStrings = false) =>
+        files.SelectMany(f => pattern.Matches(inStrings ? f.WithStrings : f.CodeOnly)
             .Select(m => $"{f.Relative}:{f.LineOf(m.Index)}: {m.Value.Trim()}")).ToList();
 
     private static void NoHits(List<string> hits, string rule) =>
@@ -68,6 +68,29 @@ public sealed class HouseTests
             .Select(t => t.FullName).OrderBy(n => n).ToList();
         Assert.Equal(new[] { "EbpfPs.BpfHook", "EbpfPs.BpfHookKind" }, hookEnums);
     }
+
+    private static readonly Regex ProcessStart = new(@"\bProcess\s*\.\s*Start\b|\bProcessStartInfo\b");
+    private static readonly Regex ProcOrSysRead =
+        new(@"\b(File|Directory|FileInfo|DirectoryInfo)\s*\.?\s*\w*\s*\(\s*\$?""/(proc|sys)(""|/(?!fs/bpf))");
+
+    [Fact]
+    public void ToolsAndProcFilesAreReachedOnlyThroughTheHostSeam()
+    {
+        var outside = NotUnder("Interop/").ToList();
+        NoHits(Hits(outside, ProcessStart), "a process started outside the host seam (use Engine/Host/Tools)");
+        NoHits(Hits(outside, ProcOrSysRead, inStrings: true),
+            "a /proc or /sys file read outside the host seam (use Tools.ReadText and its kin)");
+    }
+
+    [Theory]
+    [InlineData("string s = File.ReadAllText(\"/proc/stat\");", true)]
+    [InlineData("foreach (var d in Directory.EnumerateDirectories(\"/proc\")) { }", true)]
+    [InlineData("var t = new FileInfo($\"/proc/{pid}/exe\").LinkTarget;", true)]
+    [InlineData("bool b = File.Exists(\"/sys/kernel/btf/vmlinux\");", true)]
+    [InlineData("bool b = Directory.Exists(\"/sys/fs/bpf/x\");", false)]
+    [InlineData("string s = Tools.ReadText(\"/proc/stat\");", false)]
+    public void TheProcRuleCatchesDirectReads(string code, bool caught) =>
+        Assert.Equal(caught, Hits(new[] { CSharpSource.FromText(code) }, ProcOrSysRead, inStrings: true).Count > 0);
 
     [Fact]
     public void TheEngineUsesNoPowerShellTypes() =>

@@ -1,5 +1,5 @@
 using System;
-using System.IO;
+using EbpfPs.Engine.Host;
 using EbpfPs.Interop;
 
 namespace EbpfPs.Engine.Inventory;
@@ -9,16 +9,10 @@ internal static class FdInfo
 {
     internal static long ReadLong(SafeFdHandle fd, string field)
     {
-        try
-        {
-            foreach (string line in File.ReadLines($"/proc/self/fdinfo/{fd.Fd}"))
-                if (line.StartsWith(field + ":", StringComparison.Ordinal)
-                    && long.TryParse(line.AsSpan(field.Length + 1).Trim(), out long value))
-                    return value;
-        }
-        catch (IOException)
-        {
-        }
+        foreach (string line in (Tools.ReadText($"/proc/self/fdinfo/{fd.Fd}") ?? "").Split('\n'))
+            if (line.StartsWith(field + ":", StringComparison.Ordinal)
+                && long.TryParse(line.AsSpan(field.Length + 1).Trim(), out long value))
+                return value;
         return 0;
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using EbpfPs.Engine.Errors;
+using EbpfPs.Engine.Host;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Pinning;
 using EbpfPs.Interop;
@@ -73,7 +74,7 @@ public static partial class FeatureProbe
         yield return new BpfFeature(System, "Kernel", true, Read("/proc/sys/kernel/osrelease"));
         string? jit = Read("/proc/sys/net/core/bpf_jit_enable");
         yield return new BpfFeature(System, "Jit", jit is null ? null : jit != "0", jit, "net.core.bpf_jit_enable");
-        yield return new BpfFeature(System, "KernelBtf", File.Exists("/sys/kernel/btf/vmlinux"),
+        yield return new BpfFeature(System, "KernelBtf", Tools.Exists("/sys/kernel/btf/vmlinux"),
             "/sys/kernel/btf/vmlinux");
         yield return new BpfFeature(System, "BpfFs", BpfFs.IsMounted(), BpfFs.DefaultRoot);
         string? unpriv = Read("/proc/sys/kernel/unprivileged_bpf_disabled");
@@ -124,10 +125,5 @@ public static partial class FeatureProbe
             .Where(f => f != XdpFeatures.None && (flags & f) != 0).Select(f =>
                 KernelNames.Snake(f.ToString()).ToLowerInvariant().Replace('_', '-')));
 
-    private static string? Read(string path)
-    {
-        try { return File.ReadAllText(path).Trim(); }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-    }
+    private static string? Read(string path) => Tools.ReadText(path)?.Trim();
 }

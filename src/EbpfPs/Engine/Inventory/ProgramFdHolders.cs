@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
+using EbpfPs.Engine.Host;
 
 namespace EbpfPs.Engine.Inventory;
 
@@ -16,41 +15,24 @@ internal static class ProgramFdHolders
     internal static IReadOnlyList<Holder> Of(uint programId)
     {
         var holders = new List<Holder>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int pid))
-                continue;
-            if (HoldsProgram(dir, programId))
-                holders.Add(new Holder(pid, Comm(dir)));
-        }
+        foreach (string name in Tools.ListDirectory("/proc"))
+            if (int.TryParse(name, out int pid) && HoldsProgram($"/proc/{pid}", programId))
+                holders.Add(new Holder(pid, Tools.ReadText($"/proc/{pid}/comm")?.Trim() ?? "?"));
         return holders;
     }
 
+    /// <summary>A process that ended, or whose fds are not ours to read, is passed over.</summary>
     private static bool HoldsProgram(string dir, uint programId)
     {
-        try
+        foreach (string fd in Tools.ListDirectory($"{dir}/fd"))
         {
-            foreach (string fd in Directory.EnumerateFileSystemEntries(Path.Combine(dir, "fd")))
-            {
-                if (new FileInfo(fd).LinkTarget != "anon_inode:bpf-prog")
-                    continue;
-                string info = Path.Combine(dir, "fdinfo", Path.GetFileName(fd));
-                foreach (string line in File.ReadLines(info))
-                    if (line.StartsWith("prog_id:", StringComparison.Ordinal)
-                        && uint.TryParse(line.AsSpan(8).Trim(), out uint id) && id == programId)
-                        return true;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The process ended, or its fds are not ours to read: it is passed over.
+            if (Tools.ReadLink($"{dir}/fd/{fd}") != "anon_inode:bpf-prog")
+                continue;
+            foreach (string line in (Tools.ReadText($"{dir}/fdinfo/{fd}") ?? "").Split('\n'))
+                if (line.StartsWith("prog_id:", StringComparison.Ordinal)
+                    && uint.TryParse(line.AsSpan(8).Trim(), out uint id) && id == programId)
+                    return true;
         }
         return false;
-    }
-
-    private static string Comm(string dir)
-    {
-        try { return File.ReadAllText(Path.Combine(dir, "comm")).Trim(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "?"; }
     }
 }

@@ -131,8 +131,8 @@ internal static class LiveFrameMeasurement
     private static MeasurementSample PacedTrial(Context ctx, int size, double rate, ProgramCounters? own,
         CancellationToken cancel)
     {
-        using IFrameSource paced = FrameSources.Open(ctx.Sender.NetNamespace, ctx.Sender.Ifindex, Settings(ctx, size, rate),
-            ctx.Cpu);
+        using IFrameSource paced = FrameSources.Open(ctx.Sender.NetNamespace, ctx.Sender.Ifindex,
+            Settings(ctx, size, rate), ctx.Cpu);
         return Trial(ctx, paced, own, cancel);
     }
 

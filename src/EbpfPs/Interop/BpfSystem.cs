@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Threading;
 using EbpfPs.Interop.Kernel;
 using EbpfPs.Interop.Netlink;
 
@@ -79,26 +78,12 @@ internal interface IBpfSystem
 /// </summary>
 internal static class BpfSystem
 {
-    private static readonly IBpfSystem Linux = new LinuxSystem();
-    // Per async flow (and the threads it starts), so tests running side by side each see their own fake.
-    private static readonly AsyncLocal<IBpfSystem?> Override = new();
+    private static readonly SeamOverride<IBpfSystem> Seam = new(new LinuxSystem());
 
-    internal static IBpfSystem Current => Override.Value ?? Linux;
+    internal static IBpfSystem Current => Seam.Current;
 
-    /// <summary>Puts a fake in place until the returned scope is disposed.</summary>
-    internal static IDisposable Use(IBpfSystem fake)
-    {
-        IBpfSystem? before = Override.Value;
-        Override.Value = fake;
-        return new Scope(() => Override.Value = before);
-    }
-
-    private sealed class Scope : IDisposable
-    {
-        private Action? _restore;
-        public Scope(Action restore) => _restore = restore;
-        public void Dispose() => Interlocked.Exchange(ref _restore, null)?.Invoke();
-    }
+    /// <summary>Puts a fake in place for this async flow until the returned scope is disposed.</summary>
+    internal static IDisposable Use(IBpfSystem fake) => Seam.Use(fake);
 }
 
 /// <summary>The real kernel: each member is one wrapper call.</summary>

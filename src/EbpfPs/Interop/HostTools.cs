@@ -56,25 +56,12 @@ internal interface IHostTools
 /// <summary>Which IHostTools the engine uses: the machine's, unless a test put a fake in place for its flow.</summary>
 internal static class HostTools
 {
-    private static readonly IHostTools Linux = new LinuxTools();
-    private static readonly AsyncLocal<IHostTools?> Override = new();
+    private static readonly SeamOverride<IHostTools> Seam = new(new LinuxTools());
 
-    internal static IHostTools Current => Override.Value ?? Linux;
+    internal static IHostTools Current => Seam.Current;
 
-    /// <summary>Puts a fake in place until the returned scope is disposed.</summary>
-    internal static IDisposable Use(IHostTools fake)
-    {
-        IHostTools? before = Override.Value;
-        Override.Value = fake;
-        return new Scope(() => Override.Value = before);
-    }
-
-    private sealed class Scope : IDisposable
-    {
-        private Action? _restore;
-        public Scope(Action restore) => _restore = restore;
-        public void Dispose() => Interlocked.Exchange(ref _restore, null)?.Invoke();
-    }
+    /// <summary>Puts a fake in place for this async flow until the returned scope is disposed.</summary>
+    internal static IDisposable Use(IHostTools fake) => Seam.Use(fake);
 }
 
 /// <summary>The machine's tools: processes started without a shell, files read as they are.</summary>

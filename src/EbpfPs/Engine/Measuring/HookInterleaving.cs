@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Objects;
+using EbpfPs.Engine.TestNetwork;
 
 namespace EbpfPs.Engine.Measuring;
 

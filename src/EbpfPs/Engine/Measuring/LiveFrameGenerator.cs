@@ -19,6 +19,14 @@ public sealed record LiveFrameSettings
     public int Flows { get; init; } = 1;
     /// <summary>Frames per second to pace to (a token bucket in the generator); null sends as fast as it can.</summary>
     public double? RatePps { get; init; }
+
+    /// <summary>Every source sends whole Ethernet frames: anything shorter is refused before anything is loaded.</summary>
+    internal void RequireEthernetFrame()
+    {
+        if (Frame.Length < FrameSizes.EthernetHeader)
+            throw new BpfException(ErrorId.InvalidTemplateFrame,
+                "A template frame needs at least an Ethernet header.", Frame.Length);
+    }
 }
 
 /// <summary>
@@ -48,9 +56,7 @@ public sealed class LiveFrameGenerator : IFrameSource
 
     public LiveFrameGenerator(string netns, int senderIfindex, LiveFrameSettings settings, int cpu)
     {
-        if (settings.Frame.Length < FrameSizes.EthernetHeader)
-            throw new BpfException(ErrorId.InvalidTemplateFrame,
-                "A template frame needs at least an Ethernet header.", settings.Frame.Length);
+        settings.RequireEthernetFrame();
         _netns = netns;
         _ifindex = senderIfindex;
         _frame = settings.Frame;

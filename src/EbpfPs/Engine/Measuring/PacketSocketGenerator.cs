@@ -32,9 +32,7 @@ internal sealed class PacketSocketGenerator : IFrameSource
 
     public PacketSocketGenerator(string netns, int senderIfindex, LiveFrameSettings settings, int cpu)
     {
-        if (settings.Frame.Length < FrameSizes.EthernetHeader)
-            throw new BpfException(ErrorId.InvalidTemplateFrame,
-                "A template frame needs at least an Ethernet header.", settings.Frame.Length);
+        settings.RequireEthernetFrame();
         _netns = netns;
         Cpu = cpu;
         RatePps = settings.RatePps;

@@ -1,4 +1,4 @@
-namespace EbpfPs.Engine.Measuring;
+namespace EbpfPs.Engine.TestNetwork;
 
 /// <summary>A test network's interface as the module passes interfaces everywhere else.</summary>
 internal static class TestInterfaces

@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
-using EbpfPs.Interop;
 
 namespace EbpfPs.Engine.Attach;
 

@@ -20,7 +20,7 @@ public sealed record LiveFrameSettings
     /// <summary>Frames per second to pace to (a token bucket in the generator); null sends as fast as it can.</summary>
     public double? RatePps { get; init; }
 
-    /// <summary>Every source sends whole Ethernet frames: anything shorter is refused before anything is loaded.</summary>
+    /// <summary>Every source sends whole Ethernet frames: shorter is refused before anything loads.</summary>
     internal void RequireEthernetFrame()
     {
         if (Frame.Length < FrameSizes.EthernetHeader)

@@ -81,15 +81,20 @@ function Wait-ProgramGone([uint32[]] $Id, [int] $TimeoutMs = 5000) {
 
 function Build-TestBpfObject {
     # Compiles tests/bpf/<Name>.c into a scratch folder; the object file is the test's fixture. -Hook builds
-    # it like bpf/*.c (-D__EBPFPS_XDP or -D__EBPFPS_TC, with bpf/include on the include path).
-    param([Parameter(Mandatory)][string] $Name, [ValidateSet('', 'Xdp', 'Tc')][string] $Hook = '')
+    # it like bpf/*.c (-D__EBPFPS_XDP or -D__EBPFPS_TC, with bpf/include on the include path). -Define adds
+    # macros (another build of the same source: 'GUARD_BUILD=2'); -Source takes a path instead (a built-in's .c).
+    param([Parameter(Mandatory)][string] $Name, [ValidateSet('', 'Xdp', 'Tc')][string] $Hook = '',
+        [string[]] $Define = @(), [string] $Source)
     $dir = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-tests-$PID"
     $null = New-Item -ItemType Directory -Force $dir
-    $out = Join-Path $dir "$Name$(if ($Hook) { "-$Hook" }).o"
+    $suffix = if ($Define) { '-' + (($Define -join '-') -replace '[^A-Za-z0-9_-]', '_') } else { '' }
+    $out = Join-Path $dir "$Name$(if ($Hook) { "-$Hook" })$suffix.o"
     $arch = (& uname -m)
     [string[]] $hookArgs = if ($Hook) { "-D__EBPFPS_$($Hook.ToUpperInvariant())", '-I', (Join-Path $PSScriptRoot '../../bpf/include') } else { @() }
-    & clang -O2 -g -target bpf -I "/usr/include/$arch-linux-gnu" @hookArgs -c (Join-Path $PSScriptRoot "../bpf/$Name.c") -o $out
-    if ($LASTEXITCODE -ne 0) { throw "clang failed for tests/bpf/$Name.c" }
+    [string[]] $defines = @($Define | ForEach-Object { "-D$_" })
+    $src = if ($Source) { $Source } else { Join-Path $PSScriptRoot "../bpf/$Name.c" }
+    & clang -O2 -g -target bpf -I "/usr/include/$arch-linux-gnu" @hookArgs @defines -c $src -o $out
+    if ($LASTEXITCODE -ne 0) { throw "clang failed for $src" }
     return $out
 }
 

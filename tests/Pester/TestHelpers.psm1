@@ -83,17 +83,20 @@ function Build-TestBpfObject {
     # Compiles tests/bpf/<Name>.c into a scratch folder; the object file is the test's fixture. -Hook builds
     # it like bpf/*.c (-D__EBPFPS_XDP or -D__EBPFPS_TC, with bpf/include on the include path). -Define adds
     # macros (another build of the same source: 'GUARD_BUILD=2'); -Source takes a path instead (a built-in's .c).
+    # -Cpu picks the BPF instruction set clang targets (v1-v3): the same source as different code, for a new build.
     param([Parameter(Mandatory)][string] $Name, [ValidateSet('', 'Xdp', 'Tc')][string] $Hook = '',
-        [string[]] $Define = @(), [string] $Source)
+        [string[]] $Define = @(), [string] $Source, [ValidateSet('', 'v1', 'v2', 'v3')][string] $Cpu = '')
     $dir = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-tests-$PID"
     $null = New-Item -ItemType Directory -Force $dir
     $suffix = if ($Define) { '-' + (($Define -join '-') -replace '[^A-Za-z0-9_-]', '_') } else { '' }
+    if ($Cpu) { $suffix += "-$Cpu" }
+    [string[]] $cpuArgs = if ($Cpu) { "-mcpu=$Cpu" } else { @() }
     $out = Join-Path $dir "$Name$(if ($Hook) { "-$Hook" })$suffix.o"
     $arch = (& uname -m)
     [string[]] $hookArgs = if ($Hook) { "-D__EBPFPS_$($Hook.ToUpperInvariant())", '-I', (Join-Path $PSScriptRoot '../../bpf/include') } else { @() }
     [string[]] $defines = @($Define | ForEach-Object { "-D$_" })
     $src = if ($Source) { $Source } else { Join-Path $PSScriptRoot "../bpf/$Name.c" }
-    & clang -O2 -g -target bpf -I "/usr/include/$arch-linux-gnu" @hookArgs @defines -c $src -o $out
+    & clang -O2 -g -target bpf -I "/usr/include/$arch-linux-gnu" @hookArgs @defines @cpuArgs -c $src -o $out
     if ($LASTEXITCODE -ne 0) { throw "clang failed for $src" }
     return $out
 }

@@ -68,6 +68,8 @@ internal interface IBpfSystem
 
     Result<SafeFdHandle> LinkCreate(SafeFdHandle program, int ifindex, BpfAttachType attachType);
     Result LinkDetach(SafeFdHandle link);
+    /// <summary>Makes a link run another program, only while it runs expected (when given).</summary>
+    Result LinkUpdate(SafeFdHandle link, SafeFdHandle program, SafeFdHandle? expected);
     Result<uint> QueryAttachedCount(int target, BpfAttachType attachType);
     /// <summary>The ids of the programs attached at a hook (an ifindex for tcx and netkit).</summary>
     Result<uint[]> QueryAttachedPrograms(int target, BpfAttachType attachType);
@@ -182,6 +184,8 @@ internal sealed class LinuxSystem : IBpfSystem
     public Result<SafeFdHandle> LinkCreate(SafeFdHandle program, int ifindex, BpfAttachType attachType) =>
         Libbpf.LinkCreate(program, ifindex, attachType);
     public Result LinkDetach(SafeFdHandle link) => Libbpf.LinkDetach(link);
+    public Result LinkUpdate(SafeFdHandle link, SafeFdHandle program, SafeFdHandle? expected) =>
+        Libbpf.LinkUpdate(link, program, expected);
     public Result<uint> QueryAttachedCount(int target, BpfAttachType attachType) =>
         Libbpf.QueryAttachedCount(target, attachType);
     public Result<uint[]> QueryAttachedPrograms(int target, BpfAttachType attachType) =>

@@ -20,4 +20,30 @@ internal static unsafe partial class Libbpf
     }
 
     internal static Result LinkDetach(SafeFdHandle link) => Result.FromReturn(bpf_link_detach(link.Fd));
+
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    private static partial int bpf_link_update(int linkFd, int newProgFd, LinkUpdateOpts* opts);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct LinkUpdateOpts
+    {
+        public nuint Sz;
+        public uint Flags;
+        public uint OldProgFd;
+    }
+
+    /// <summary>
+    /// Swaps the program a link runs in one step (BPF_LINK_UPDATE); with expected, only while the link still runs
+    /// that program (BPF_F_REPLACE), so a program another process put there is never overwritten by accident.
+    /// </summary>
+    internal static Result LinkUpdate(SafeFdHandle link, SafeFdHandle program, SafeFdHandle? expected)
+    {
+        var opts = new LinkUpdateOpts
+        {
+            Sz = (nuint)sizeof(LinkUpdateOpts),
+            Flags = expected is null ? 0 : (uint)AttachFlags.Replace,
+            OldProgFd = expected is null ? 0 : (uint)expected.Fd,
+        };
+        return Result.FromReturn(bpf_link_update(link.Fd, program.Fd, &opts));
+    }
 }

@@ -128,6 +128,24 @@ internal sealed partial class FakeBpfSystem
         }
     }
 
+    public Result LinkUpdate(SafeFdHandle link, SafeFdHandle program, SafeFdHandle? expected)
+    {
+        lock (_gate)
+        {
+            bool known = TryResolve(link, Libbpf.ObjectKind.Link, out uint id);
+            Errno failed = Enter(nameof(LinkUpdate), $"LinkUpdate link {(known ? id.ToString() : "?")} " +
+                $"{ProgramOf(program)}");
+            if (failed != Errno.None) return failed;
+            if (!known || !_links.TryGetValue(id, out FakeLink? current)) return Answer(Errno.EBADF);
+            if (!TryResolve(program, Libbpf.ObjectKind.Program, out uint programId)) return Answer(Errno.EBADF);
+            if (expected is not null
+                && (!TryResolve(expected, Libbpf.ObjectKind.Program, out uint old) || old != current.ProgramId))
+                return Answer(Errno.EPERM);
+            _links[id] = current with { ProgramId = programId };
+            return Result.Success;
+        }
+    }
+
     public Result<uint> QueryAttachedCount(int target, BpfAttachType attachType)
     {
         lock (_gate)

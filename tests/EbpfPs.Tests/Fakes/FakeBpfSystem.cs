@@ -71,7 +71,8 @@ internal sealed partial class FakeBpfSystem : IBpfSystem, IDisposable
 
     /// <summary>The calls that change kernel state, in order: what a test compares against the expected plan.</summary>
     public IReadOnlyList<string> Mutations => Log(nameof(XdpAttach), nameof(XdpDetach), nameof(TcHookCreate),
-        nameof(TcHookDestroy), nameof(TcAttach), nameof(TcDetach), nameof(LinkCreate), nameof(LinkDetach), nameof(Pin));
+        nameof(TcHookDestroy), nameof(TcAttach), nameof(TcDetach), nameof(LinkCreate), nameof(LinkDetach),
+        nameof(LinkUpdate), nameof(Pin));
 
     /// <summary>Whether some thread holds a lock taken through LockFile (TC changes are made holding one).</summary>
     public bool Locked

@@ -33,25 +33,46 @@ internal static class Tc
     {
         string nsKey = NetNamespace.CurrentKey();
         var done = new List<TcAttachment>();
+        // Per attachment made: null when it is new, or how to put back the older build it replaced in place.
+        var undo = new List<TcReplace.Undo?>();
         using IDisposable held = TcBookkeeping.Lock();
         try
         {
-            foreach (NetInterface i in interfaces)
+            // Every upgrade in place is found before anything changes, so an ambiguous one changes nothing.
+            TcAttachment?[] older = interfaces.Select(i => force
+                ? TcReplace.OlderBuild(program, new TcTarget(i, at.Direction), at, List(new[] { i }, at.Direction))
+                : null).ToArray();
+            for (int n = 0; n < interfaces.Count; n++)
             {
-                var target = new TcTarget(i, at.Direction);
-                done.Add((at.Mode == TcMode.Tcx
-                    ? AttachTcx(program, target, nsKey)
-                    : AttachFilter(program, target, at.Priority, at.Handle, nsKey, force)) with
+                var target = new TcTarget(interfaces[n], at.Direction);
+                TcAttachment made;
+                if (older[n] is TcAttachment old)
                 {
-                    PinPath = program.PinPath ?? PrivatePins.FolderOf(program.Info.Id),
-                });
+                    (made, TcReplace.Undo back) = TcReplace.Replace(program, old);
+                    undo.Add(back);
+                }
+                else
+                {
+                    made = at.Mode == TcMode.Tcx ? AttachTcx(program, target, nsKey)
+                        : AttachFilter(program, target, at.Priority, at.Handle, nsKey, force);
+                    undo.Add(null);
+                }
+                done.Add(made with { PinPath = program.PinPath ?? PrivatePins.FolderOf(program.Info.Id) });
             }
         }
         catch
         {
             for (int i = done.Count - 1; i >= 0; i--)
-                DetachQuietly(done[i], nsKey);
+                if (undo[i] is TcReplace.Undo back)
+                    back.Restore();
+                else
+                    DetachQuietly(done[i], nsKey);
             throw;
+        }
+        finally
+        {
+            foreach (TcReplace.Undo? u in undo)
+                u?.Dispose();
         }
         return done;
     }

@@ -44,6 +44,8 @@ public sealed record TcAttachment : IHookAttachment
     /// it), or the private folder of a built-in program (removed when the program goes); null when neither.
     /// </summary>
     public string? PinPath { get; init; }
+    /// <summary>The program that ran there before, when -Force replaced an older build in place.</summary>
+    public uint? ReplacedProgramId { get; init; }
     /// <summary>True when this attach created the clsact qdisc (it is removed with the last of our filters).</summary>
     public bool CreatedQdisc { get; init; }
 

@@ -155,6 +155,9 @@ public static partial class ErrorId
     public const string TcProgramNotFound = nameof(TcProgramNotFound);
     [Error(BpfErrorKind.InvalidArgument, "Several BPF programs on the TC hook match; say which.")]
     public const string TcProgramAmbiguous = nameof(TcProgramAmbiguous);
+    [Error(BpfErrorKind.ResourceBusy,
+        "Another process changed the TC program -Force was replacing in place; what is there now stays.")]
+    public const string TcProgramChanged = nameof(TcProgramChanged);
 
     // Interfaces and namespaces
     [Error(BpfErrorKind.NotFound, "No network interface of that name in the namespace.")]

@@ -49,6 +49,17 @@ internal enum TestRunFlags : uint
     XdpLiveFrames = 2,
 }
 
+/// <summary>BPF_PROG_ATTACH and BPF_LINK_UPDATE flags (uapi linux/bpf.h).</summary>
+[System.Flags]
+[KernelConstant("BPF_F_", "linux/bpf.h")]
+internal enum AttachFlags : uint
+{
+    None = 0,
+    AllowOverride = 1,
+    AllowMulti = 2,
+    Replace = 4,
+}
+
 /// <summary>BPF_MAP_UPDATE_ELEM flags (uapi linux/bpf.h).</summary>
 [KernelConstant("BPF_", "linux/bpf.h")]
 internal enum MapUpdateFlags : ulong

@@ -104,6 +104,21 @@ Describe 'ProgramMaps: from attachments and programs to their maps' {
         $sample.Map | Select-Object -Unique | Should -Be 'src_stats'
     }
 
+    It 'receives the drop events of the ring buffer through the attachment' {
+        $source = '198.18.0.66'
+        Set-BpfMapEntry -InputObject $tc -MapName blocked -Key $source -Value 1
+        try {
+            $packet = New-BpfTestPacket -Udp -Source $source -Destination 198.18.0.1
+            ($tcProgram | Invoke-BpfProgramTest -Packet $packet).Verdict | Should -Be 'TC_ACT_SHOT'
+            $event = @($xdp | Receive-BpfEvent -MapName drops -Count 1 -Timeout 10)
+            $event.Count | Should -Be 1
+            # struct drop_event: the source in network order, then hook 2 (tc) as a little-endian __u32.
+            ($event[0].Data -replace '[^0-9A-Fa-f]', '') | Should -BeLike 'c612004202000000*'
+        } finally {
+            $tc | Remove-BpfMapEntry -MapName blocked -Key $source
+        }
+    }
+
     It 'refuses a -MapName the program does not use, listing the names it has' {
         $e = Get-Error { $xdp | Get-BpfMapEntry -MapName src_stat }
         $e.FullyQualifiedErrorId | Should -BeLike 'BpfMapNotInProgram,*'

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine;
 using EbpfPs.Engine.Attach;
@@ -42,14 +43,20 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
     /// <summary>Where the program goes, from the cmdlet's parameters (refusing options that do not apply).</summary>
     protected abstract HookPoint At { get; }
 
-    private readonly Dictionary<string, List<string>> _byNamespace = new();
+    /// <summary>
+    /// Interfaces gathered from the pipeline, by the program each record named (null: the file of -Path or
+    /// -LiteralPath) and namespace, in the order they came.
+    /// </summary>
+    private readonly List<(ProgramReference? Program, string? NetNamespace, List<string> Names)> _gathered = new();
 
     protected override void ProcessRecord()
     {
-        string key = NetNamespace ?? "";
-        if (!_byNamespace.TryGetValue(key, out List<string>? list))
-            _byNamespace[key] = list = new List<string>();
-        list.AddRange(Interface);
+        // A -Program from the command line is the same reference for every record; one from the pipeline is new.
+        ProgramReference? program = ParameterSetName == ProgramSet ? Program : null;
+        int at = _gathered.FindIndex(g => ReferenceEquals(g.Program, program) && g.NetNamespace == NetNamespace);
+        if (at < 0)
+            _gathered.Add((program, NetNamespace, new List<string>()));
+        _gathered[at < 0 ? _gathered.Count - 1 : at].Names.AddRange(Interface);
     }
 
     protected override void EndProcessing()
@@ -57,8 +64,15 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
         HookPoint? at = null;
         Run(() => at = At, ProgramLabel);
         if (at is null) return;
+        foreach (ProgramReference? reference in _gathered.Select(g => g.Program).Distinct())
+            AttachProgram(reference, at);
+    }
+
+    private void AttachProgram(ProgramReference? reference, HookPoint at)
+    {
+        string label = reference?.Label ?? ProgramLabel;
         AttachableProgram? program = null;
-        Run(() => program = OpenProgram(Hook), ProgramLabel);
+        Run(() => program = reference is null ? OpenProgram(Hook) : OpenProgram(reference, Hook, UserPinPath), label);
         if (program is null) return;
         using var sweep = new PinSweep();
         // A built-in that ends up attached nowhere (-WhatIf, a refused attach, also under -ErrorAction Stop) is
@@ -66,11 +80,8 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
         if (program.PinPath is string pins && PrivatePins.IsPrivate(pins))
             sweep.Always();
         using (program)
-            foreach (var (ns, names) in _byNamespace)
-            {
-                string? netns = ns.Length == 0 ? null : ns;
+            foreach (var (_, netns, names) in _gathered.Where(g => ReferenceEquals(g.Program, reference)))
                 Run(() => AttachChosen(program, at, names, netns), names);
-            }
     }
 
     private void AttachChosen(AttachableProgram program, HookPoint at, List<string> names, string? netns)

@@ -10,7 +10,8 @@ namespace EbpfPs.Commands;
 
 /// <summary>
 /// What the map-entry cmdlets share: finding the map by -Id, -Name, -Path/-LiteralPath or from the
-/// pipeline (Get-BpfMap or Import-BpfObject output), opening it with its BTF codecs.
+/// pipeline (Get-BpfMap or Import-BpfObject output, or a program or attachment with -MapName), opening it with
+/// its BTF codecs.
 /// </summary>
 public abstract class MapCommandBase : EbpfCmdlet
 {
@@ -33,13 +34,14 @@ public abstract class MapCommandBase : EbpfCmdlet
     public string LiteralPath { get; set; } = null!;
 
     /// <summary>
-    /// A map from Get-BpfMap, a map of an Import-BpfObject result, or the object itself with -MapName.
+    /// A map from Get-BpfMap, a map of an Import-BpfObject result, or with -MapName the object itself or a program
+    /// (an attachment, link, or a program from Get-BpfProgram or Import-BpfObject) whose maps to choose from.
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = InputSet, ValueFromPipeline = true)]
     [MapTransformation]
     public MapReference InputObject { get; set; } = null!;
 
-    /// <summary>With an object from Import-BpfObject: which of its maps.</summary>
+    /// <summary>With an object from Import-BpfObject, a program or an attachment: which of its maps.</summary>
     [Parameter(ParameterSetName = InputSet)]
     [ArgumentCompleter(typeof(KernelMapNameCompleter))]
     public string? MapName { get; set; }

@@ -13,8 +13,11 @@ public abstract class ProgramCommandBase : EbpfCmdlet
 {
     protected const string ProgramSet = "Program", PathSet = "Path", LiteralPathSet = "LiteralPath";
 
-    /// <summary>A built-in program name, an object from Import-BpfObject or Get-BpfProgram, or a program id.</summary>
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ProgramSet)]
+    /// <summary>
+    /// A built-in program name, an object from Import-BpfObject or Get-BpfProgram, or a program id; programs of
+    /// Import-BpfObject's result and Get-BpfProgram's come by the pipeline too.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ProgramSet, ValueFromPipeline = true)]
     [ProgramTransformation]
     [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
     public ProgramReference Program { get; set; } = null!;
@@ -58,9 +61,15 @@ public abstract class ProgramCommandBase : EbpfCmdlet
     protected AttachableProgram OpenProgram(BpfHookKind hook) => OpenProgram(hook, UserPinPath);
 
     /// <summary>Opens the program; what this call loads is pinned under pinDirectory if given.</summary>
-    protected AttachableProgram OpenProgram(BpfHookKind hook, string? pinDirectory)
+    protected AttachableProgram OpenProgram(BpfHookKind hook, string? pinDirectory) =>
+        OpenProgram(Reference(), hook, pinDirectory);
+
+    /// <summary>
+    /// Opens a program -Program was bound to earlier in the pipeline (a command that gathers input before it
+    /// attaches keeps each record's program).
+    /// </summary>
+    protected AttachableProgram OpenProgram(ProgramReference reference, BpfHookKind hook, string? pinDirectory)
     {
-        ProgramReference reference = Reference();
         if (PinPath is not null && !reference.LoadsObject)
             throw new BpfException(ErrorId.PinPathNotApplicable,
                 $"-PinPath pins what this command loads, and program '{reference.Label}' is loaded already.",
@@ -69,11 +78,11 @@ public abstract class ProgramCommandBase : EbpfCmdlet
         return reference.Open(hook, ProgramName, pinDirectory);
     }
 
-    private ProgramReference? _reference;
+    private ProgramReference? _file;
 
-    private ProgramReference Reference() => _reference ??= ParameterSetName switch
+    // -Program may change with each pipeline record, so only a file's reference is kept.
+    private ProgramReference Reference() => ParameterSetName == ProgramSet ? Program : _file ??= ParameterSetName switch
     {
-        ProgramSet => Program,
         LiteralPathSet => ProgramReference.File(SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath)),
         _ => ProgramReference.File(SingleFile(Path)),
     };

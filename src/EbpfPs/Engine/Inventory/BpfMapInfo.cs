@@ -20,7 +20,9 @@ public sealed record BpfMapInfo
     public string? KeyType { get; init; }
     public string? ValueType { get; init; }
     public long MemlockBytes { get; init; }
-    /// <summary>Where the map was opened from when it came by path.</summary>
+    /// <summary>
+    /// Where the map is pinned: the path it was opened from, or (from Get-BpfMap) its first pin found on bpffs.
+    /// </summary>
     public string? PinnedPath { get; init; }
 
     public override string ToString() => $"{Id}: {Type} {Name}";

@@ -139,6 +139,8 @@ public sealed class BpfLoadedProgram : BpfObjectPart
     public string Type => Info.Type;
     public string Tag => Info.Tag;
     public string SectionName { get; }
+    /// <summary>The maps of its object this program uses (by the kernel's map ids of the program).</summary>
+    public IReadOnlyList<BpfLoadedMap> Maps => Object.Maps.Where(m => Info.MapIds.Contains(m.Id)).ToList();
 
     private protected override SafeFdHandle? NativeFd() => _native.BorrowFd();
 
@@ -160,6 +162,9 @@ public sealed class BpfLoadedMap : BpfObjectPart
     public BpfMapInfo Info { get; }
     public uint Id => Info.Id;
     public string Type => Info.Type;
+    public uint KeySize => Info.KeySize;
+    public uint ValueSize => Info.ValueSize;
+    public uint MaxEntries => Info.MaxEntries;
 
     private protected override SafeFdHandle? NativeFd() => _native.BorrowFd();
 

@@ -59,21 +59,21 @@ public static class BpfObjectLoader
             : null;
 
         using var log = new KernelLogBuffer(LogSize);
+        long warned = LibbpfLog.WarningMark;
         Result<SafeBpfObjectHandle> opened = Libbpf.OpenObject(full, pinPath ?? loading, log);
         if (!opened.Ok)
         {
             if (loading is not null) PrivatePins.Remove(loading);
             // The file exists and passed the validator: what libbpf still refuses is about its content.
             if (LibbpfObjectErrors.IsAboutContent(opened.Errno))
-                throw new BpfException(ErrorId.InvalidBpfObject,
-                    $"'{full}' is an ELF file but not a BPF object libbpf can open: " +
-                    $"{LibbpfObjectErrors.Describe(opened.Errno)}.", full, (int)opened.Errno);
+                throw LibbpfObjectErrors.OpenFailure(opened.Errno, full,
+                    LibbpfReasons.From(LibbpfLog.WarningsSince(warned)));
             opened.OrThrow("open BPF object", full, ErrorId.BpfObjectOpenFailed);
         }
         SafeBpfObjectHandle handle = opened.Value;
         try
         {
-            return LoadOpened(handle, full, pinPath, loading, options, log);
+            return LoadOpened(handle, full, pinPath, loading, options, log, warned);
         }
         catch
         {
@@ -84,7 +84,7 @@ public static class BpfObjectLoader
     }
 
     private static BpfObject LoadOpened(SafeBpfObjectHandle handle, string path, string? pinPath, string? loading,
-        BpfLoadOptions options, KernelLogBuffer log)
+        BpfLoadOptions options, KernelLogBuffer log, long warned)
     {
         List<NativeProgram> natives = Libbpf.Programs(handle);
         if (natives.Count == 0)
@@ -118,7 +118,8 @@ public static class BpfObjectLoader
         {
             Result loaded = Libbpf.LoadObject(handle);
             if (!loaded.Ok)
-                throw LoadFailure(loaded.Errno, path, log.Text);
+                throw LoadFailure(loaded.Errno, path, log.Text,
+                    LibbpfReasons.From(LibbpfLog.WarningsSince(warned)));
             Func<string?, string?> pinned = p => p;
             if (loading is not null)
             {
@@ -244,10 +245,16 @@ public static class BpfObjectLoader
         return full;
     }
 
-    private static BpfException LoadFailure(Errno errno, string path, string? log)
+    private static BpfException LoadFailure(Errno errno, string path, string? log, LibbpfReasons reasons)
     {
         if (BpfException.KindOf(errno) == BpfErrorKind.PermissionDenied && log is null)
-            return BpfException.FromErrno((int)errno, "load BPF object", path, ErrorId.LoadPermissionDenied);
+        {
+            // A kernel without a program type answers EPERM too: libbpf's lines tell the two apart.
+            BpfException denied = BpfException.FromErrno((int)errno, "load BPF object", path,
+                ErrorId.LoadPermissionDenied);
+            return reasons.Lines.Count == 0 ? denied
+                : denied.WithMessage(denied.Message.TrimEnd('.') + LibbpfObjectErrors.Said(reasons) + ".");
+        }
         // BPF_BTF_LOAD writes its log to the same buffer and starts it with the header it checked; libbpf goes on
         // without BTF where it can, so the load failed later, but what the kernel refused was the BTF.
         if (log is not null && log.StartsWith(BtfLogStart, StringComparison.Ordinal))
@@ -258,10 +265,10 @@ public static class BpfObjectLoader
                 recommendedAction: "Rebuild the object with a clang and pahole this kernel accepts, or fix the BTF.");
         if (log is not null)
             return new BpfException(ErrorId.VerifierRejected,
-                $"The kernel verifier rejected a program in '{path}': {LastLine(log)} " +
-                $"({ErrnoText.Describe(errno)}, errno {(int)errno}). The verifier log is in the error's details.",
-                path, (int)errno, verifierLog: log);
-        return LibbpfObjectErrors.LoadFailure(errno, path);
+                $"The kernel verifier rejected {(reasons.FailedKind == "program" ? reasons.FailedPart : "a program")}" +
+                $" in '{path}': {LastLine(log)} ({ErrnoText.Describe(errno)}, errno {(int)errno}). The verifier log " +
+                "is in the error's details.", path, (int)errno, verifierLog: log);
+        return LibbpfObjectErrors.LoadFailure(errno, path, reasons);
     }
 
     private static string LastLine(string log)

@@ -40,6 +40,11 @@ public sealed class BpfLoadOptions
     public IReadOnlyDictionary<string, object?>? Variables { get; init; }
     /// <summary>Maps to resize before load (libbpf map name -> max_entries).</summary>
     public IReadOnlyDictionary<string, object?>? MaxEntries { get; init; }
+    /// <summary>
+    /// The one program to load (the others are left out, see LoadOnly); null loads them all. The caller then takes
+    /// that program from the object (a command's -ProgramName).
+    /// </summary>
+    public string? OnlyProgram { get; init; }
 }
 
 /// <summary>Opens, verifies and loads BPF object files, turning every failure into a specific BpfException.</summary>
@@ -92,6 +97,8 @@ public static class BpfObjectLoader
                 $"'{path}' is a BPF object with no programs in it (no SEC(\"xdp\"), SEC(\"tc\") or similar " +
                 "function).", path);
 
+        if (options.OnlyProgram is string only)
+            LoadOnly.Apply(natives, only, path);
         SetProgramTypes(natives, options, path);
 
         if (options.GlobalValues is not null)
@@ -110,7 +117,9 @@ public static class BpfObjectLoader
 
         // Every pin is planned and checked before anything is loaded; the folders are made here (and removed again
         // on failure), so a failed import leaves neither pins nor empty folders behind.
-        List<ObjectPins.Planned>? plan = pinPath is null ? null : ObjectPins.Plan(natives, maps, pinPath);
+        // Programs left out of the load are neither pinned nor in the way of a pin.
+        List<ObjectPins.Planned>? plan = pinPath is null ? null
+            : ObjectPins.Plan(natives.Where(p => p.Autoload).ToList(), maps, pinPath);
         List<string> folders = pinPath is null ? new List<string>() : ObjectPins.CreateFolders(pinPath);
         var result = new BpfObject(handle, Libbpf.ObjectName(handle), path, pinPath)
             { CreatedPins = createdPins, CreatedFolders = folders };

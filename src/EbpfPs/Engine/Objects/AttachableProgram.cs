@@ -60,6 +60,14 @@ public sealed class AttachableProgram : IDisposable
         return Own(fd, () => KernelInventory.DescribeProgram(fd));
     }
 
+    /// <summary>A program pinned on bpffs, opened by its pin (what `bpftool prog run pinned PATH` runs).</summary>
+    public static AttachableProgram FromPin(string path)
+    {
+        NativeRuntime.EnsureLibbpf();
+        SafeFdHandle fd = KernelInventory.OpenPinned(path, Libbpf.ObjectKind.Program);
+        return Own(fd, () => KernelInventory.DescribeProgram(fd));
+    }
+
     /// <summary>
     /// Loads a file, keeps the program meant for the hook (the named one, or the only one) and lets the rest of the
     /// object go. A named program is loaded alone (the others' autoload off), so one this kernel refuses elsewhere

@@ -13,10 +13,13 @@ public abstract class ProgramCommandBase : EbpfCmdlet
 {
     protected const string ProgramSet = "Program", PathSet = "Path", LiteralPathSet = "LiteralPath";
 
-    /// <summary>A built-in program name, an object from Import-BpfObject or Get-BpfProgram, or a program id.</summary>
+    /// <summary>
+    /// A built-in program name, an object from Import-BpfObject or Get-BpfProgram, a program id, an object file or
+    /// a pinned program's path.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ProgramSet)]
     [ProgramTransformation]
-    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
+    [ArgumentCompleter(typeof(ProgramCompleter))]
     public ProgramReference Program { get; set; } = null!;
 
     [Parameter(Mandatory = true, ParameterSetName = PathSet)]
@@ -27,9 +30,9 @@ public abstract class ProgramCommandBase : EbpfCmdlet
     [Alias("PSPath", "LP")]
     public string LiteralPath { get; set; } = null!;
 
-    /// <summary>Which program of the object, when it has several.</summary>
+    /// <summary>Which program of the object, when it has several; it is loaded alone, the others left out.</summary>
     [Parameter]
-    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
+    [ArgumentCompleter(typeof(ObjectProgramNameCompleter))]
     public string? ProgramName { get; set; }
 
     /// <summary>

@@ -9,12 +9,14 @@ namespace EbpfPs.Engine.Objects;
 /// <summary>
 /// Loading one program of an object: the others are set not to load, so a program this kernel refuses (an
 /// iterator, a tracing program) does not take the named one down with it, as `tc ... obj x.o sec y` loads one.
+/// Programs a map's initial values name (a program array's static slots) load too: libbpf fills those slots at
+/// load and fails without them.
 /// </summary>
 internal static class LoadOnly
 {
     /// <summary>
-    /// Turns autoload off for every program but the named one; a name the object lacks is refused before anything
-    /// is loaded, listing the names it has.
+    /// Turns autoload off for every program but the named one and the static slots' programs; a name the object
+    /// lacks is refused before anything is loaded, listing the names it has.
     /// </summary>
     public static void Apply(List<NativeProgram> natives, string name, string path)
     {
@@ -22,10 +24,14 @@ internal static class LoadOnly
             throw new BpfException(ErrorId.BpfProgramNotInObject,
                 $"Object '{path}' has no program named '{name}'. " +
                 $"It has: {string.Join(", ", natives.Select(p => p.Name))}.", name);
+        IReadOnlySet<string> slots = StaticTailTargets.Of(path);
         foreach (NativeProgram p in natives)
         {
-            bool load = string.Equals(p.Name, name, StringComparison.Ordinal);
-            // The named program loads even if the object marked it SEC("?..."): naming it is asking for it.
+            bool load = string.Equals(p.Name, name, StringComparison.Ordinal) || slots.Contains(p.Name);
+            // The named program loads even if the object marked it SEC("?..."): naming it is asking for it. A slot's
+            // program marked so stays out, as it would in a load of the whole object.
+            if (load && !p.Autoload && !string.Equals(p.Name, name, StringComparison.Ordinal))
+                continue;
             if (p.Autoload != load)
                 p.SetAutoload(load).OrThrow(load ? "load program" : "leave out program", p.Name);
         }

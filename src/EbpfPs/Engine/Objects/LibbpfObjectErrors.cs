@@ -38,7 +38,7 @@ internal static class LibbpfObjectErrors
     public static BpfException LoadFailure(Errno errno, string path, LibbpfReasons reasons)
     {
         string failed = reasons.FailedPart is not string part ? "loading failed"
-            : reasons.FailedKind == "map" ? $"{part} could not be created" : $"{part} failed to load";
+            : reasons.FailedKind == "map" ? $"{part} failed" : $"{part} failed to load";
         if (errno == Errno.ENOENT)
             return new BpfException(ErrorId.InvalidBpfObject,
                 $"'{path}' is not a BPF object libbpf can load: something a program refers to is missing " +

@@ -53,7 +53,9 @@ internal sealed partial class LibbpfReasons
             if (lines.Count == 0 || lines[^1] != line)
                 lines.Add(line);
         }
-        (string? kind, string? name) = lines.Select(Part).FirstOrDefault(p => p.Name is not null);
+        // The last part libbpf names is the one that stopped the load; earlier ones may be warnings it got past
+        // ("Error in bpf_create_map_xattr(m) ... Retrying without BTF.").
+        (string? kind, string? name) = lines.Select(Part).LastOrDefault(p => p.Name is not null);
         return new LibbpfReasons(lines.Skip(Math.Max(0, lines.Count - Shown)).ToArray(), kind, name);
     }
 

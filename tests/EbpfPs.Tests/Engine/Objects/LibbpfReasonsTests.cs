@@ -88,7 +88,7 @@ public class LibbpfReasonsTests
         Assert.Equal(ErrorId.BpfObjectLoadFailed, e.ErrorId);
         Assert.Equal(BpfErrorKind.LimitsExceeded, e.Kind);
         Assert.Equal((int)Errno.E2BIG, e.Errno);
-        Assert.StartsWith("Cannot load BPF object '/x.o': map 'big' could not be created (", e.Message);
+        Assert.StartsWith("Cannot load BPF object '/x.o': map 'big' failed (", e.Message);
         Assert.Contains("libbpf says: map 'big': failed to create: Argument list too long(-7)", e.Message);
     }
 

@@ -46,7 +46,8 @@ public sealed class ObjectProgramNameCompleter : CompleterBase
         }
     }
 
-    /// <summary>The hook a built-in is completed for: -Hook as given, else the command's (Tc for *-TcProgram).</summary>
+    /// <summary>The hook a built-in is completed for: -Hook as given, else the command's (Tc for *-TcProgram).
+    /// </summary>
     private BpfHookKind HookOf(IDictionary bound)
     {
         string hook = BoundStrings(bound, "Hook").FirstOrDefault()

@@ -177,6 +177,9 @@ internal readonly unsafe partial struct NativeProgram
     [return: MarshalAs(UnmanagedType.U1)]
     private static partial bool bpf_program__autoload(nint prog);
 
+    [LibraryImport(Libraries.Libbpf)]
+    private static partial int bpf_program__set_autoload(nint prog, [MarshalAs(UnmanagedType.U1)] bool autoload);
+
     internal string Name => Libbpf.Str(bpf_program__name(_p)) ?? "";
 
     internal string Section => Libbpf.Str(bpf_program__section_name(_p)) ?? "";
@@ -193,6 +196,9 @@ internal readonly unsafe partial struct NativeProgram
 
     /// <summary>False for programs the object marks not to load (SEC("?...")).</summary>
     internal bool Autoload => bpf_program__autoload(_p);
+
+    /// <summary>Whether the object's load loads this program (before load only; libbpf refuses after).</summary>
+    internal Result SetAutoload(bool autoload) => Result.FromReturn(bpf_program__set_autoload(_p, autoload));
 
     /// <summary>Sets the program type before load, for sections whose name does not say it.</summary>
     internal Result SetType(BpfProgType type) => Result.FromReturn(bpf_program__set_type(_p, (int)type));

@@ -14,12 +14,12 @@ public abstract class ProgramCommandBase : EbpfCmdlet
     protected const string ProgramSet = "Program", PathSet = "Path", LiteralPathSet = "LiteralPath";
 
     /// <summary>
-    /// A built-in program name, an object from Import-BpfObject or Get-BpfProgram, or a program id; programs of
-    /// Import-BpfObject's result and Get-BpfProgram's come by the pipeline too.
+    /// A built-in program name, an object from Import-BpfObject or Get-BpfProgram, a program id, an object file or
+    /// a pinned program's path; programs of Import-BpfObject's result and Get-BpfProgram's come by the pipeline too.
     /// </summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ProgramSet, ValueFromPipeline = true)]
     [ProgramTransformation]
-    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
+    [ArgumentCompleter(typeof(ProgramCompleter))]
     public ProgramReference Program { get; set; } = null!;
 
     [Parameter(Mandatory = true, ParameterSetName = PathSet)]
@@ -30,9 +30,9 @@ public abstract class ProgramCommandBase : EbpfCmdlet
     [Alias("PSPath", "LP")]
     public string LiteralPath { get; set; } = null!;
 
-    /// <summary>Which program of the object, when it has several.</summary>
+    /// <summary>Which program of the object, when it has several; it is loaded alone, the others left out.</summary>
     [Parameter]
-    [ArgumentCompleter(typeof(BuiltinProgramCompleter))]
+    [ArgumentCompleter(typeof(ObjectProgramNameCompleter))]
     public string? ProgramName { get; set; }
 
     /// <summary>

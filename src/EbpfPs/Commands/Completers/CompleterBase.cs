@@ -15,12 +15,16 @@ public abstract class CompleterBase : IArgumentCompleter
     /// <summary>True when Candidates come in the order to offer them (most likely first), not to be sorted.</summary>
     protected virtual bool Ordered => false;
 
+    /// <summary>The command being completed (Add-TcProgram, say), for candidates that depend on it.</summary>
+    protected string CommandName { get; private set; } = "";
+
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
         string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var pattern = WildcardPattern.Get((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
         IEnumerable<string> candidates;
+        CommandName = commandName ?? "";
         try
         {
             var distinct = Candidates(fakeBoundParameters).Distinct(StringComparer.Ordinal);
@@ -51,6 +55,17 @@ public abstract class CompleterBase : IArgumentCompleter
                 .OfType<string>().ToArray(),
             _ => new[] { value.ToString() ?? "" },
         };
+    }
+
+    /// <summary>PowerShell's current folder, which a relative path is typed against (not the process's).</summary>
+    protected static string CurrentDirectory()
+    {
+        using var ps = System.Management.Automation.PowerShell.Create(
+            System.Management.Automation.RunspaceMode.CurrentRunspace);
+        var here = ps.AddCommand("Microsoft.PowerShell.Management\\Get-Location")
+            .Invoke<System.Management.Automation.PathInfo>();
+        return here.Count == 1 && here[0].Provider.Name == "FileSystem" ? here[0].ProviderPath
+            : Environment.CurrentDirectory;
     }
 
     private static readonly char[] NeedsQuotes = { ' ', '$', '\'', '"', '`', '(', ')', ';', '{', '}', '@', '#', ',' };

@@ -68,15 +68,4 @@ public sealed class BtfTypeNameCompleter : CompleterBase
             path = System.IO.Path.GetFullPath(path, CurrentDirectory());
         return EbpfPs.Engine.Btf.BtfTypes.Names(path, uint.TryParse(id, out uint btfId) ? btfId : null);
     }
-
-    /// <summary>PowerShell's current folder, which a relative path is typed against (not the process's).</summary>
-    private static string CurrentDirectory()
-    {
-        using var ps = System.Management.Automation.PowerShell.Create(
-            System.Management.Automation.RunspaceMode.CurrentRunspace);
-        var here = ps.AddCommand("Microsoft.PowerShell.Management\\Get-Location")
-            .Invoke<System.Management.Automation.PathInfo>();
-        return here.Count == 1 && here[0].Provider.Name == "FileSystem" ? here[0].ProviderPath
-            : Environment.CurrentDirectory;
-    }
 }

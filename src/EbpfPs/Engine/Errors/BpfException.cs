@@ -40,6 +40,10 @@ public sealed class BpfException : Exception
     public const string PrivilegeAdvice =
         "Run as root, or grant CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (CAP_SYS_ADMIN on older kernels).";
 
+    /// <summary>The same failure told in other words (with what libbpf said, say); id, kind and errno stay.</summary>
+    internal BpfException WithMessage(string message) =>
+        new(ErrorId, Kind, message, Target, Errno, VerifierLog, RecommendedAction, InnerException);
+
     /// <summary>
     /// A failed kernel call: the kind (and the advice) follow from errno, the id from what was being done.
     /// </summary>

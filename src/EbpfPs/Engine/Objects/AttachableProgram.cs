@@ -60,14 +60,24 @@ public sealed class AttachableProgram : IDisposable
         return Own(fd, () => KernelInventory.DescribeProgram(fd));
     }
 
+    /// <summary>A program pinned on bpffs, opened by its pin (what `bpftool prog run pinned PATH` runs).</summary>
+    public static AttachableProgram FromPin(string path)
+    {
+        NativeRuntime.EnsureLibbpf();
+        SafeFdHandle fd = KernelInventory.OpenPinned(path, Libbpf.ObjectKind.Program);
+        return Own(fd, () => KernelInventory.DescribeProgram(fd));
+    }
+
     /// <summary>
     /// Loads a file, keeps the program meant for the hook (the named one, or the only one) and lets the rest of the
-    /// object go. Programs whose section does not say their type get the hook's. With a pin path, the object's
-    /// programs and maps are pinned there (maps pinned by name too); without, libbpf's default applies.
+    /// object go. A named program is loaded alone (the others' autoload off), so one this kernel refuses elsewhere
+    /// in the file is no obstacle. Programs whose section does not say their type get the hook's. With a pin path,
+    /// what was loaded is pinned there (maps pinned by name too); without, libbpf's default applies.
     /// </summary>
     public static AttachableProgram FromFile(string path, string? programName, BpfHookKind hook,
         string? pinPath = null) =>
-        Load(path, programName, hook, new BpfLoadOptions { PinPath = pinPath, Hook = hook });
+        Load(path, programName, hook,
+            new BpfLoadOptions { PinPath = pinPath, Hook = hook, OnlyProgram = programName });
 
     /// <summary>
     /// A built-in program for the hook. Without a pin path its maps pinned by name go to a private folder of the
@@ -76,7 +86,7 @@ public sealed class AttachableProgram : IDisposable
     public static AttachableProgram FromBuiltin(string name, BpfHookKind hook, string? programName = null,
         string? pinPath = null) =>
         Load(BuiltinObjects.Resolve(name, hook), programName, hook,
-            new BpfLoadOptions { PinPath = pinPath, Hook = hook, PrivateMapPins = true });
+            new BpfLoadOptions { PinPath = pinPath, Hook = hook, PrivateMapPins = true, OnlyProgram = programName });
 
     private static AttachableProgram Load(string path, string? programName, BpfHookKind hook, BpfLoadOptions options)
     {

@@ -40,6 +40,11 @@ public sealed class BpfLoadOptions
     public IReadOnlyDictionary<string, object?>? Variables { get; init; }
     /// <summary>Maps to resize before load (libbpf map name -> max_entries).</summary>
     public IReadOnlyDictionary<string, object?>? MaxEntries { get; init; }
+    /// <summary>
+    /// The one program to load (the others are left out, see LoadOnly); null loads them all. The caller then takes
+    /// that program from the object (a command's -ProgramName).
+    /// </summary>
+    public string? OnlyProgram { get; init; }
 }
 
 /// <summary>Opens, verifies and loads BPF object files, turning every failure into a specific BpfException.</summary>
@@ -59,21 +64,21 @@ public static class BpfObjectLoader
             : null;
 
         using var log = new KernelLogBuffer(LogSize);
+        long warned = LibbpfLog.WarningMark;
         Result<SafeBpfObjectHandle> opened = Libbpf.OpenObject(full, pinPath ?? loading, log);
         if (!opened.Ok)
         {
             if (loading is not null) PrivatePins.Remove(loading);
             // The file exists and passed the validator: what libbpf still refuses is about its content.
             if (LibbpfObjectErrors.IsAboutContent(opened.Errno))
-                throw new BpfException(ErrorId.InvalidBpfObject,
-                    $"'{full}' is an ELF file but not a BPF object libbpf can open: " +
-                    $"{LibbpfObjectErrors.Describe(opened.Errno)}.", full, (int)opened.Errno);
+                throw LibbpfObjectErrors.OpenFailure(opened.Errno, full,
+                    LibbpfReasons.From(LibbpfLog.WarningsSince(warned)));
             opened.OrThrow("open BPF object", full, ErrorId.BpfObjectOpenFailed);
         }
         SafeBpfObjectHandle handle = opened.Value;
         try
         {
-            return LoadOpened(handle, full, pinPath, loading, options, log);
+            return LoadOpened(handle, full, pinPath, loading, options, log, warned);
         }
         catch
         {
@@ -84,7 +89,7 @@ public static class BpfObjectLoader
     }
 
     private static BpfObject LoadOpened(SafeBpfObjectHandle handle, string path, string? pinPath, string? loading,
-        BpfLoadOptions options, KernelLogBuffer log)
+        BpfLoadOptions options, KernelLogBuffer log, long warned)
     {
         List<NativeProgram> natives = Libbpf.Programs(handle);
         if (natives.Count == 0)
@@ -92,6 +97,8 @@ public static class BpfObjectLoader
                 $"'{path}' is a BPF object with no programs in it (no SEC(\"xdp\"), SEC(\"tc\") or similar " +
                 "function).", path);
 
+        if (options.OnlyProgram is string only)
+            LoadOnly.Apply(natives, only, path);
         SetProgramTypes(natives, options, path);
 
         if (options.GlobalValues is not null)
@@ -110,7 +117,9 @@ public static class BpfObjectLoader
 
         // Every pin is planned and checked before anything is loaded; the folders are made here (and removed again
         // on failure), so a failed import leaves neither pins nor empty folders behind.
-        List<ObjectPins.Planned>? plan = pinPath is null ? null : ObjectPins.Plan(natives, maps, pinPath);
+        // Programs left out of the load are neither pinned nor in the way of a pin.
+        List<ObjectPins.Planned>? plan = pinPath is null ? null
+            : ObjectPins.Plan(natives.Where(p => p.Autoload).ToList(), maps, pinPath);
         List<string> folders = pinPath is null ? new List<string>() : ObjectPins.CreateFolders(pinPath);
         var result = new BpfObject(handle, Libbpf.ObjectName(handle), path, pinPath)
             { CreatedPins = createdPins, CreatedFolders = folders };
@@ -118,7 +127,8 @@ public static class BpfObjectLoader
         {
             Result loaded = Libbpf.LoadObject(handle);
             if (!loaded.Ok)
-                throw LoadFailure(loaded.Errno, path, log.Text);
+                throw LoadFailure(loaded.Errno, path, log.Text,
+                    LibbpfReasons.From(LibbpfLog.WarningsSince(warned)));
             Func<string?, string?> pinned = p => p;
             if (loading is not null)
             {
@@ -244,10 +254,16 @@ public static class BpfObjectLoader
         return full;
     }
 
-    private static BpfException LoadFailure(Errno errno, string path, string? log)
+    private static BpfException LoadFailure(Errno errno, string path, string? log, LibbpfReasons reasons)
     {
         if (BpfException.KindOf(errno) == BpfErrorKind.PermissionDenied && log is null)
-            return BpfException.FromErrno((int)errno, "load BPF object", path, ErrorId.LoadPermissionDenied);
+        {
+            // A kernel without a program type answers EPERM too: libbpf's lines tell the two apart.
+            BpfException denied = BpfException.FromErrno((int)errno, "load BPF object", path,
+                ErrorId.LoadPermissionDenied);
+            return reasons.Lines.Count == 0 ? denied
+                : denied.WithMessage(denied.Message.TrimEnd('.') + LibbpfObjectErrors.Said(reasons) + ".");
+        }
         // BPF_BTF_LOAD writes its log to the same buffer and starts it with the header it checked; libbpf goes on
         // without BTF where it can, so the load failed later, but what the kernel refused was the BTF.
         if (log is not null && log.StartsWith(BtfLogStart, StringComparison.Ordinal))
@@ -258,10 +274,10 @@ public static class BpfObjectLoader
                 recommendedAction: "Rebuild the object with a clang and pahole this kernel accepts, or fix the BTF.");
         if (log is not null)
             return new BpfException(ErrorId.VerifierRejected,
-                $"The kernel verifier rejected a program in '{path}': {LastLine(log)} " +
-                $"({ErrnoText.Describe(errno)}, errno {(int)errno}). The verifier log is in the error's details.",
-                path, (int)errno, verifierLog: log);
-        return LibbpfObjectErrors.LoadFailure(errno, path);
+                $"The kernel verifier rejected {(reasons.FailedKind == "program" ? reasons.FailedPart : "a program")}" +
+                $" in '{path}': {LastLine(log)} ({ErrnoText.Describe(errno)}, errno {(int)errno}). The verifier log " +
+                "is in the error's details.", path, (int)errno, verifierLog: log);
+        return LibbpfObjectErrors.LoadFailure(errno, path, reasons);
     }
 
     private static string LastLine(string log)

@@ -5,7 +5,7 @@ namespace EbpfPs;
 
 /// <summary>
 /// What -Program names: a built-in program (by name, in the build for the hook), a program of a loaded
-/// object, a kernel program by id, or an object file. Opening it gives an AttachableProgram of our own.
+/// object, a kernel program by id or by its pin, or an object file. Opening it gives an AttachableProgram of our own.
 /// </summary>
 public sealed class ProgramReference
 {
@@ -32,9 +32,14 @@ public sealed class ProgramReference
         new(program.Name, false, (_, _, _) => AttachableProgram.FromLoaded(program));
     public static ProgramReference Object(BpfObject obj) =>
         new(obj.Name, false, (hook, program, _) => AttachableProgram.FromLoaded(obj.ChooseProgram(program, hook)));
-    public static ProgramReference File(string path) =>
-        new(System.IO.Path.GetFileName(path), true, (hook, program, pins) =>
+    /// <summary>
+    /// A file by path: an object file to load, or, on bpffs, a pinned program (reading a pin as a file gives EIO).
+    /// </summary>
+    public static ProgramReference File(string path) => Engine.Pinning.BpfFs.IsOnBpfFs(path) ? Pinned(path)
+        : new(System.IO.Path.GetFileName(path), true, (hook, program, pins) =>
             AttachableProgram.FromFile(path, program, hook, pins));
+    public static ProgramReference Pinned(string path) =>
+        new(System.IO.Path.GetFileName(path), false, (_, _, _) => AttachableProgram.FromPin(path));
 
     /// <summary>
     /// Opens the program for a hook; programName picks one of an object's programs (several with no name are

@@ -35,6 +35,18 @@ public static class BpfFs
         return full;
     }
 
+    /// <summary>
+    /// True when the path, or the nearest folder above it that exists, lies on a mounted bpffs: a path there names
+    /// a pin (or a pin that is missing), never an object file.
+    /// </summary>
+    public static bool IsOnBpfFs(string path)
+    {
+        string? existing = Path.GetFullPath(path);
+        while (existing is not null && !File.Exists(existing) && !Directory.Exists(existing))
+            existing = Path.GetDirectoryName(existing);
+        return existing is not null && IsBpfFs(existing);
+    }
+
     /// <summary>Throws PinPathNotOnBpfFs unless an existing path lies on a mounted bpffs.</summary>
     public static void RequireOnBpfFs(string path)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using EbpfPs.Engine;
 using EbpfPs.Engine.Attach;
@@ -57,8 +58,11 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
         HookPoint? at = null;
         Run(() => at = At, ProgramLabel);
         if (at is null) return;
+        AttachLoad? load = null;
+        Run(() => load = Upgrades.LoadFor(at, Force, _byNamespace.Select(n => Query(n.Value, n.Key))), ProgramLabel);
+        if (load is null) return;
         AttachableProgram? program = null;
-        Run(() => program = OpenProgram(Hook), ProgramLabel);
+        Run(() => program = OpenProgram(Hook, load), ProgramLabel);
         if (program is null) return;
         using var sweep = new PinSweep();
         // A built-in that ends up attached nowhere (-WhatIf, a refused attach, also under -ErrorAction Stop) is
@@ -69,15 +73,20 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
             foreach (var (ns, names) in _byNamespace)
             {
                 string? netns = ns.Length == 0 ? null : ns;
-                Run(() => AttachChosen(program, at, names, netns), names);
+                Run(() => AttachChosen(program, at, names, netns, sweep), names);
             }
     }
 
-    private void AttachChosen(AttachableProgram program, HookPoint at, List<string> names, string? netns)
+    private static InterfaceQuery Query(List<string> names, string ns) =>
+        new(names, ns.Length == 0 ? null : ns, Wildcards.InterfaceMatcher);
+
+    private void AttachChosen(AttachableProgram program, HookPoint at, List<string> names, string? netns,
+        PinSweep sweep)
     {
         var on = new InterfaceQuery(names, netns, Wildcards.InterfaceMatcher);
         var done = Attachments.Attach(program, at, on, Force,
             i => ShouldProcess(i.Name + Where(netns), Action(program)));
+        Upgrades.Attached(program, done, sweep);
         if (done.Count == 0) return;
         foreach (IHookAttachment attachment in done)
             WriteVerbose(ActionMessages.Attached(attachment));

@@ -57,8 +57,14 @@ public abstract class ProgramCommandBase : EbpfCmdlet
     /// <summary>Opens the program for a hook: built-ins resolve to that hook's build; -PinPath applies.</summary>
     protected AttachableProgram OpenProgram(BpfHookKind hook) => OpenProgram(hook, UserPinPath);
 
+    /// <summary>Opens the program to attach it: a load shares maps with what runs already (AttachLoad).</summary>
+    protected AttachableProgram OpenProgram(BpfHookKind hook, AttachLoad attach) =>
+        Open(hook, UserPinPath, attach);
+
     /// <summary>Opens the program; what this call loads is pinned under pinDirectory if given.</summary>
-    protected AttachableProgram OpenProgram(BpfHookKind hook, string? pinDirectory)
+    protected AttachableProgram OpenProgram(BpfHookKind hook, string? pinDirectory) => Open(hook, pinDirectory, null);
+
+    private AttachableProgram Open(BpfHookKind hook, string? pinDirectory, AttachLoad? attach)
     {
         ProgramReference reference = Reference();
         if (PinPath is not null && !reference.LoadsObject)
@@ -66,7 +72,7 @@ public abstract class ProgramCommandBase : EbpfCmdlet
                 $"-PinPath pins what this command loads, and program '{reference.Label}' is loaded already.",
                 PinPath, recommendedAction: "Pin an object when loading it (Import-BpfObject -PinPath), or give a " +
                     "built-in name or an object file with -PinPath.");
-        return reference.Open(hook, ProgramName, pinDirectory);
+        return reference.Open(hook, ProgramName, pinDirectory, attach);
     }
 
     private ProgramReference? _reference;

@@ -68,13 +68,19 @@ internal static class MapReuse
     private static Found? Find(NativeMap m, string? pinPath,
         Dictionary<string, (SafeFdHandle Fd, BpfMapInfo Info, string Source)> ofPrograms)
     {
+        // A map pinned by name that is not there yet (a built-in's new private folder) is created by libbpf unless
+        // handed the replaced program's map, which libbpf then pins in the new place.
         if (m.PinPath is string byName)
-            return Pinned(byName, libbpfReuses: true);
+            return Pinned(byName, libbpfReuses: true) ?? FromPrograms(m, ofPrograms);
         if (pinPath is not null && Pinned(Path.Combine(pinPath, m.Name.Replace('.', '_')), false) is Found pinned)
             return pinned;
-        return ofPrograms.TryGetValue(KernelName(m.Name), out var held)
-            ? new Found(held.Fd, held.Info, held.Source, null, false) : null;
+        return FromPrograms(m, ofPrograms);
     }
+
+    private static Found? FromPrograms(NativeMap m,
+        Dictionary<string, (SafeFdHandle Fd, BpfMapInfo Info, string Source)> ofPrograms) =>
+        ofPrograms.TryGetValue(KernelName(m.Name), out var held)
+            ? new Found(held.Fd, held.Info, held.Source, null, false) : null;
 
     /// <summary>The map pinned at pin, or null when nothing is (or something else is: the pin plan refuses that).</summary>
     private static Found? Pinned(string pin, bool libbpfReuses)

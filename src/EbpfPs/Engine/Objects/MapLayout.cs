@@ -82,7 +82,7 @@ internal static class MapLayout
 
     private static string Describe(BtfType t) => t.Kind switch
     {
-        BtfKind.Int => $"a {(t.Signed ? "signed" : "unsigned")} {t.IntBits}-bit integer",
+        BtfKind.Int => $"{(t.Signed ? "a signed" : "an unsigned")} {t.IntBits}-bit integer",
         BtfKind.Struct => "a struct",
         BtfKind.Union => "a union",
         BtfKind.Array => "an array",

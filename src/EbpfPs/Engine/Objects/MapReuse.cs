@@ -82,7 +82,7 @@ internal static class MapReuse
         ofPrograms.TryGetValue(KernelName(m.Name), out var held)
             ? new Found(held.Fd, held.Info, held.Source, null, false) : null;
 
-    /// <summary>The map pinned at pin, or null when nothing is (or something else is: the pin plan refuses that).</summary>
+    /// <summary>The map pinned at pin; null when nothing is, or something else (the pin plan refuses that).</summary>
     private static Found? Pinned(string pin, bool libbpfReuses)
     {
         if (!File.Exists(pin))
@@ -96,7 +96,10 @@ internal static class MapReuse
             fd.Dispose();
             return null;
         }
-        try { return new Found(fd, KernelInventory.DescribeMap(fd), $"the map pinned at '{pin}'", pin, libbpfReuses); }
+        try
+        {
+            return new Found(fd, KernelInventory.DescribeMap(fd), $"the map pinned at '{pin}'", pin, libbpfReuses);
+        }
         catch { fd.Dispose(); throw; }
     }
 

@@ -11,7 +11,8 @@ public sealed class ProgramReference
 {
     private readonly Func<BpfHookKind, string?, string?, AttachLoad?, AttachableProgram> _open;
 
-    private ProgramReference(string label, bool loads, Func<BpfHookKind, string?, string?, AttachLoad?, AttachableProgram> open)
+    private ProgramReference(string label, bool loads,
+        Func<BpfHookKind, string?, string?, AttachLoad?, AttachableProgram> open)
     {
         Label = label;
         LoadsObject = loads;

@@ -57,7 +57,7 @@ internal static class SessionLoads
         }
     }
 
-    /// <summary>True while the id still names the program remembered (ids are not given again soon, but may be).</summary>
+    /// <summary>True while the id still names the program remembered (ids can be given again).</summary>
     private static bool StillLoaded(Loaded l)
     {
         Result<SafeFdHandle> fd = BpfSystem.Current.FdById(Libbpf.ObjectKind.Program, l.Id);

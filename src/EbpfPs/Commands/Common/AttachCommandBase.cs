@@ -71,8 +71,12 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
     private void AttachProgram(ProgramReference? reference, HookPoint at)
     {
         string label = reference?.Label ?? ProgramLabel;
+        var mine = _gathered.Where(g => ReferenceEquals(g.Program, reference)).ToList();
+        AttachLoad? load = null;
+        Run(() => load = Upgrades.LoadFor(at, Force, mine.Select(g => Query(g.Names, g.NetNamespace))), label);
+        if (load is null) return;
         AttachableProgram? program = null;
-        Run(() => program = reference is null ? OpenProgram(Hook) : OpenProgram(reference, Hook, UserPinPath), label);
+        Run(() => program = OpenProgram(reference, Hook, UserPinPath, load), label);
         if (program is null) return;
         using var sweep = new PinSweep();
         // A built-in that ends up attached nowhere (-WhatIf, a refused attach, also under -ErrorAction Stop) is
@@ -80,15 +84,20 @@ public abstract partial class AttachCommandBase : ProgramCommandBase
         if (program.PinPath is string pins && PrivatePins.IsPrivate(pins))
             sweep.Always();
         using (program)
-            foreach (var (_, netns, names) in _gathered.Where(g => ReferenceEquals(g.Program, reference)))
-                Run(() => AttachChosen(program, at, names, netns), names);
+            foreach (var (_, netns, names) in mine)
+                Run(() => AttachChosen(program, at, names, netns, sweep), names);
     }
 
-    private void AttachChosen(AttachableProgram program, HookPoint at, List<string> names, string? netns)
+    private static InterfaceQuery Query(List<string> names, string? netns) =>
+        new(names, netns, Wildcards.InterfaceMatcher);
+
+    private void AttachChosen(AttachableProgram program, HookPoint at, List<string> names, string? netns,
+        PinSweep sweep)
     {
         var on = new InterfaceQuery(names, netns, Wildcards.InterfaceMatcher);
         var done = Attachments.Attach(program, at, on, Force,
             i => ShouldProcess(i.Name + Where(netns), Action(program)));
+        Upgrades.Attached(program, done, sweep);
         if (done.Count == 0) return;
         foreach (IHookAttachment attachment in done)
             WriteVerbose(ActionMessages.Attached(attachment));

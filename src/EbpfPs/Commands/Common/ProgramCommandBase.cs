@@ -66,16 +66,19 @@ public abstract class ProgramCommandBase : EbpfCmdlet
 
     /// <summary>
     /// Opens a program -Program was bound to earlier in the pipeline (a command that gathers input before it
-    /// attaches keeps each record's program).
+    /// attaches keeps each record's program; null: the file of -Path or -LiteralPath). An attach command passes
+    /// attach, so a load shares maps with what runs already (AttachLoad).
     /// </summary>
-    protected AttachableProgram OpenProgram(ProgramReference reference, BpfHookKind hook, string? pinDirectory)
+    protected AttachableProgram OpenProgram(ProgramReference? reference, BpfHookKind hook, string? pinDirectory,
+        AttachLoad? attach = null)
     {
+        reference ??= Reference();
         if (PinPath is not null && !reference.LoadsObject)
             throw new BpfException(ErrorId.PinPathNotApplicable,
                 $"-PinPath pins what this command loads, and program '{reference.Label}' is loaded already.",
                 PinPath, recommendedAction: "Pin an object when loading it (Import-BpfObject -PinPath), or give a " +
                     "built-in name or an object file with -PinPath.");
-        return reference.Open(hook, ProgramName, pinDirectory);
+        return reference.Open(hook, ProgramName, pinDirectory, attach);
     }
 
     private ProgramReference? _file;

@@ -11,4 +11,6 @@ public interface IHookAttachment
     string ProgramName { get; }
     /// <summary>Where the program's maps are pinned, when known.</summary>
     string? PinPath { get; }
+    /// <summary>The program that ran there before, when -Force replaced one (an upgrade in place).</summary>
+    uint? ReplacedProgramId { get; }
 }

@@ -40,6 +40,12 @@ public sealed class AttachableProgram : IDisposable
 
     internal BpfProgType ProgramType => (BpfProgType)Info.TypeId;
 
+    /// <summary>The program's name in its object (the kernel keeps only 15 characters of it).</summary>
+    internal string LibbpfName { get; private init; } = "";
+
+    // The pin under -PinPath that held another program (the build this one replaces) when this one was loaded.
+    private string? _takenPin;
+
     public static AttachableProgram FromLoaded(BpfLoadedProgram program)
     {
         using SafeFdHandle borrowed = program.BorrowFd();
@@ -74,31 +80,54 @@ public sealed class AttachableProgram : IDisposable
     /// in the file is no obstacle. Programs whose section does not say their type get the hook's. With a pin path,
     /// what was loaded is pinned there (maps pinned by name too); without, libbpf's default applies.
     /// </summary>
+    /// For an attach (attach given), maps that exist already are taken over (see AttachLoad).
     public static AttachableProgram FromFile(string path, string? programName, BpfHookKind hook,
-        string? pinPath = null) =>
-        Load(path, programName, hook,
-            new BpfLoadOptions { PinPath = pinPath, Hook = hook, OnlyProgram = programName });
+        string? pinPath = null, AttachLoad? attach = null)
+    {
+        if (attach is null)
+            return Load(path, programName, hook,
+                new BpfLoadOptions { PinPath = pinPath, Hook = hook, OnlyProgram = programName });
+        string full = System.IO.Path.GetFullPath(path);
+        string? key = System.IO.File.Exists(full) ? SessionLoads.KeyOf(full) : null;
+        IEnumerable<uint> siblings = key is null ? Array.Empty<uint>() : SessionLoads.Siblings(key, programName, hook);
+        AttachableProgram program = Load(path, programName, hook, new BpfLoadOptions
+        {
+            PinPath = pinPath, Hook = hook, LeaveTakenProgramPins = true, OnlyProgram = programName,
+            ReuseMapsOf = attach.Replacing.Concat(siblings).ToList(),
+        });
+        if (key is not null)
+            SessionLoads.Remember(key, program.LibbpfName, hook, program.Info.Id);
+        return program;
+    }
 
     /// <summary>
     /// A built-in program for the hook. Without a pin path its maps pinned by name go to a private folder of the
-    /// program (PrivatePins), never to the bpffs root where other sessions' copies would share them.
+    /// program (PrivatePins), never to the bpffs root where other sessions' copies would share them. For an attach,
+    /// the maps of the built-in it replaces are taken over (into the new program's private folder).
     /// </summary>
     public static AttachableProgram FromBuiltin(string name, BpfHookKind hook, string? programName = null,
-        string? pinPath = null) =>
+        string? pinPath = null, AttachLoad? attach = null) =>
         Load(BuiltinObjects.Resolve(name, hook), programName, hook,
-            new BpfLoadOptions { PinPath = pinPath, Hook = hook, PrivateMapPins = true, OnlyProgram = programName });
+            new BpfLoadOptions
+            {
+                PinPath = pinPath, Hook = hook, PrivateMapPins = true, LeaveTakenProgramPins = attach is not null,
+                ReuseMapsOf = attach?.Replacing, OnlyProgram = programName,
+            });
 
     private static AttachableProgram Load(string path, string? programName, BpfHookKind hook, BpfLoadOptions options)
     {
         using BpfObject obj = BpfObjectLoader.Load(path, options);
         try
         {
-            AttachableProgram program = FromLoaded(obj.ChooseProgram(programName, hook));
+            BpfLoadedProgram chosen = obj.ChooseProgram(programName, hook);
+            AttachableProgram program = FromLoaded(chosen);
             return new AttachableProgram(program.Fd, program.Info)
             {
                 CreatedPins = obj.CreatedPins, UnpinnedProgramArrays = program.UnpinnedProgramArrays,
                 PinPath = obj.PinPath ?? obj.CreatedPins.Where(PrivatePins.IsPrivate)
                     .Select(System.IO.Path.GetDirectoryName).FirstOrDefault(),
+                LibbpfName = chosen.Name,
+                _takenPin = chosen.PinnedPath is string pin && obj.TakenProgramPins.Contains(pin) ? pin : null,
             };
         }
         catch
@@ -139,6 +168,22 @@ public sealed class AttachableProgram : IDisposable
                 System.IO.File.Delete(pin);
         foreach (string pin in CreatedPins.Where(PrivatePins.IsPrivate))
             PrivatePins.Remove(System.IO.Path.GetDirectoryName(pin)!);
+    }
+
+    /// <summary>
+    /// Once the program runs: the pin of its name under -PinPath, which held the build it replaced, now holds this
+    /// one (replaced in one rename, so the name never points at nothing). The old program keeps no pin: it goes
+    /// when nothing else holds it, and no pin is left naming a program that runs nowhere.
+    /// </summary>
+    public void TakeOverPin()
+    {
+        if (_takenPin is not string pin)
+            return;
+        string next = $"{pin}_new{Guid.NewGuid():N}";
+        BpfSystem.Current.Pin(Fd, next).OrThrow("pin the new program at", next);
+        try { System.IO.File.Move(next, pin, overwrite: true); }
+        catch { System.IO.File.Delete(next); throw; }
+        _takenPin = null;
     }
 
     public void Dispose() => Fd.Dispose();

@@ -35,6 +35,8 @@ public sealed class BpfObject : IDisposable
     internal IReadOnlyList<OwnPin> OwnPins { get; set; } = Array.Empty<OwnPin>();
     /// <summary>The folders this load made for PinPath (outermost first), removed with it once empty.</summary>
     internal IReadOnlyList<string> CreatedFolders { get; init; } = Array.Empty<string>();
+    /// <summary>Program pins under PinPath that held something already and were left for the attach to move.</summary>
+    internal IReadOnlyList<string> TakenProgramPins { get; init; } = Array.Empty<string>();
 
     /// <summary>
     /// The program with this name; throws ObjectNotFound listing what the object has. Without a name, the

@@ -45,6 +45,17 @@ public sealed class BpfLoadOptions
     /// that program from the object (a command's -ProgramName).
     /// </summary>
     public string? OnlyProgram { get; init; }
+    /// <summary>
+    /// Programs whose maps the load takes over by name (the build it replaces, or the program of the same object
+    /// at the other hook); a program named like none of the object's is passed over (see MapReuse).
+    /// </summary>
+    public IReadOnlyCollection<uint>? ReuseMapsOf { get; init; }
+    /// <summary>
+    /// For loads that attach: a program pin under PinPath that holds something already (the build being replaced,
+    /// or the object's program at the other hook) is left as it is instead of refused; the attach moves the pin of
+    /// the program it attached to the new program (AttachableProgram.TakeOverPin).
+    /// </summary>
+    public bool LeaveTakenProgramPins { get; init; }
 }
 
 /// <summary>Opens, verifies and loads BPF object files, turning every failure into a specific BpfException.</summary>
@@ -108,9 +119,12 @@ public static class BpfObjectLoader
         if (options.MaxEntries is not null)
             MapSizes.Apply(handle, options.MaxEntries, path);
 
+        // Maps that exist already are taken over (or refused) before anything is pinned or loaded.
+        List<NativeMap> maps = Libbpf.Maps(handle);
+        Dictionary<string, string> reused = MapReuse.Apply(handle, natives, maps, pinPath, options.ReuseMapsOf, path);
+
         // Maps pinned by name are reused when their pin exists; only the ones this load creates are ours to remove.
         var createdPins = new List<string>();
-        List<NativeMap> maps = Libbpf.Maps(handle);
         foreach (NativeMap m in maps)
             if (m.PinPath is string mapPin && !File.Exists(mapPin))
                 createdPins.Add(mapPin);
@@ -118,11 +132,13 @@ public static class BpfObjectLoader
         // Every pin is planned and checked before anything is loaded; the folders are made here (and removed again
         // on failure), so a failed import leaves neither pins nor empty folders behind.
         // Programs left out of the load are neither pinned nor in the way of a pin.
+        var taken = new List<string>();
         List<ObjectPins.Planned>? plan = pinPath is null ? null
-            : ObjectPins.Plan(natives.Where(p => p.Autoload).ToList(), maps, pinPath);
+            : ObjectPins.Plan(natives.Where(p => p.Autoload).ToList(), maps, pinPath, reused.Values.ToHashSet(),
+                options.LeaveTakenProgramPins ? taken : null);
         List<string> folders = pinPath is null ? new List<string>() : ObjectPins.CreateFolders(pinPath);
         var result = new BpfObject(handle, Libbpf.ObjectName(handle), path, pinPath)
-            { CreatedPins = createdPins, CreatedFolders = folders };
+            { CreatedPins = createdPins, CreatedFolders = folders, TakenProgramPins = taken };
         try
         {
             Result loaded = Libbpf.LoadObject(handle);
@@ -141,7 +157,7 @@ public static class BpfObjectLoader
             if (plan is not null)
                 result.OwnPins = ObjectPins.Pin(plan, pinPath!);
             result.Programs = DescribePrograms(result, natives, pinPath);
-            result.Maps = DescribeMaps(result, maps, pinned, result.OwnPins);
+            result.Maps = DescribeMaps(result, maps, pinned, result.OwnPins, reused);
             return result;
         }
         catch
@@ -220,7 +236,7 @@ public static class BpfObjectLoader
     }
 
     private static List<BpfLoadedMap> DescribeMaps(BpfObject owner, List<NativeMap> natives,
-        Func<string?, string?> pinned, IReadOnlyList<OwnPin> ownPins)
+        Func<string?, string?> pinned, IReadOnlyList<OwnPin> ownPins, Dictionary<string, string> reused)
     {
         var maps = new List<BpfLoadedMap>();
         foreach (NativeMap m in natives)
@@ -230,7 +246,8 @@ public static class BpfObjectLoader
             BpfMapInfo info = KernelInventory.DescribeMap(fd);
             // Maps pinned by name are libbpf's pins; the others -PinPath pinned one by one (ObjectPins).
             string? pin = m.IsPinned ? pinned(m.PinPath)
-                : ownPins.FirstOrDefault(o => o.Kind == Libbpf.ObjectKind.Map && o.Id == info.Id)?.Path;
+                : ownPins.FirstOrDefault(o => o.Kind == Libbpf.ObjectKind.Map && o.Id == info.Id)?.Path
+                    ?? reused.GetValueOrDefault(m.Name);
             maps.Add(new BpfLoadedMap(owner, m, info, m.Name, pin));
         }
         return maps;

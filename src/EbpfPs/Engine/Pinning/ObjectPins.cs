@@ -25,9 +25,12 @@ internal static class ObjectPins
 
     /// <summary>
     /// The pins an import into dir will make, checked before load: every name allowed on bpffs, no two alike,
-    /// none there already. Maps libbpf pins by name itself (LIBBPF_PIN_BY_NAME) are not in the plan.
+    /// none there already. Maps libbpf pins by name itself (LIBBPF_PIN_BY_NAME) are not in the plan, nor are the
+    /// pins of maps the load took over (reused: MapReuse). A program pin that is there already is refused, or, given
+    /// taken, left as it is and added to it (an attach moves it to its new program once that one runs).
     /// </summary>
-    internal static List<Planned> Plan(List<NativeProgram> programs, List<NativeMap> maps, string dir)
+    internal static List<Planned> Plan(List<NativeProgram> programs, List<NativeMap> maps, string dir,
+        IReadOnlySet<string>? reused = null, List<string>? taken = null)
     {
         var plan = new List<Planned>();
         foreach (NativeProgram p in programs)
@@ -56,9 +59,15 @@ internal static class ObjectPins
                 $"pinned as '{clash.Key}'. " +
                 "Nothing was loaded.", clash.Key,
                 recommendedAction: "Import it without -PinPath, or give them different names in the source.");
+        plan.RemoveAll(p => p.Kind == Libbpf.ObjectKind.Map && reused?.Contains(p.Path) == true);
         foreach (Planned p in plan)
             if (File.Exists(p.Path) || Directory.Exists(p.Path))
-                throw Exists(p.Path, dir, loaded: false);
+            {
+                if (taken is null || p.Kind != Libbpf.ObjectKind.Program || Directory.Exists(p.Path))
+                    throw Exists(p.Path, dir, loaded: false);
+                taken.Add(p.Path);
+            }
+        plan.RemoveAll(p => taken?.Contains(p.Path) == true);
         return plan;
     }
 

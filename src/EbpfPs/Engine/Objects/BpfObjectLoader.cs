@@ -40,6 +40,8 @@ public sealed class BpfLoadOptions
     public IReadOnlyDictionary<string, object?>? Variables { get; init; }
     /// <summary>Maps to resize before load (libbpf map name -> max_entries).</summary>
     public IReadOnlyDictionary<string, object?>? MaxEntries { get; init; }
+    /// <summary>Programs already loaded whose maps the load uses instead of making its own (matched by name).</summary>
+    public IReadOnlyList<uint>? ShareMapsOf { get; init; }
 }
 
 /// <summary>Opens, verifies and loads BPF object files, turning every failure into a specific BpfException.</summary>
@@ -100,6 +102,8 @@ public static class BpfObjectLoader
             BpfGlobalValues.Apply(handle, BpfGlobalValues.Encode(handle, options.Variables, path), path);
         if (options.MaxEntries is not null)
             MapSizes.Apply(handle, options.MaxEntries, path);
+        if (options.ShareMapsOf is not null)
+            SharedMaps.Apply(handle, options.ShareMapsOf, path);
 
         // Maps pinned by name are reused when their pin exists; only the ones this load creates are ours to remove.
         var createdPins = new List<string>();

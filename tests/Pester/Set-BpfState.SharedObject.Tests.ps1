@@ -112,6 +112,34 @@ Describe 'Desired state with an object that has an XDP and a TC program' {
         Get-Verdict $p.Xdp.id 198.18.0.66 | Should -Be 'Drop'
     }
 
+    It 'reports guard_tc running on maps apart from guard_xdp''s (a load of its own) and moves it onto them' {
+        $before = Get-GuardPrograms
+        & ip netns exec $router tc filter del dev veth-rb ingress
+        # What a state applied per entry left: the TC program of a load of its own, with maps of its own.
+        $null = Add-TcProgram -Interface veth-rb -NetNamespace $router -Direction Ingress `
+            -Program (Join-Path $TestDrive 'guard.o')
+        $apart = @(Get-TcFilters $router veth-rb ingress)[0].ProgramId
+        @((Invoke-Json bpftool -j prog show id $apart).map_ids | Sort-Object) |
+            Should -Not -Be @($before.Xdp.map_ids | Sort-Object)
+        Get-Verdict $apart 198.18.0.66 | Should -Be 'Pass'
+
+        $drift = @(Test-BpfState -Path $statePath)
+        $drift.Count | Should -Be 1
+        $drift[0].Action | Should -Be 'Replace'
+        $drift[0].Target | Should -Be 'veth-rb'
+        $drift[0].Actual | Should -Match "\(id $apart\) on maps apart from program $($before.Xdp.id)"
+
+        $fixed = @(Set-BpfState -Path $statePath)
+        $fixed.Count | Should -Be 1
+        @(Test-BpfState -Path $statePath) | Should -BeNullOrEmpty
+        $after = Get-GuardPrograms
+        $after.Xdp.id | Should -Be $before.Xdp.id
+        $after.Tc.id | Should -Not -Be $apart
+        @($after.Tc.map_ids | Sort-Object) | Should -Be @($before.Xdp.map_ids | Sort-Object)
+        Wait-ProgramGone $apart | Should -BeTrue
+        Get-Verdict $after.Tc.id 198.18.0.66 | Should -Be 'Drop'
+    }
+
     It 'refuses an object with several programs for the hook and no Program key, naming the key, line and programs' {
         $before = Get-Kernel
         $ambiguous = New-StateFile -Name 'ambiguous.psd1' -Replace $places @'

@@ -22,15 +22,18 @@ internal static class StatePlanner
     {
         var steps = new List<StateStep>();
         var claimed = new Dictionary<(string?, string, BpfHook), StateSource>();
+        var matches = new List<StateMatch>();
         foreach (StateProgram p in session.Document.Programs)
-            steps.AddRange(PlanProgram(session, p, claimed));
+            steps.AddRange(PlanProgram(session, p, claimed, matches));
+        // Before the maps: an entry found on maps apart from its object's others is loaded again, on theirs.
+        steps.AddRange(StateSharing.PlanApart(session, matches));
         foreach (StateMap m in session.Document.Maps)
             steps.AddRange(PlanMap(session, m));
         return steps;
     }
 
     private static IEnumerable<StateStep> PlanProgram(StateSession session, StateProgram p,
-        Dictionary<(string?, string, BpfHook), StateSource> claimed)
+        Dictionary<(string?, string, BpfHook), StateSource> claimed, List<StateMatch> matches)
     {
         DesiredProgram desired = session.Desired(p);
         if (p.NetNamespace is not null && !NetNamespace.Exists(p.NetNamespace))
@@ -63,7 +66,10 @@ internal static class StatePlanner
                 if (same)
                     reuse ??= now!.ProgramId;
                 if (same && now!.Mode == ModeOf(p))
+                {
+                    matches.Add(new StateMatch(p, iface, on, now));
                     continue;
+                }
                 steps.Add(new AttachStep(Difference(p, iface, expected,
                         now is null ? "(none)" : $"{now.ProgramName} {now.ProgramTag} {now.Mode} (id {now.ProgramId})",
                         now is null ? BpfStateAction.Attach : BpfStateAction.Replace),
@@ -78,6 +84,7 @@ internal static class StatePlanner
                 if (match is not null)
                 {
                     reuse ??= match.ProgramId;
+                    matches.Add(new StateMatch(p, iface, on, match));
                     continue;
                 }
                 string actual = there.Count == 0 ? "(none)"
@@ -163,7 +170,7 @@ internal static class StatePlanner
 
     private static XdpMode ModeOf(StateProgram p) => ((XdpHookPoint)p.Point).Mode;
 
-    private static BpfStateDifference Difference(StateProgram p, StateInterface iface, string expected,
+    internal static BpfStateDifference Difference(StateProgram p, StateInterface iface, string expected,
         string actual, BpfStateAction action) => new()
     {
         Kind = BpfStateItemKind.Program, Item = p.Name, NetNamespace = p.NetNamespace, Target = iface.Name,

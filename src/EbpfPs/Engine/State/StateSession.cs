@@ -17,12 +17,16 @@ internal sealed record DesiredProgram(string ObjectPath, string KernelName, stri
 /// <summary>
 /// One Test- or Set-BpfState run: learns each program entry's identity by loading its object once with pins in
 /// a scratch bpffs folder (programs are compared by name and tag, the hash of their instructions), loads
-/// objects for real only when Set attaches them, and keeps what it needs to roll back.
+/// objects for real only when Set attaches them, and keeps what it needs to roll back. The entries that name one
+/// object file share one load, and so one set of maps, the way the programs of one object do: an object with an
+/// XDP and a TC program has its blocklist filled once for both hooks. When some of those entries are attached
+/// already, a load for the others takes its maps from the attached programs (StateSharing).
 /// </summary>
 internal sealed class StateSession : IDisposable
 {
     private readonly Dictionary<(string, string?, BpfHookKind), DesiredProgram> _desired = new();
-    private readonly Dictionary<string, BpfObject> _loaded = new(StringComparer.OrdinalIgnoreCase);
+    // By object path: entries of one object file take their programs from one load.
+    private readonly Dictionary<string, BpfObject> _loaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AttachableProgram> _instances = new(StringComparer.OrdinalIgnoreCase);
 
     internal StateSession(BpfStateDocument document) => Document = document;
@@ -46,7 +50,7 @@ internal sealed class StateSession : IDisposable
         try
         {
             obj = BpfObjectLoader.Load(path, new BpfLoadOptions { PinPath = scratch });
-            BpfLoadedProgram program = obj.GetProgram(p.Program);
+            BpfLoadedProgram program = StateSharing.Choose(obj, p, Document);
             var desired = new DesiredProgram(path, program.Info.Name, program.Info.Tag,
                 obj.Maps.Select(m => m.Name).ToArray(), obj.CreatedPins.Select(Path.GetFileName).OfType<string>()
                     .ToArray());
@@ -93,20 +97,31 @@ internal sealed class StateSession : IDisposable
     /// <summary>True when Set has to load the entry's object (no instance of the program is attached yet).</summary>
     internal bool NeedsLoad(StateProgram p) => !Reuse.TryGetValue(p.Name, out uint? id) || id is null;
 
-    /// <summary>The entry's object loaded for real (maps pinned by name go to their usual place), once.</summary>
+    /// <summary>
+    /// The entry's object loaded for real (maps pinned by name go to their usual place), once for all entries of
+    /// the object, on the maps of the object's programs the state keeps attached, if any.
+    /// </summary>
     internal BpfObject Loaded(StateProgram p)
     {
-        if (!_loaded.TryGetValue(p.Name, out BpfObject? obj))
-            _loaded[p.Name] = obj = BpfObjectLoader.Load(Desired(p).ObjectPath, new BpfLoadOptions());
+        string path = Desired(p).ObjectPath;
+        if (!_loaded.TryGetValue(path, out BpfObject? obj))
+        {
+            IReadOnlyList<uint> attached = StateSharing.AttachedOf(this, p);
+            _loaded[path] = obj = BpfObjectLoader.Load(path,
+                new BpfLoadOptions { ReuseMapsOf = attached.Count == 0 ? null : attached });
+        }
         return obj;
     }
+
+    /// <summary>The object file an entry names, as a full path (a built-in's build for the entry's hook).</summary>
+    internal string ObjectOf(StateProgram p) => Desired(p).ObjectPath;
 
     /// <summary>The program Set attaches for an entry: the instance attached elsewhere, or a new load.</summary>
     internal AttachableProgram Instance(StateProgram p)
     {
         if (_instances.TryGetValue(p.Name, out AttachableProgram? program))
             return program;
-        program = NeedsLoad(p) ? AttachableProgram.FromLoaded(Loaded(p).GetProgram(p.Program))
+        program = NeedsLoad(p) ? AttachableProgram.FromLoaded(StateSharing.Choose(Loaded(p), p, Document))
             : AttachableProgram.FromId(Reuse[p.Name]!.Value);
         return _instances[p.Name] = program;
     }
@@ -114,13 +129,16 @@ internal sealed class StateSession : IDisposable
     /// <summary>A map of the entry's program by libbpf name: in the new load, or among the attached one's.</summary>
     internal BpfMap? Map(StateProgram p, string name)
     {
-        if (NeedsLoad(p))
-            return _loaded.TryGetValue(p.Name, out BpfObject? obj) ? BpfMap.FromLoaded(obj.GetMap(name)) : null;
-        BpfProgramInfo? info = KernelInventory.ProgramById(Reuse[p.Name]!.Value, throwIfMissing: false);
+        if (NeedsLoad(p) && _loaded.TryGetValue(Desired(p).ObjectPath, out BpfObject? obj))
+            return BpfMap.FromLoaded(obj.GetMap(name));
+        // Not loaded yet: the load will share the maps of the object's attached programs, so theirs is the map.
+        IReadOnlyList<uint> programs = NeedsLoad(p) ? StateSharing.AttachedOf(this, p) : new[] { Reuse[p.Name]!.Value };
         string kernelName = name.Length > 15 ? name[..15] : name;
-        foreach (uint id in info?.MapIds ?? Array.Empty<uint>())
-            if (KernelInventory.MapById(id, throwIfMissing: false)?.Name == kernelName)
-                return BpfMap.OpenById(id);
+        foreach (uint program in programs)
+            foreach (uint id in KernelInventory.ProgramById(program, throwIfMissing: false)?.MapIds
+                         ?? Array.Empty<uint>())
+                if (KernelInventory.MapById(id, throwIfMissing: false)?.Name == kernelName)
+                    return BpfMap.OpenById(id);
         return null;
     }
 

@@ -140,6 +140,38 @@ Describe 'Desired state with an object that has an XDP and a TC program' {
         Get-Verdict $after.Tc.id 198.18.0.66 | Should -Be 'Drop'
     }
 
+    It 'upgrades both hooks in place to a new build of the object, on the maps the old build used' {
+        $before = Get-GuardPrograms
+        $filter = @(Get-TcFilters $router veth-rb ingress)[0]
+        $null = Invoke-BpfProgramTest -Program $before.Xdp.id -Packet (New-BpfTestPacket -Udp -Source 198.18.0.68) -Repeat 5
+        # The operator drops the new build where the state file points.
+        Copy-Item (Build-TestBpfObject -Name guard -Define 'GUARD_BUILD=2') (Join-Path $TestDrive 'guard.o') -Force
+
+        $drift = @(Test-BpfState -Path $statePath)
+        $drift.Count | Should -Be 2
+        $drift.Action | Sort-Object -Unique | Should -Be 'Replace'
+        @($drift.Target | Sort-Object) | Should -Be @('veth-ra', 'veth-rb')
+
+        $applied = @(Set-BpfState -Path $statePath)
+        $applied.Count | Should -Be 2
+        @(Test-BpfState -Path $statePath) | Should -BeNullOrEmpty
+        $after = Get-GuardPrograms
+        $after.Xdp.tag | Should -Not -Be $before.Xdp.tag
+        $after.Tc.tag | Should -Not -Be $before.Tc.tag
+        @($after.Xdp.map_ids | Sort-Object) | Should -Be @($before.Xdp.map_ids | Sort-Object)
+        @($after.Tc.map_ids | Sort-Object) | Should -Be @($before.Xdp.map_ids | Sort-Object)
+        # In place at TC: the one filter kept its priority and handle.
+        $now = @(Get-TcFilters $router veth-rb ingress)
+        $now.Count | Should -Be 1
+        ($now[0].Priority, $now[0].Handle) | Should -Be ($filter.Priority, $filter.Handle)
+        Wait-ProgramGone $before.Xdp.id, $before.Tc.id | Should -BeTrue
+        $stats = $after.Xdp.map_ids | ForEach-Object { Invoke-Json bpftool -j map show id $_ } |
+            Where-Object name -EQ 'src_stats'
+        (Invoke-Json bpftool -j map lookup id $stats.id key 198 18 0 68).formatted.value.packets | Should -Be 5
+        Get-Verdict $after.Xdp.id 198.18.0.66 | Should -Be 'Drop'
+        Get-Verdict $after.Tc.id 198.18.0.66 | Should -Be 'Drop'
+    }
+
     It 'refuses an object with several programs for the hook and no Program key, naming the key, line and programs' {
         $before = Get-Kernel
         $ambiguous = New-StateFile -Name 'ambiguous.psd1' -Replace $places @'

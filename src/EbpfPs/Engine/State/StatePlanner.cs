@@ -65,6 +65,8 @@ internal static class StatePlanner
                 bool same = now is not null && now.ProgramName == desired.KernelName && now.ProgramTag == desired.Tag;
                 if (same)
                     reuse ??= now!.ProgramId;
+                else if (now is not null && now.ProgramName == desired.KernelName)
+                    session.UpgradeFrom(p, now.ProgramId);
                 if (same && now!.Mode == ModeOf(p))
                 {
                     matches.Add(new StateMatch(p, iface, on, now));
@@ -89,8 +91,13 @@ internal static class StatePlanner
                 }
                 string actual = there.Count == 0 ? "(none)"
                     : string.Join(", ", there.Select(a => $"{a.ProgramName} {a.ProgramTag} (id {a.ProgramId})"));
-                steps.Add(new AttachStep(Difference(p, iface, expected, actual, BpfStateAction.Attach), p,
-                    on, null));
+                // Another build of the program is upgraded where it runs, on its maps; anything else is added beside.
+                var older = there.Where(a => a.ProgramName == desired.KernelName).ToList();
+                TcAttachment? upgrade = older.Count == 1 ? older[0] : null;
+                if (upgrade is not null)
+                    session.UpgradeFrom(p, upgrade.ProgramId);
+                steps.Add(new AttachStep(Difference(p, iface, expected, actual,
+                    upgrade is null ? BpfStateAction.Attach : BpfStateAction.Replace), p, on, upgrade));
             }
         }
         session.Reuse[p.Name] = reuse;

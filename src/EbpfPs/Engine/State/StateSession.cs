@@ -36,6 +36,23 @@ internal sealed class StateSession : IDisposable
     /// <summary>Per program entry: the program instance already attached somewhere that Set reuses, if any.</summary>
     internal Dictionary<string, uint?> Reuse { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    // Per object file: programs of an older build the plan replaces, whose maps the new build takes over.
+    private readonly Dictionary<string, HashSet<uint>> _upgrading = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The plan replaces an older build of the entry's program: the new load takes over its maps.</summary>
+    internal void UpgradeFrom(StateProgram p, uint programId)
+    {
+        string path = ObjectOf(p);
+        if (!_upgrading.TryGetValue(path, out HashSet<uint>? ids))
+            _upgrading[path] = ids = new HashSet<uint>();
+        ids.Add(programId);
+    }
+
+    /// <summary>Where a new load of the object takes maps from: its attached programs, then older builds.</summary>
+    private IReadOnlyList<uint> MapSources(StateProgram p) => StateSharing.AttachedOf(this, p)
+        .Concat(_upgrading.TryGetValue(ObjectOf(p), out HashSet<uint>? older) ? older : Enumerable.Empty<uint>())
+        .Distinct().ToList();
+
     internal static BpfHookKind KindOf(StateProgram p) => p.IsXdp ? BpfHookKind.Xdp : BpfHookKind.Tc;
 
     /// <summary>The entry's program as the kernel would know it; an unknown object or program names the key.</summary>
@@ -99,16 +116,16 @@ internal sealed class StateSession : IDisposable
 
     /// <summary>
     /// The entry's object loaded for real (maps pinned by name go to their usual place), once for all entries of
-    /// the object, on the maps of the object's programs the state keeps attached, if any.
+    /// the object, on the maps of the object's programs the state keeps attached and of older builds it replaces.
     /// </summary>
     internal BpfObject Loaded(StateProgram p)
     {
         string path = Desired(p).ObjectPath;
         if (!_loaded.TryGetValue(path, out BpfObject? obj))
         {
-            IReadOnlyList<uint> attached = StateSharing.AttachedOf(this, p);
+            IReadOnlyList<uint> sources = MapSources(p);
             _loaded[path] = obj = BpfObjectLoader.Load(path,
-                new BpfLoadOptions { ReuseMapsOf = attached.Count == 0 ? null : attached });
+                new BpfLoadOptions { ReuseMapsOf = sources.Count == 0 ? null : sources });
         }
         return obj;
     }
@@ -132,7 +149,7 @@ internal sealed class StateSession : IDisposable
         if (NeedsLoad(p) && _loaded.TryGetValue(Desired(p).ObjectPath, out BpfObject? obj))
             return BpfMap.FromLoaded(obj.GetMap(name));
         // Not loaded yet: the load will share the maps of the object's attached programs, so theirs is the map.
-        IReadOnlyList<uint> programs = NeedsLoad(p) ? StateSharing.AttachedOf(this, p) : new[] { Reuse[p.Name]!.Value };
+        IReadOnlyList<uint> programs = NeedsLoad(p) ? MapSources(p) : new[] { Reuse[p.Name]!.Value };
         string kernelName = name.Length > 15 ? name[..15] : name;
         foreach (uint program in programs)
             foreach (uint id in KernelInventory.ProgramById(program, throwIfMissing: false)?.MapIds

@@ -29,16 +29,20 @@ internal abstract class StateStep
     public override string ToString() => $"{Difference.Action} {Difference.Target} ({Difference.Source})";
 }
 
-/// <summary>Attaches the entry's program to one interface; undo puts back what was there (or nothing).</summary>
+/// <summary>
+/// Attaches the entry's program to one interface; undo puts back what was there (or nothing). With before, it replaces
+/// that program in place: XDP has one program per interface, and at TC an older build of the same program is upgraded
+/// where it sits (its filter's priority and handle, or its tcx link), so no packet meets an empty hook.
+/// </summary>
 internal sealed class AttachStep : StateStep
 {
     private readonly StateProgram _entry;
     private readonly NetInterface _interface;
-    private readonly XdpAttachment? _before;
+    private readonly IHookAttachment? _before;
     private AttachableProgram? _previous;
     private IHookAttachment? _done;
 
-    internal AttachStep(BpfStateDifference difference, StateProgram entry, NetInterface iface, XdpAttachment? before)
+    internal AttachStep(BpfStateDifference difference, StateProgram entry, NetInterface iface, IHookAttachment? before)
         : base(difference, 2)
     {
         _entry = entry;
@@ -50,18 +54,22 @@ internal sealed class AttachStep : StateStep
     {
         AttachableProgram program = session.Instance(_entry);
         // Hold the program being replaced, so undo can put it back even if the attachment was all that held it.
-        if (_entry.IsXdp && _before is not null)
+        if (_before is not null)
             _previous = TryOpen(_before.ProgramId);
-        // XDP has one program per interface: the state's replaces what is there. TC hooks take several.
-        _done = Attachments.Attach(program, _entry.Point, new[] { _interface }, force: _entry.IsXdp)[0];
+        // TC hooks take several programs: only a replacement asks for -Force semantics there.
+        bool force = _entry.IsXdp || _before is not null;
+        _done = Attachments.Attach(program, _entry.Point, new[] { _interface }, force)[0];
     }
 
     internal override void Undo()
     {
         try
         {
-            if (_done is XdpAttachment && _previous is not null)
-                Attachments.Attach(_previous, new XdpHookPoint(_before!.Mode), new[] { _interface }, force: true);
+            if (_before is XdpAttachment x && _previous is not null)
+                Attachments.Attach(_previous, new XdpHookPoint(x.Mode), new[] { _interface }, force: true);
+            else if (_before is TcAttachment && _previous is not null)
+                // Same name, so the in-place upgrade finds the new build where the old one was and swaps it back.
+                Attachments.Attach(_previous, _entry.Point, new[] { _interface }, force: true);
             else if (_done is not null)
                 Attachments.Detach(_done);
         }

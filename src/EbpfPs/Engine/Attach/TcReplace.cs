@@ -92,13 +92,8 @@ internal static class TcReplace
             throw Changed(old);
         swapped.OrThrow($"replace the TC {old.Direction.ToString().ToLowerInvariant()} program on", old.Interface,
             ErrorId.TcAttachFailed);
-        TcAttachment now = old with
-        {
-            ProgramId = program.Info.Id, ProgramName = program.Info.Name, ProgramTag = program.Info.Tag,
-            DirectAction = true,
-        };
-        return (now, previous => Sys.TcAttach(old.Ifindex, point, previous, old.Handle, old.Priority,
-            TcFlags.Replace));
+        return (Running(old, program) with { DirectAction = true },
+            previous => Sys.TcAttach(old.Ifindex, point, previous, old.Handle, old.Priority, TcFlags.Replace));
     }
 
     private static (TcAttachment, Action<SafeFdHandle>) ReplaceTcx(AttachableProgram program, TcAttachment old,
@@ -111,11 +106,7 @@ internal static class TcReplace
             throw Changed(old);
         updated.OrThrow($"update the tcx {old.Direction.ToString().ToLowerInvariant()} link on", old.Interface,
             ErrorId.TcxAttachFailed);
-        TcAttachment now = old with
-        {
-            ProgramId = program.Info.Id, ProgramName = program.Info.Name, ProgramTag = program.Info.Tag,
-        };
-        return (now, back =>
+        return (Running(old, program), back =>
         {
             Result<SafeFdHandle> again = Sys.OpenPinned(pin);
             if (!again.Ok) return;
@@ -123,6 +114,12 @@ internal static class TcReplace
             Sys.LinkUpdate(l, back, program.Fd);
         });
     }
+
+    /// <summary>The attachment of old's place, now running program.</summary>
+    private static TcAttachment Running(TcAttachment old, AttachableProgram program) => old with
+    {
+        ProgramId = program.Info.Id, ProgramName = program.Info.Name, ProgramTag = program.Info.Tag,
+    };
 
     private static BpfException Changed(TcAttachment old) =>
         new(ErrorId.TcProgramChanged,

@@ -21,6 +21,8 @@ BeforeAll {
 
     function Start-UdpRun([int] $Seconds = 5) {
         # iperf3's server in B (one test, then it exits), its client in A; the client's JSON has the server's loss.
+        # 4 MiB socket buffers (-w): the load of a new build takes CPU from B's reader on 2 cores, and a small buffer
+        # would count that as loss the network never had.
         $server = [System.Diagnostics.Process]::Start([System.Diagnostics.ProcessStartInfo]::new('ip',
                 @('netns', 'exec', $b.NetNamespace, 'iperf3', '-s', '-1', '-B', $b.Address, '--logfile', '/dev/null')))
         $servers.Add($server)
@@ -29,7 +31,7 @@ BeforeAll {
             Start-Sleep -Milliseconds 20
         }
         $info = [System.Diagnostics.ProcessStartInfo]::new('ip', @('netns', 'exec', $a.NetNamespace, 'iperf3', '-c',
-                $b.Address, '-u', '-b', "$($rate * $payload * 8)", '-l', "$payload", '-t', "$Seconds", '-J'))
+                $b.Address, '-u', '-b', "$($rate * $payload * 8)", '-l', "$payload", '-t', "$Seconds", '-w', '4M', '-J'))
         $info.RedirectStandardOutput = $true
         [pscustomobject]@{ Client = [System.Diagnostics.Process]::Start($info); Server = $server }
     }
@@ -104,10 +106,13 @@ Describe 'Upgrading the router at <Hook> while UDP flows through it' -ForEach $h
         $swapped = @(Add-Router $Kind $newBuild $pins -Force)
         $result = Wait-UdpRun $run
         $counted = (Get-FlowCounters $stats $a.Address $b.Address).Packets
+        Write-Host (("upgrade at {0}: ForwDatagrams +{1}; loss {2:N3}% ({3} of {4}) against {5:N3}% without a " +
+            "swap; flow counter {6} -> {7}") -f $Hook, ((Get-KernelForwarded $r) - $forwardedBefore), $result.LostPercent,
+            $result.Lost, $result.Packets, $baseline.LostPercent, $countedBefore, $counted)
 
         (Get-KernelForwarded $r) - $forwardedBefore | Should -Be 0 -Because 'no packet may fall through to the kernel during the swap'
-        # One-run noise on a 2-core VM: a swap that lost packets would lose far more than half a percent at 50k/s.
-        $result.LostPercent | Should -BeLessOrEqual ($baseline.LostPercent + 0.5)
+        # A gap at the hook loses thousands at 50k/s (the control below); 0.1 % is room for a busy 2-core machine.
+        $result.LostPercent | Should -BeLessOrEqual ($baseline.LostPercent + 0.1)
         $atSwap | Should -BeGreaterThan $countedBefore
         # Both builds counted into one map: every datagram B got in this run is in it, before and after the swap.
         $counted - $countedBefore | Should -BeGreaterOrEqual ($result.Packets - $result.Lost)
@@ -127,7 +132,10 @@ Describe 'Upgrading the router at <Hook> while UDP flows through it' -ForEach $h
         else { Get-TcProgram -NetNamespace $r | Remove-TcProgram -Confirm:$false }
         Start-Sleep -Milliseconds 200
         $null = Add-Router $Kind $newBuild (New-ScratchPinPath 'ebpfps-upgrade')
-        $null = Wait-UdpRun $run
-        (Get-KernelForwarded $r) - $forwardedBefore | Should -BeGreaterThan 100
+        $control = Wait-UdpRun $run
+        $moved = (Get-KernelForwarded $r) - $forwardedBefore
+        Write-Host ("detach and attach at {0} instead: ForwDatagrams +{1}; loss {2:N3}%" -f $Hook, $moved,
+            $control.LostPercent)
+        $moved | Should -BeGreaterThan 100
     }
 }

@@ -115,12 +115,11 @@ public sealed partial class BpfMap : IDisposable
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
         if (BtfTypeTable.TryLoad(info.BtfId) is not BtfTypeTable btf)
             return (MapCodec.Raw((int)info.KeySize), MapCodec.Raw((int)info.ValueSize));
-        // A key or value that is not a struct has no field name for the network rule to go by: the map's name
-        // stands in for it (a __be32 key of blocked_ips reads as an address, one of vni_map as a number).
+        // The map's name is no field name: how a whole key or value reads follows from its BTF type alone.
         MapCodec value = info.BtfValueTypeId == 0 ? MapCodec.Raw((int)info.ValueSize)
-            : MapCodec.Build(btf.Type(info.BtfValueTypeId), info.Name, net);
+            : MapCodec.Build(btf.Type(info.BtfValueTypeId), "", net);
         // A data section's map (.data, .bss, .rodata) is an array of one: its key is that index, a plain number.
-        MapCodec key = info.BtfKeyTypeId != 0 ? MapCodec.Build(btf.Type(info.BtfKeyTypeId), info.Name, net)
+        MapCodec key = info.BtfKeyTypeId != 0 ? MapCodec.Build(btf.Type(info.BtfKeyTypeId), "", net)
             : value.KeepsUnsetBytes && info.KeySize == 4 ? MapCodec.Index() : MapCodec.Raw((int)info.KeySize);
         return (key, value);
     }

@@ -22,36 +22,30 @@ internal sealed partial class MapCodec
             case BtfKind.Typedef:
                 BtfType target = t.Resolved();
                 if (IsBigEndianTypedef(t.Name) && target.Kind == BtfKind.Int)
-                {
-                    int size = (int)target.Size;
-                    return (v, b, o, path) =>
-                    {
-                        if (Unwrap(v) is string s && IPAddress.TryParse(s, out IPAddress? ip)
-                            && ip.GetAddressBytes().Length == size)
-                            ip.GetAddressBytes().CopyTo(b, o);
-                        else
-                            WriteInteger(v, b, o, size, signed: false, bigEndian: true, path);
-                    };
-                }
+                    return BigEndianEncoder((int)target.Size, net);
                 return BuildEncoder(t.Target!, field, net);
             case BtfKind.Int:
                 int isize = (int)t.Size;
                 bool signed = t.Signed;
                 if (t.IsBool) return (v, b, o, path) => b[o] = ToBool(v, path) ? (byte)1 : (byte)0;
-                return (v, b, o, path) => WriteInteger(v is char c ? (int)c : v, b, o, isize, signed,
+                bool isChar = t.IsChar && isize == 1;
+                return (v, b, o, path) => WriteInteger(CharCode(v, isChar), b, o, isize, signed,
                     bigEndian: false, path);
             case BtfKind.Enum:
             case BtfKind.Enum64:
                 Dictionary<string, long> values = EnumValues(t)!;
                 int esize = (int)t.Size;
+                bool esigned = EnumIsSigned(t);
                 return (v, b, o, path) =>
                 {
-                    // Older BTF does not say whether an enum is signed: take either reading of its size.
                     System.Numerics.BigInteger n = EnumNumber(v, values, path);
-                    WriteInteger(n, b, o, esize, signed: n < 0, bigEndian: false, path);
+                    CheckEnumRange(n, esize * 8, esigned, values, path);
+                    WriteInteger(n, b, o, esize, esigned, bigEndian: false, path);
                 };
             case BtfKind.Array:
                 return ArrayEncoder(t, field, net);
+            case BtfKind.Struct when NetworkTypes.IsIpv4Struct(t) || NetworkTypes.IsIpv6Struct(t):
+                return AddressStructEncoder(t, StructEncoder(t, net));
             case BtfKind.Struct:
             case BtfKind.Union:
             case BtfKind.Datasec:
@@ -86,10 +80,14 @@ internal sealed partial class MapCodec
                     WriteInteger(e, bb, oo, 1, element.Signed, false, p));
             };
         Encoder inner = BuildEncoder(t.Target!, field, net);
+        bool address = IsBigEndianWordAddress(t, field, net);
         return (v, b, o, path) =>
         {
-            if (!TryWriteIpv6(v, b, o, count * stride))
-                WriteArray(Unwrap(v), b, o, count, stride, path, inner);
+            if (TryWriteIpv6(v, b, o, count * stride))
+                return;
+            if (address && Unwrap(v) is string text)
+                throw NetworkTypes.NotIpv6(path, text);
+            WriteArray(Unwrap(v), b, o, count, stride, path, inner);
         };
     }
 
@@ -105,6 +103,9 @@ internal sealed partial class MapCodec
             element(item, b, o + i * stride, $"{path}[{i}]");
             i++;
         }
+        // Fewer items would leave the rest zero: a padded array is not what was given, so it is refused too.
+        if (i != count)
+            throw FieldError(ErrorId.WrongSize, path, $"takes {count} items, not {i}.");
     }
 
     private static Encoder StructEncoder(BtfType t, bool net)
@@ -145,7 +146,10 @@ internal sealed partial class MapCodec
     {
         System.Numerics.BigInteger n = enumValues is not null ? EnumNumber(value, enumValues, path)
             : ParseInteger(value, path);
-        CheckRange(n, bitSize, signed, path);
+        if (enumValues is not null)
+            CheckEnumRange(n, bitSize, signed || enumValues.Values.Any(e => e < 0), enumValues, path);
+        else
+            CheckRange(n, bitSize, signed, path);
         ulong v = (ulong)(n & ulong.MaxValue);
         for (int i = 0; i < bitSize; i++)
         {
@@ -272,10 +276,11 @@ internal sealed partial class MapCodec
         }
         if (count == 16)
         {
-            if (IPAddress.TryParse(s, out IPAddress? ip6) && ip6.GetAddressBytes().Length == 16)
-                return ip6.GetAddressBytes();
+            byte[] ip6 = new byte[16];
+            if (NetworkTypes.TryParseIpv6(s, ip6))
+                return ip6;
             if (net && NameHas(field, AddressWords))
-                throw FieldError(ErrorId.InvalidIpAddress, path, $"takes an IPv6 address, not '{s}'.");
+                throw NetworkTypes.NotIpv6(path, s);
         }
         foreach (char c in s)
             if (c > 0x7f)
@@ -305,10 +310,31 @@ internal sealed partial class MapCodec
         return parts.Length > 1 && parts.All(p => p.Length is 1 or 2 && p.All(char.IsAsciiHexDigit));
     }
 
-    private static bool ToBool(object? v, string path) => Unwrap(v) switch
+    /// <summary>A _Bool takes true, false, 1 or 0 (as values or text); anything else would be a guess.</summary>
+    private static bool ToBool(object? v, string path)
     {
-        bool flag => flag,
-        IConvertible c => c.ToInt64(null) != 0,
-        _ => throw FieldError(ErrorId.WrongShape, path, "expects true or false."),
-    };
+        object? value = Unwrap(v);
+        switch (value)
+        {
+            case bool flag:
+                return flag;
+            case string s when s.Trim().ToLowerInvariant() is "true" or "1" or "$true":
+                return true;
+            case string s when s.Trim().ToLowerInvariant() is "false" or "0" or "$false":
+                return false;
+            case string:
+                break;
+            case IConvertible c when value is not char:
+                try
+                {
+                    decimal d = c.ToDecimal(System.Globalization.CultureInfo.InvariantCulture);
+                    if (d is 0 or 1) return d == 1;
+                }
+                catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+                {
+                }
+                break;
+        }
+        throw FieldError(ErrorId.WrongShape, path, $"is a _Bool; '{value}' is not one. Accepted: true, false, 1, 0.");
+    }
 }

@@ -1,6 +1,6 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net;
 using EbpfPs.Engine.Btf;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Interop.Kernel;
@@ -70,22 +70,18 @@ internal sealed partial class MapCodec
     }
 
     /// <summary>
-    /// An address kept as four __be32 words (Katran's vipv6, many flow keys) under an address-like name
-    /// reads as one IPv6 address.
+    /// An address kept as four __be32 or eight __be16 words (Katran's vipv6, many flow keys) under an
+    /// address-like field name reads as one IPv6 address.
     /// </summary>
     private static bool IsBigEndianWordAddress(BtfType array, string field, bool net)
     {
         BtfType element = array.Target!.Unqualified();
-        return net && array.ArrayLength == 4 && element.Kind == BtfKind.Typedef && IsBigEndianTypedef(element.Name)
-            && element.Resolved().Size == 4 && NameHas(field, AddressWords);
+        return net && element.Kind == BtfKind.Typedef && IsBigEndianTypedef(element.Name)
+            && element.Resolved().Size * array.ArrayLength == 16 && NameHas(field, AddressWords);
     }
 
     private static bool TryWriteIpv6(object? value, byte[] b, int o, int size)
     {
-        if (size != 16 || Unwrap(value) is not string s || !IPAddress.TryParse(s, out IPAddress? ip)
-            || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-            return false;
-        ip.GetAddressBytes().CopyTo(b, o);
-        return true;
+        return size == 16 && Unwrap(value) is string s && NetworkTypes.TryParseIpv6(s, b.AsSpan(o, 16));
     }
 }

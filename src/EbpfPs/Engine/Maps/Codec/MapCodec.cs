@@ -19,12 +19,12 @@ internal delegate void Encoder(object? value, byte[] buffer, int offset, string 
 /// The codec is built once per type as a tree of delegates, so reading a million entries interprets
 /// no type information per entry.
 ///
-/// Network readability rule (switch it off with NetworkFormat = false): a 4-byte big-endian field
-/// (__be32) whose name mentions an address (addr, src, dst, saddr, daddr, ip, gw, nexthop) reads as an
-/// IPv4 address, a 16-byte one as IPv6, and a 6-byte array whose name mentions mac, addr, h_source,
-/// h_dest, smac, dmac or ether reads as a MAC address. Other __be16/__be32/__be64 values read as numbers
-/// in host order. Writing accepts both forms. A whole key or value that is no struct has no field name: the
-/// name it is built with (the map's) stands in, so a plain __be32 key of a map named blocked_ips is an address.
+/// Network readability rule (switch it off with NetworkFormat = false), by BTF type first: a __be32 typedef and
+/// struct in_addr read as IPv4 addresses, struct in6_addr as one IPv6 address (whichever union view), __be16
+/// and __be64 as numbers in host order (what ntohs gives). Arrays that are addresses only by use go by the field's
+/// name (never the map's): 16 bytes, four __be32 or eight __be16 named like an address (addr, src, dst, ip, gw,
+/// nexthop) read as IPv6, and a 6-byte array named like a MAC (mac, addr, h_source, h_dest, ether) as a MAC.
+/// Writing accepts every form reading prints, and numbers; text that is not the field's form is refused.
 /// </summary>
 internal sealed partial class MapCodec
 {
@@ -144,7 +144,7 @@ internal sealed partial class MapCodec
                 if (bigEndian && target.Kind == BtfKind.Int)
                 {
                     int size = (int)target.Size;
-                    if (net && size == 4 && NameHas(field, AddressWords))
+                    if (net && size == 4)
                         return AddressText.Ipv4;
                     return size switch
                     {
@@ -172,6 +172,10 @@ internal sealed partial class MapCodec
                 return (b, o) => "0x" + BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(o)).ToString("x");
             case BtfKind.Array:
                 return ArrayDecoder(t, field, net);
+            case BtfKind.Struct when net && NetworkTypes.IsIpv4Struct(t):
+                return AddressText.Ipv4;
+            case BtfKind.Struct when net && NetworkTypes.IsIpv6Struct(t):
+                return NetworkTypes.Ipv6;
             case BtfKind.Struct:
             case BtfKind.Union:
             case BtfKind.Datasec:
@@ -236,13 +240,13 @@ internal sealed partial class MapCodec
             if (net && count == 6 && NameHas(field, MacWords))
                 return (b, o) => string.Join(":", Enumerable.Range(0, 6).Select(i => b[o + i].ToString("x2")));
             if (net && count == 16 && NameHas(field, AddressWords))
-                return (b, o) => new IPAddress(b.AsSpan(o, 16)).ToString();
+                return NetworkTypes.Ipv6;
             if (element.IsChar || element.Name == "char")
                 return (b, o) => Text(b, o, count) ?? (object)b.AsSpan(o, count).ToArray();
             return (b, o) => b.AsSpan(o, count).ToArray();
         }
         if (IsBigEndianWordAddress(t, field, net))
-            return (b, o) => new IPAddress(b.AsSpan(o, 16)).ToString();
+            return NetworkTypes.Ipv6;
         Decoder inner = BuildDecoder(t.Target!, field, net);
         return (b, o) =>
         {

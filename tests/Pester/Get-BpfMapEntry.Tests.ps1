@@ -132,13 +132,15 @@ Describe 'Keys that are not structs, and maps whose values are file descriptors'
         @(Invoke-Json bpftool -j map dump id $blocked.Id) | Should -BeNullOrEmpty
     }
 
-    It 'a plain __be32 key reads as an address when the map''s name says so, as a number when not' {
+    It 'a plain __be32 key reads as an address by its type, whatever the map is called; -NoNetworkFormat as a number' {
         Set-BpfMapEntry -InputObject $blocked -Key '198.18.0.9' -Value 0
         Set-BpfMapEntry -InputObject $vni -Key 4242 -Value 7
         try {
             (Get-BpfMapEntry -InputObject $blocked).Key | Should -Be '198.18.0.9'
             (Get-BpfMapEntry -InputObject $blocked -NoNetworkFormat).Key | Should -Be ([uint32]3323068425) -Because '198.18.0.9 read in network order'
-            (Get-BpfMapEntry -InputObject $vni).Key | Should -Be 4242
+            # The same type in a map whose name says nothing of addresses (issue 19): the type decides, not the name.
+            (Get-BpfMapEntry -InputObject $vni).Key | Should -Be '0.0.16.146'
+            (Get-BpfMapEntry -InputObject $vni -NoNetworkFormat).Key | Should -Be 4242
             # bpftool prints the bytes as a host-order number; both are the same network-order bytes.
             (Invoke-Json bpftool -j map dump id $vni.Id)[0].key | Should -Be @('0x00', '0x00', '0x10', '0x92')
             (Invoke-Json bpftool -j map dump id $blocked.Id)[0].key | Should -Be @('0xc6', '0x12', '0x00', '0x09')

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * A source-address blocklist as an outside project writes one: the map is keyed by a plain __be32 (no struct), so
- * only the map's name says the key is an address; one XDP and one TC program in the same object (attach commands
+ * A source-address blocklist as an outside project writes one: the map is keyed by a plain __be32 (no struct), which
+ * reads as an address by its type alone; one XDP and one TC program in the same object (attach commands
  * take the one that fits their hook); a perf event array the programs report drops into (user space cannot read its
- * values back); and a second __be32-keyed map whose keys are numbers (VXLAN network identifiers).
+ * values back); and a second __be32-keyed map whose keys are numbers (VXLAN network identifiers): the type
+ * reads them as addresses too, and -NoNetworkFormat as the numbers they are.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

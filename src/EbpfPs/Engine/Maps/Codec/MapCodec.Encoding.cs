@@ -29,7 +29,7 @@ internal sealed partial class MapCodec
                 bool signed = t.Signed;
                 if (t.IsBool) return (v, b, o, path) => b[o] = ToBool(v, path) ? (byte)1 : (byte)0;
                 bool isChar = t.IsChar && isize == 1;
-                return (v, b, o, path) => WriteInteger(CharCode(v, isChar), b, o, isize, signed,
+                return (v, b, o, path) => WriteInteger(CharCode(v, isChar, signed), b, o, isize, signed,
                     bigEndian: false, path);
             case BtfKind.Enum:
             case BtfKind.Enum64:
@@ -74,6 +74,12 @@ internal sealed partial class MapCodec
                 if (value is string s)
                 {
                     ByteArrayText(s, field, net, count, path).CopyTo(b, o);
+                    return;
+                }
+                // A char array that is no text reads as its bytes: they go back as they are, whatever the sign.
+                if (value is byte[] bytes)
+                {
+                    WriteBytes(bytes, b, o, count, path);
                     return;
                 }
                 WriteArray(value, b, o, count, 1, path, (e, bb, oo, p) =>

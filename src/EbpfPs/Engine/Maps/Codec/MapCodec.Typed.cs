@@ -83,13 +83,18 @@ internal sealed partial class MapCodec
                 + $"{string.Join(", ", names.Keys)}, or a number in that range.");
     }
 
-    /// <summary>A char takes a one-character string as that character, digits too: that is how it reads.</summary>
-    private static object? CharCode(object? v, bool isChar) => Unwrap(v) switch
+    /// <summary>
+    /// A char takes a one-character string as that character, digits too: that is how it reads. A char reads as the
+    /// character of its byte, so a signed char's byte above 0x7f goes back as the negative number it is.
+    /// </summary>
+    private static object? CharCode(object? v, bool isChar, bool signed) => Unwrap(v) switch
     {
-        char c => (int)c,
-        string { Length: 1 } s when isChar => (int)s[0],
+        char c => Code(c, signed),
+        string { Length: 1 } s when isChar => Code(s[0], signed),
         var other => other,
     };
+
+    private static int Code(char c, bool signed) => signed && c is > (char)0x7f and <= (char)0xff ? (sbyte)(byte)c : c;
 
     private static bool IsIntegerText(string s) =>
         s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || (s.Length > 0 && s.All(char.IsAsciiDigit));

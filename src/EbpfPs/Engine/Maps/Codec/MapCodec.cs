@@ -160,7 +160,7 @@ internal sealed partial class MapCodec
             case BtfKind.Enum64:
                 var names = t.Enumerators.GroupBy(e => e.Value).ToDictionary(g => g.Key, g => g.First().Name);
                 int enumSize = (int)t.Size;
-                bool enumSigned = t.Signed;
+                bool enumSigned = EnumIsSigned(t);
                 return (b, o) =>
                 {
                     long v = ReadLong(b, o, enumSize, enumSigned);
@@ -195,7 +195,7 @@ internal sealed partial class MapCodec
             return (b, o) => inner(b, o + byteOffset);
         }
         BtfType type = m.Type.Resolved();
-        bool signed = type.Signed;
+        bool signed = type.Kind is BtfKind.Enum or BtfKind.Enum64 ? EnumIsSigned(type) : type.Signed;
         Dictionary<long, string>? names = type.Kind is BtfKind.Enum or BtfKind.Enum64
             ? type.Enumerators.GroupBy(e => e.Value).ToDictionary(g => g.Key, g => g.First().Name)
             : null;

@@ -89,6 +89,12 @@ Describe 'Queues: first in, first out, as bpftool pushes and pops' {
         $LASTEXITCODE | Should -Not -Be 0
     }
 
+    It 'Receive-BpfEvent on a queue points to Pop-BpfMapEntry' {
+        $e = Get-Error { Receive-BpfEvent -InputObject $queue -Count 1 -Timeout 1 }
+        $e.FullyQualifiedErrorId | Should -BeLike 'EventMapTypeUnsupported,*'
+        $e.Exception.Message | Should -Match 'Pop-BpfMapEntry'
+    }
+
     It 'keyed reads and writes are MapHasNoKeys, naming what the map takes' {
         $e = Get-Error { Set-BpfMapEntry -InputObject $queue -Key 0 -Value 1 }
         $e.FullyQualifiedErrorId | Should -BeLike 'MapHasNoKeys,*'

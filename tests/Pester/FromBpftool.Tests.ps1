@@ -102,6 +102,29 @@ Describe 'bpftool map beside Get-BpfMap, Get-/Set-/Remove-BpfMapEntry' {
     }
 }
 
+Describe 'bpftool map push, peek and pop beside Push-, Get- and Pop-BpfMapEntry' {
+    BeforeAll {
+        $script:values = Import-BpfObject -LiteralPath (Build-TestBpfObject value_maps)
+        $script:queue = $values.Maps | Where-Object Name -EQ vm_queue
+        function Read-Bpftool([string] $Verb) {
+            [BitConverter]::ToUInt32([byte[]]@((Invoke-Json bpftool -j map $Verb id $queue.Id).value |
+                ForEach-Object { [Convert]::ToByte($_, 16) }), 0)
+        }
+    }
+    AfterAll { if ($values) { $values | Remove-BpfObject -Confirm:$false } }
+
+    It 'what one pushes the other peeks and pops, first in first out' {
+        Push-BpfMapEntry -Id $queue.Id -Value 1
+        & bpftool map push id $queue.Id value 2 0 0 0
+        $LASTEXITCODE | Should -Be 0
+        (Get-BpfMapEntry -Id $queue.Id).Value | Should -Be 1
+        Read-Bpftool peek | Should -Be 1
+        Read-Bpftool pop | Should -Be 1
+        (Pop-BpfMapEntry -Id $queue.Id).Value | Should -Be 2
+        @(Pop-BpfMapEntry -Id $queue.Id) | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'ip link set ... xdp and xdp-loader beside Add-, Get- and Remove-XdpProgram' {
     It 'what ip attaches Get-XdpProgram shows and Remove-XdpProgram removes; and the other way round' {
         & ip -n $ns link set dev veth-b xdpgeneric obj $xdpPass sec xdp

@@ -183,7 +183,8 @@ Describe 'Fleet test network: three routers over SSH' {
             $name = $o.pstypenames[0]
             $name | Should -BeLike 'Deserialized.EbpfPs.*'
             Get-FormatData -TypeName $name | Should -Not -BeNullOrEmpty -Because "$name needs a view"
-            $type = $assembly.GetType($name -replace '^Deserialized\.', '')
+            # A name after '#' only picks a view (a per-CPU map's summed entries: EbpfPs.BpfMapEntry#CpuSum).
+            $type = $assembly.GetType(($name -replace '^Deserialized\.', '') -replace '#.*$', '')
             foreach ($p in $type.GetProperties()) {
                 $t = [Nullable]::GetUnderlyingType($p.PropertyType) ?? $p.PropertyType
                 $value = $o.($p.Name)

@@ -203,11 +203,15 @@ Describe 'Get-BpfMapEntry on bitfields that are signed, enums, or 64 bits wide' 
 }
 
 Describe 'Per-CPU values: sums, one value for every CPU, one per CPU' {
-    It 'sets every CPU to one value and sums each field over the CPUs' {
+    It 'writes one value to CPU 0 (the others zeroed) and sums each field over the CPUs' {
         Set-BpfMapEntry -InputObject $pcpu -Key 1 -Value @{ packets = 5; delta = -2; name = 'ab' }
         $theirs = (Invoke-Json bpftool -j map lookup id $pcpu.Id key 1 0 0 0).formatted.values
         @($theirs).Count | Should -Be $cpus
-        foreach ($t in $theirs) { $t.value.packets | Should -Be 5; $t.value.delta | Should -Be -2; $t.value.name | Should -Be 'ab' }
+        foreach ($t in $theirs) {
+            $t.value.packets | Should -Be $(if ($t.cpu -eq 0) { 5 } else { 0 })
+            $t.value.delta | Should -Be $(if ($t.cpu -eq 0) { -2 } else { 0 })
+            $t.value.name | Should -Be $(if ($t.cpu -eq 0) { 'ab' } else { '' })
+        }
         $e = Get-BpfMapEntry -InputObject $pcpu -Key 1 -PerCpu
         $e.Value.packets | Should -Be (($theirs.value.packets | Measure-Object -Sum).Sum)
         $e.Value.delta | Should -Be (($theirs.value.delta | Measure-Object -Sum).Sum)
@@ -242,7 +246,7 @@ Describe 'Per-CPU values: sums, one value for every CPU, one per CPU' {
         @($lines -match '^Key\s+Total\s+PerCpu \(cpu:value\)').Count | Should -Be 1
         $row = $lines | Where-Object { $_ -match '^2\s' }
         foreach ($c in 0..($cpus - 1)) { $row | Should -Match "\b${c}:\{packets=$(200 + $c) " }
-        (Get-BpfMapEntry -InputObject $pcpu -Key 2).PSObject.TypeNames[0] | Should -Be 'EbpfPs.BpfMapEntry'
+        (Get-BpfMapEntry -InputObject $pcpu -Key 2).PSObject.TypeNames[0] | Should -Be 'EbpfPs.BpfMapEntry#CpuSum'
     }
 
     It 'a per-CPU array of the wrong length is WrongCpuCount and writes nothing' {
@@ -343,7 +347,10 @@ Describe 'Get-BpfMapEntry on maps bpftool made' {
         $e = Get-BpfMapEntry -LiteralPath $pcpu
         Set-BpfMapEntry -LiteralPath $pcpu -Key ([byte[]](8..1)) -Value $e.Value
         $theirs = Invoke-Json bpftool -j map lookup pinned $pcpu key 8 7 6 5 4 3 2 1
-        foreach ($v in $theirs.values) { ($v.value | ForEach-Object { $_.Substring(2) }) -join '' | Should -Be $e.Value }
+        # One value is CPU 0's; the other CPUs are zeroed.
+        foreach ($v in $theirs.values) {
+            ($v.value | ForEach-Object { $_.Substring(2) }) -join '' | Should -Be $(if ($v.cpu -eq 0) { $e.Value } else { '0' * 32 })
+        }
         (Get-Error { Set-BpfMapEntry -LiteralPath $pcpu -Key 7 -Value 'abcd' }).FullyQualifiedErrorId | Should -BeLike 'WrongSize,*'
     }
 }

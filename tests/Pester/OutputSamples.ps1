@@ -1,6 +1,6 @@
 # Representative objects of every output type, made with real kernel objects in a scratch test network, for the
 # output-shape meta-tests (views at 80 columns, flat exports). Dot-sourced in a BeforeAll; the caller removes
-# $sample.Network, $sample.Object, $sample.Events and the FileInfo's file, and calls Remove-ScratchState.
+# $sample.Network, $sample.Object, $sample.Events, $sample.ValueMaps and the FileInfo's file, and calls Remove-ScratchState.
 $sample = [ordered]@{}
 $sample.Network = New-BpfTestNetwork -Topology Routed
 $nsR = $sample.Network['RouterA'].NetNamespace
@@ -12,7 +12,9 @@ Set-BpfMapEntry -InputObject $shapes -Key 5 -Value @{
     kind = 'SHAPE_SQUARE'; corners = @(@{ x = -1; y = 2 }, @{ x = 3; y = -4 }); label = 'box'
     flags_low = 9; flags_high = 1000; weight = -123456789012; tag = @{ as_u32 = 0x04030201 }; addr = '198.18.7.9'
 }
-Set-BpfMapEntry -InputObject $pcpu -Key 1 -Value @{ packets = 5; delta = -2; name = 'ab' }
+# One value per possible CPU, so every CPU's slot holds the same counters (one value alone would be CPU 0's).
+$sampleCpus = [int](Get-Content /sys/devices/system/cpu/possible).Split('-')[-1] + 1
+Set-BpfMapEntry -InputObject $pcpu -Key 1 -Value @(foreach ($c in 1..$sampleCpus) { @{ packets = 5; delta = -2; name = 'ab' } })
 $xdp = @(Add-XdpProgram -Program router -Interface veth-ra, veth-rb -NetNamespace $nsR -Mode Generic -PassThru)
 $tc = @(Add-TcProgram -Program router_firewall -Interface veth-ra -NetNamespace $nsR -Direction Egress -PassThru) +
     @(Add-TcProgram -Program pass -Interface veth-rb -NetNamespace $nsR -Mode Tcx -PassThru)
@@ -34,6 +36,10 @@ $sample['EbpfPs.BpfBtfType'] = Get-BpfBtfType -Map $shapes
 $sample['EbpfPs.BpfMapEntry'] = @(Get-BpfMapEntry -InputObject $shapes) + @(Get-BpfMapEntry -InputObject $flows) +
     @(Get-BpfMapEntry -InputObject $pcpu -Key 1)
 $sample['EbpfPs.BpfMapEntry#PerCpu'] = Get-BpfMapEntry -InputObject $pcpu -Key 1 -PerCpu
+$sample['EbpfPs.BpfMapEntry#CpuSum'] = Get-BpfMapEntry -InputObject $pcpu -Key 1
+$sample.ValueMaps = Import-BpfObject -LiteralPath (Build-TestBpfObject value_maps)
+Push-BpfMapEntry -InputObject $sample.ValueMaps -MapName vm_bloom -Value 7
+$sample['EbpfPs.BloomFilterAnswer'] = Test-BpfMapEntry -InputObject $sample.ValueMaps -MapName vm_bloom -Value 7, 8
 $sample['EbpfPs.BpfMapBatch'] = Get-BpfMapEntry -InputObject $flows -AsBatch
 $sample['EbpfPs.MapSample'] = Watch-BpfMap -InputObject $flows -Count 1 -Interval 0.05
 $sample['EbpfPs.BpfFeature'] = Get-BpfFeature -Category System

@@ -22,7 +22,7 @@ BeforeAll {
 
 AfterAll {
     if ($sample.Network) { Remove-BpfTestNetwork $sample.Network.Name -Confirm:$false }
-    foreach ($o in $sample.Object, $sample.Events) { if ($o) { $o | Remove-BpfObject -Confirm:$false } }
+    foreach ($o in $sample.Object, $sample.Events, $sample.ValueMaps) { if ($o) { $o | Remove-BpfObject -Confirm:$false } }
     if ($sample['System.IO.FileInfo']) { Remove-Item -LiteralPath $sample['System.IO.FileInfo'].FullName }
     Remove-ScratchState
 }
@@ -37,7 +37,7 @@ Describe 'Output shape: default views at 80 columns' {
         'EbpfPs.XdpAttachment', 'EbpfPs.TcAttachment', 'EbpfPs.BpfTestNetwork', 'EbpfPs.BpfTestInterface', 'EbpfPs.BpfObject',
         'EbpfPs.BpfLoadedProgram', 'EbpfPs.BpfLoadedMap', 'EbpfPs.BpfProgramInfo', 'EbpfPs.BpfMapInfo', 'EbpfPs.BpfLinkInfo',
         'EbpfPs.BpfBtfType',
-        'EbpfPs.BpfMapEntry', 'EbpfPs.BpfMapEntry#PerCpu', 'EbpfPs.BpfMapBatch', 'EbpfPs.MapSample', 'EbpfPs.BpfFeature',
+        'EbpfPs.BpfMapEntry', 'EbpfPs.BpfMapEntry#PerCpu', 'EbpfPs.BpfMapEntry#CpuSum', 'EbpfPs.BloomFilterAnswer', 'EbpfPs.BpfMapBatch', 'EbpfPs.MapSample', 'EbpfPs.BpfFeature',
         'EbpfPs.BpfStatisticsState', 'EbpfPs.BpfTestPacket', 'EbpfPs.ProgramTestResult', 'EbpfPs.TestPacketsSent',
         'EbpfPs.HookThroughput', 'EbpfPs.BpfStateDifference', 'EbpfPs.BpfEvent', 'System.IO.FileInfo'
     ) {
@@ -162,7 +162,9 @@ Describe 'Output shape: flat exports' {
     It 'map entries that cross remoting serialization keep their key and value' {
         foreach ($e in $flowEntries) {
             $back = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($e))
-            $back.pstypenames[0] | Should -Be 'Deserialized.EbpfPs.BpfMapEntry'
+            # A per-CPU map's summed entry leads with the name its view is picked by, then the class's own.
+            $back.pstypenames[0] | Should -BeIn @('Deserialized.EbpfPs.BpfMapEntry', 'Deserialized.EbpfPs.BpfMapEntry#CpuSum')
+            $back.pstypenames | Should -Contain 'Deserialized.EbpfPs.BpfMapEntry'
             $back.Key.src | Should -Be $e.Key.src
             $back.Value.packets | Should -BeOfType [uint64]
             $back.Value.packets | Should -Be $e.Value.packets

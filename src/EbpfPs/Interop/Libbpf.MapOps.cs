@@ -4,7 +4,10 @@ using EbpfPs.Interop.Kernel;
 
 namespace EbpfPs.Interop;
 
-/// <summary>The map element syscalls: lookup, update, delete, iterate, batch lookup.</summary>
+/// <summary>
+/// The map element syscalls: lookup, update, delete, lookup-and-delete, iterate, batch lookup. An empty key span
+/// passes NULL, which is what queues, stacks and bloom filters take.
+/// </summary>
 internal static unsafe partial class Libbpf
 {
     [StructLayout(LayoutKind.Sequential)]
@@ -23,6 +26,9 @@ internal static unsafe partial class Libbpf
 
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
     private static partial int bpf_map_delete_elem(int fd, void* key);
+
+    [LibraryImport(Libraries.Libbpf, SetLastError = true)]
+    private static partial int bpf_map_lookup_and_delete_elem(int fd, void* key, void* value);
 
     [LibraryImport(Libraries.Libbpf, SetLastError = true)]
     private static partial int bpf_map_get_next_key(int fd, void* key, void* nextKey);
@@ -48,6 +54,17 @@ internal static unsafe partial class Libbpf
         fixed (byte* k = key)
         fixed (byte* v = value)
             return Result.FromReturn(bpf_map_update_elem(map.Fd, k, v, (ulong)flags));
+    }
+
+    /// <summary>
+    /// Copies out and removes one element in one call; with an empty key, a queue's or stack's next value (a pop),
+    /// ENOENT when it is empty.
+    /// </summary>
+    internal static Result MapLookupAndDelete(SafeFdHandle map, ReadOnlySpan<byte> key, Span<byte> value)
+    {
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+            return Result.FromReturn(bpf_map_lookup_and_delete_elem(map.Fd, k, v));
     }
 
     internal static Result MapDelete(SafeFdHandle map, ReadOnlySpan<byte> key)

@@ -97,6 +97,9 @@ public sealed class NoRawExceptionTests : FakeKernelTest
         ["Get-BpfMapEntry"] = new[] { "Get-BpfMapEntry -Id 99", "Get-BpfMapEntry -LiteralPath /etc/passwd" },
         ["Set-BpfMapEntry"] = new[] { "Set-BpfMapEntry -Id 99 -Key 0 -Value 0" },
         ["Remove-BpfMapEntry"] = new[] { "Remove-BpfMapEntry -Id 99 -Key 0" },
+        ["Push-BpfMapEntry"] = new[] { "Push-BpfMapEntry -Id 99 -Value 0", "Push-BpfMapEntry -Id 1 -Value 0" },
+        ["Pop-BpfMapEntry"] = new[] { "Pop-BpfMapEntry -Id 99", "Pop-BpfMapEntry -Id 1 -Count 2" },
+        ["Test-BpfMapEntry"] = new[] { "Test-BpfMapEntry -Id 99 -Value 0", "Test-BpfMapEntry -Id 1 -Value 0" },
         ["Clear-BpfMap"] = new[] { "Clear-BpfMap -Id 99 -Confirm:$false" },
         ["Watch-BpfMap"] = new[]
         {

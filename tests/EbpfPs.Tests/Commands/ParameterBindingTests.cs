@@ -239,12 +239,14 @@ public sealed class ParameterBindingTests : FakeKernelTest
     }
 
     [Theory]
-    [InlineData("Get-BpfMapEntry")]
-    [InlineData("Remove-BpfMapEntry")]
-    public void TheMapEntryCmdletsKeepAByteArrayKeyWhole(string command)
+    [InlineData("Get-BpfMapEntry", "Key")]
+    [InlineData("Remove-BpfMapEntry", "Key")]
+    [InlineData("Push-BpfMapEntry", "Value")]
+    [InlineData("Test-BpfMapEntry", "Value")]
+    public void TheMapEntryCmdletsKeepAByteArrayKeyWhole(string command, string parameter)
     {
         PipelineResult r = PowerShellHost.Script(Fake,
-            $"(Get-Command {command}).Parameters['Key'].Attributes | " +
+            $"(Get-Command {command}).Parameters['{parameter}'].Attributes | " +
             "Where-Object { $_ -is [EbpfPs.Commands.MapKeyListTransformationAttribute] }");
 
         Assert.Single(r.Of<MapKeyListTransformationAttribute>());

@@ -4,9 +4,9 @@ using System.Management.Automation;
 namespace EbpfPs.Commands;
 
 /// <summary>
-/// -Key of Get-BpfMapEntry and Remove-BpfMapEntry takes several keys, but a byte array is one key in the kernel's
-/// layout: without this, the binder would turn ([byte[]](198,18,0,2)) into four one-byte keys. Arrays of anything
-/// else stay a list of keys.
+/// -Key of Get-BpfMapEntry and Remove-BpfMapEntry takes several keys (and -Value of Push- and Test-BpfMapEntry
+/// several values), but a byte array is one key or value in the kernel's layout: without this, the binder would turn
+/// ([byte[]](198,18,0,2)) into four one-byte keys. Arrays of anything else stay a list.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class MapKeyListTransformationAttribute : ArgumentTransformationAttribute

@@ -74,6 +74,13 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                             WriteObject(batch);
                         continue;
                     }
+                    if (map.IsQueueOrStack && Key is null && !AsBatch && string.IsNullOrWhiteSpace(SortBy))
+                    {
+                        // A queue or stack cannot be walked without taking its values: show the one a pop takes next.
+                        if (map.Peek(Raw) is BpfMapEntry next)
+                            WriteObject(next);
+                        continue;
+                    }
                     if (!string.IsNullOrWhiteSpace(SortBy))
                     {
                         MapSortField field = map.SortField(SortBy);
@@ -110,8 +117,21 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
     /// <summary>The view for entries with each CPU's value is picked by a type name of its own.</summary>
     public const string PerCpuTypeName = "EbpfPs.BpfMapEntry#PerCpu";
 
+    /// <summary>So is the view of a per-CPU map's default read, whose header says the value is a sum.</summary>
+    public const string CpuSumTypeName = "EbpfPs.BpfMapEntry#CpuSum";
+
     private void WriteEntries(BpfMapEntry[] entries, bool perCpuMap)
     {
+        if (perCpuMap && !PerCpu && !Raw)
+        {
+            foreach (BpfMapEntry e in entries)
+            {
+                var summed = new PSObject(e);
+                summed.TypeNames.Insert(0, CpuSumTypeName);
+                WriteObject(summed);
+            }
+            return;
+        }
         if (!PerCpu || !perCpuMap)
         {
             // One WriteObject per entry: a little cheaper in the pipeline than enumerating the chunk.

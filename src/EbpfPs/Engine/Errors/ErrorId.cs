@@ -169,8 +169,12 @@ public static partial class ErrorId
 
     // Maps
     [Error(BpfErrorKind.InvalidArgument,
-        "The map type has no entries to read by key (ring buffers, queues; perf event arrays, whose values are fds).")]
+        "The map type has no entries to read by key (ring buffers; queues, stacks and bloom filters, which are " +
+        "pushed, popped and tested; perf event arrays, whose values are fds).")]
     public const string MapHasNoKeys = nameof(MapHasNoKeys);
+    [Error(BpfErrorKind.InvalidArgument,
+        "Push, Pop and Test take a queue or stack (Push and Test also a bloom filter); other maps go by key.")]
+    public const string MapNotQueueOrStack = nameof(MapNotQueueOrStack);
     [Error(BpfErrorKind.ResourceExists, "The key exists and -Flag NoExist was given.")]
     public const string MapEntryExists = nameof(MapEntryExists);
     [Error(BpfErrorKind.NotFound, "The map has no such key.")]
@@ -185,7 +189,7 @@ public static partial class ErrorId
     public const string WrongKeySize = nameof(WrongKeySize);
     [Error(BpfErrorKind.InvalidArgument, "The value's bytes do not match the map's value size.")]
     public const string WrongValueSize = nameof(WrongValueSize);
-    [Error(BpfErrorKind.InvalidArgument, "A per-CPU value needs one value for all CPUs or one per possible CPU.")]
+    [Error(BpfErrorKind.InvalidArgument, "A per-CPU value needs one value (for CPU 0) or one per possible CPU.")]
     public const string WrongCpuCount = nameof(WrongCpuCount);
     [Error(BpfErrorKind.InvalidArgument, "The object has several maps; -MapName says which.")]
     public const string MapNameRequired = nameof(MapNameRequired);

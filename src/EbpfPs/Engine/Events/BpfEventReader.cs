@@ -79,7 +79,8 @@ public sealed class BpfEventReader : IDisposable
             if (type is not (BpfMapType.Ringbuf or BpfMapType.PerfEventArray))
                 throw new BpfException(ErrorId.EventMapTypeUnsupported,
                     $"Map '{map.Name}' (id {map.Id}) is a {map.Type}; events come from a ringbuf or a " +
-                    "perf_event_array.", map.Name);
+                    "perf_event_array." + (type is BpfMapType.Queue or BpfMapType.Stack
+                        ? " Take a queue's or stack's values with Pop-BpfMapEntry." : ""), map.Name);
             BtfType? decoded = typeName is null ? null : FindType(map, typeName);
             EventBuffer buffer = (type == BpfMapType.Ringbuf ? Libbpf.OpenRingBuffer(fd)
                 : Libbpf.OpenPerfBuffer(fd, PerfPages)).OrThrow("open an event reader on map", map.Name,

@@ -37,6 +37,7 @@ public sealed partial class BpfMap
     /// </summary>
     public IEnumerable<BpfMapEntry[]> ReadChunks(bool raw = false, bool perCpu = false)
     {
+        RequireKeys();
         RequireReadableValues();
         return Info.MaxEntries <= BatchCapacity
             ? Decode(raw, perCpu)
@@ -46,6 +47,7 @@ public sealed partial class BpfMap
     /// <summary>Every entry as the kernel's bytes, one object per batch, nothing decoded or copied per entry.</summary>
     public IEnumerable<BpfMapBatch> ReadBatches()
     {
+        RequireKeys();
         RequireReadableValues();
         return ReadBatches(copy: true);
     }

@@ -24,11 +24,11 @@ public sealed partial class BpfMap : IDisposable
     private readonly MapCodec _key, _value;
     private readonly int _cpus, _stride;
 
-    private BpfMap(SafeFdHandle fd, BpfMapInfo info, bool networkFormat)
+    private BpfMap(SafeFdHandle fd, BpfMapInfo info, bool networkFormat, MapCodec? declaredValue = null)
     {
         _fd = fd;
         Info = info;
-        if (info.KeySize == 0)
+        if (info.KeySize == 0 && !((BpfMapType)info.TypeId).HoldsValuesOnly())
             throw new BpfException(ErrorId.MapHasNoKeys,
                 $"Map '{info.Name}' (id {info.Id}) is a {info.Type}, which has no keys to read entries by; use a " +
                 "consumer for that map type.", info.Name);
@@ -36,6 +36,8 @@ public sealed partial class BpfMap : IDisposable
         _cpus = PerCpu ? BpfSystem.Current.PossibleCpus().OrThrow("count possible CPUs") : 1;
         _stride = PerCpu ? MapCells.PerCpuStride(info.ValueSize) : (int)info.ValueSize;
         (_key, _value) = Codecs(fd, info, networkFormat);
+        if (declaredValue is not null)
+            _value = declaredValue;
     }
 
     public BpfMapInfo Info { get; }
@@ -76,12 +78,13 @@ public sealed partial class BpfMap : IDisposable
     public static BpfMap FromLoaded(BpfLoadedMap map, bool networkFormat = true)
     {
         using SafeFdHandle borrowed = map.BorrowFd();
-        return Open(BpfSystem.Current.Dup(borrowed).OrThrow("duplicate fd of map", map.Name), networkFormat);
+        return Open(BpfSystem.Current.Dup(borrowed).OrThrow("duplicate fd of map", map.Name), networkFormat,
+            map.Info.BtfValueTypeId == 0 ? DeclaredValueCodec(map, networkFormat) : null);
     }
 
-    private static BpfMap Open(SafeFdHandle fd, bool networkFormat)
+    private static BpfMap Open(SafeFdHandle fd, bool networkFormat, MapCodec? declaredValue = null)
     {
-        try { return new BpfMap(fd, KernelInventory.DescribeMap(fd), networkFormat); }
+        try { return new BpfMap(fd, KernelInventory.DescribeMap(fd), networkFormat, declaredValue); }
         catch { fd.Dispose(); throw; }
     }
 
@@ -126,6 +129,7 @@ public sealed partial class BpfMap : IDisposable
 
     public BpfMapEntry? Lookup(object? key, bool raw = false, bool perCpu = false)
     {
+        RequireKeys();
         RequireReadableValues();
         byte[] k = EncodeKey(key);
         byte[] v = new byte[ValueBufferSize];
@@ -133,10 +137,12 @@ public sealed partial class BpfMap : IDisposable
     }
 
     /// <summary>
-    /// Writes one entry. A per-CPU value is an array with one value per CPU, or one value every CPU gets.
+    /// Writes one entry. A per-CPU value is an array with one value per possible CPU, or one value for CPU 0 with
+    /// the other CPUs' slots zeroed, so that the summed read gives back what was written.
     /// </summary>
     public void Update(object? key, object? value, MapUpdateFlag flag)
     {
+        RequireKeys();
         byte[] k = EncodeKey(key);
         byte[] v = new byte[ValueBufferSize];
         using SafeFdHandle? held = HoldValue(value, v);
@@ -150,8 +156,9 @@ public sealed partial class BpfMap : IDisposable
         {
             if (list.Count != _cpus)
                 throw new BpfException(ErrorId.WrongCpuCount,
-                    $"Map '{Info.Name}' is per-CPU over {_cpus} possible CPUs; give one value for all or exactly " +
-                    $"{_cpus} values.", Info.Name);
+                    $"Map '{Info.Name}' is per-CPU over {_cpus} possible CPUs; {list.Count} values were given: give " +
+                    $"one value (written to CPU 0, the other CPUs zeroed) or exactly {_cpus}, one per CPU.",
+                    Info.Name);
             for (int cpu = 0; cpu < _cpus; cpu++)
                 EncodeValue(list[cpu], v, cpu * _stride, $"[cpu {cpu}]");
         }
@@ -160,9 +167,9 @@ public sealed partial class BpfMap : IDisposable
             // Variables of a data section not named in the value keep what they hold.
             if (_value.KeepsUnsetBytes && value is not byte[])
                 TryLookup(k, v);
+            // A per-CPU map gets the value in CPU 0's slot and zeroes elsewhere (the buffer is fresh): copying it
+            // to every CPU would make the summed read give back the value times the CPU count.
             EncodeValue(value, v, 0, "");
-            for (int cpu = 1; cpu < _cpus; cpu++)
-                Array.Copy(v, 0, v, cpu * _stride, (int)Info.ValueSize);
         }
         Result updated = Libbpf.MapUpdate(_fd, k, v, (MapUpdateFlags)flag);
         if (updated.Errno == Errno.EEXIST)
@@ -188,6 +195,7 @@ public sealed partial class BpfMap : IDisposable
 
     public void Delete(object? key)
     {
+        RequireKeys();
         byte[] k = EncodeKey(key);
         Result deleted = Libbpf.MapDelete(_fd, k);
         if (deleted.Errno == Errno.ENOENT)
@@ -199,9 +207,14 @@ public sealed partial class BpfMap : IDisposable
         deleted.OrThrow("delete an entry of map", Info.Name);
     }
 
-    /// <summary>Deletes every key (array maps: zeroes every value). Returns how many entries were cleared.</summary>
+    /// <summary>
+    /// Deletes every key (array maps: zeroes every value; queues and stacks: pops every value). Returns how many
+    /// entries were cleared.
+    /// </summary>
     public int Clear()
     {
+        if (Type.HoldsValuesOnly())
+            return PopAll();
         var keys = ReadBatches(copy: false).SelectMany(b => Enumerable.Range(0, b.Count).Select(b.GetKey)).ToList();
         byte[] zero = new byte[ValueBufferSize];
         foreach (byte[] k in keys)

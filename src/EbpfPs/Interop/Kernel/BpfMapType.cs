@@ -55,6 +55,13 @@ internal static class BpfMapTypeFacts
     internal static bool HasUnreadableValues(this BpfMapType type) =>
         type is BpfMapType.PerfEventArray or BpfMapType.CgroupArray or BpfMapType.Xskmap;
 
+    /// <summary>
+    /// No keys, only values: queues and stacks are pushed and popped, bloom filters take values and answer whether
+    /// one may be in them. Their element calls pass a NULL key.
+    /// </summary>
+    internal static bool HoldsValuesOnly(this BpfMapType type) =>
+        type is BpfMapType.Queue or BpfMapType.Stack or BpfMapType.BloomFilter;
+
     /// <summary>Every index exists from creation on; entries can be overwritten but not deleted.</summary>
     internal static bool IsArray(this BpfMapType type) => type is BpfMapType.Array or BpfMapType.PercpuArray;
 }

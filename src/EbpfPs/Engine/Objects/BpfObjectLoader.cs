@@ -260,14 +260,11 @@ public static class BpfObjectLoader
             throw new BpfException(ErrorId.ObjectFileNotFound, $"BPF object file '{full}' does not exist.", full);
         // Before anything opens it: a FIFO given as an object would block the open.
         ObjectFileValidator.RequireRegularFile(full);
-        Span<byte> magic = stackalloc byte[4];
-        using (FileStream f = File.OpenRead(full))
-        {
-            if (f.Read(magic) < 4 || magic[0] != 0x7f || magic[1] != (byte)'E' || magic[2] != (byte)'L'
-                || magic[3] != (byte)'F')
-                throw new BpfException(ErrorId.NotAnElfFile,
-                    $"'{full}' is not an ELF file; a BPF object is what clang -target bpf -c writes.", full);
-        }
+        byte[] magic = ObjectFileValidator.ReadHead(full, 4);
+        if (magic.Length < 4 || magic[0] != 0x7f || magic[1] != (byte)'E' || magic[2] != (byte)'L'
+            || magic[3] != (byte)'F')
+            throw new BpfException(ErrorId.NotAnElfFile,
+                $"'{full}' is not an ELF file; a BPF object is what clang -target bpf -c writes.", full);
         return full;
     }
 

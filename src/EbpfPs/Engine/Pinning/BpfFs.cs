@@ -22,7 +22,9 @@ public static class BpfFs
     /// </summary>
     public static string CheckOnBpfFs(string dir)
     {
+        PinPathShape.CheckText(dir);
         string full = Path.GetFullPath(dir);
+        PinPathShape.CheckNotAPin(full);
         string? existing = full;
         while (existing is not null && !Directory.Exists(existing))
             existing = Path.GetDirectoryName(existing);

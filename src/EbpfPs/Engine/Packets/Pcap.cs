@@ -33,7 +33,7 @@ public static class Pcap
     }
 
     /// <summary>Creates the file, turning what the file system says into the module's errors.</summary>
-    private static FileStream Create(string path)
+    internal static FileStream Create(string path)
     {
         // A FIFO would block the open until someone reads it; a folder cannot be written.
         Result<int> type = Libc.FileType(path);

@@ -27,7 +27,8 @@ public sealed class StateFileLimitsTests : IDisposable
     }
 
     private static string Maps(int count, string extra = "") =>
-        "@{ Maps = @(" + string.Join(",\n", Enumerable.Range(1, count).Select(i => $"@{{Name='m{i}'}}")) + extra + ") }";
+        "@{ Maps = @(" + string.Join(",\n", Enumerable.Range(1, count).Select(i => $"@{{Name='m{i}'}}")) + extra +
+        ") }";
 
     [Fact]
     public void AFolderIsNotARegularFile()
@@ -65,11 +66,16 @@ public sealed class StateFileLimitsTests : IDisposable
         Assert.Equal(ErrorId.InvalidStateFile, e.ErrorId);
     }
 
-    [Fact]
-    public void TrueFalseNullAndNegativeNumbersAreConstants()
+    [Theory]
+    [InlineData("@{ a = $true; b = $null; c = -1; d = 'x'; e = @(1, 2); f = @{ g = 0x10 }; h = 1, 2 }", true)]
+    [InlineData("@{ a = $env:HOME }", false)]
+    [InlineData("@{ a = \"$x\" }", false)]
+    [InlineData("@{ a = 1 + 1 }", false)]
+    public void OnlyDataFileShapesCountAsConstants(string text, bool constants)
     {
-        // A file of these within the limits reads; it never reaches the size check.
-        var e = Record.Exception(() => StateFileReader.Read(File("ok.psd1", "@{ Maps = @() }")));
-        Assert.True(e is null or BpfException { ErrorId: not ErrorId.StateFileTooLarge });
+        var ast = System.Management.Automation.Language.Parser.ParseInput(text, out _, out _);
+        var table = (System.Management.Automation.Language.HashtableAst)ast.Find(
+            a => a is System.Management.Automation.Language.HashtableAst, true)!;
+        Assert.Equal(constants, StateFileLimits.IsOnlyConstants(table));
     }
 }

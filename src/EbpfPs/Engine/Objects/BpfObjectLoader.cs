@@ -70,7 +70,7 @@ public static class BpfObjectLoader
         NativeRuntime.EnsureLibbpf();
         string full = CheckObjectFile(path);
         ObjectFileValidator.Validate(full);
-        string? pinPath = options.PinPath is null ? null : BpfFs.CheckOnBpfFs(options.PinPath);
+        string? pinPath = options.PinPath is null ? null : BpfFs.CheckPinFolder(options.PinPath);
         string? loading = pinPath is null && options.PrivateMapPins && BpfFs.IsMounted() ? PrivatePins.NewFolder()
             : null;
 

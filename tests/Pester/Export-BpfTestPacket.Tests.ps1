@@ -51,6 +51,15 @@ Describe 'Export-BpfTestPacket -Format Raw' {
     }
 }
 
+Describe 'Export-BpfTestPacket: paths no file can have' {
+    It 'a NUL in -LiteralPath is FileWriteFailed (<Format>), not an ArgumentException' -ForEach @(
+        @{ Format = 'Raw' }, @{ Format = 'Pcap' }) {
+        $e = Get-Error { New-BpfTestPacket | Export-BpfTestPacket -LiteralPath "$TestDrive/a`0b" -Format $Format }
+        $e.FullyQualifiedErrorId | Should -BeLike 'FileWriteFailed,*'
+        $e.CategoryInfo.Category | Should -Be InvalidArgument
+    }
+}
+
 Describe 'Export-BpfTestPacket -Format Pcap' {
     It 'is the default, and tshark reads every packet back' {
         $packets = @((New-BpfTestPacket -Source 198.18.0.1), (New-BpfTestPacket -Source 198.18.0.5))

@@ -18,6 +18,12 @@ Describe 'Import-BpfObject on files that are not object files' {
         $e.Exception.Message | Should -Match 'errno 5'
     }
 
+    It 'a NUL in the path is ObjectFileNotFound, not an ArgumentException' {
+        $e = Get-Error { Import-BpfObject -LiteralPath "$TestDrive/a`0b.o" }
+        $e.FullyQualifiedErrorId | Should -BeLike 'ObjectFileNotFound,*'
+        $e.Exception.Message | Should -Match 'NUL'
+    }
+
     It 'a folder is NotARegularFile' {
         $e = Get-Error { Import-BpfObject -LiteralPath $TestDrive }
         $e.FullyQualifiedErrorId | Should -BeLike 'NotARegularFile,*'

@@ -93,6 +93,7 @@ public sealed class NoRawExceptionTests : FakeKernelTest
             "Import-BpfObject -LiteralPath $scratch/none.o", "Import-BpfObject -Path $scratch/none*.o",
             "Import-BpfObject -LiteralPath $scratch/one.o", "Import-BpfObject -LiteralPath /proc/self/mem",
             "Import-BpfObject -Program drop -PinPath \"$scratch/a`0b\"",
+            "Import-BpfObject -LiteralPath \"$scratch/a`0.o\"",
             "Import-BpfObject -Program drop -PinPath \"$scratch/$('a' * 300)\"",
         },
         ["Remove-BpfObject"] = new[] { "@() | Remove-BpfObject" },
@@ -115,6 +116,7 @@ public sealed class NoRawExceptionTests : FakeKernelTest
             "New-BpfTestPacket | Export-BpfTestPacket -Path $scratch/no/such/x.pcap",
             "New-BpfTestPacket | Export-BpfTestPacket -LiteralPath $scratch",
             "$p = New-BpfTestPacket; $p, $p | Export-BpfTestPacket -LiteralPath $scratch/two.bin -Format Raw",
+            "New-BpfTestPacket | Export-BpfTestPacket -LiteralPath \"$scratch/a`0b\" -Format Raw",
         },
         ["Send-BpfTestPacket"] = new[]
         {

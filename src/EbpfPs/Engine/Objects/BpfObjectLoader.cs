@@ -255,6 +255,10 @@ public static class BpfObjectLoader
 
     private static string CheckObjectFile(string path)
     {
+        if (path.Contains('\0'))
+            throw new BpfException(ErrorId.ObjectFileNotFound,
+                $"BPF object path '{path.Replace('\0', '?')}' holds a NUL character, which no file name can hold.",
+                path.Replace('\0', '?'));
         string full = Path.GetFullPath(path);
         if (!File.Exists(full) && !Directory.Exists(full))
             throw new BpfException(ErrorId.ObjectFileNotFound, $"BPF object file '{full}' does not exist.", full);

@@ -81,7 +81,7 @@ public sealed class NoRawExceptionTests : FakeKernelTest
         ["Test-BpfState"] = new[]
         {
             "Test-BpfState -LiteralPath $scratch/none.psd1", "Test-BpfState -LiteralPath $scratch/one.o",
-            "Test-BpfState -State @{ Programs = 'x' }",
+            "Test-BpfState -State @{ Programs = 'x' }", "Test-BpfState -LiteralPath $scratch",
         },
         ["Set-BpfState"] = new[]
         {
@@ -91,7 +91,10 @@ public sealed class NoRawExceptionTests : FakeKernelTest
         ["Import-BpfObject"] = new[]
         {
             "Import-BpfObject -LiteralPath $scratch/none.o", "Import-BpfObject -Path $scratch/none*.o",
-            "Import-BpfObject -LiteralPath $scratch/one.o",
+            "Import-BpfObject -LiteralPath $scratch/one.o", "Import-BpfObject -LiteralPath /proc/self/mem",
+            "Import-BpfObject -Program drop -PinPath \"$scratch/a`0b\"",
+            "Import-BpfObject -LiteralPath \"$scratch/a`0.o\"",
+            "Import-BpfObject -Program drop -PinPath \"$scratch/$('a' * 300)\"",
         },
         ["Remove-BpfObject"] = new[] { "@() | Remove-BpfObject" },
         ["Get-BpfMapEntry"] = new[] { "Get-BpfMapEntry -Id 99", "Get-BpfMapEntry -LiteralPath /etc/passwd" },
@@ -115,6 +118,8 @@ public sealed class NoRawExceptionTests : FakeKernelTest
         {
             "New-BpfTestPacket | Export-BpfTestPacket -Path $scratch/no/such/x.pcap",
             "New-BpfTestPacket | Export-BpfTestPacket -LiteralPath $scratch",
+            "$p = New-BpfTestPacket; $p, $p | Export-BpfTestPacket -LiteralPath $scratch/two.bin -Format Raw",
+            "New-BpfTestPacket | Export-BpfTestPacket -LiteralPath \"$scratch/a`0b\" -Format Raw",
         },
         ["Send-BpfTestPacket"] = new[]
         {

@@ -17,6 +17,9 @@ internal static class StateFileReader
 {
     internal static BpfStateDocument Read(string path)
     {
+        if (System.IO.Directory.Exists(path))
+            throw new BpfException(ErrorId.NotARegularFile,
+                $"'{path}' is a directory, not a state file; a state file is a .psd1 data file.", path);
         if (!System.IO.File.Exists(path))
             throw new BpfException(ErrorId.PathNotFound, $"State file '{path}' does not exist.", path);
         ScriptBlockAst ast = Parser.ParseFile(path, out _, out ParseError[] errors);
@@ -35,6 +38,8 @@ internal static class StateFileReader
         }
         catch (InvalidOperationException e)
         {
+            if (StateFileLimits.IsOnlyConstants(table))
+                throw StateFileLimits.TooLarge(path, table);
             throw new BpfException(ErrorId.InvalidStateFile,
                 $"{System.IO.Path.GetFileName(path)}: only constant values are allowed in a state file " +
                 $"({e.Message}).", path);

@@ -4,7 +4,7 @@ using EbpfPs.Engine.Packets;
 
 namespace EbpfPs.Commands;
 
-/// <summary>Writes test packets to a pcap file that Wireshark and tshark open.</summary>
+/// <summary>Writes test packets to a pcap file (Wireshark, tcpdump) or one packet's raw bytes (bpftool).</summary>
 [Cmdlet(VerbsData.Export, "BpfTestPacket", DefaultParameterSetName = "Path", SupportsShouldProcess = true)]
 [OutputType(typeof(System.IO.FileInfo))]
 public sealed class ExportBpfTestPacketCommand : EbpfCmdlet
@@ -18,6 +18,10 @@ public sealed class ExportBpfTestPacketCommand : EbpfCmdlet
     [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
     [Alias("PSPath", "LP")]
     public string LiteralPath { get; set; } = null!;
+
+    /// <summary>Pcap for capture tools; Raw for bpftool prog run data_in, which reads the file as one frame.</summary>
+    [Parameter]
+    public PacketFileFormat Format { get; set; } = PacketFileFormat.Pcap;
 
     private readonly List<byte[]> _frames = new();
 
@@ -33,10 +37,10 @@ public sealed class ExportBpfTestPacketCommand : EbpfCmdlet
     {
         string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName == "Path" ? Path
             : LiteralPath);
-        if (ShouldProcess(file, $"Write {_frames.Count} packets as pcap"))
+        if (ShouldProcess(file, $"Write {_frames.Count} packets as {Format.ToString().ToLowerInvariant()}"))
             Run(() =>
             {
-                Pcap.Write(file, _frames);
+                PacketFile.Write(file, _frames, Format);
                 WriteObject(new System.IO.FileInfo(file));
             }, file);
     }

@@ -107,6 +107,22 @@ internal static class Tc
             program.Info.Name, program.Info.Tag, madeQdisc);
     }
 
+    /// <summary>
+    /// Programs per tcx hook and direction: BPF_MPROG_MAX (include/linux/bpf_mprog.h) is 64 slots, and the kernel
+    /// keeps the last as the list's end (bpf_mprog_max()), so the 64th attach is refused with ERANGE.
+    /// </summary>
+    public const int TcxMaxPrograms = 63;
+
+    private static BpfException TcxHookFull(TcTarget at)
+    {
+        string direction = at.Direction.ToString().ToLowerInvariant();
+        return new BpfException(ErrorId.TcxHookFull,
+            $"{at.On.Name} {direction} already runs {TcxMaxPrograms} tcx programs, the kernel's limit per hook " +
+            "(BPF_MPROG_MAX, 64 slots less the one that ends the list).", at.On.Name, (int)Errno.ERANGE,
+            recommendedAction: "Remove a program from the hook (Get-TcProgram lists them), or chain programs " +
+                "with tail calls, or use -Mode Filter.");
+    }
+
     private static TcAttachment AttachTcx(AttachableProgram program, TcTarget at, string nsKey)
     {
         Result<SafeFdHandle> created = Sys.LinkCreate(program.Fd, at.On.Index, TcxAttachType(at.Direction));
@@ -116,6 +132,8 @@ internal static class Tc
                 throw new BpfException(ErrorId.TcxNotSupported, "This kernel has no tcx (it arrived in Linux 6.6).",
                     at.On.Name,
                     (int)Errno.EINVAL, recommendedAction: "Use -Mode Filter.");
+            if (created.Errno == Errno.ERANGE)
+                throw TcxHookFull(at);
             created.OrThrow($"create tcx {at.Direction.ToString().ToLowerInvariant()} link on", at.On.Name,
                 ErrorId.TcxAttachFailed);
         }

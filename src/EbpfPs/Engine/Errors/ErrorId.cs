@@ -10,7 +10,8 @@ public static partial class ErrorId
     // Objects and programs
     [Error(BpfErrorKind.NotFound, "The object file does not exist.")]
     public const string ObjectFileNotFound = nameof(ObjectFileNotFound);
-    [Error(BpfErrorKind.InvalidArgument, "The object path is not a regular file (a directory, FIFO or device).")]
+    [Error(BpfErrorKind.InvalidArgument,
+        "The object or state file path is not a regular file (a directory, FIFO or device).")]
     public const string NotARegularFile = nameof(NotARegularFile);
     [Error(BpfErrorKind.OperationFailed, "The object file cannot be read; the category follows the errno.",
         FollowsErrno = true)]
@@ -80,7 +81,8 @@ public static partial class ErrorId
     public const string WrongPinnedObjectType = nameof(WrongPinnedObjectType);
     [Error(BpfErrorKind.ResourceExists, "Something is already pinned at the path (an earlier import, say).")]
     public const string PinExists = nameof(PinExists);
-    [Error(BpfErrorKind.InvalidArgument, "bpffs refuses the name: it holds a '.' (reserved by the kernel).")]
+    [Error(BpfErrorKind.InvalidArgument,
+        "bpffs refuses the name: it holds a '.' (reserved by the kernel) or a NUL character.")]
     public const string PinNameNotAllowed = nameof(PinNameNotAllowed);
     [Error(BpfErrorKind.InvalidArgument, "A program and a map (or two maps) would be pinned under the same name.")]
     public const string PinNameCollision = nameof(PinNameCollision);

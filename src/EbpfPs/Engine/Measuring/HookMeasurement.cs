@@ -83,7 +83,7 @@ public static class HookMeasurement
         bool madeNetwork = options.Network is null;
         string pinRoot = options.PinPath is null
             ? Path.Combine(BpfFs.ModuleRoot, "measure-" + Guid.NewGuid().ToString("N"))
-            : BpfFs.CheckOnBpfFs(options.PinPath);
+            : BpfFs.CheckPinFolder(options.PinPath);
         bool madeModuleRoot = !Directory.Exists(BpfFs.ModuleRoot), madePinRoot = !Directory.Exists(pinRoot);
         try
         {

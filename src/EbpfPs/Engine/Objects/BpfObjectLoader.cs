@@ -70,7 +70,7 @@ public static class BpfObjectLoader
         NativeRuntime.EnsureLibbpf();
         string full = CheckObjectFile(path);
         ObjectFileValidator.Validate(full);
-        string? pinPath = options.PinPath is null ? null : BpfFs.CheckOnBpfFs(options.PinPath);
+        string? pinPath = options.PinPath is null ? null : BpfFs.CheckPinFolder(options.PinPath);
         string? loading = pinPath is null && options.PrivateMapPins && BpfFs.IsMounted() ? PrivatePins.NewFolder()
             : null;
 
@@ -255,19 +255,20 @@ public static class BpfObjectLoader
 
     private static string CheckObjectFile(string path)
     {
+        if (path.Contains('\0'))
+            throw new BpfException(ErrorId.ObjectFileNotFound,
+                $"BPF object path '{path.Replace('\0', '?')}' holds a NUL character, which no file name can hold.",
+                path.Replace('\0', '?'));
         string full = Path.GetFullPath(path);
         if (!File.Exists(full) && !Directory.Exists(full))
             throw new BpfException(ErrorId.ObjectFileNotFound, $"BPF object file '{full}' does not exist.", full);
         // Before anything opens it: a FIFO given as an object would block the open.
         ObjectFileValidator.RequireRegularFile(full);
-        Span<byte> magic = stackalloc byte[4];
-        using (FileStream f = File.OpenRead(full))
-        {
-            if (f.Read(magic) < 4 || magic[0] != 0x7f || magic[1] != (byte)'E' || magic[2] != (byte)'L'
-                || magic[3] != (byte)'F')
-                throw new BpfException(ErrorId.NotAnElfFile,
-                    $"'{full}' is not an ELF file; a BPF object is what clang -target bpf -c writes.", full);
-        }
+        byte[] magic = ObjectFileValidator.ReadHead(full, 4);
+        if (magic.Length < 4 || magic[0] != 0x7f || magic[1] != (byte)'E' || magic[2] != (byte)'L'
+            || magic[3] != (byte)'F')
+            throw new BpfException(ErrorId.NotAnElfFile,
+                $"'{full}' is not an ELF file; a BPF object is what clang -target bpf -c writes.", full);
         return full;
     }
 

@@ -33,8 +33,12 @@ public static class Pcap
     }
 
     /// <summary>Creates the file, turning what the file system says into the module's errors.</summary>
-    private static FileStream Create(string path)
+    internal static FileStream Create(string path)
     {
+        if (path.Contains('\0'))
+            throw new BpfException(ErrorId.FileWriteFailed,
+                $"'{path.Replace('\0', '?')}' holds a NUL character, which no file name can hold.",
+                path.Replace('\0', '?'));
         // A FIFO would block the open until someone reads it; a folder cannot be written.
         Result<int> type = Libc.FileType(path);
         if (type.Ok && type.Value != Libc.RegularFile)

@@ -22,7 +22,10 @@ public static class BpfFs
     /// </summary>
     public static string CheckOnBpfFs(string dir)
     {
+        PinPathShape.CheckText(dir);
         string full = Path.GetFullPath(dir);
+        // A relative path grows by the working folder, which can carry it past PATH_MAX.
+        PinPathShape.CheckText(full);
         string? existing = full;
         while (existing is not null && !Directory.Exists(existing))
             existing = Path.GetDirectoryName(existing);
@@ -32,6 +35,17 @@ public static class BpfFs
                 recommendedAction: IsMounted()
                     ? $"Choose a folder under {DefaultRoot}."
                     : $"Mount bpffs first: mount -t bpf bpf {DefaultRoot}");
+        return full;
+    }
+
+    /// <summary>
+    /// CheckOnBpfFs for a folder to pin into (-PinPath): a pin, or a file, where the folder or one above it would be
+    /// is refused as such, not as a path off bpffs.
+    /// </summary>
+    public static string CheckPinFolder(string dir)
+    {
+        string full = CheckOnBpfFs(dir);
+        PinPathShape.CheckNotAPin(full);
         return full;
     }
 

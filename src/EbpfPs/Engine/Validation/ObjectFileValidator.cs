@@ -35,6 +35,34 @@ public static class ObjectFileValidator
                 "writes.", path);
     }
 
+    /// <summary>
+    /// The file's first bytes (fewer when it is shorter). A regular file can still refuse reads (/proc/self/mem
+    /// says EIO): that is ObjectFileUnreadable, never a raw IOException.
+    /// </summary>
+    public static byte[] ReadHead(string path, int count)
+    {
+        try
+        {
+            using FileStream f = File.OpenRead(path);
+            byte[] head = new byte[count];
+            int got = f.ReadAtLeast(head, count, throwOnEndOfStream: false);
+            return head[..got];
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw BpfException.FromErrno((int)Errno.EACCES, "read BPF object file", path, ErrorId.ObjectFileUnreadable);
+        }
+        catch (IOException e)
+        {
+            throw Unreadable(path, e);
+        }
+    }
+
+    // On Linux .NET puts the errno of a failed read in HResult when no more specific exception fits it.
+    private static BpfException Unreadable(string path, IOException e) =>
+        BpfException.FromErrno(e.HResult is > 0 and < 4096 ? e.HResult : (int)Errno.EIO, "read BPF object file", path,
+            ErrorId.ObjectFileUnreadable);
+
     /// <summary>Reads the object file once and checks it; throws InvalidBpfObject naming what is wrong.</summary>
     public static void Validate(string path)
     {
@@ -53,9 +81,7 @@ public static class ObjectFileValidator
         }
         catch (IOException e)
         {
-            throw new BpfException(ErrorId.ObjectFileUnreadable,
-                $"Cannot read BPF object file '{path}': {e.Message}", path,
-                inner: e);
+            throw Unreadable(path, e);
         }
         Validate(image, path);
     }

@@ -118,7 +118,7 @@ function Build-BpfObjects([string] $Destination) {
     # Every bpf/*.c is built once per hook; bpf/xdp_only/*.c only for XDP (see bpf/README.md).
     $include = Join-Path $Root 'bpf/include'
     $arch = (& uname -m) -replace '^aarch64$', 'aarch64' -replace '^x86_64$', 'x86_64'
-    $common = @('-O2', '-g', '-Wall', '-Werror', '-target', 'bpf', '-I', $include, '-I', "/usr/include/$arch-linux-gnu")
+    $common = @('-O2', '-g', '-Wall', '-Werror', '-I', $include, '-I', "/usr/include/$arch-linux-gnu")
     $jobs = @(foreach ($src in Get-ChildItem (Join-Path $Root 'bpf') -Filter *.c -File) {
         foreach ($hook in 'XDP', 'TC') {
             @{ Source = $src.FullName; Define = "-D__EBPFPS_$hook"; Out = Join-Path $Destination "$($hook.ToLowerInvariant())_$($src.BaseName).o" }
@@ -127,10 +127,16 @@ function Build-BpfObjects([string] $Destination) {
     $jobs += foreach ($src in Get-ChildItem (Join-Path $Root 'bpf/xdp_only') -Filter *.c -File -ErrorAction SilentlyContinue) {
         @{ Source = $src.FullName; Define = '-D__EBPFPS_XDP'; Out = Join-Path $Destination "xdp_$($src.BaseName).o" }
     }
+    # Big-endian twins for big-endian routers (the seed's OpenWrt targets) go to bpf/eb, a folder the
+    # built-in lookup does not search: this host cannot load them, so they must never be offered here.
+    $bigEndian = Join-Path $Destination 'eb'
+    $null = New-Item -ItemType Directory -Force -Path $bigEndian
     foreach ($job in $jobs) {
-        Invoke-Native clang @common $job.Define -c $job.Source -o $job.Out
+        Invoke-Native clang @common -target bpf $job.Define -c $job.Source -o $job.Out
+        $twin = Join-Path $bigEndian (Split-Path -Leaf $job.Out)
+        Invoke-Native clang @common -target bpfeb $job.Define -c $job.Source -o $twin
     }
-    Write-Host "$($jobs.Count) BPF objects built."
+    Write-Host "$($jobs.Count) BPF objects built, and as many big-endian ones in $bigEndian."
 }
 
 function Invoke-Pwsh {

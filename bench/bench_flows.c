@@ -3,12 +3,12 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-struct flow_key {
+struct ip_pair {
 	__be32 src;
 	__be32 dst;
 };
 
-struct flow_counters {
+struct datarec {
 	__u64 packets;
 	__u64 bytes;
 };
@@ -16,14 +16,14 @@ struct flow_counters {
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 1048576);
-	__type(key, struct flow_key);
-	__type(value, struct flow_counters);
+	__type(key, struct ip_pair);
+	__type(value, struct datarec);
 } bench_flows SEC(".maps");
 
 SEC("xdp")
 int bench_touch(struct xdp_md *ctx)
 {
-	struct flow_key key = {};
+	struct ip_pair key = {};
 
 	return bpf_map_lookup_elem(&bench_flows, &key) ? XDP_PASS : XDP_DROP;
 }

@@ -13,7 +13,7 @@ struct flow5 {
 	__u8 pad[3];
 };
 
-struct flow_counters {
+struct datarec {
 	__u64 packets;
 	__u64 bytes;
 };
@@ -22,21 +22,21 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1048576);
 	__type(key, struct flow5);
-	__type(value, struct flow_counters);
+	__type(value, struct datarec);
 } top_flows SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 1048576);
 	__type(key, struct flow5);
-	__type(value, struct flow_counters);
+	__type(value, struct datarec);
 } top_pcpu_flows SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 131072);
 	__type(key, struct flow5);
-	__type(value, struct flow_counters);
+	__type(value, struct datarec);
 } top_watch SEC(".maps");
 
 SEC("xdp")

@@ -13,7 +13,7 @@
 
 #define BATCH 4096
 
-struct flow_key { unsigned int src, dst; };
+struct ip_pair { unsigned int src, dst; };
 
 static double now(void)
 {
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "fill")) {
 		unsigned int n = atoi(argv[3]);
-		struct flow_key *keys = calloc(BATCH, sizeof(*keys));
+		struct ip_pair *keys = calloc(BATCH, sizeof(*keys));
 		unsigned long long *values = calloc((size_t)BATCH * cpus, stride);
 		for (unsigned int done = 0; done < n;) {
 			unsigned int count = n - done < BATCH ? n - done : BATCH;
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	struct flow_key *keys = calloc(BATCH, sizeof(*keys));
+	struct ip_pair *keys = calloc(BATCH, sizeof(*keys));
 	unsigned char *values = calloc((size_t)BATCH * cpus, stride);
 	unsigned long long in = 0, out = 0, total = 0, checksum = 0;
 	double start = now();

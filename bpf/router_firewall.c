@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * The router plus per-interface rules and VLAN membership, as tk154/eBPF-Tests' OpenWrt firewall had them:
- *   iface_rules: ifindex -> bits FW_ACCEPT_INPUT (0x1), FW_ACCEPT_OUTPUT (0x2), FW_ACCEPT_FORWARD (0x4)
- *   vlan_config: ifindex -> up to 4 VLAN ids configured on it (0 = unused slot)
- * An interface without an iface_rules entry accepts nothing (deny by default). A tagged packet
+ *   if_rules_map: ifindex -> if_rule, bits FW_ACCEPT_INPUT (0x1), FW_ACCEPT_OUTPUT (0x2), FW_ACCEPT_FORWARD (0x4)
+ *   if_vlans_map: ifindex -> struct if_vlans, the first `count` of up to 4 VLAN ids configured on it
+ * Names and layouts are the seed's, so its router_firewall user program can fill our maps.
+ * An interface without an if_rules_map entry accepts nothing (deny by default). A tagged packet
  * (802.1Q, or 802.1ad whose outer tag is checked) is dropped unless its VLAN is configured on the
  * ingress interface, and is then left to the kernel's VLAN device. Untagged IPv4 is forwarded only
  * with FORWARD on the ingress and OUTPUT on the egress interface; traffic for this host needs INPUT.
- * Forwarded flows are counted in fw_stats.
+ * Forwarded flows are counted in rout_stats_map.
  */
 #include "ebpfps_hook.h"
 #include "ebpfps_fib.h"
@@ -18,42 +19,47 @@
 #define FW_ACCEPT_FORWARD 0x4
 #define FW_MAX_VLANS 4
 
-struct vlan_list {
-	__u16 ids[FW_MAX_VLANS];
+typedef __u8 if_rule;
+
+struct if_vlans {
+	unsigned int count;
+	__u16 vlans[FW_MAX_VLANS];
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);
-	__type(key, __u32);
-	__type(value, __u32);
-} iface_rules SEC(".maps");
+	__type(key, unsigned int);
+	__type(value, if_rule);
+	__uint(pinning, LIBBPF_PIN_BY_NAME); /* the seed's user program opens it by path */
+} if_rules_map SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);
-	__type(key, __u32);
-	__type(value, struct vlan_list);
-} vlan_config SEC(".maps");
+	__type(key, unsigned int);
+	__type(value, struct if_vlans);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} if_vlans_map SEC(".maps");
 
-FLOW_COUNTER_MAP(fw_stats);
+FLOW_COUNTER_MAP(rout_stats_map);
 
 static __always_inline __u32 rules_of(__u32 ifindex)
 {
-	__u32 *rules = bpf_map_lookup_elem(&iface_rules, &ifindex);
+	if_rule *rules = bpf_map_lookup_elem(&if_rules_map, &ifindex);
 
 	return rules ? *rules : 0;
 }
 
 static __always_inline int vlan_configured(__u32 ifindex, __u16 vid)
 {
-	struct vlan_list *list = bpf_map_lookup_elem(&vlan_config, &ifindex);
+	struct if_vlans *list = bpf_map_lookup_elem(&if_vlans_map, &ifindex);
 
 	if (!list || vid == 0)
 		return 0;
 #pragma unroll
-	for (int i = 0; i < FW_MAX_VLANS; i++)
-		if (list->ids[i] == vid)
+	for (unsigned int i = 0; i < FW_MAX_VLANS; i++)
+		if (i < list->count && list->vlans[i] == vid)
 			return 1;
 	return 0;
 }
@@ -111,7 +117,7 @@ EBPFPS_PROGRAM(router_firewall)
 			return VERDICT_DROP;
 		if (ip->ttl <= 1)
 			return VERDICT_PASS;
-		count_flow(&fw_stats, ip->saddr, ip->daddr, ctx_wire_len(ctx));
+		count_flow(&rout_stats_map, ip->saddr, ip->daddr, ctx_wire_len(ctx));
 		return forward_packet(eth, ip, &route);
 	}
 	/* Not forwarded by us: local delivery needs INPUT; the rest the stack would forward, so FORWARD. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The router, counting only flows to the iperf port (TCP or UDP 5001) in iperf_stats. Header
+ * The router, counting only flows to the iperf port (TCP or UDP 5001) in rout_stats
+ * (the seed's name: the seed's routing_stats reads either router's counters). Header
  * lengths are checked before they are trusted: an IHL, TCP data offset or UDP length that does not
  * fit the packet gets the packet dropped.
  */
@@ -10,7 +11,7 @@
 
 #define IPERF_PORT 5001
 
-FLOW_COUNTER_MAP(iperf_stats);
+FLOW_COUNTER_MAP(rout_stats);
 
 /* 1: a well-formed packet to the iperf port, 0: something else, -1: malformed (drop). */
 static __always_inline int is_iperf(struct iphdr *ip, void *end)
@@ -76,7 +77,7 @@ EBPFPS_PROGRAM(router_iperf)
 	if (route.action != ROUTE_FORWARD)
 		return VERDICT_PASS;
 	if (iperf)
-		count_flow(&iperf_stats, ip->saddr, ip->daddr, ctx_wire_len(ctx));
+		count_flow(&rout_stats, ip->saddr, ip->daddr, ctx_wire_len(ctx));
 	return forward_packet(eth, ip, &route);
 }
 

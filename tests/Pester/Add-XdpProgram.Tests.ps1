@@ -198,7 +198,7 @@ Describe 'Add-XdpProgram: where the pins of what it loads go, and which program 
             $x = Add-XdpProgram -Interface $pair['B'].Interface -NetNamespace $pair['B'].NetNamespace -Program router -Mode Native -PassThru
             $t = Add-TcProgram -Interface $pair['A'].Interface -NetNamespace $pair['A'].NetNamespace -Program router_iperf -PassThru
             Test-Path "$($x.PinPath)/rout_stats" | Should -BeTrue
-            Test-Path "$($t.PinPath)/iperf_stats" | Should -BeTrue
+            Test-Path "$($t.PinPath)/rout_stats" | Should -BeTrue
         }
         finally { Remove-BpfTestNetwork $pair.Name -Confirm:$false }
         Wait-ProgramGone $x.ProgramId, $t.ProgramId | Should -BeTrue

@@ -60,6 +60,26 @@ Describe 'router_firewall, configured through the module (docs/examples/router-f
         $t.UdpReceived | Should -Be 0
     }
 
+    It 'takes an object path and a zone list in place of uci, as the seed''s user program did' {
+        # The built-in's file stands in for the seed's router_firewall.o: same map names and layouts.
+        $zones = @(
+            @{ Name = 'lan'; Interface = 'veth-ra'; Input = 'ACCEPT'; Output = 'ACCEPT'; Forward = 'ACCEPT' }
+            @{ Name = 'wan'; Interface = 'veth-rb'; Input = 'REJECT'; Output = 'ACCEPT'; Forward = 'REJECT' })
+        $udpBefore = Get-UdpArrivals $b.NetNamespace
+        $flows = @(& $example -Interface veth-ra, veth-rb -NetNamespace $r -Zone $zones -Vlans @{} `
+                -ObjectPath (Get-BuiltinObjectPath router_firewall xdp) -Action {
+                Send-UdpDatagrams $a.NetNamespace $b.Address 5001 4 64
+            })
+        (Get-UdpArrivals $b.NetNamespace) - $udpBefore | Should -Be 4
+        ($flows | Where-Object { $_.Key.src -eq $a.Address -and $_.Key.dst -eq $b.Address }).Value.packets | Should -Be 4
+
+        $zones[0].Forward = 'REJECT'
+        $udpBefore = Get-UdpArrivals $b.NetNamespace
+        $null = & $example -Interface veth-ra, veth-rb -NetNamespace $r -Zone $zones -Vlans @{} `
+            -ObjectPath (Get-BuiltinObjectPath router_firewall xdp) -Action { Send-UdpDatagrams $a.NetNamespace $b.Address 5001 4 64 }
+        (Get-UdpArrivals $b.NetNamespace) - $udpBefore | Should -Be 0 -Because 'the lan zone no longer accepts forward'
+    }
+
     It 'passes a VLAN-tagged packet only where its VLAN is configured' {
         $rules = @{ 'veth-ra' = 'input', 'forward'; 'veth-rb' = 'output' }
         $ra = $net['RouterA']

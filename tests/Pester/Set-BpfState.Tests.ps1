@@ -5,7 +5,7 @@ BeforeAll {
     $script:net = New-BpfTestNetwork -Topology Routed
     $script:clientA = $net.Namespaces[0]
     $script:router = $net.Namespaces[1]
-    $script:byName = @('/sys/fs/bpf/rout_stats', '/sys/fs/bpf/fw_stats') | Where-Object { -not (Test-Path $_) }
+    $script:byName = @('/sys/fs/bpf/rout_stats', '/sys/fs/bpf/rout_stats_map', '/sys/fs/bpf/if_rules_map', '/sys/fs/bpf/if_vlans_map') | Where-Object { -not (Test-Path $_) }
 
     $script:places = @{ '{R}' = $router; '{A}' = $clientA }
 
@@ -18,7 +18,8 @@ BeforeAll {
             Egress   = @(Get-TcFilters $router veth-ra egress).ProgramId -join ','
             Ingress  = @(Get-TcFilters $clientA veth-a ingress).ProgramId -join ','
             Clsact   = Test-Clsact $clientA veth-a
-            FwStats  = Test-Path /sys/fs/bpf/fw_stats
+            FwStats  = Test-Path /sys/fs/bpf/rout_stats_map
+            FwRules  = Test-Path /sys/fs/bpf/if_rules_map
             RoutStats = Test-Path /sys/fs/bpf/rout_stats
         } | ConvertTo-Json -Compress
     }
@@ -31,7 +32,7 @@ BeforeAll {
     )
     Maps = @(
         @{ Path = '/sys/fs/bpf/rout_stats' }
-        @{ Program = 'fw'; Map = 'iface_rules'; Entries = @( @{ Key = 2; Value = 7 }, @{ Key = 3; Value = 4 } ) }
+        @{ Program = 'fw'; Map = 'if_rules_map'; Entries = @( @{ Key = 2; Value = 7 }, @{ Key = 3; Value = 4 } ) }
     )
 }
 '@
@@ -59,7 +60,7 @@ Describe 'Set-BpfState' {
         @{ Name = 'fw'; Object = 'router_firewall'; Hook = 'TcIngress'; Interfaces = 'veth-a'; NetNamespace = '{A}' }
         @{ Name = 'loopback'; Object = 'pass'; Hook = 'XdpNative'; Interfaces = 'lo'; NetNamespace = '{A}' }
     )
-    Maps = @( @{ Program = 'fw'; Map = 'iface_rules'; Entries = @{ Key = 1; Value = 1 } } )
+    Maps = @( @{ Program = 'fw'; Map = 'if_rules_map'; Entries = @{ Key = 1; Value = 1 } } )
 }
 '@
         $e = Get-Error { Set-BpfState -Path $failing }
@@ -85,7 +86,7 @@ Describe 'Set-BpfState' {
         $filter.Count | Should -Be 1
         $prog = Invoke-Json bpftool -j prog show id $filter[0].ProgramId
         $prog.name | Should -Be 'router_firewall'
-        $rules = $prog.map_ids | ForEach-Object { Invoke-Json bpftool -j map show id $_ } | Where-Object name -EQ 'iface_rules'
+        $rules = $prog.map_ids | ForEach-Object { Invoke-Json bpftool -j map show id $_ } | Where-Object name -EQ 'if_rules_map'
         (Invoke-Json bpftool -j map lookup id $rules.id key 2 0 0 0).formatted.value | Should -Be 7
         (Invoke-Json bpftool -j map lookup id $rules.id key 3 0 0 0).formatted.value | Should -Be 4
         $routStats = (Invoke-Json bpftool -j map show pinned /sys/fs/bpf/rout_stats).id

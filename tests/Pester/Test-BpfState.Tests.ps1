@@ -5,7 +5,7 @@ BeforeAll {
     $script:net = New-BpfTestNetwork -Topology Routed
     $script:router = $net.Namespaces[1]
     # Pins the state's programs make by name; removed afterwards unless someone had them before.
-    $script:byName = @('/sys/fs/bpf/rout_stats', '/sys/fs/bpf/fw_stats') | Where-Object { -not (Test-Path $_) }
+    $script:byName = @('/sys/fs/bpf/rout_stats', '/sys/fs/bpf/rout_stats_map', '/sys/fs/bpf/if_rules_map', '/sys/fs/bpf/if_vlans_map') | Where-Object { -not (Test-Path $_) }
 
     $script:places = @{ '{NS}' = $router }
 
@@ -18,7 +18,7 @@ BeforeAll {
     Maps = @(
         @{ Path = '/sys/fs/bpf/rout_stats' }
         @{
-            Program = 'fw'; Map = 'iface_rules'
+            Program = 'fw'; Map = 'if_rules_map'
             Entries = @(
                 @{ Key = 2; Value = 7 }
                 @{ Key = 3; Value = 4 }
@@ -29,10 +29,10 @@ BeforeAll {
 '@
 
     function Get-FirewallRulesMapId {
-        # The iface_rules map of the router_firewall filter on veth-ra egress, as tc and bpftool see it.
+        # The if_rules_map map of the router_firewall filter on veth-ra egress, as tc and bpftool see it.
         $filter = @(Get-TcFilters $router veth-ra egress)[0]
         $mapIds = (Invoke-Json bpftool -j prog show id $filter.ProgramId).map_ids
-        ($mapIds | ForEach-Object { Invoke-Json bpftool -j map show id $_ } | Where-Object name -EQ 'iface_rules').id
+        ($mapIds | ForEach-Object { Invoke-Json bpftool -j map show id $_ } | Where-Object name -EQ 'if_rules_map').id
     }
 }
 
@@ -50,7 +50,7 @@ Describe 'Test-BpfState' {
         @($diff | Where-Object { $_.Kind -eq 'Program' -and $_.Item -eq 'edge' }).Target | Should -Be @('veth-ra', 'veth-rb')
         ($diff | Where-Object Item -EQ 'fw').Hook | Should -Be 'TcEgress'
         ($diff | Where-Object Kind -EQ 'Map').Action | Should -Be 'Pin'
-        @($diff | Where-Object Kind -EQ 'MapEntry').Target | Should -Be @('fw/iface_rules[2]', 'fw/iface_rules[3]')
+        @($diff | Where-Object Kind -EQ 'MapEntry').Target | Should -Be @('fw/if_rules_map[2]', 'fw/if_rules_map[3]')
         ($diff | Where-Object Target -EQ 'veth-rb').Source | Should -Be 'state.psd1 line 3 (Programs[0].Interfaces[1])'
         @($diff.Action | Sort-Object -Unique) | Should -Be @('Attach', 'Pin', 'SetEntry')
 
@@ -76,7 +76,7 @@ Describe 'Test-BpfState' {
 
         & ip -n $router link set dev veth-rb xdpgeneric off
         $mapId = Get-FirewallRulesMapId
-        & bpftool map update id $mapId key 2 0 0 0 value 1 0 0 0
+        & bpftool map update id $mapId key 2 0 0 0 value 1
 
         $diff = @(Test-BpfState -Path $statePath)
         $diff.Count | Should -Be 2
@@ -84,7 +84,7 @@ Describe 'Test-BpfState' {
         $xdp.Target | Should -Be 'veth-rb'
         $xdp.Actual | Should -Be '(none)'
         $entry = $diff | Where-Object Kind -EQ 'MapEntry'
-        $entry.Target | Should -Be 'fw/iface_rules[2]'
+        $entry.Target | Should -Be 'fw/if_rules_map[2]'
         $entry.Actual | Should -Be '1'
         $entry.Expected | Should -Be '7'
         $entry.Source | Should -Be 'state.psd1 line 11 (Maps[1].Entries[0])'
@@ -121,7 +121,7 @@ Describe 'Test-BpfState' {
         @{ Case = 'a map the program lacks'; Id = 'StateMapNotFound'; At = 'line 3 (Maps[0].Map)'
             Text = "@{`n Programs = @{ Name = 'fw'; Object = 'router_firewall'; Hook = 'TcEgress'; Interfaces = 'veth-ra'; NetNamespace = '{NS}' }`n Maps = @{ Program = 'fw'; Map = 'nosuch' }`n}" }
         @{ Case = 'a map of no program entry'; Id = 'StateProgramNotFound'; At = 'line 2 (Maps[0].Program)'
-            Text = "@{`n Maps = @{ Program = 'fw'; Map = 'iface_rules' }`n}" }
+            Text = "@{`n Maps = @{ Program = 'fw'; Map = 'if_rules_map' }`n}" }
         @{ Case = 'an unknown key'; Id = 'InvalidStateFile'; At = 'line 2 (Programs[0].Interface)'
             Text = "@{`n Programs = @{ Object = 'router'; Hook = 'XdpGeneric'; Interface = 'veth-ra' }`n}" }
         @{ Case = 'an unknown hook'; Id = 'InvalidStateFile'; At = 'line 2 (Programs[0].Hook)'

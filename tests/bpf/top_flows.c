@@ -3,7 +3,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-struct flow_key {
+struct ip_pair {
 	__be32 saddr;
 	__be32 daddr;
 	__be16 sport;
@@ -26,21 +26,21 @@ struct flow_value {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
-	__type(key, struct flow_key);
+	__type(key, struct ip_pair);
 	__type(value, struct flow_value);
 } top_flows SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 8192);
-	__type(key, struct flow_key);
+	__type(key, struct ip_pair);
 	__type(value, struct flow_value);
 } top_pcpu SEC(".maps");
 
 SEC("xdp")
 int top_touch(struct xdp_md *ctx)
 {
-	struct flow_key key = {};
+	struct ip_pair key = {};
 
 	return bpf_map_lookup_elem(&top_flows, &key) || bpf_map_lookup_elem(&top_pcpu, &key) ? XDP_PASS : XDP_DROP;
 }

@@ -18,7 +18,7 @@ public sealed class BpfBtfType
     public string Kind { get; init; } = "";
     /// <summary>The name; empty for an anonymous type.</summary>
     public string Name { get; init; } = "";
-    /// <summary>The type as C spells it: struct flow_key, __u32[4], const char *.</summary>
+    /// <summary>The type as C spells it: struct ip_pair, __u32[4], const char *.</summary>
     public string? CName { get; init; }
     /// <summary>Bytes, for the kinds that have a size (INT, STRUCT, UNION, ENUM, ENUM64, FLOAT, DATASEC).</summary>
     public uint? Size { get; init; }

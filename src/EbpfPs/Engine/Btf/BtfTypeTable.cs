@@ -112,7 +112,7 @@ internal sealed partial class BtfTypeTable
                 yield return (KindOf(id) == BtfKind.Struct ? "struct " : "union ") + NameOf(id);
     }
 
-    /// <summary>The type as C spells it (struct flow_key, __u32[4], const char *), or null for void.</summary>
+    /// <summary>The type as C spells it (struct ip_pair, __u32[4], const char *), or null for void.</summary>
     internal string? CName(uint id)
     {
         if (id == 0 || !Known(id)) return null;

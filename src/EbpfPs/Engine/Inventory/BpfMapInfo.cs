@@ -16,7 +16,7 @@ public sealed record BpfMapInfo
     public uint BtfId { get; init; }
     public uint BtfKeyTypeId { get; init; }
     public uint BtfValueTypeId { get; init; }
-    /// <summary>The key's C type from BTF (e.g. "struct flow_key"), or null when the map has no BTF.</summary>
+    /// <summary>The key's C type from BTF (e.g. "struct ip_pair"), or null when the map has no BTF.</summary>
     public string? KeyType { get; init; }
     public string? ValueType { get; init; }
     public long MemlockBytes { get; init; }

@@ -94,7 +94,7 @@ public class StateDocumentTests
     {
         var e = Assert.Throws<BpfException>(() => Parse(new Hashtable
         {
-            ["Programs"] = Program(), ["Maps"] = new Hashtable { ["Program"] = "fw", ["Map"] = "iface_rules" },
+            ["Programs"] = Program(), ["Maps"] = new Hashtable { ["Program"] = "fw", ["Map"] = "if_rules_map" },
         }));
         Assert.Equal(ErrorId.StateProgramNotFound, e.ErrorId);
         Assert.Contains("no program entry is named 'fw' (they are: router)", e.Message);

@@ -37,7 +37,7 @@ public class MapCodecTests
     [Fact]
     public void AddressFieldsReadAsIpv4AndRoundTrip()
     {
-        BtfType key = Struct("flow_key", ("src", Be32, 0, 0), ("dst", Be32, 32, 0));
+        BtfType key = Struct("ip_pair", ("src", Be32, 0, 0), ("dst", Be32, 32, 0));
         MapCodec codec = MapCodec.Build(key, "key", networkFormat: true);
         byte[] bytes = { 198, 18, 1, 1, 198, 18, 2, 1 };
         var decoded = (System.Collections.IDictionary)codec.Decode(bytes, 0)!;
@@ -80,7 +80,7 @@ public class MapCodecTests
     [InlineData("ValueOutOfRange")]
     public void BadValuesNameTheField(string errorId)
     {
-        BtfType s = Struct("flow_counters", ("packets", U64, 0, 0), ("small", Int("unsigned char", 1), 64, 0));
+        BtfType s = Struct("datarec", ("packets", U64, 0, 0), ("small", Int("unsigned char", 1), 64, 0));
         MapCodec codec = MapCodec.Build(s, "value", true);
         var value = errorId switch
         {
@@ -109,7 +109,7 @@ public class MapCodecTests
     [Fact]
     public void CounterStructsAreSummedInPlace()
     {
-        BtfType counters = Struct("flow_counters", ("packets", U64, 0, 0), ("bytes", U64, 64, 0));
+        BtfType counters = Struct("datarec", ("packets", U64, 0, 0), ("bytes", U64, 64, 0));
         Assert.Equal(new[] { 0, 8 }, MapCodec.Build(counters, "value", true).SumOffsets);
         BtfType mixed = Struct("m", ("packets", U64, 0, 0), ("small", Int("unsigned int", 4), 64, 0));
         Assert.Null(MapCodec.Build(mixed, "value", true).SumOffsets);

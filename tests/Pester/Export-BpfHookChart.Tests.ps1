@@ -104,3 +104,32 @@ Describe 'Export-BpfHookChart input and refusals' {
         $e.FullyQualifiedErrorId | Should -BeLike 'PathNotFound,*'
     }
 }
+
+Describe 'Conditions of measurement rows (issue 20 item 6)' {
+    It 'are shown once above a table of rows that share them, not per row, and joined by "; " in CSV' {
+        $conditions = [string[]]('GRO turned on at receivers', '64 flows')
+        $r = foreach ($h in 'XdpNative', 'XdpGeneric', 'TcIngress') {
+            $t = [EbpfPs.HookThroughput]@{ Hook = $h; Program = 'drop'; PacketSize = 64; PacketsPerSecond = 1e6
+                BitsPerSecond = 5.12e8; Samples = 1; Note = 'a long note that the table does not show' }
+            [EbpfPs.HookThroughput].GetProperty('Conditions').SetValue($t, $conditions)
+            $t
+        }
+        $table = $r | Format-Table | Out-String -Width 120
+        [regex]::Matches($table, 'GRO turned on at receivers; 64 flows').Count | Should -Be 1
+        $table | Should -Match 'about_EbpfPs_Measuring'
+        $table | Should -Not -Match 'a long note'
+        ($r | ConvertTo-Csv | ConvertFrom-Csv)[0].Conditions | Should -Be 'GRO turned on at receivers; 64 flows'
+        # The chart reads them back from the CSV as two conditions.
+        $path = Join-Path $TestDrive 'conditions.svg'
+        $r | ConvertTo-Csv | ConvertFrom-Csv | Export-BpfHookChart -Path $path | Out-Null
+        $svg = Read-Svg $path
+        (Select-Svg $svg "//s:text[@class='condition']").InnerText | Should -Be $conditions
+    }
+
+    It 'Get-Help about_EbpfPs_Measuring gives the long form and how hooks are compared' {
+        $about = Get-Help about_EbpfPs_Measuring | Out-String
+        $about | Should -Match 'GRO turned on at receivers'
+        $about | Should -Match 'not distinguishable here'
+    }
+}
+

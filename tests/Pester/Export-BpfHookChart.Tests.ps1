@@ -133,3 +133,13 @@ Describe 'Conditions of measurement rows (issue 20 item 6)' {
     }
 }
 
+
+Describe 'Export-BpfHookChart: a Traffic that names no traffic' {
+    It 'refuses the row with NotAHookMeasurement, not a cast error' {
+        $e = { [pscustomobject]@{ Program = 'drop'; Hook = 'TcIngress'; PacketSize = 64; PacketsPerSecond = 1
+                BitsPerSecond = 512; Traffic = 'Carrier pigeon' } |
+                Export-BpfHookChart -Path (Join-Path $TestDrive 'pigeon.svg') -ErrorAction Stop } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -BeLike 'NotAHookMeasurement,*'
+        $e.Exception.Message | Should -Match "Traffic 'Carrier pigeon' is not a traffic"
+    }
+}

@@ -128,6 +128,8 @@ public sealed class NoRawExceptionTests : FakeKernelTest
                 "BitsPerSecond = 1 } | Export-BpfHookChart -Path $scratch/x.svg",
             "@() | Export-BpfHookChart -Path $scratch/x.svg",
             "[pscustomobject]@{ Program = 'drop'; Hook = 'TcIngress'; PacketSize = 64; PacketsPerSecond = 1; " +
+                "BitsPerSecond = 1; Traffic = 'Carrier pigeon' } | Export-BpfHookChart -Path $scratch/x.svg",
+            "[pscustomobject]@{ Program = 'drop'; Hook = 'TcIngress'; PacketSize = 64; PacketsPerSecond = 1; " +
                 "BitsPerSecond = 1 } | Export-BpfHookChart -LiteralPath \"$scratch/a`0b.svg\"",
             "[pscustomobject]@{ Program = 'drop'; Hook = 'TcIngress'; PacketSize = 64; PacketsPerSecond = 1; " +
                 "BitsPerSecond = 1 } | Export-BpfHookChart -LiteralPath $scratch",

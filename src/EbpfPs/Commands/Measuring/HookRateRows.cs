@@ -42,8 +42,7 @@ internal static class HookRateRows
         {
             Program = Value(row, "Program")!.ToString()!,
             Hook = Value(row, "Hook")!.ToString()!,
-            Traffic = Value(row, "Traffic") is { } t && !string.IsNullOrWhiteSpace(t.ToString())
-                ? LanguagePrimitives.ConvertTo<MeasureTraffic>(t) : MeasureTraffic.LiveFrames,
+            Traffic = Number<MeasureTraffic?>(row, "Traffic") ?? MeasureTraffic.LiveFrames,
             PacketSize = Number<int>(row, "PacketSize"),
             Packets = packets,
             Bits = bits,
@@ -66,6 +65,7 @@ internal static class HookRateRows
         return v is string s && s.Length == 0 ? null : v;
     }
 
+    /// <summary>A cell as T (a number, or the traffic's name); a cell that is not one refuses the row.</summary>
     private static T Number<T>(PSObject row, string name)
     {
         object? v = Value(row, name);
@@ -77,7 +77,9 @@ internal static class HookRateRows
         }
         catch (PSInvalidCastException)
         {
-            throw new BpfException(ErrorId.NotAHookMeasurement, $"{name} '{v}' is not a number.", v.ToString());
+            throw new BpfException(ErrorId.NotAHookMeasurement,
+                $"{name} '{v}' is not a {(typeof(T) == typeof(MeasureTraffic?) ? "traffic" : "number")}.",
+                v.ToString());
         }
     }
 

@@ -38,6 +38,7 @@
         'Get-BpfTestNetwork'
         'Remove-BpfTestNetwork'
         'Measure-HookThroughput'
+        'Export-BpfHookChart'
         'Get-BpfMapEntry'
         'Set-BpfMapEntry'
         'Remove-BpfMapEntry'

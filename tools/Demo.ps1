@@ -36,26 +36,22 @@ try {
     $csv = Join-Path $OutputDirectory 'hooks.csv'
     $results | Select-Object Program, Traffic, Hook, PacketSize, PacketsPerSecond, BitsPerSecond, NsPerPacket, ProgramNsPerPacket, Packets, Sent, Lost,
         Retransmits, ProgramPackets, CountersAgree, StackForwarded, Flows, Seconds, Samples, MinPacketsPerSecond, MaxPacketsPerSecond, Spread,
-        XdpModeInForce, GroOnReceiver, GeneratorCpu, Kernel, Cpus, Note | Export-Csv -Path $csv
+        XdpModeInForce, GroOnReceiver, GeneratorCpu, Kernel, Cpus, Conditions, Note |
+        Export-Csv -Path $csv
     $svg = Join-Path $OutputDirectory 'hooks.svg'
-    & (Join-Path $PSScriptRoot 'New-HookChart.ps1') -Results $results -Path $svg -Title "Throughput by hook ($(& uname -r), $([Environment]::ProcessorCount) CPUs)"
+    $null = $results | Export-BpfHookChart -Path $svg
 
-    Write-Host '== Ratios against TC, per program, traffic and size (TCP: bits per second)' -ForegroundColor Green
-    function Get-Rate($group, [string] $hook) {
-        $r = $group | Where-Object Hook -EQ $hook
-        if (-not $r) { return $null }
-        if ($r.Traffic -eq 'LiveFrames') { $r.PacketsPerSecond } else { $r.BitsPerSecond }
-    }
-    $results | Group-Object Program, Traffic, PacketSize | ForEach-Object {
-        $g = $_.Group; $tc = Get-Rate $g TcIngress
-        [pscustomobject]@{
-            Program      = $g[0].Program
-            Traffic      = $g[0].Traffic
-            PacketSize   = $g[0].PacketSize
-            'Native:TC'  = [Math]::Round((Get-Rate $g XdpNative) / $tc, 2)
-            'Generic:TC' = [Math]::Round((Get-Rate $g XdpGeneric) / $tc, 2)
-            'Stack:TC'   = if ($null -ne (Get-Rate $g Stack)) { [Math]::Round((Get-Rate $g Stack) / $tc, 2) }
+    Write-Host '== Against TC, per program, traffic and size (live frames: packets/s; TCP: iperf3 bits/s)' -ForegroundColor Green
+    Write-Host ("Faster or slower only where the min-max intervals of the $Repeat samples do not overlap (fewer than 3 " +
+        'samples give no interval); two medians alone do not decide.')
+    $rates = [EbpfPs.Engine.Measuring.HookRate[]]@($results | ForEach-Object { [EbpfPs.Engine.Measuring.HookRate]::From($_) })
+    [EbpfPs.Engine.Measuring.HookComparison]::Ratios($rates) | Group-Object Program, Traffic, PacketSize | ForEach-Object {
+        $row = [ordered]@{ Program = $_.Group[0].Program; Traffic = $_.Group[0].Traffic; PacketSize = $_.Group[0].PacketSize }
+        foreach ($hook in ('XdpNative', 'Native:TC'), ('XdpGeneric', 'Generic:TC'), ('Stack', 'Stack:TC')) {
+            $r = $_.Group | Where-Object Hook -EQ $hook[0]
+            $row[$hook[1]] = if ($r) { '{0:0.00} {1}' -f $r.Ratio, $r.Says }
         }
+        [pscustomobject]$row
     } | Format-Table -AutoSize | Out-Host
     Write-Host "Wrote $csv and $svg (open the SVG in a browser)."
 }

@@ -121,6 +121,19 @@ public sealed class NoRawExceptionTests : FakeKernelTest
             "$p = New-BpfTestPacket; $p, $p | Export-BpfTestPacket -LiteralPath $scratch/two.bin -Format Raw",
             "New-BpfTestPacket | Export-BpfTestPacket -LiteralPath \"$scratch/a`0b\" -Format Raw",
         },
+        ["Export-BpfHookChart"] = new[]
+        {
+            "[pscustomobject]@{ Program = 'drop' } | Export-BpfHookChart -Path $scratch/x.svg",
+            "[pscustomobject]@{ Program = 'drop'; Hook = 'TcIngress'; PacketSize = 'big'; PacketsPerSecond = 1; " +
+                "BitsPerSecond = 1 } | Export-BpfHookChart -Path $scratch/x.svg",
+            "@() | Export-BpfHookChart -Path $scratch/x.svg",
+            "[pscustomobject]@{ Program = 'drop'; Hook = 'TcIngress'; PacketSize = 64; PacketsPerSecond = 1; " +
+                "BitsPerSecond = 1; Traffic = 'Carrier pigeon' } | Export-BpfHookChart -Path $scratch/x.svg",
+            "[pscustomobject]@{ Program = 'drop'; Hook = 'TcIngress'; PacketSize = 64; PacketsPerSecond = 1; " +
+                "BitsPerSecond = 1 } | Export-BpfHookChart -LiteralPath \"$scratch/a`0b.svg\"",
+            "[pscustomobject]@{ Program = 'drop'; Hook = 'TcIngress'; PacketSize = 64; PacketsPerSecond = 1; " +
+                "BitsPerSecond = 1 } | Export-BpfHookChart -LiteralPath $scratch",
+        },
         ["Send-BpfTestPacket"] = new[]
         {
             "New-BpfTestPacket | Send-BpfTestPacket -Interface eth-a -NetNamespace nope",

@@ -54,7 +54,8 @@ public static class ExportValues
         if (instance.BaseObject is not IEnumerable items)
             return "";
         object?[] all = items.Cast<object?>().ToArray();
-        bool scalars = all.All(i => i is null or string or IFormattable);
+        // A phrase (a string with spaces, such as a measurement's condition) is not a word: "; " keeps it whole.
+        bool scalars = all.All(i => i is null or IFormattable || i is string s && !s.Contains(' '));
         return string.Join(scalars ? " " : "; ", all.Select(Text));
     }
 
@@ -91,6 +92,9 @@ public static class ExportValues
 
     public static object? SampleBitsPerSecond(PSObject instance) =>
         List((instance.BaseObject as HookThroughput)?.SampleBitsPerSecond as IEnumerable);
+
+    public static object? Conditions(PSObject instance) =>
+        List((instance.BaseObject as HookThroughput)?.Conditions as IEnumerable);
 
     public static object? Trials(PSObject instance) => List((instance.BaseObject as HookThroughput)?.Trials);
 

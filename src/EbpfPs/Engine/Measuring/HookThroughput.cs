@@ -60,6 +60,11 @@ public sealed record HookThroughput
     public XdpMode? XdpModeInForce { get; init; }
     public string Network { get; init; } = "";
     public string? Note { get; init; }
+    /// <summary>
+    /// The conditions of Note in a few words each, shown once above a table of rows (Get-Help
+    /// about_EbpfPs_Measuring says what each means).
+    /// </summary>
+    public IReadOnlyList<string> Conditions { get; init; } = Array.Empty<string>();
     public MeasureTraffic Traffic { get; init; }
     /// <summary>Distinct 5-tuples sent round-robin (live frames).</summary>
     public int Flows { get; init; } = 1;

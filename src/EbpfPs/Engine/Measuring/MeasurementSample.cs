@@ -62,6 +62,7 @@ internal static class MeasurementSummary
             XdpModeInForce = mode,
             Network = network,
             Note = allNotes.Count == 0 ? null : string.Join("; ", allNotes),
+            Conditions = MeasurementConditions.Short(allNotes),
             Traffic = options.Traffic,
             Flows = options.Flows,
             ProgramPackets = median.ProgramPackets,

@@ -33,13 +33,24 @@ try {
     $results += Measure-HookThroughput -Program router -Routed -Traffic Tcp -Hook ($hooks + 'Stack') -Repeat $Repeat -Duration $TcpSeconds -Network $routed
 
     $results | Format-Table | Out-Host
+    $results | Where-Object FramesPerProgramRun | Group-Object Program, Traffic, Hook | ForEach-Object {
+        $_.Group | Sort-Object PacketSize | Select-Object -Last 1 } |
+        Format-Table Program, Traffic, Hook, ReceiveOffload, FramesPerProgramRun -AutoSize | Out-Host
     $csv = Join-Path $OutputDirectory 'hooks.csv'
     $results | Select-Object Program, Traffic, Hook, PacketSize, PacketsPerSecond, BitsPerSecond, NsPerPacket, ProgramNsPerPacket, Packets, Sent, Lost,
         Retransmits, ProgramPackets, CountersAgree, StackForwarded, Flows, Seconds, Samples, MinPacketsPerSecond, MaxPacketsPerSecond, Spread,
-        XdpModeInForce, GroOnReceiver, GeneratorCpu, Kernel, Cpus, Note | Export-Csv -Path $csv
+        XdpModeInForce, GroOnReceiver, ReceiveOffload, ProgramRuns, FramesPerProgramRun, ProgramVerdict, GeneratorCpu, Kernel, Cpus, Note | Export-Csv -Path $csv
     $svg = Join-Path $OutputDirectory 'hooks.svg'
     & (Join-Path $PSScriptRoot 'New-HookChart.ps1') -Results $results -Path $svg -Title "Throughput by hook ($(& uname -r), $([Environment]::ProcessorCount) CPUs)"
 
+    # One line on why the two traffic kinds order the hooks differently, with this run's own frames per run.
+    function Get-HookOrderReason($rows) {
+        $tcp = @($rows | Where-Object { $_.Traffic -eq 'Tcp' -and $_.Hook -eq 'TcIngress' })
+        $perRun = if ($tcp -and $null -ne $tcp[0].FramesPerProgramRun) { 'about {0:N0}' -f $tcp[0].FramesPerProgramRun } else { 'a train of' }
+        "Why TCP and live frames order the hooks differently: TC runs after GRO, which merged $perRun TCP frames " +
+            'into each TC run (FramesPerProgramRun), while XDP runs before GRO on every frame; live frames (UDP) are ' +
+            'not merged, so there every hook pays per frame.'
+    }
     Write-Host '== Ratios against TC, per program, traffic and size (TCP: bits per second)' -ForegroundColor Green
     function Get-Rate($group, [string] $hook) {
         $r = $group | Where-Object Hook -EQ $hook
@@ -57,6 +68,7 @@ try {
             'Stack:TC'   = if ($null -ne (Get-Rate $g Stack)) { [Math]::Round((Get-Rate $g Stack) / $tc, 2) }
         }
     } | Format-Table -AutoSize | Out-Host
+    Write-Host (Get-HookOrderReason $results)
     Write-Host "Wrote $csv and $svg (open the SVG in a browser)."
 }
 finally {

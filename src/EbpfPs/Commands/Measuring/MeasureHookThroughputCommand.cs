@@ -64,6 +64,10 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
     [Parameter]
     public double LossTolerance { get; set; } = HookMeasurementOptions.DefaultLossTolerance;
 
+    /// <summary>GRO on the router's interfaces with -Traffic Tcp or Udp (On, as a Linux router has it).</summary>
+    [Parameter]
+    public ReceiveOffload ReceiveOffload { get; set; } = HookMeasurementOptions.DefaultReceiveOffload;
+
     /// <summary>
     /// A Pair test network (object or name), Routed with -Routed; one is made and removed when omitted.
     /// </summary>
@@ -108,6 +112,7 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
                 Flows = Flows,
                 ZeroLoss = ZeroLoss,
                 LossTolerance = LossTolerance,
+                ReceiveOffload = ReceiveOffload,
             };
             string where = network?.Name ?? $"a new {(Routed ? "Routed" : "Pair")} test network";
             string traffic = Traffic == MeasureTraffic.LiveFrames
@@ -115,6 +120,7 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
             if (!ShouldProcess(where, $"Attach '{label}' at {string.Join(", ", Hook)} in turn and {traffic}"))
                 return;
             var progress = new ProgressRecord(1, "Measure-HookThroughput", "starting");
+            var warnedPass = new System.Collections.Generic.HashSet<BpfHook>();
             try
             {
                 foreach (HookThroughput r in HookMeasurement.Run(options, (what, percent) =>
@@ -128,6 +134,11 @@ public sealed class MeasureHookThroughputCommand : ProgramCommandBase
                         WriteWarning($"{r.Hook} at {r.PacketSize} bytes: the {r.Samples} samples spread " +
                             $"{r.Spread:P0} around the median, so the machine was noisy. Take more samples " +
                             "(-Repeat) or longer ones (-Duration).");
+                    if (r.ProgramVerdict is not null && warnedPass.Add(r.Hook))
+                        WriteWarning($"{r.Hook}: '{r.Program}' returned {r.ProgramVerdict}: its namespace's stack " +
+                            $"received {r.StackReceived:N0} IP packets over {r.ProgramRuns:N0} runs of it, so the " +
+                            "frames go on to the kernel's stack and this row measures that stack as much as the " +
+                            "program.");
                     WriteObject(r);
                 }
             }

@@ -24,6 +24,7 @@ public sealed record HookMeasurementOptions
     public const MeasureTraffic DefaultTraffic = MeasureTraffic.LiveFrames;
     public const int DefaultFlows = 1;
     public const double DefaultLossTolerance = 0.001;
+    public const ReceiveOffload DefaultReceiveOffload = ReceiveOffload.On;
 
     /// <summary>
     /// Opens the program under test for a hook kind (built-ins come in an XDP and a TC build). The folder is
@@ -57,6 +58,8 @@ public sealed record HookMeasurementOptions
     public double LossTolerance { get; init; } = DefaultLossTolerance;
     /// <summary>The CPU the generator thread is pinned to; null picks the last allowed CPU.</summary>
     public int? GeneratorCpu { get; init; }
+    /// <summary>GRO on the router's interfaces for -Traffic Tcp or Udp; live frames need it on.</summary>
+    public ReceiveOffload ReceiveOffload { get; init; } = DefaultReceiveOffload;
 }
 
 /// <summary>
@@ -169,6 +172,10 @@ public static class HookMeasurement
             throw new BpfException(ErrorId.TrafficNeedsRouted,
                 $"-Traffic {options.Traffic} runs iperf3 between the clients of a Routed network; add -Routed.",
                 options.Traffic);
+        if (options.Traffic == MeasureTraffic.LiveFrames && options.ReceiveOffload == ReceiveOffload.Off)
+            throw new BpfException(ErrorId.TrafficOptionNotSupported,
+                "-ReceiveOffload Off applies to -Traffic Tcp or Udp; live frames are redirected into the receiver, " +
+                "which needs GRO on to take them.", options.ReceiveOffload);
         bool shaped = options.ZeroLoss || options.Count is not null || options.Flows != 1;
         if (options.Traffic != MeasureTraffic.LiveFrames && shaped)
             throw new BpfException(ErrorId.TrafficOptionNotSupported,

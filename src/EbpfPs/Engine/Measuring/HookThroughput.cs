@@ -36,10 +36,13 @@ public sealed record HookThroughput
     public int PacketSize { get; init; }
     /// <summary>Frames the receiving interface counted, in the median sample.</summary>
     public ulong Packets { get; init; }
-    /// <summary>Frames the generator handed to the sender interface, in the median sample.</summary>
-    public ulong Sent { get; init; }
-    /// <summary>Sent minus received: frames the veth pair or the receiver dropped before the hook.</summary>
-    public ulong Lost { get; init; }
+    /// <summary>
+    /// Frames the generator handed to the sender interface (datagrams with -Traffic Udp), in the median sample;
+    /// null with -Traffic Tcp, where nothing counts what was sent.
+    /// </summary>
+    public ulong? Sent { get; init; }
+    /// <summary>Sent minus received: frames the veth pair or the receiver dropped (null with -Traffic Tcp).</summary>
+    public ulong? Lost { get; init; }
     public double Seconds { get; init; }
     /// <summary>Median over the samples of received packets per second.</summary>
     public double PacketsPerSecond { get; init; }
@@ -48,8 +51,8 @@ public sealed record HookThroughput
     public int Samples { get; init; }
     public double MinPacketsPerSecond { get; init; }
     public double MaxPacketsPerSecond { get; init; }
-    /// <summary>(max - min) / median over the samples: how noisy the machine was.</summary>
-    public double Spread { get; init; }
+    /// <summary>(max - min) / median over the samples: how noisy the machine was; null for one sample.</summary>
+    public double? Spread { get; init; }
     public IReadOnlyList<double> SamplePacketsPerSecond { get; init; } = Array.Empty<double>();
     /// <summary>Each sample's bits per second (iperf3's rate with -Traffic Tcp or Udp), for min-max bars.</summary>
     public IReadOnlyList<double> SampleBitsPerSecond { get; init; } = Array.Empty<double>();
@@ -93,4 +96,23 @@ public sealed record HookThroughput
     public double? ZeroLossOfferedPacketsPerSecond { get; init; }
     /// <summary>Every rate the zero-loss search tried for the median sample, in the order tried.</summary>
     public IReadOnlyList<RateTrial>? Trials { get; init; }
+    /// <summary>Runs of the program under test in the median sample (run_cnt, with BPF statistics held).</summary>
+    public ulong? ProgramRuns { get; init; }
+    /// <summary>
+    /// Frames the receiver counted per run of the program: about 1 where the program sees every frame (XDP), more
+    /// where GRO merged frames before it (TC with ReceiveOffload On); null without a program or statistics.
+    /// </summary>
+    public double? FramesPerProgramRun { get; init; }
+    /// <summary>GRO on the router's interfaces (-Traffic Tcp or Udp); live frames always run with it on.</summary>
+    public ReceiveOffload ReceiveOffload { get; init; } = ReceiveOffload.On;
+    /// <summary>
+    /// IP packets the stack of the program's namespace received over the runs counted in ProgramRuns (IP
+    /// InReceives): frames the program passed on reach it, frames it dropped or redirected do not.
+    /// </summary>
+    public ulong? StackReceived { get; init; }
+    /// <summary>
+    /// XDP_PASS or TC_ACT_OK when StackReceived shows the program passed the frames on (then the row measures the
+    /// kernel's stack behind it as much as the program); null when it did not or nothing says.
+    /// </summary>
+    public string? ProgramVerdict { get; init; }
 }

@@ -27,7 +27,7 @@ internal static class IperfMeasurement
                     $"A {size}-byte frame does not fit the {mtu}-byte MTU of the clients (largest: {largest}).", size);
         TimeSpan duration = options.Duration ?? HookMeasurementOptions.DefaultDuration;
 
-        using MeasurementSetup setup = MeasurementSetup.ForIperf(network);
+        using MeasurementSetup setup = MeasurementSetup.ForIperf(network, offload: options.ReceiveOffload);
         bool statsHere = !BpfStatistics.State.Enabled;
         try
         {
@@ -68,12 +68,14 @@ internal static class IperfMeasurement
     {
         BpfTestInterface receiver = network["ClientB"];
         string routerNs = network["RouterA"].NetNamespace;
-        ulong rx0 = MeasuredPath.Received(receiver), fwd0 = MeasuredPath.StackForwarded(routerNs);
+        ulong rx0 = MeasuredPath.Received(receiver), fwd0 = MeasuredPath.StackForwarded(routerNs),
+            in0 = MeasuredPath.StackReceived(routerNs);
         ulong? program0 = own?.Packets();
         var (runs0, ns0) = own?.RunStats() ?? (0, 0);
         IperfResult r = Iperf.Run(iperf, network, traffic, duration, size - FrameSizes.UdpOverhead, cancel);
         MeasuredPath.Settle();
-        ulong rx1 = MeasuredPath.Received(receiver), fwd1 = MeasuredPath.StackForwarded(routerNs);
+        ulong rx1 = MeasuredPath.Received(receiver), fwd1 = MeasuredPath.StackForwarded(routerNs),
+            in1 = MeasuredPath.StackReceived(routerNs);
         ulong? program1 = own?.Packets();
         var (runs1, ns1) = own?.RunStats() ?? (0, 0);
         ulong received = rx1 - rx0;
@@ -87,6 +89,9 @@ internal static class IperfMeasurement
             ProgramPackets = program1 - program0,
             StackForwarded = fwd1 - fwd0,
             ProgramNs = runs1 > runs0 ? (double)(ns1 - ns0) / (runs1 - runs0) : null,
+            ProgramRuns = own is null ? null : runs1 - runs0,
+            FramesOverRuns = own is null ? null : received,
+            StackReceivedOverRuns = own is null ? null : in1 - in0,
         };
     }
 }

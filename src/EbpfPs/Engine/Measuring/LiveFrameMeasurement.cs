@@ -98,7 +98,13 @@ internal static class LiveFrameMeasurement
                 rate => rate is double r ? PacedTrial(ctx, size, r, own, cancel) : Trial(ctx, generator, own, cancel),
                 ctx.Options.LossTolerance, cancel)
             : Trial(ctx, generator, own, cancel);
-        return sample with { ProgramNs = own is null ? null : ProgramCost(generator, own, cancel) };
+        if (own is null)
+            return sample;
+        var (ns, runs, frames, stack) = ProgramCost(ctx, generator, own, cancel);
+        return sample with
+        {
+            ProgramNs = ns, ProgramRuns = runs, FramesOverRuns = frames, StackReceivedOverRuns = stack,
+        };
     }
 
     /// <summary>One timed run: warm-up, counters, the run, counters again once the rings have drained.</summary>
@@ -137,20 +143,26 @@ internal static class LiveFrameMeasurement
     }
 
     /// <summary>
-    /// The program's own ns per run, from a short run with BPF_ENABLE_STATS held. Statistics slow every program
-    /// (a 64-byte live-frames run to half its rate here), so they are not on during the sample.
+    /// The program's own ns per run and the receiver's frames per run, from a short run with BPF_ENABLE_STATS
+    /// held. Statistics slow every program (a 64-byte live-frames run to half its rate here), so they are not
+    /// on during the sample.
     /// </summary>
-    private static double? ProgramCost(IFrameSource generator, ProgramCounters own, CancellationToken cancel)
+    private static (double? Ns, ulong Runs, ulong Frames, ulong Stack) ProgramCost(Context ctx, IFrameSource generator,
+        ProgramCounters own, CancellationToken cancel)
     {
         bool enabledHere = !BpfStatistics.State.Enabled;
         BpfStatistics.Enable();
         try
         {
             var (runs0, ns0) = own.RunStats();
+            string hookNs = ctx.HookSide.NetNamespace;
+            ulong rx0 = MeasuredPath.Received(ctx.Receiver), in0 = MeasuredPath.StackReceived(hookNs);
             generator.Run(null, StatsFrames, cancel);
             MeasuredPath.Settle();
             var (runs1, ns1) = own.RunStats();
-            return runs1 > runs0 ? (double)(ns1 - ns0) / (runs1 - runs0) : null;
+            ulong frames = MeasuredPath.Received(ctx.Receiver) - rx0;
+            ulong stack = MeasuredPath.StackReceived(hookNs) - in0;
+            return (runs1 > runs0 ? (double)(ns1 - ns0) / (runs1 - runs0) : null, runs1 - runs0, frames, stack);
         }
         finally
         {

@@ -31,7 +31,12 @@ internal static class MeasuredPath
         .RxPackets;
 
     /// <summary>IP ForwDatagrams of a namespace: what its own stack forwarded (XDP and TC redirects are not).</summary>
-    public static ulong StackForwarded(string netns) => NetNamespace.Run(netns, () =>
+    public static ulong StackForwarded(string netns) => IpCounter(netns, "ForwDatagrams");
+
+    /// <summary>IP InReceives of a namespace: what reached its stack (frames a hook passed on).</summary>
+    public static ulong StackReceived(string netns) => IpCounter(netns, "InReceives");
+
+    private static ulong IpCounter(string netns, string counter) => NetNamespace.Run(netns, () =>
     {
         // thread-self: /proc/self/net shows the main thread's namespace, not the one this thread entered.
         const string snmp = "/proc/thread-self/net/snmp";
@@ -41,7 +46,7 @@ internal static class MeasuredPath
         string[] lines = text.Split('\n').Where(l => l.StartsWith("Ip:", StringComparison.Ordinal)).ToArray();
         string[] names = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         string[] values = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return ulong.Parse(values[Array.IndexOf(names, "ForwDatagrams")], CultureInfo.InvariantCulture);
+        return ulong.Parse(values[Array.IndexOf(names, counter)], CultureInfo.InvariantCulture);
     });
 
     /// <summary>Whether BPF run-time statistics are on (kernel.bpf_stats_enabled), which slows every program.</summary>

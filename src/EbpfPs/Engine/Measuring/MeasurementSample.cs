@@ -18,6 +18,11 @@ internal sealed record MeasurementSample
     public double? IperfBitsPerSecond { get; init; }
     public double? ZeroLossOffered { get; init; }
     public IReadOnlyList<RateTrial>? Trials { get; init; }
+    /// <summary>Runs of the program while statistics were held, and frames the receiver counted meanwhile.</summary>
+    public ulong? ProgramRuns { get; init; }
+    public ulong? FramesOverRuns { get; init; }
+    /// <summary>IP packets the stack of the program's namespace received meanwhile (IP InReceives).</summary>
+    public ulong? StackReceivedOverRuns { get; init; }
 
     public double Pps => Seconds > 0 ? Received / Seconds : 0;
     public double OfferedPps => Seconds > 0 ? Sent / Seconds : 0;
@@ -28,6 +33,16 @@ internal sealed record MeasurementSample
 /// <summary>Turns the samples of one hook and size into the result: the median, with min, max and spread.</summary>
 internal static class MeasurementSummary
 {
+    /// <summary>
+    /// A program that drops, redirects or bounces every frame leaves the stack behind it (almost) nothing; one that
+    /// passes frames on feeds it. GRO may merge up to about 45 passed TCP frames into one IP packet after XDP, so
+    /// 1 IP packet for every 100 runs already says the program passed what it saw.
+    /// </summary>
+    private static string? PassVerdict(BpfHook hook, MeasurementSample s) =>
+        s.ProgramRuns is ulong runs && runs > 0 && s.StackReceivedOverRuns is ulong stack && stack * 100 >= runs
+            ? BpfHooks.KindOf(hook) == BpfHookKind.Xdp ? "XDP_PASS" : "TC_ACT_OK"
+            : null;
+
     public static HookThroughput Summarize(List<MeasurementSample> samples, BpfHook hook, int size,
         HookMeasurementOptions options, XdpMode? mode, string network, int? cpu, IEnumerable<string> notes)
     {
@@ -36,6 +51,7 @@ internal static class MeasurementSummary
         double pps = Math.Round(median.Pps);
         double rank = median.Rank;
         var allNotes = notes.ToList();
+        bool tcp = options.Traffic == MeasureTraffic.Tcp;
         if (hook == BpfHook.Stack)
             allNotes.Insert(0, "no program attached: the kernel's own path" + (options.Routed ? " (forwarding)" : ""));
         return new HookThroughput
@@ -44,8 +60,9 @@ internal static class MeasurementSummary
             Program = options.ProgramLabel,
             PacketSize = size,
             Packets = median.Received,
-            Sent = median.Sent,
-            Lost = median.Sent > median.Received ? median.Sent - median.Received : 0,
+            // iperf3 counts no TCP segments sent, so Sent and Lost would only be zeros that were never measured.
+            Sent = tcp ? null : median.Sent,
+            Lost = tcp ? null : median.Sent > median.Received ? median.Sent - median.Received : 0,
             Seconds = Math.Round(median.Seconds, 4),
             PacketsPerSecond = pps,
             BitsPerSecond = median.IperfBitsPerSecond is double bps ? Math.Round(bps) : pps * size * 8,
@@ -53,7 +70,8 @@ internal static class MeasurementSummary
             Samples = samples.Count,
             MinPacketsPerSecond = Math.Round(samples.Min(s => s.Pps)),
             MaxPacketsPerSecond = Math.Round(samples.Max(s => s.Pps)),
-            Spread = rank > 0 ? Math.Round((ordered[^1].Rank - ordered[0].Rank) / rank, 4) : 0,
+            Spread = samples.Count < 2 ? null
+                : rank > 0 ? Math.Round((ordered[^1].Rank - ordered[0].Rank) / rank, 4) : 0,
             SamplePacketsPerSecond = samples.Select(s => Math.Round(s.Pps)).ToArray(),
             SampleBitsPerSecond = samples.Select(s => Math.Round(s.IperfBitsPerSecond ?? s.Pps * size * 8)).ToArray(),
             Kernel = MeasuredPath.KernelRelease(),
@@ -75,6 +93,12 @@ internal static class MeasurementSummary
             GeneratorCpu = cpu,
             ZeroLossOfferedPacketsPerSecond = median.ZeroLossOffered is double o ? Math.Round(o) : null,
             Trials = median.Trials,
+            ProgramRuns = median.ProgramRuns,
+            FramesPerProgramRun = median.ProgramRuns is > 0 && median.FramesOverRuns is ulong frames
+                ? Math.Round((double)frames / median.ProgramRuns.Value, 2) : null,
+            ReceiveOffload = options.ReceiveOffload,
+            StackReceived = median.ProgramRuns is > 0 ? median.StackReceivedOverRuns : null,
+            ProgramVerdict = PassVerdict(hook, median),
         };
     }
 }

@@ -56,13 +56,20 @@ internal sealed class MeasurementSetup : IDisposable
 
     /// <summary>iperf3 between the clients: checksum offload off, XDP pass on both clients, fixed neighbours.</summary>
     public static MeasurementSetup ForIperf(BpfTestNetwork network,
-        Func<string, AttachableProgram>? openClientProgram = null)
+        Func<string, AttachableProgram>? openClientProgram = null, ReceiveOffload offload = ReceiveOffload.On)
     {
         var setup = new MeasurementSetup(openClientProgram);
         try
         {
             BpfTestInterface[] clients = { network["ClientA"], network["ClientB"] };
-            setup.EnsureGro(new[] { network["RouterA"], network["RouterB"] }.Concat(clients));
+            BpfTestInterface[] router = { network["RouterA"], network["RouterB"] };
+            if (offload == ReceiveOffload.On)
+                setup.EnsureGro(router.Concat(clients));
+            else
+            {
+                setup.EnsureGro(clients);
+                setup.GroOff(router);
+            }
             setup.TxChecksumOff(clients);
             setup.PinNeighbours(network);
             setup.AttachToClients(network, "pass", clients);
@@ -88,6 +95,19 @@ internal sealed class MeasurementSetup : IDisposable
         if (off.Count > 0)
             Notes.Add($"GRO was off on {string.Join(", ", off.Select(i => i.Interface))} " +
                 "where redirected frames arrive and was turned on for the measurement");
+    }
+
+    /// <summary>-ReceiveOffload Off: every frame reaches TC on its own, as it reaches XDP.</summary>
+    private void GroOff(IEnumerable<BpfTestInterface> interfaces)
+    {
+        var on = interfaces.Where(i => Offload(i, "generic-receive-offload")).ToList();
+        foreach (BpfTestInterface i in on)
+        {
+            SetOffload(i, "gro", false);
+            _undo.Add(() => SetOffload(i, "gro", true));
+        }
+        Notes.Add($"GRO off on the router's interfaces ({string.Join(", ", interfaces.Select(i => i.Interface))}) " +
+            "for the measurement (-ReceiveOffload Off)");
     }
 
     private void TxChecksumOff(IEnumerable<BpfTestInterface> clients)

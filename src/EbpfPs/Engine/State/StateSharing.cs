@@ -91,8 +91,8 @@ internal static class StateSharing
             $"{desired.KernelName} {desired.Tag}{mode} on the maps of program {first}",
             $"{m.Now.ProgramName} {desired.Tag}{mode} (id {m.Now.ProgramId}) on maps apart from program {first}",
             BpfStateAction.Replace);
-        return m.Now is XdpAttachment xdp ? new AttachStep(difference, m.Entry, m.On, xdp)
-            : new TcReplaceStep(difference, m.Entry, m.On, (TcAttachment)m.Now);
+        // The program has its entry's name, so at TC too the attach upgrades it in place (TcReplace).
+        return new AttachStep(difference, m.Entry, m.On, m.Now);
     }
 
     /// <summary>True when every map name the two programs both use names the same map.</summary>

@@ -11,17 +11,10 @@ namespace EbpfPs.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "BpfHookChart", DefaultParameterSetName = "Path", SupportsShouldProcess = true)]
 [OutputType(typeof(System.IO.FileInfo))]
-public sealed class ExportBpfHookChartCommand : EbpfCmdlet
+public sealed class ExportBpfHookChartCommand : FileExportCommandBase
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public PSObject[] InputObject { get; set; } = null!;
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
-    public string Path { get; set; } = null!;
-
-    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
-    [Alias("PSPath", "LP")]
-    public string LiteralPath { get; set; } = null!;
 
     /// <summary>The chart's title; by default the kernel and CPU count the rows were measured on.</summary>
     [Parameter]
@@ -30,8 +23,6 @@ public sealed class ExportBpfHookChartCommand : EbpfCmdlet
     private readonly List<HookRate> _rows = new();
     private string? _kernel;
     private int? _cpus;
-
-    protected override bool NeedsLibbpf => false;
 
     protected override void ProcessRecord()
     {
@@ -47,18 +38,12 @@ public sealed class ExportBpfHookChartCommand : EbpfCmdlet
 
     protected override void EndProcessing()
     {
-        string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName == "Path" ? Path
-            : LiteralPath);
+        string file = TargetFile;
         if (_rows.Count == 0)
             Terminate(new BpfException(ErrorId.NotAHookMeasurement,
                 "No measurement rows to draw; nothing was written.", file));
         string title = Title ?? "Throughput by hook" + (string.IsNullOrEmpty(_kernel) ? ""
             : $" ({_kernel}{(_cpus is int n ? $", {n} CPUs" : "")})");
-        if (ShouldProcess(file, $"Draw {_rows.Count} measurements as SVG"))
-            Run(() =>
-            {
-                HookChart.Write(file, _rows, title);
-                WriteObject(new System.IO.FileInfo(file));
-            }, file);
+        WriteFile(file, $"Draw {_rows.Count} measurements as SVG", f => HookChart.Write(f, _rows, title));
     }
 }

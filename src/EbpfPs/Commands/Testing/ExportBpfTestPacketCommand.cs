@@ -7,25 +7,16 @@ namespace EbpfPs.Commands;
 /// <summary>Writes test packets to a pcap file (Wireshark, tcpdump) or one packet's raw bytes (bpftool).</summary>
 [Cmdlet(VerbsData.Export, "BpfTestPacket", DefaultParameterSetName = "Path", SupportsShouldProcess = true)]
 [OutputType(typeof(System.IO.FileInfo))]
-public sealed class ExportBpfTestPacketCommand : EbpfCmdlet
+public sealed class ExportBpfTestPacketCommand : FileExportCommandBase
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public BpfTestPacket[] Packet { get; set; } = null!;
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
-    public string Path { get; set; } = null!;
-
-    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
-    [Alias("PSPath", "LP")]
-    public string LiteralPath { get; set; } = null!;
 
     /// <summary>Pcap for capture tools; Raw for bpftool prog run data_in, which reads the file as one frame.</summary>
     [Parameter]
     public PacketFileFormat Format { get; set; } = PacketFileFormat.Pcap;
 
     private readonly List<byte[]> _frames = new();
-
-    protected override bool NeedsLibbpf => false;
 
     protected override void ProcessRecord()
     {
@@ -35,13 +26,8 @@ public sealed class ExportBpfTestPacketCommand : EbpfCmdlet
 
     protected override void EndProcessing()
     {
-        string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName == "Path" ? Path
-            : LiteralPath);
-        if (ShouldProcess(file, $"Write {_frames.Count} packets as {Format.ToString().ToLowerInvariant()}"))
-            Run(() =>
-            {
-                PacketFile.Write(file, _frames, Format);
-                WriteObject(new System.IO.FileInfo(file));
-            }, file);
+        string file = TargetFile;
+        WriteFile(file, $"Write {_frames.Count} packets as {Format.ToString().ToLowerInvariant()}",
+            f => PacketFile.Write(f, _frames, Format));
     }
 }

@@ -6,7 +6,8 @@
     Start it through the repository's .NET tool, so a fresh machine needs only the .NET SDK:
         dotnet tool restore && dotnet pwsh ./build.ps1 Test
     Tasks: Bootstrap (install what is missing), Build (stage out/EbpfPs), Install (Build, then copy the module
-    into the current user's module path so Import-Module EbpfPs works by name), Test, Demo, Bench, Clean.
+    into the current user's module path so Import-Module EbpfPs works by name, and write ~/.local/bin/ebpfps-pwsh,
+    which starts this PowerShell from any folder), Test, Demo, Bench, Clean.
     Test, Demo and Bench run Bootstrap and Build first; Test and Demo also Install, because the fleet tests and
     the fleet example import the module by name in remote sessions.
 #>

@@ -1,5 +1,6 @@
 # The work behind build.ps1's tasks. Dot-sourced by build.ps1, which sets $Root, $Out, $ModuleOut, $Configuration.
 . (Join-Path $PSScriptRoot 'BootstrapServices.ps1')
+. (Join-Path $PSScriptRoot 'Distribution.ps1')
 
 $script:AptPackages = @(
     'clang', 'llvm', 'libbpf-dev', 'libbpf1', 'iproute2', 'ethtool', 'bpftool', 'libcap2-bin', 'gcc', 'make', 'tshark', 'iperf3', 'iputils-ping', 'time', 'xdp-tools',
@@ -95,6 +96,8 @@ function Invoke-Install {
     Copy-Item -Recurse -Path (Join-Path $ModuleOut '*') -Destination $destination
     Write-Host "Installed in $destination; 'Import-Module EbpfPs' now finds it by name."
     Install-Pester
+    $launcher = New-PwshLauncher
+    Write-Host "PowerShell $($PSVersionTable.PSVersion) starts from any folder with $launcher (e.g. $launcher -c 'Import-Module EbpfPs')."
 }
 
 function Install-Pester {

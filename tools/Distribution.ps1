@@ -1,5 +1,5 @@
-# Getting the module to users outside the clone: the pwsh launcher Install writes.
-# Dot-sourced by tools/BuildTasks.ps1, which sets $Root.
+# Getting the module to users outside the clone: the pwsh launcher Install writes and the package Package builds.
+# Dot-sourced by tools/BuildTasks.ps1, which sets $Root, $Out and $ModuleOut.
 
 function Get-LauncherPath {
     # ~/.local/bin: the per-user program folder of the XDG layout, on PATH in many distributions' profiles; the
@@ -39,4 +39,14 @@ function New-PwshLauncher([string] $Path = (Get-LauncherPath)) {
     if ($LASTEXITCODE -ne 0) { throw "chmod of $temporary failed" }
     Move-Item -LiteralPath $temporary -Destination $Path -Force
     return $Path
+}
+
+function Invoke-Package {
+    # The staged module as out/packages/EbpfPs.<version>.nupkg; out/packages is a folder repository as it is.
+    $destination = Join-Path $Out 'packages'
+    Write-Step 'Package: EbpfPs .nupkg'
+    $package = & (Join-Path $Root 'tools/New-ModulePackage.ps1') -ModulePath $ModuleOut -Destination $destination
+    Write-Host "Package in $($package.FullName); install it with:"
+    Write-Host "  Register-PSResourceRepository -Name EbpfPsLocal -Uri '$destination' -Trusted"
+    Write-Host '  Install-PSResource EbpfPs -Repository EbpfPsLocal'
 }

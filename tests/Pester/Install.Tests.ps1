@@ -1,6 +1,7 @@
 # The module outside its clone, as a user gets it: build.ps1 Install's launcher and the README's commands run
-# from a folder of the user's. Every child pwsh runs with a temporary HOME (and no XDG_* or PSModulePath of ours),
-# so its user module folder is temporary too: nothing here touches the real user's.
+# from a folder of the user's, and build.ps1 Package's .nupkg installed by name with PSResourceGet.
+# Every child pwsh runs with a temporary HOME (and no XDG_* or PSModulePath of ours), so its user module folder
+# and PSResourceGet's repository list are temporary too: nothing here touches the real user's.
 BeforeAll {
     Import-Module $PSScriptRoot/TestHelpers.psm1 -Force
     Import-EbpfPsUnderTest
@@ -118,5 +119,86 @@ Describe 'my program' { It 'sees the kernel' { Import-Module EbpfPs; (Get-BpfFea
         $r = Invoke-AsFreshUser $userHome $ownFolder @($broken, '-c', 'exit 0')
         $r.ExitCode | Should -Be 127
         $r.Err | Should -Match "dotnet tool restore.*build\.ps1 Install.*$([regex]::Escape($root))"
+    }
+}
+
+Describe 'build.ps1 Package and PSResourceGet' {
+    BeforeAll {
+        $script:packages = New-ScratchFolder 'packages'
+        $script:package = & (Join-Path $root 'tools/New-ModulePackage.ps1') -ModulePath $module.ModuleBase -Destination $packages
+        $script:userHome = New-ScratchFolder 'home'
+        $script:ownFolder = New-ScratchFolder 'own'
+        $script:repository = New-ScratchFolder 'repository'
+        # The real user's repository list, which the round trip must leave as it was.
+        $script:realStore = Join-Path ([Environment]::GetFolderPath('LocalApplicationData')) 'PSResourceGet/PSResourceRepository.xml'
+        $script:realStoreBefore = if (Test-Path $realStore) { (Get-FileHash $realStore).Hash } else { 'absent' }
+        $script:repoName = "EbpfPsTest$([guid]::NewGuid().ToString('N').Substring(0, 12))"
+        $roundTrip = @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name '$repoName' -Uri '$repository' -Trusted
+try {
+    Publish-PSResource -NupkgPath '$($package.FullName)' -Repository '$repoName'
+    Install-PSResource -Name EbpfPs -Repository '$repoName' -TrustRepository -Quiet
+    Import-Module EbpfPs
+    'base=' + (Get-Module EbpfPs).ModuleBase
+    'installed=' + (Get-InstalledPSResource -Name EbpfPs).Repository
+    'kernel=' + (Get-BpfFeature -Category System -Name Kernel).Value
+}
+finally { Unregister-PSResourceRepository -Name '$repoName' }
+'repositories=' + ((Get-PSResourceRepository).Name -join ',')
+"@
+        $script:result = Invoke-AsFreshUser $userHome $ownFolder ((Get-PwshCommand) + $roundTrip)
+        $script:values = @{}
+        foreach ($line in $result.Out) { if ($line -match '^(\w+)=(.*)$') { $values[$Matches[1]] = $Matches[2] } }
+    }
+
+    It 'packs EbpfPs.(version).nupkg with everything the staged module holds and the manifest''s metadata' {
+        $package.Name | Should -Be "EbpfPs.$($module.Version).nupkg"
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [IO.Compression.ZipFile]::OpenRead($package.FullName)
+        try {
+            $entries = @($zip.Entries | ForEach-Object FullName)
+            foreach ($file in Get-RelativeFiles $module.ModuleBase) { $entries | Should -Contain $file }
+            $reader = [IO.StreamReader]::new($zip.GetEntry('EbpfPs.nuspec').Open())
+            $nuspec = [xml]$reader.ReadToEnd(); $reader.Dispose()
+        }
+        finally { $zip.Dispose() }
+        $manifest = Import-PowerShellDataFile (Join-Path $module.ModuleBase EbpfPs.psd1)
+        $nuspec.package.metadata.id | Should -Be 'EbpfPs'
+        $nuspec.package.metadata.version | Should -Be $manifest.ModuleVersion
+        $nuspec.package.metadata.authors | Should -Be $manifest.Author
+        $nuspec.package.metadata.description | Should -Be $manifest.Description
+        $nuspec.package.metadata.licenseUrl | Should -Be $manifest.PrivateData.PSData.LicenseUri
+        $nuspec.package.metadata.tags -split ' ' | Should -Contain 'PSEdition_Core'
+    }
+
+    It 'Publish-PSResource puts it in a folder repository and Install-PSResource installs it by name there' {
+        $result.ExitCode | Should -Be 0 -Because ($result.Out + $result.Err -join "`n")
+        Join-Path $repository $package.Name | Should -Exist
+        $values.installed | Should -Be $repoName
+        $values.base | Should -Be (Join-Path $userHome ".local/share/powershell/Modules/EbpfPs/$($module.Version)")
+        $missing = @(Get-RelativeFiles $module.ModuleBase | Where-Object { -not (Test-Path (Join-Path $values.base $_)) })
+        $missing | Should -BeNullOrEmpty
+    }
+
+    It 'the installed module runs: Get-BpfFeature reports the running kernel' {
+        $values.kernel | Should -Be $kernel
+    }
+
+    It 'leaves no repository registered, and the real user''s repository list as it was' {
+        $values.repositories -split ',' | Should -Not -Contain $repoName
+        $now = if (Test-Path $realStore) { (Get-FileHash $realStore).Hash } else { 'absent' }
+        $now | Should -Be $realStoreBefore
+    }
+
+    It 'refuses a manifest without a Description, and writes no package' {
+        $copy = New-ScratchFolder 'nodescription'
+        Copy-Item -Recurse (Join-Path $module.ModuleBase '*') $copy
+        $psd1 = Join-Path $copy 'EbpfPs.psd1'
+        (Get-Content -Raw $psd1) -replace "(?m)^\s*Description\s*=.*$", '' | Set-Content $psd1
+        $out = New-ScratchFolder 'nodescription-out'
+        { & (Join-Path $root 'tools/New-ModulePackage.ps1') -ModulePath $copy -Destination $out } |
+            Should -Throw '*has no Description*'
+        Get-ChildItem $out | Should -BeNullOrEmpty
     }
 }

@@ -49,7 +49,8 @@ foreach ($n in $Count) {
     $fleet = $null
     $reach = $null
     try {
-        $make = (Measure-Command { $fleet = New-BpfTestNetwork -Topology Fleet -Count $n }).TotalSeconds
+        $name = "ebpfps-bench-$([guid]::NewGuid().ToString("N").Substring(0, 8))"
+        $make = (Measure-Command { $fleet = New-BpfTestNetwork -Name $name -Topology Fleet -Count $n }).TotalSeconds
         $reach = Connect-Fleet $fleet $ThrottleLimit
         $s = $reach.Sessions
         # The best of three: one trivial round trip to every router with the module already imported.
@@ -99,7 +100,8 @@ foreach ($n in $Count) {
     }
     finally {
         if ($reach) { Remove-PSSession $reach.Sessions -ErrorAction SilentlyContinue }
-        if ($fleet) { Remove-BpfTestNetwork $fleet.Name -Confirm:$false }
+        # By name, so a fleet made before a failure in the same statement is removed too.
+        if (Get-BpfTestNetwork | Where-Object Name -EQ $name) { Remove-BpfTestNetwork $name -Confirm:$false }
     }
 }
 # The reference: the 1-router fleet of this run (or the smallest measured). Per-router costs at or below 1.0

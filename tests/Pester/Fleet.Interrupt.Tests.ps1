@@ -1,6 +1,7 @@
 # Ctrl+C while a Fleet test network is being made: the creation runs in a runspace of its own and is stopped the
 # way the console stops a pipeline on Ctrl+C (PowerShell.Stop, which calls the cmdlet's StopProcessing), or in a
-# child pwsh sent SIGINT, at points in different phases (namespaces, links, sshd start). Each time nothing of
+# child pwsh sent SIGINT (alone, or with its process group as a terminal does), at points in different phases
+# (namespaces, links, host keys, sshd start). Each time nothing of
 # it may remain: no namespace, no sshd or session under its folder, no folder, no state file, no veth here.
 BeforeDiscovery {
     # Stop points in every phase: making namespaces, links and addresses, host keys, sshd one by one.
@@ -13,6 +14,12 @@ BeforeDiscovery {
         @{ When = 'when the first sshd writes its pid file'; Path = '/run/ebpfps/networks/NAME/r1/sshd.pid' }
         @{ When = 'when the third sshd writes its pid file'; Path = '/run/ebpfps/networks/NAME/r3/sshd.pid' }
         @{ When = 'when the fifth sshd writes its pid file'; Path = '/run/ebpfps/networks/NAME/r5/sshd.pid' }
+    )
+    # SIGINT to the pwsh alone, and to its whole process group (a terminal's Ctrl+C, which the tools it runs get too).
+    $signals = @(
+        @{ Who = 'alone'; Group = $false; When = 'when the second sshd writes its pid file'; Path = '/run/ebpfps/networks/NAME/r2/sshd.pid' }
+        @{ Who = 'with its process group'; Group = $true; When = 'when router 4''s namespace appears'; Path = '/run/netns/NAME-r4' }
+        @{ Who = 'with its process group'; Group = $true; When = 'when the fourth sshd writes its pid file'; Path = '/run/ebpfps/networks/NAME/r4/sshd.pid' }
     )
 }
 
@@ -97,12 +104,14 @@ Describe 'New-BpfTestNetwork -Topology Fleet stopped with Ctrl+C' {
         }
     }
 
-    It 'leaves nothing when a child pwsh running it gets SIGINT while its sshd start' {
+    It 'leaves nothing when a child pwsh gets SIGINT <Who> <When>' -ForEach $signals {
         $name = "h3-int-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-        $child = Start-ChildPwsh "New-BpfTestNetwork -Name $name -Topology Fleet -Count 6 | Out-Null; 'finished'"
+        # setsid: the child leads a process group of its own, so the group's SIGINT reaches it and the tools it runs
+        # (ip, ssh-keygen, nsenter) as a terminal's Ctrl+C does, and nothing else.
+        $child = Start-ChildPwsh "New-BpfTestNetwork -Name $name -Topology Fleet -Count 6 | Out-Null; 'finished'" -Prefix 'setsid'
         try {
-            $root = Wait-StopPoint { $child.Process.HasExited } $name @{ When = 'when the second sshd writes its pid file'; Path = '/run/ebpfps/networks/NAME/r2/sshd.pid' }
-            & kill -INT $child.Process.Id
+            $root = Wait-StopPoint { $child.Process.HasExited } $name $_
+            & kill -INT -- $(if ($Group) { "-$($child.Process.Id)" } else { "$($child.Process.Id)" })
             $out = Wait-ChildPwsh $child 60000
             $out | Should -Not -Contain 'finished' -Because 'SIGINT stops the pipeline, as Ctrl+C does'
             Assert-NothingLeft $name ($root ?? (Get-RootInterfaceOf $name))

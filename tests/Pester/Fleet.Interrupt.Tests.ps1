@@ -1,8 +1,8 @@
 # Ctrl+C while a Fleet test network is being made: the creation runs in a runspace of its own and is stopped the
 # way the console stops a pipeline on Ctrl+C (PowerShell.Stop, which calls the cmdlet's StopProcessing), or in a
 # child pwsh sent SIGINT (alone, or with its process group as a terminal does), at points in different phases
-# (namespaces, links, host keys, sshd start). Each time nothing of
-# it may remain: no namespace, no sshd or session under its folder, no folder, no state file, no veth here.
+# (namespaces, links, host keys, sshd start). Each time nothing of it may remain: no namespace, no sshd or
+# session under its folder, no folder, no state file, no veth here.
 BeforeDiscovery {
     # Stop points in every phase: making namespaces, links and addresses, host keys, sshd one by one.
     $points = @(

@@ -47,7 +47,8 @@ try {
     Invoke-Command -Session $sessions { Import-Module EbpfPs }
 
     Write-Host '== Set-BpfState on every router (the second run changes nothing)' -ForegroundColor Green
-    Invoke-Command -Session $sessions { Set-BpfState -Path $using:statePath } |
+    # One command for the whole fleet: every router at once, each change and each error naming its host.
+    Invoke-Command -Session $sessions -ThrottleLimit 16 { Set-BpfState -Path $using:statePath } |
         Format-Table PSComputerName, Action, Item, Target, Hook -AutoSize | Out-Host
     $again = @(Invoke-Command -Session $sessions { Set-BpfState -Path $using:statePath })
     Write-Host "Second run: $($again.Count) changes."

@@ -1,4 +1,6 @@
+using System;
 using System.Management.Automation;
+using System.Threading;
 using EbpfPs.Engine;
 using EbpfPs.Engine.TestNetwork;
 
@@ -11,6 +13,8 @@ namespace EbpfPs.Commands;
 [OutputType(typeof(BpfTestNetwork))]
 public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
 {
+    private readonly CancellationTokenSource _stop = new();
+
     /// <summary>Prefix of the namespaces' names; a unique one is made up when omitted.</summary>
     [Parameter(Position = 0)]
     public string? Name { get; set; }
@@ -35,10 +39,30 @@ public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
         if (ShouldProcess(Name ?? "(new name)", what))
             Run(() =>
             {
-                BpfTestNetwork made = TestNetworks.Create(Name, Topology, Count);
-                WriteVerbose($"Created {made.Topology} test network {made.Name}: network namespaces " +
-                    $"{string.Join(", ", made.Namespaces)}.");
-                WriteObject(made);
+                BpfTestNetwork made;
+                try
+                {
+                    made = TestNetworks.Create(Name, Topology, Count, _stop.Token);
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    // Stopped with Ctrl+C: the engine has removed what it had made.
+                    return;
+                }
+                try
+                {
+                    WriteVerbose($"Created {made.Topology} test network {made.Name}: network namespaces " +
+                        $"{string.Join(", ", made.Namespaces)}.");
+                    WriteObject(made);
+                }
+                catch (PipelineStoppedException) when (_stop.IsCancellationRequested)
+                {
+                    // Stopped just as it was made: nobody got the network to remove, so it goes now.
+                    TestNetworks.Remove(made.Name);
+                    throw;
+                }
             }, Name);
     }
+
+    protected override void StopProcessing() => _stop.Cancel();
 }

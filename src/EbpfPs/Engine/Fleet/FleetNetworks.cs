@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Text.Json;
+using System.Threading;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Host;
 using EbpfPs.Engine.Network;
@@ -14,13 +15,17 @@ namespace EbpfPs.Engine.Fleet;
 /// <summary>
 /// Fleet test networks: N router namespaces NAME-r1..rN between two shared clients NAME-a and NAME-b, each
 /// router with its own sshd, reached from the session's namespace through one veth pair into a bridge in
-/// NAME-m. Whatever a failed creation made is removed again, and removal stops every sshd it started.
+/// NAME-m. Whatever a failed or stopped creation made is removed again, and removal stops every sshd it started.
 /// </summary>
 public static class FleetNetworks
 {
     public const int MaxHosts = FleetAddressing.MaxHosts;
 
-    internal static BpfTestNetwork Create(string name, int count)
+    /// <summary>
+    /// Makes the fleet; cancel (Ctrl+C) is looked at between steps and rolls back like a failure, so a stopped
+    /// creation leaves no namespace, sshd, key or state file behind.
+    /// </summary>
+    internal static BpfTestNetwork Create(string name, int count, CancellationToken cancel = default)
     {
         if (count < 1 || count > MaxHosts)
             throw new BpfException(ErrorId.InvalidFleetSize,
@@ -44,10 +49,12 @@ public static class FleetNetworks
             // sshd's StrictModes refuses keys below a folder others may write to (say, made under umask 0).
             FleetSsh.RemoveWriteByOthers(TestNetworks.StateDirectory);
             FleetSsh.RemoveWriteByOthers(Path.GetDirectoryName(TestNetworks.StateDirectory)!);
-            FleetTopology.Build(plan);
-            BpfTestNetwork made = StartHosts(plan) with { Interfaces = FleetTopology.Describe(plan) };
-            FleetTopology.ResolveNeighbours(plan);
+            FleetTopology.Build(plan, cancel);
+            BpfTestNetwork made = StartHosts(plan, cancel) with { Interfaces = FleetTopology.Describe(plan) };
+            FleetTopology.ResolveNeighbours(plan, cancel);
             TestNetworkState.Update(made);
+            // A stop that came during the last step still wins: the caller will not get the network to remove.
+            cancel.ThrowIfCancellationRequested();
             return made;
         }
         catch
@@ -128,7 +135,7 @@ public static class FleetNetworks
         }.MadeHere();
     }
 
-    private static BpfTestNetwork StartHosts(BpfTestNetwork plan)
+    private static BpfTestNetwork StartHosts(BpfTestNetwork plan, CancellationToken cancel)
     {
         string folder = plan.StateFolder!;
         string clientKey = FleetSsh.NewKey(plan.KeyFilePath!, $"ebpfps fleet {plan.Name}");
@@ -140,6 +147,7 @@ public static class FleetNetworks
         var knownHosts = new List<string>();
         foreach (BpfFleetHost host in plan.Hosts)
         {
+            cancel.ThrowIfCancellationRequested();
             string hostFolder = Path.GetDirectoryName(host.SshdConfigPath)!;
             Directory.CreateDirectory(hostFolder);
             string hostKey = FleetSsh.NewKey(Path.Combine(hostFolder, "host_key"), $"{plan.Name} {host.Name}");
@@ -152,6 +160,8 @@ public static class FleetNetworks
         var started = new List<BpfFleetHost>();
         foreach (BpfFleetHost host in plan.Hosts)
         {
+            // Only between hosts: a stop inside Start could leave an sshd whose pid file is not written yet.
+            cancel.ThrowIfCancellationRequested();
             started.Add(host with { SshdProcessId = FleetSsh.Start(host) });
             TestNetworkState.Update(plan with { Hosts = started.Concat(plan.Hosts.Skip(started.Count)).ToArray() });
         }

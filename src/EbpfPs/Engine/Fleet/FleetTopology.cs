@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using System.Threading;
 using EbpfPs.Engine.Host;
 using EbpfPs.Engine.Network;
 
@@ -15,11 +16,12 @@ internal static class FleetTopology
 {
     private const string Bridge = "br0", Uplink = "uplink", Management = "mgmt0";
 
-    internal static void Build(BpfTestNetwork plan)
+    internal static void Build(BpfTestNetwork plan, CancellationToken cancel = default)
     {
         string a = plan.Name + "-a", b = plan.Name + "-b", m = plan.Name + "-m";
         foreach (string ns in plan.Namespaces)
         {
+            cancel.ThrowIfCancellationRequested();
             Tools.Ip(null, "netns", "add", ns);
             Tools.Ip(ns, "link", "set", "lo", "up");
             // No IPv6: its router solicitations and DAD would be stray packets in every count.
@@ -31,6 +33,7 @@ internal static class FleetTopology
         int subnet = int.Parse(plan.Hosts[0].HostName.Split('.')[2]);
         for (int i = 1; i <= plan.Hosts.Count; i++)
         {
+            cancel.ThrowIfCancellationRequested();
             BpfFleetHost host = plan.Hosts[i - 1];
             string r = host.NetNamespace;
             Tools.Ip(null, "link", "add", "r" + i, "netns", m, "type", "veth", "peer", "name", Management, "netns", r);
@@ -48,6 +51,7 @@ internal static class FleetTopology
             Exec(b, "ethtool", "-K", "veth-b" + i, "tx", "off");
         }
 
+        cancel.ThrowIfCancellationRequested();
         // The one change to the session's own namespace: a veth with a connected /24 toward the bridge.
         string root = plan.RootInterface!;
         Tools.Ip(null, "link", "add", root, "type", "veth", "peer", "name", Uplink, "netns", m);
@@ -71,10 +75,13 @@ internal static class FleetTopology
     }
 
     /// <summary>Resolves neighbours up front so the first packets through a router are forwarded, not queued.</summary>
-    internal static void ResolveNeighbours(BpfTestNetwork plan)
+    internal static void ResolveNeighbours(BpfTestNetwork plan, CancellationToken cancel = default)
     {
         foreach (BpfFleetHost host in plan.Hosts)
+        {
+            cancel.ThrowIfCancellationRequested();
             Exec(plan.Name + "-a", "ping", "-c1", "-W1", host.DestinationAddress);
+        }
     }
 
     internal static IReadOnlyList<BpfTestInterface> Describe(BpfTestNetwork plan)

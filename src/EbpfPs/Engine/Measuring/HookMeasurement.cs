@@ -82,7 +82,7 @@ public static class HookMeasurement
         };
         string? iperf = options.Traffic == MeasureTraffic.LiveFrames ? null : Iperf.Require();
         TestTopology topology = options.Routed ? TestTopology.Routed : TestTopology.Pair;
-        BpfTestNetwork network = options.Network ?? TestNetworks.Create(null, topology);
+        BpfTestNetwork network = options.Network ?? TestNetworks.Create(null, topology, cancel: cancel);
         bool madeNetwork = options.Network is null;
         string pinRoot = options.PinPath is null
             ? Path.Combine(BpfFs.ModuleRoot, "measure-" + Guid.NewGuid().ToString("N"))

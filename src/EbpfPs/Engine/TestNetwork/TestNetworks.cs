@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System.Threading;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Pinning;
@@ -26,7 +27,12 @@ public static class TestNetworks
     private sealed record Link(string RoleA, string NsA, string IfA, string AddrA, string RoleB, string NsB,
         string IfB, string AddrB);
 
-    public static BpfTestNetwork Create(string? name, TestTopology topology, int? count = null)
+    /// <summary>
+    /// Makes a network; cancel (the cmdlet's Ctrl+C) is looked at between steps, and a stopped creation removes
+    /// what it made, as a failed one does.
+    /// </summary>
+    public static BpfTestNetwork Create(string? name, TestTopology topology, int? count = null,
+        CancellationToken cancel = default)
     {
         if (count is not null && topology != TestTopology.Fleet)
             throw new BpfException(ErrorId.CountNeedsFleet,
@@ -35,7 +41,7 @@ public static class TestNetworks
         name ??= "ebpfps-" + Guid.NewGuid().ToString("N")[..8];
         TestNetworkState.ValidateName(name);
         if (topology == TestTopology.Fleet)
-            return FleetNetworks.Create(name, count ?? 3);
+            return FleetNetworks.Create(name, count ?? 3, cancel);
 
         string a = name + "-a", b = name + "-b", r = name + "-r";
         var namespaces = topology == TestTopology.Pair ? new[] { a, b } : new[] { a, r, b };
@@ -59,6 +65,7 @@ public static class TestNetworks
         {
             foreach (string ns in namespaces)
             {
+                cancel.ThrowIfCancellationRequested();
                 Tools.Ip(null, "netns", "add", ns);
                 made.Add(ns);
                 Tools.Ip(ns, "link", "set", "lo", "up");
@@ -69,6 +76,7 @@ public static class TestNetworks
             changes.Add("IPv6 off in every namespace (no neighbour discovery traffic in the counts)");
             foreach (Link l in links)
             {
+                cancel.ThrowIfCancellationRequested();
                 Tools.Ip(null, "link", "add", l.IfA, "netns", l.NsA, "type", "veth", "peer", "name", l.IfB, "netns",
                     l.NsB);
                 foreach (var (ns, dev, addr) in new[] { (l.NsA, l.IfA, l.AddrA), (l.NsB, l.IfB, l.AddrB) })
@@ -107,6 +115,7 @@ public static class TestNetworks
                 Changes = changes,
             }.MadeHere();
             TestNetworkState.Update(network);
+            cancel.ThrowIfCancellationRequested();
             return network;
         }
         catch

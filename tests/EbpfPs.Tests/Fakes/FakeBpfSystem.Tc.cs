@@ -103,6 +103,19 @@ internal sealed partial class FakeBpfSystem
         }
     }
 
+    /// <summary>Each hook's filters, as TcFilters answers for it; the first failure ends the batch.</summary>
+    public Result<List<TcFilterEntry>[]> TcFiltersEach(IReadOnlyList<(int Ifindex, uint Parent)> hooks)
+    {
+        var result = new List<TcFilterEntry>[hooks.Count];
+        for (int n = 0; n < hooks.Count; n++)
+        {
+            Result<List<TcFilterEntry>> one = TcFilters(hooks[n].Ifindex, hooks[n].Parent);
+            if (!one.Ok) return one.Errno;
+            result[n] = one.Value;
+        }
+        return result;
+    }
+
     public Result<SafeFdHandle> LinkCreate(SafeFdHandle program, int ifindex, BpfAttachType attachType)
     {
         lock (_gate)

@@ -106,6 +106,11 @@ internal sealed partial class FakeBpfSystem
     /// <summary>Each hook's filters, as TcFilters answers for it; the first failure ends the batch.</summary>
     public Result<List<TcFilterEntry>[]> TcFiltersEach(IReadOnlyList<(int Ifindex, uint Parent)> hooks)
     {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(TcFiltersEach), $"TcFiltersEach {hooks.Count} hooks");
+            if (failed != Errno.None) return failed;
+        }
         var result = new List<TcFilterEntry>[hooks.Count];
         for (int n = 0; n < hooks.Count; n++)
         {

@@ -26,14 +26,15 @@ internal sealed partial class FakeBpfSystem
         }
     }
 
-    /// <summary>One link dump: every interface of the calling thread's namespace, as XdpQuery answers for each.</summary>
+    /// <summary>One link dump: each interface of the calling thread's namespace, as XdpQuery answers for it.</summary>
     public Result<List<LinkXdp>> XdpStates()
     {
         lock (_gate)
         {
             Errno failed = Enter(nameof(XdpStates), $"XdpStates {Label(_current.Value!)}");
             if (failed != Errno.None) return failed;
-            return CurrentNamespace.Interfaces.Values.OrderBy(i => i.Index).Select(i => new LinkXdp(i.Index, i.Name, StateOf(i))).ToList();
+            return CurrentNamespace.Interfaces.Values.OrderBy(i => i.Index)
+                .Select(i => new LinkXdp(i.Index, i.Name, StateOf(i))).ToList();
         }
     }
 

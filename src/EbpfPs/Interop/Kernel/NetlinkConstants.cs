@@ -45,7 +45,7 @@ internal enum IflaAttribute : ushort
     Xdp = 43,
 }
 
-/// <summary>IFLA_XDP_* attributes nested in a link's IFLA_XDP (uapi linux/if_link.h), as a link dump reports them.</summary>
+/// <summary>IFLA_XDP_* attributes nested in IFLA_XDP (uapi linux/if_link.h), as a link dump reports them.</summary>
 [KernelConstant("IFLA_XDP_", "linux/if_link.h")]
 internal enum IflaXdpAttribute : ushort
 {

@@ -40,7 +40,8 @@ internal readonly struct NetlinkReply
             if (length < NetlinkMessage.HeaderLength || offset + length > datagram.Length)
                 yield break;
             yield return new NetlinkReply(BinaryPrimitives.ReadUInt16LittleEndian(header[4..]),
-                BinaryPrimitives.ReadUInt32LittleEndian(header[8..]), datagram.Slice(offset + NetlinkMessage.HeaderLength, length - NetlinkMessage.HeaderLength));
+                BinaryPrimitives.ReadUInt32LittleEndian(header[8..]),
+                datagram.Slice(offset + NetlinkMessage.HeaderLength, length - NetlinkMessage.HeaderLength));
             offset += NetlinkMessage.Align(length);
         }
     }

@@ -2,7 +2,8 @@
 # The cmdlets run in this already started pwsh, as a user would run them; the references are ip and tc processes.
 #   XDP listing  : Get-XdpProgram -NetNamespace        vs one `ip -d -j link show`           (goal: within 3x)
 #   TC listing   : Get-TcProgram -NetNamespace         vs `tc -j filter show dev X ingress` per device, as a loop
-#                  of processes (the goal: faster) and, for comparison, as one `tc -j -batch`
+#                  of processes (the goal: faster); for comparison, Get-TcProgram -Direction Ingress (the same
+#                  requests) against them in one `tc -j -batch`
 #   XDP attach   : Add-XdpProgram -Interface 's*'      vs `ip link set dev X xdpgeneric pinned PIN` per device
 #   XDP detach   : Remove-XdpProgram -Interface 's*'   vs `ip link set dev X xdpgeneric off` per device
 # Both sides use the same program, already loaded and pinned for ip, so neither loop loads an object. ip runs under
@@ -106,16 +107,19 @@ try {
     $tcLoop = (Measure-Command { foreach ($n in $names) { $null = & tc -n $ns -j filter show dev $n ingress } }).TotalMilliseconds
     $names | ForEach-Object { "filter show dev $_ ingress" } | Set-Content $batchFile
     $tcBatch = Get-MedianMs { $null = & tc -n $ns -j -batch $batchFile } $Repeat
+    $listIngress = Get-MedianMs { $null = Get-TcProgram -NetNamespace $ns -Direction Ingress } $Repeat
     $tcDetach = (Measure-Command { Get-TcProgram -NetNamespace $ns | Remove-TcProgram -Confirm:$false }).TotalMilliseconds
     $left = @(Get-TcProgram -NetNamespace $ns).Count
     if ($left -ne 0) { throw "Remove-TcProgram left $left filters" }
+    $listNone = Get-MedianMs { $null = Get-TcProgram -NetNamespace $ns } $Repeat
 
     $rows.Add((Get-Row "Get-TcProgram, $count interfaces with a filter" $listTc `
         "tc -j filter show dev X ingress, $count processes" $tcLoop 'faster' ($listTc -lt $tcLoop)))
-    $rows.Add((Get-Row "Get-TcProgram, $count interfaces with a filter" $listTc `
-        "the same $count requests in one tc -j -batch" $tcBatch '(for comparison)' ($listTc -lt $tcBatch)))
+    $rows.Add((Get-Row "Get-TcProgram -Direction Ingress, $count with a filter" $listIngress `
+        "the same $count requests in one tc -j -batch" $tcBatch '(for comparison)' ($listIngress -lt $tcBatch)))
     $rows.Add((Get-Row "Add-TcProgram on $count (one command)" $tcAttach '' 0 '(no reference)' $true))
     $rows.Add((Get-Row "Get-TcProgram | Remove-TcProgram, $count" $tcDetach '' 0 '(no reference)' $true))
+    $rows.Add((Get-Row "Get-TcProgram, $count interfaces without TC" $listNone '' 0 '(no reference)' $true))
     $rows
     foreach ($r in $rows | Where-Object ReferenceMs) {
         Write-Host ("{0} / {1} = {2:N3} (goal: {3})" -f $r.Operation, $r.Reference, $r.Ratio, $r.Goal)

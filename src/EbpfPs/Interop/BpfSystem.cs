@@ -67,6 +67,11 @@ internal interface IBpfSystem
         uint priority, TcFlags flags);
     Result TcDetach(int ifindex, TcAttachPoint point, uint handle, uint priority);
     Result<List<TcFilterEntry>> TcFilters(int ifindex, uint parent);
+    /// <summary>
+    /// The interfaces of the calling thread's namespace with a qdisc at ffff: (clsact or ingress), the only ones
+    /// whose clsact hooks can hold filters, from one qdisc dump.
+    /// </summary>
+    Result<HashSet<int>> ClsactInterfaces();
     /// <summary>The filters of each hook (ifindex, parent), in order, over one netlink socket.</summary>
     Result<List<TcFilterEntry>[]> TcFiltersEach(IReadOnlyList<(int Ifindex, uint Parent)> hooks);
 
@@ -185,6 +190,7 @@ internal sealed class LinuxSystem : IBpfSystem
     public Result TcDetach(int ifindex, TcAttachPoint point, uint handle, uint priority) =>
         Libbpf.TcDetach(ifindex, point, handle, priority);
     public Result<List<TcFilterEntry>> TcFilters(int ifindex, uint parent) => TcFilterList.Dump(ifindex, parent);
+    public Result<HashSet<int>> ClsactInterfaces() => QdiscList.ClsactInterfaces();
     public Result<List<TcFilterEntry>[]> TcFiltersEach(IReadOnlyList<(int Ifindex, uint Parent)> hooks) =>
         TcFilterList.DumpEach(hooks);
 

@@ -103,6 +103,17 @@ internal sealed partial class FakeBpfSystem
         }
     }
 
+    /// <summary>One qdisc dump: the interfaces of the calling thread's namespace with clsact.</summary>
+    public Result<HashSet<int>> ClsactInterfaces()
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(ClsactInterfaces), "ClsactInterfaces");
+            if (failed != Errno.None) return failed;
+            return CurrentNamespace.Interfaces.Values.Where(i => i.Clsact).Select(i => i.Index).ToHashSet();
+        }
+    }
+
     /// <summary>Each hook's filters, as TcFilters answers for it; the first failure ends the batch.</summary>
     public Result<List<TcFilterEntry>[]> TcFiltersEach(IReadOnlyList<(int Ifindex, uint Parent)> hooks)
     {

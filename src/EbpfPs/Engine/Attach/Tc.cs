@@ -160,15 +160,21 @@ internal static class Tc
         TcDirection[] directions = direction is null ? new[] { TcDirection.Ingress, TcDirection.Egress }
             : new[] { direction.Value };
         List<TcTarget> hooks = interfaces.SelectMany(i => directions.Select(d => new TcTarget(i, d))).ToList();
-        List<TcFilterEntry>[] filters = Sys.TcFiltersEach(hooks.Select(h => (h.On.Index, ParentOf(h.Direction)))
+        // Only interfaces with a clsact (or ingress) qdisc are asked: most of a thousand veths have none.
+        HashSet<int> withQdisc = Sys.ClsactInterfaces().OrThrow("list the qdiscs of the network interfaces");
+        List<TcTarget> asked = hooks.Where(h => withQdisc.Contains(h.On.Index)).ToList();
+        List<TcFilterEntry>[] dumped = Sys.TcFiltersEach(asked.Select(h => (h.On.Index, ParentOf(h.Direction)))
             .ToList()).OrThrow("list the TC filters of the network interfaces");
+        var byHook = new Dictionary<TcTarget, List<TcFilterEntry>>();
+        for (int n = 0; n < asked.Count; n++)
+            byHook[asked[n]] = dumped[n];
         var names = new ProgramInfoCache();
         TcxPinIndex? tcxPins = null;
         var result = new List<TcAttachment>();
         for (int n = 0; n < hooks.Count; n++)
         {
             TcTarget at = hooks[n];
-            foreach (TcFilterEntry f in filters[n].Where(f => f.Kind == "bpf"))
+            foreach (TcFilterEntry f in byHook.GetValueOrDefault(at, NoFilters).Where(f => f.Kind == "bpf"))
             {
                 BpfProgramInfo? info = names.Get(f.ProgramId);
                 result.Add(at.Filter(f.Priority, f.Handle, f.DirectAction, f.ProgramId, info?.Name
@@ -182,6 +188,8 @@ internal static class Tc
         }
         return result;
     }
+
+    private static readonly List<TcFilterEntry> NoFilters = new();
 
     private static IEnumerable<TcAttachment> TcxLinks(TcTarget at, Func<TcxPinIndex> pins, ProgramInfoCache names)
     {

@@ -30,6 +30,8 @@ internal enum RtmType : ushort
 {
     Newlink = 16,
     Getlink = 18,
+    Newqdisc = 36,
+    Getqdisc = 38,
     Newtfilter = 44,
     Gettfilter = 46,
 }

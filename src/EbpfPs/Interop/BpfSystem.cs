@@ -55,6 +55,8 @@ internal interface IBpfSystem
     Result<int> PossibleCpus();
 
     Result<Libbpf.XdpState> XdpQuery(int ifindex);
+    /// <summary>Every interface of the calling thread's namespace with its XDP state, from one link dump.</summary>
+    Result<List<LinkXdp>> XdpStates();
     Result XdpAttach(int ifindex, SafeFdHandle program, XdpFlags flags, SafeFdHandle? expected);
     /// <summary>Detaches the program in a mode; with Replace only if expected is the program there.</summary>
     Result XdpDetach(int ifindex, XdpFlags flags, SafeFdHandle? expected = null);
@@ -65,6 +67,13 @@ internal interface IBpfSystem
         uint priority, TcFlags flags);
     Result TcDetach(int ifindex, TcAttachPoint point, uint handle, uint priority);
     Result<List<TcFilterEntry>> TcFilters(int ifindex, uint parent);
+    /// <summary>
+    /// The interfaces of the calling thread's namespace with a qdisc at ffff: (clsact or ingress), the only ones
+    /// whose clsact hooks can hold filters, from one qdisc dump.
+    /// </summary>
+    Result<HashSet<int>> ClsactInterfaces();
+    /// <summary>The filters of each hook (ifindex, parent), in order, over one netlink socket.</summary>
+    Result<List<TcFilterEntry>[]> TcFiltersEach(IReadOnlyList<(int Ifindex, uint Parent)> hooks);
 
     Result<SafeFdHandle> LinkCreate(SafeFdHandle program, int ifindex, BpfAttachType attachType);
     Result LinkDetach(SafeFdHandle link);
@@ -167,6 +176,7 @@ internal sealed class LinuxSystem : IBpfSystem
     public Result<int> PossibleCpus() => Libbpf.PossibleCpus();
 
     public Result<Libbpf.XdpState> XdpQuery(int ifindex) => Libbpf.XdpQuery(ifindex);
+    public Result<List<LinkXdp>> XdpStates() => LinkXdpList.Dump();
     public Result XdpAttach(int ifindex, SafeFdHandle program, XdpFlags flags, SafeFdHandle? expected) =>
         Libbpf.XdpAttach(ifindex, program, flags, expected);
     public Result XdpDetach(int ifindex, XdpFlags flags, SafeFdHandle? expected = null) =>
@@ -180,6 +190,9 @@ internal sealed class LinuxSystem : IBpfSystem
     public Result TcDetach(int ifindex, TcAttachPoint point, uint handle, uint priority) =>
         Libbpf.TcDetach(ifindex, point, handle, priority);
     public Result<List<TcFilterEntry>> TcFilters(int ifindex, uint parent) => TcFilterList.Dump(ifindex, parent);
+    public Result<HashSet<int>> ClsactInterfaces() => QdiscList.ClsactInterfaces();
+    public Result<List<TcFilterEntry>[]> TcFiltersEach(IReadOnlyList<(int Ifindex, uint Parent)> hooks) =>
+        TcFilterList.DumpEach(hooks);
 
     public Result<SafeFdHandle> LinkCreate(SafeFdHandle program, int ifindex, BpfAttachType attachType) =>
         Libbpf.LinkCreate(program, ifindex, attachType);

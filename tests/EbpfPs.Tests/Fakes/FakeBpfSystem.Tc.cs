@@ -103,6 +103,35 @@ internal sealed partial class FakeBpfSystem
         }
     }
 
+    /// <summary>One qdisc dump: the interfaces of the calling thread's namespace with clsact.</summary>
+    public Result<HashSet<int>> ClsactInterfaces()
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(ClsactInterfaces), "ClsactInterfaces");
+            if (failed != Errno.None) return failed;
+            return CurrentNamespace.Interfaces.Values.Where(i => i.Clsact).Select(i => i.Index).ToHashSet();
+        }
+    }
+
+    /// <summary>Each hook's filters, as TcFilters answers for it; the first failure ends the batch.</summary>
+    public Result<List<TcFilterEntry>[]> TcFiltersEach(IReadOnlyList<(int Ifindex, uint Parent)> hooks)
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(TcFiltersEach), $"TcFiltersEach {hooks.Count} hooks");
+            if (failed != Errno.None) return failed;
+        }
+        var result = new List<TcFilterEntry>[hooks.Count];
+        for (int n = 0; n < hooks.Count; n++)
+        {
+            Result<List<TcFilterEntry>> one = TcFilters(hooks[n].Ifindex, hooks[n].Parent);
+            if (!one.Ok) return one.Errno;
+            result[n] = one.Value;
+        }
+        return result;
+    }
+
     public Result<SafeFdHandle> LinkCreate(SafeFdHandle program, int ifindex, BpfAttachType attachType)
     {
         lock (_gate)

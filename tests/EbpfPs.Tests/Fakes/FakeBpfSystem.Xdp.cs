@@ -1,4 +1,7 @@
+using System.Collections.Generic;
+using System.Linq;
 using EbpfPs.Interop;
+using EbpfPs.Interop.Netlink;
 using EbpfPs.Interop.Kernel;
 
 namespace EbpfPs.Tests.Fakes;
@@ -19,17 +22,34 @@ internal sealed partial class FakeBpfSystem
             Errno failed = Enter(nameof(XdpQuery), $"XdpQuery {Where(ifindex)}");
             if (failed != Errno.None) return failed;
             if (ByIndex(ifindex) is not FakeInterface i) return Answer(Errno.ENODEV);
-            int modes = (i.XdpDrv != 0 ? 1 : 0) + (i.XdpSkb != 0 ? 1 : 0) + (i.XdpHw != 0 ? 1 : 0);
-            XdpAttachMode mode = modes switch
-            {
-                0 => XdpAttachMode.None,
-                > 1 => XdpAttachMode.Multi,
-                _ => i.XdpDrv != 0 ? XdpAttachMode.Drv : i.XdpSkb != 0 ? XdpAttachMode.Skb : XdpAttachMode.Hw,
-            };
-            // IFLA_XDP_PROG_ID is only reported for a single mode, as in rtnl_xdp_fill.
-            uint single = modes == 1 ? i.XdpDrv | i.XdpSkb | i.XdpHw : 0;
-            return new Libbpf.XdpState(mode, single, i.XdpDrv, i.XdpSkb, i.XdpHw);
+            return StateOf(i);
         }
+    }
+
+    /// <summary>One link dump: each interface of the calling thread's namespace, as XdpQuery answers for it.</summary>
+    public Result<List<LinkXdp>> XdpStates()
+    {
+        lock (_gate)
+        {
+            Errno failed = Enter(nameof(XdpStates), $"XdpStates {Label(_current.Value!)}");
+            if (failed != Errno.None) return failed;
+            return CurrentNamespace.Interfaces.Values.OrderBy(i => i.Index)
+                .Select(i => new LinkXdp(i.Index, i.Name, StateOf(i))).ToList();
+        }
+    }
+
+    private static Libbpf.XdpState StateOf(FakeInterface i)
+    {
+        int modes = (i.XdpDrv != 0 ? 1 : 0) + (i.XdpSkb != 0 ? 1 : 0) + (i.XdpHw != 0 ? 1 : 0);
+        XdpAttachMode mode = modes switch
+        {
+            0 => XdpAttachMode.None,
+            > 1 => XdpAttachMode.Multi,
+            _ => i.XdpDrv != 0 ? XdpAttachMode.Drv : i.XdpSkb != 0 ? XdpAttachMode.Skb : XdpAttachMode.Hw,
+        };
+        // IFLA_XDP_PROG_ID is only reported for a single mode, as in rtnl_xdp_fill.
+        uint single = modes == 1 ? i.XdpDrv | i.XdpSkb | i.XdpHw : 0;
+        return new Libbpf.XdpState(mode, single, i.XdpDrv, i.XdpSkb, i.XdpHw);
     }
 
     public Result XdpAttach(int ifindex, SafeFdHandle program, XdpFlags flags, SafeFdHandle? expected)

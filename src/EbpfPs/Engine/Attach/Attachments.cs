@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.ExceptionServices;
+using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
 using EbpfPs.Engine.Objects;
+using EbpfPs.Interop.Kernel;
 
 namespace EbpfPs.Engine.Attach;
 
@@ -72,31 +75,62 @@ public static class Attachments
 
     /// <summary>
     /// Detaches whatever XDP program each interface has. An exact name without a program is NoXdpProgram; a pattern
-    /// detaches from the interfaces it finds that have one and tells skipped about the others.
+    /// detaches from the interfaces it finds that have one and tells skipped about the others. The namespace is
+    /// entered twice whatever the count: once to find the interfaces and what they run, and, after shouldProcess
+    /// was asked about each on the caller's thread, once to detach them all. A failure stops there: it is thrown
+    /// right away when nothing was detached, else the records of those detached before it come first, then it.
     /// </summary>
-    public static IReadOnlyList<XdpAttachment> DetachXdp(InterfaceQuery on, Func<NetInterface, bool> shouldProcess,
+    public static IEnumerable<XdpAttachment> DetachXdp(InterfaceQuery on, Func<NetInterface, bool> shouldProcess,
         Action<NetInterface>? skipped = null, PinSweep? sweep = null)
     {
-        var fromPattern = new HashSet<int>();
-        List<NetInterface> found = NetNamespace.Run(on.NetNamespace,
-            () => NetInterfaces.FindHere(on.NamesOrPatterns, on.NetNamespace, on.Matcher, fromPattern));
-        if (fromPattern.Count > 0)
-        {
-            var withProgram = NetNamespace.Run(on.NetNamespace, () => Xdp.List(found))
-                .Select(a => a.Ifindex).ToHashSet();
-            bool Bare(NetInterface i) => fromPattern.Contains(i.Index) && !withProgram.Contains(i.Index);
-            foreach (NetInterface i in found.Where(Bare))
-                skipped?.Invoke(i);
-            found = found.Where(i => !fromPattern.Contains(i.Index) || withProgram.Contains(i.Index)).ToList();
-        }
-        var gone = new List<XdpAttachment>();
-        foreach (NetInterface i in found.Where(shouldProcess))
-        {
-            XdpAttachment detached = NetNamespace.Run(on.NetNamespace, () => Xdp.Detach(i));
+        (List<XdpAttachment> gone, BpfException? failure) = DetachXdpBatch(on, shouldProcess, skipped);
+        foreach (XdpAttachment detached in gone)
             sweep?.Add(detached.ProgramId);
-            gone.Add(detached);
-        }
-        return gone;
+        if (failure is not null && gone.Count == 0)
+            ExceptionDispatchInfo.Capture(failure).Throw();
+        return failure is null ? gone : ThenThrow(gone, failure);
+    }
+
+    private static IEnumerable<XdpAttachment> ThenThrow(List<XdpAttachment> gone, BpfException failure)
+    {
+        foreach (XdpAttachment detached in gone)
+            yield return detached;
+        ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    private static (List<XdpAttachment>, BpfException?) DetachXdpBatch(InterfaceQuery on,
+        Func<NetInterface, bool> shouldProcess, Action<NetInterface>? skipped)
+    {
+        var fromPattern = new HashSet<int>();
+        (List<NetInterface> found, XdpSnapshot seen) = NetNamespace.Run(on.NetNamespace,
+            () => (NetInterfaces.FindHere(on.NamesOrPatterns, on.NetNamespace, on.Matcher, fromPattern),
+                XdpSnapshot.Take()));
+        bool Bare(NetInterface i) => fromPattern.Contains(i.Index)
+            && !(seen.TryGet(i.Index, out var q) && q.Mode != XdpAttachMode.None);
+        foreach (NetInterface i in found.Where(Bare))
+            skipped?.Invoke(i);
+        List<NetInterface> chosen = found.Where(i => !Bare(i)).Where(shouldProcess).ToList();
+        var gone = new List<XdpAttachment>();
+        BpfException? failure = null;
+        if (chosen.Count == 0)
+            return (gone, null);
+        NetNamespace.Run(on.NetNamespace, () =>
+        {
+            // Read again: a confirmation may have taken a while, and what runs now is what is detached.
+            XdpSnapshot now = XdpSnapshot.Take();
+            var names = new ProgramInfoCache();
+            using var holds = new ProgramHolds();
+            try
+            {
+                foreach (NetInterface i in chosen)
+                    gone.Add(Xdp.Detach(i, now.Of(i), names, holds));
+            }
+            catch (BpfException e)
+            {
+                failure = e;
+            }
+        });
+        return (gone, failure);
     }
 
     /// <summary>XDP programs on the interfaces of a namespace (those names or patterns select; all without).</summary>

@@ -150,40 +150,55 @@ internal static class Tc
         return at.Tcx(info.ProgId, program.Info.Name, program.Info.Tag, info.Id, pin);
     }
 
-    /// <summary>Every BPF program on the TC hooks of the interfaces (filters and tcx links).</summary>
+    /// <summary>
+    /// Every BPF program on the TC hooks of the interfaces (filters and tcx links): the filters of all hooks dumped
+    /// over one netlink socket, each program described once.
+    /// </summary>
     public static IReadOnlyList<TcAttachment> List(IEnumerable<NetInterface> interfaces, TcDirection? direction)
     {
         string nsKey = NetNamespace.CurrentKey();
+        TcDirection[] directions = direction is null ? new[] { TcDirection.Ingress, TcDirection.Egress }
+            : new[] { direction.Value };
+        List<TcTarget> hooks = interfaces.SelectMany(i => directions.Select(d => new TcTarget(i, d))).ToList();
+        // Only interfaces with a clsact (or ingress) qdisc are asked: most of a thousand veths have none.
+        HashSet<int> withQdisc = Sys.ClsactInterfaces().OrThrow("list the qdiscs of the network interfaces");
+        List<TcTarget> asked = hooks.Where(h => withQdisc.Contains(h.On.Index)).ToList();
+        List<TcFilterEntry>[] dumped = Sys.TcFiltersEach(asked.Select(h => (h.On.Index, ParentOf(h.Direction)))
+            .ToList()).OrThrow("list the TC filters of the network interfaces");
+        var byHook = new Dictionary<TcTarget, List<TcFilterEntry>>();
+        for (int n = 0; n < asked.Count; n++)
+            byHook[asked[n]] = dumped[n];
+        var names = new ProgramInfoCache();
+        TcxPinIndex? tcxPins = null;
         var result = new List<TcAttachment>();
-        foreach (NetInterface i in interfaces)
-            foreach (TcDirection d in direction is null ? new[] { TcDirection.Ingress, TcDirection.Egress }
-                : new[] { direction.Value })
+        for (int n = 0; n < hooks.Count; n++)
+        {
+            TcTarget at = hooks[n];
+            foreach (TcFilterEntry f in byHook.GetValueOrDefault(at, NoFilters).Where(f => f.Kind == "bpf"))
             {
-                var at = new TcTarget(i, d);
-                foreach (TcFilterEntry f in Filters(i.Index, d).Where(f => f.Kind == "bpf"))
+                BpfProgramInfo? info = names.Get(f.ProgramId);
+                result.Add(at.Filter(f.Priority, f.Handle, f.DirectAction, f.ProgramId, info?.Name
+                    ?? f.ProgramName ?? "",
+                    info?.Tag ?? "", TcBookkeeping.IsOurQdisc(nsKey, at.On.Index)) with
                 {
-                    BpfProgramInfo? info = f.ProgramId == 0 ? null
-                        : KernelInventory.ProgramById(f.ProgramId, throwIfMissing: false);
-                    result.Add(at.Filter(f.Priority, f.Handle, f.DirectAction, f.ProgramId, info?.Name
-                        ?? f.ProgramName ?? "",
-                        info?.Tag ?? "", TcBookkeeping.IsOurQdisc(nsKey, i.Index)) with
-                    {
-                        PinPath = PrivatePins.FolderOf(f.ProgramId),
-                    });
-                }
-                result.AddRange(TcxLinks(at, nsKey));
+                    PinPath = PrivatePins.FolderOf(f.ProgramId),
+                });
             }
+            result.AddRange(TcxLinks(at, () => tcxPins ??= new TcxPinIndex(nsKey), names));
+        }
         return result;
     }
 
-    private static IEnumerable<TcAttachment> TcxLinks(TcTarget at, string nsKey)
+    private static readonly List<TcFilterEntry> NoFilters = new();
+
+    private static IEnumerable<TcAttachment> TcxLinks(TcTarget at, Func<TcxPinIndex> pins, ProgramInfoCache names)
     {
         Result<uint> count = Sys.QueryAttachedCount(at.On.Index, TcxAttachType(at.Direction));
         if (!count.Ok || count.Value == 0)
             yield break;
         // The kernel answers per namespace for the query, but link ids are global: match them by
         // interface, direction and our pins.
-        foreach (string pin in TcBookkeeping.TcxPins(nsKey, at.On.Index, Lower(at.Direction)))
+        foreach (string pin in pins().Of(at.On.Index, Lower(at.Direction)))
         {
             Result<SafeFdHandle> opened = Sys.OpenPinned(pin);
             if (!opened.Ok) continue;
@@ -192,7 +207,7 @@ internal static class Tc
             Result<Libbpf.BpfLinkInfo> info = Sys.LinkInfo(link);
             if (!info.Ok
                 || info.Value.Ifindex != (uint)at.On.Index) continue; // a stale pin of a link that lost its device
-            BpfProgramInfo? prog = KernelInventory.ProgramById(info.Value.ProgId, throwIfMissing: false);
+            BpfProgramInfo? prog = names.Get(info.Value.ProgId);
             yield return at.Tcx(info.Value.ProgId, prog?.Name ?? "", prog?.Tag ?? "", info.Value.Id, pin) with
             {
                 PinPath = PrivatePins.FolderOf(info.Value.ProgId),
@@ -305,8 +320,10 @@ internal static class Tc
     }
 
     private static List<TcFilterEntry> Filters(int ifindex, TcDirection direction) =>
-        Sys.TcFilters(ifindex, direction == TcDirection.Ingress ? TcParent.ClsactIngress : TcParent.ClsactEgress)
-            .OrThrow("list TC filters on ifindex", ifindex);
+        Sys.TcFilters(ifindex, ParentOf(direction)).OrThrow("list TC filters on ifindex", ifindex);
+
+    private static uint ParentOf(TcDirection d) => d == TcDirection.Ingress ? TcParent.ClsactIngress
+        : TcParent.ClsactEgress;
 
     /// <summary>Removes the qdisc when we made it and nothing is left on it (call holding the TC lock).</summary>
     private static void RemoveQdiscIfOursAndEmpty(int ifindex, string nsKey)

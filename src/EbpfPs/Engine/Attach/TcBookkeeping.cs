@@ -25,6 +25,8 @@ internal static class TcBookkeeping
     private static string LockPath => Path.Combine(Sys.StateDirectory, "tc.lock");
 
     [ThreadStatic] private static int t_held;
+    // Whether markers were pruned during this hold of the lock: a batch of a thousand qdiscs prunes once.
+    [ThreadStatic] private static bool t_pruned;
 
     /// <summary>Holds the TC lock until disposed; a thread that holds it already just goes on.</summary>
     public static IDisposable Lock()
@@ -44,6 +46,8 @@ internal static class TcBookkeeping
         public Hold(IDisposable? file)
         {
             _file = file;
+            if (t_held == 0)
+                t_pruned = false;
             t_held++;
         }
 
@@ -63,7 +67,9 @@ internal static class TcBookkeeping
     public static void MarkQdisc(string key, int ifindex, string? netns)
     {
         Directory.CreateDirectory(QdiscMarkers);
-        PruneMarkers();
+        if (!t_pruned)
+            PruneMarkers();
+        t_pruned = t_held > 0;
         File.WriteAllText(Marker(key, ifindex), netns ?? "");
     }
 
@@ -103,9 +109,8 @@ internal static class TcBookkeeping
         }
     }
 
-    /// <summary>The pins of a namespace's tcx links on one interface and direction.</summary>
-    public static string[] TcxPins(string key, int ifindex, string direction) =>
-        Files(TcxFolder(key), $"{ifindex}-{direction}-*");
+    /// <summary>Every pin of a namespace's tcx links (IFINDEX-DIRECTION-LINKID), read at once for a listing.</summary>
+    public static string[] TcxPins(string key) => Files(TcxFolder(key), "*-*-*");
 
     /// <summary>Removes a tcx pin, and the folders above it that are left empty.</summary>
     public static void RemoveTcxPin(string pin)

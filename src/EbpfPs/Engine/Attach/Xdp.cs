@@ -39,9 +39,10 @@ internal static class Xdp
         var before = new List<Previous>();
         try
         {
+            XdpSnapshot now = XdpSnapshot.Take();
             foreach (NetInterface i in interfaces)
             {
-                Libbpf.XdpState state = Query(i);
+                Libbpf.XdpState state = now.Of(i);
                 if (state.Mode != XdpAttachMode.None && !force)
                     throw new BpfException(ErrorId.XdpProgramExists,
                         $"Interface '{i.Name}' already has XDP program id {state.CurrentId} ({ModeOf(state)}); " +
@@ -69,20 +70,23 @@ internal static class Xdp
     private static IReadOnlyList<XdpAttachment> AttachAll(AttachableProgram program,
         IReadOnlyList<NetInterface> interfaces, XdpMode mode, List<Previous> before, bool force)
     {
-        var results = new List<XdpAttachment>();
         int done = 0;
         try
         {
             for (; done < interfaces.Count; done++)
+                AttachOne(program, interfaces[done], mode, before, done, force);
+            // One dump says what each interface runs now, in the mode the kernel chose for Auto.
+            XdpSnapshot after = XdpSnapshot.Take();
+            var names = new ProgramInfoCache();
+            var results = new List<XdpAttachment>(interfaces.Count);
+            for (int n = 0; n < interfaces.Count; n++)
             {
-                NetInterface at = interfaces[done];
-                AttachOne(program, at, mode, before, done, force);
-                XdpAttachment attached = Describe(at, Query(at));
+                XdpAttachment attached = Describe(interfaces[n], after.Of(interfaces[n]), names);
                 results.Add(attached with
                 {
                     PinPath = program.PinPath ?? attached.PinPath,
-                    ReplacedProgramId = before[done].State.Mode == XdpAttachMode.None ? null
-                        : before[done].State.CurrentId,
+                    ReplacedProgramId = before[n].State.Mode == XdpAttachMode.None ? null
+                        : before[n].State.CurrentId,
                 });
             }
             return results;
@@ -90,8 +94,15 @@ internal static class Xdp
         catch
         {
             // Undo in reverse order; the one that failed put itself back already.
+            XdpSnapshot? now = null;
+            try { now = XdpSnapshot.Take(); }
+            catch (BpfException) { } // then each is detached in the mode asked for: the kernel's choice for Auto
             for (int j = done - 1; j >= 0; j--)
-                Restore(interfaces[j].Index, program, FlagOf(results[j].Mode), before[j]);
+            {
+                XdpFlags ours = now is not null && now.TryGet(interfaces[j].Index, out Libbpf.XdpState s)
+                    ? FlagOf(ModeOf(s)) : FlagOf(mode);
+                Restore(interfaces[j].Index, program, ours, before[j]);
+            }
             throw;
         }
     }
@@ -170,13 +181,22 @@ internal static class Xdp
     /// </summary>
     public static XdpAttachment Detach(NetInterface on)
     {
-        Libbpf.XdpState before = Query(on);
+        using var holds = new ProgramHolds();
+        return Detach(on, Query(on), new ProgramInfoCache(), holds);
+    }
+
+    /// <summary>
+    /// Detaches what a batch's snapshot saw on the interface (before), each program only while it is still there.
+    /// </summary>
+    public static XdpAttachment Detach(NetInterface on, Libbpf.XdpState before, ProgramInfoCache names,
+        ProgramHolds holds)
+    {
         if (before.Mode == XdpAttachMode.None)
             throw new BpfException(ErrorId.NoXdpProgram, $"Interface '{on.Name}' has no XDP program to detach.",
                 on.Name, (int)Errno.ENOENT);
-        XdpAttachment gone = Describe(on, before);
+        XdpAttachment gone = Describe(on, before, names);
         foreach ((uint id, XdpMode mode) in InEachMode(before))
-            DetachProgram(on, mode, id);
+            DetachProgram(on, mode, holds.Get(id));
         return gone;
     }
 
@@ -187,6 +207,11 @@ internal static class Xdp
     public static void DetachProgram(NetInterface on, XdpMode mode, uint programId)
     {
         using SafeFdHandle? seen = KernelInventory.OpenById(Libbpf.ObjectKind.Program, programId);
+        DetachProgram(on, mode, seen);
+    }
+
+    private static void DetachProgram(NetInterface on, XdpMode mode, SafeFdHandle? seen)
+    {
         if (seen is null)
             return; // unloaded meanwhile, so no longer attached either
         Result detached = Sys.XdpDetach(on.Index, FlagOf(mode) | XdpFlags.Replace, seen);
@@ -196,26 +221,33 @@ internal static class Xdp
     }
 
     /// <summary>XDP programs on the interfaces given, those that have one.</summary>
-    public static IReadOnlyList<XdpAttachment> List(IEnumerable<NetInterface> interfaces)
+    /// <summary>
+    /// XDP programs on the interfaces given, those that have one (an interface removed since it was listed has
+    /// none).
+    /// </summary>
+    public static IReadOnlyList<XdpAttachment> List(IEnumerable<NetInterface> interfaces) =>
+        List(interfaces, XdpSnapshot.Take());
+
+    public static IReadOnlyList<XdpAttachment> List(IEnumerable<NetInterface> interfaces, XdpSnapshot now)
     {
+        var names = new ProgramInfoCache();
         var result = new List<XdpAttachment>();
         foreach (NetInterface i in interfaces)
-        {
-            Libbpf.XdpState q = Query(i);
-            if (q.Mode != XdpAttachMode.None)
-                result.Add(Describe(i, q));
-        }
+            if (now.TryGet(i.Index, out Libbpf.XdpState q) && q.Mode != XdpAttachMode.None)
+                result.Add(Describe(i, q, names));
         return result;
     }
 
     /// <summary>Where a program runs as XDP on the interfaces given: one record per interface and mode.</summary>
     public static IEnumerable<XdpAttachment> OfProgram(IEnumerable<NetInterface> interfaces, uint programId)
     {
+        XdpSnapshot now = XdpSnapshot.Take();
+        var names = new ProgramInfoCache();
         foreach (NetInterface i in interfaces)
-            if (Sys.XdpQuery(i.Index) is { Ok: true } q)
-                foreach ((uint id, XdpMode mode) in InEachMode(q.Value))
+            if (now.TryGet(i.Index, out Libbpf.XdpState q))
+                foreach ((uint id, XdpMode mode) in InEachMode(q))
                     if (id == programId)
-                        yield return Describe(i, q.Value) with { Mode = mode };
+                        yield return Describe(i, q, names) with { Mode = mode };
     }
 
     /// <summary>The programs an interface has in each mode (native and generic may both be there).</summary>
@@ -229,10 +261,10 @@ internal static class Xdp
     private static Libbpf.XdpState Query(NetInterface on) =>
         Sys.XdpQuery(on.Index).OrThrow("query XDP programs on", on.Name);
 
-    private static XdpAttachment Describe(NetInterface on, Libbpf.XdpState q)
+    private static XdpAttachment Describe(NetInterface on, Libbpf.XdpState q, ProgramInfoCache names)
     {
         uint id = q.CurrentId;
-        BpfProgramInfo? info = id == 0 ? null : KernelInventory.ProgramById(id, throwIfMissing: false);
+        BpfProgramInfo? info = names.Get(id);
         return new XdpAttachment
         {
             Interface = on.Name,

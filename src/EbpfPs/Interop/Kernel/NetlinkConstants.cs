@@ -30,6 +30,8 @@ internal enum RtmType : ushort
 {
     Newlink = 16,
     Getlink = 18,
+    Newqdisc = 36,
+    Getqdisc = 38,
     Newtfilter = 44,
     Gettfilter = 46,
 }
@@ -38,8 +40,31 @@ internal enum RtmType : ushort
 [KernelConstant("IFLA_", "linux/if_link.h")]
 internal enum IflaAttribute : ushort
 {
+    Ifname = 3,
     Mtu = 4,
     Stats64 = 23,
+    ExtMask = 29,
+    Xdp = 43,
+}
+
+/// <summary>IFLA_XDP_* attributes nested in IFLA_XDP (uapi linux/if_link.h), as a link dump reports them.</summary>
+[KernelConstant("IFLA_XDP_", "linux/if_link.h")]
+internal enum IflaXdpAttribute : ushort
+{
+    Attached = 2,
+    ProgId = 4,
+    DrvProgId = 5,
+    SkbProgId = 6,
+    HwProgId = 7,
+}
+
+/// <summary>RTEXT_FILTER_* bits of IFLA_EXT_MASK: what a link dump may leave out (uapi linux/rtnetlink.h).</summary>
+[System.Flags]
+[KernelConstant("RTEXT_FILTER_", "linux/rtnetlink.h")]
+internal enum RtextFilter : uint
+{
+    None = 0,
+    SkipStats = 1 << 3,
 }
 
 /// <summary>TCA_* traffic-control attributes (uapi linux/rtnetlink.h).</summary>

@@ -7,13 +7,16 @@ namespace EbpfPs.Interop.Netlink;
 /// <summary>One message of a netlink reply: its type and payload (family header plus attributes).</summary>
 internal readonly struct NetlinkReply
 {
-    private NetlinkReply(ushort type, ReadOnlyMemory<byte> payload)
+    private NetlinkReply(ushort type, uint sequence, ReadOnlyMemory<byte> payload)
     {
         Type = type;
+        Sequence = sequence;
         Payload = payload;
     }
 
     public ushort Type { get; }
+    /// <summary>The nlmsg_seq of the request this answers.</summary>
+    public uint Sequence { get; }
     /// <summary>What follows the nlmsghdr.</summary>
     public ReadOnlyMemory<byte> Payload { get; }
 
@@ -37,6 +40,7 @@ internal readonly struct NetlinkReply
             if (length < NetlinkMessage.HeaderLength || offset + length > datagram.Length)
                 yield break;
             yield return new NetlinkReply(BinaryPrimitives.ReadUInt16LittleEndian(header[4..]),
+                BinaryPrimitives.ReadUInt32LittleEndian(header[8..]),
                 datagram.Slice(offset + NetlinkMessage.HeaderLength, length - NetlinkMessage.HeaderLength));
             offset += NetlinkMessage.Align(length);
         }

@@ -39,21 +39,29 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
+    private byte[]? _buffer;
+
     /// <summary>
     /// Sends one request and hands every reply message of its sequence to onMessage until the kernel is
     /// done: an NLMSG_DONE for dumps, the single reply otherwise. An NLMSG_ERROR with an errno ends it.
+    /// A socket serves any number of exchanges one after the other (a batch over many interfaces): what an
+    /// earlier request left unread is passed over by its sequence number. A reply's bytes live in the socket's
+    /// buffer: read what is needed before the next exchange.
     /// </summary>
     internal Result Exchange(NetlinkMessage request, bool dump, Action<NetlinkReply> onMessage)
     {
-        Result sent = Send(request.Finish(NextSequence()));
+        uint sequence = NextSequence();
+        Result sent = Send(request.Finish(sequence));
         if (!sent.Ok) return sent;
-        byte[] buffer = new byte[64 * 1024];
+        byte[] buffer = _buffer ??= new byte[64 * 1024];
         while (true)
         {
             Result<int> received = Receive(buffer);
             if (!received.Ok) return received.Errno;
             foreach (NetlinkReply reply in NetlinkReply.Split(buffer.AsMemory(0, received.Value)))
             {
+                if (reply.Sequence != sequence)
+                    continue;
                 if (reply.Type == (ushort)Kernel.NetlinkControl.Done)
                     return Result.Success;
                 if (reply.Type == (ushort)Kernel.NetlinkControl.Error)

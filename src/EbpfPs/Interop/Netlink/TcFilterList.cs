@@ -19,9 +19,32 @@ internal static class TcFilterList
 
     internal static Result<List<TcFilterEntry>> Dump(int ifindex, uint parent)
     {
+        Result<List<TcFilterEntry>[]> one = DumpEach(new[] { (ifindex, parent) });
+        return one.Ok ? one.Value[0] : one.Errno;
+    }
+
+    /// <summary>
+    /// The filters of each hook (ifindex, parent), one dump after the other over one socket. The kernel dumps
+    /// filters of one device per request (tc_dump_tfilter finds the device by tcm_ifindex and answers nothing for
+    /// 0), so a listing of many interfaces is a request each, but never a socket each.
+    /// </summary>
+    internal static Result<List<TcFilterEntry>[]> DumpEach(IReadOnlyList<(int Ifindex, uint Parent)> hooks)
+    {
         Result<NetlinkSocket> opened = NetlinkSocket.Open(NetlinkProtocol.Route);
         if (!opened.Ok) return opened.Errno;
         using NetlinkSocket socket = opened.Value;
+        var result = new List<TcFilterEntry>[hooks.Count];
+        for (int n = 0; n < hooks.Count; n++)
+        {
+            Result<List<TcFilterEntry>> filters = DumpOn(socket, hooks[n].Ifindex, hooks[n].Parent);
+            if (!filters.Ok) return filters.Errno;
+            result[n] = filters.Value;
+        }
+        return result;
+    }
+
+    private static Result<List<TcFilterEntry>> DumpOn(NetlinkSocket socket, int ifindex, uint parent)
+    {
         Span<byte> tcmsg = stackalloc byte[TcMsgLength];
         tcmsg.Clear();                                                   // tcm_family AF_UNSPEC
         BinaryPrimitives.WriteInt32LittleEndian(tcmsg[4..], ifindex);    // tcm_ifindex

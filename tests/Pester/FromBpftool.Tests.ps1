@@ -102,6 +102,12 @@ Describe 'bpftool map beside Get-BpfMap, Get-/Set-/Remove-BpfMapEntry' {
     }
 }
 
+Describe 'docs/from-bpftool.md' {
+    It 'has a cmdlet for every bpftool command it lists' {
+        Get-Content -Raw $PSScriptRoot/../../docs/from-bpftool.md | Should -Not -Match 'no cmdlet'
+    }
+}
+
 Describe 'bpftool prog/map pin, map create and prog dump xlated beside New-BpfPin, New-BpfMap and Get-BpfProgramInstruction' {
     BeforeAll { $script:loaded = Import-BpfObject -Program count_pass -Hook Xdp }
     AfterAll { if ($loaded) { $loaded | Remove-BpfObject -Confirm:$false } }

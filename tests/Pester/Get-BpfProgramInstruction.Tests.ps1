@@ -80,6 +80,14 @@ Describe 'Get-BpfProgramInstruction against bpftool prog dump xlated' {
             $bytes += $insn.Hex.Length / 2
         }
         $bytes | Should -Be $show.bytes_xlated
+        # bpftool writes the same instructions raw to a file; the bytes agree one for one.
+        $file = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-k4-$PID-xlated.bin"
+        try {
+            & bpftool prog dump xlated id $program.Id file $file
+            $LASTEXITCODE | Should -Be 0
+            -join $ours.Hex | Should -Be ([Convert]::ToHexString([IO.File]::ReadAllBytes($file)).ToLowerInvariant())
+        }
+        finally { Remove-Item $file -ErrorAction Ignore }
         $wide = @($ours | Where-Object Opcode -EQ 0x18)
         $wide | Should -Not -BeNullOrEmpty
         $wide | ForEach-Object { $_.Hex.Length | Should -Be 32 }

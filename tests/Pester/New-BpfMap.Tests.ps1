@@ -82,6 +82,14 @@ Describe 'New-BpfMap' {
         @(Invoke-Json bpftool -j map show | Where-Object name -EQ "k4_q_$suffix") | Should -BeNullOrEmpty
     }
 
+    It 'completes -Type with the map types libbpf names' {
+        $offered = Get-Completion 'New-BpfMap -Type lru_'
+        $offered | Should -Contain 'lru_hash'
+        $offered | Should -Contain 'lru_percpu_hash'
+        $offered | Should -Not -Contain 'hash'
+        Get-Completion 'New-BpfMap -Type ' | Should -Contain 'ringbuf'
+    }
+
     It 'refuses a path already pinned, and -WhatIf makes nothing' {
         $first = New-BpfMap -LiteralPath "$dir/m" -Name "k4_a_$suffix" -Type array -KeySize 4 -ValueSize 4 -MaxEntries 1
         $e = Get-Error { New-BpfMap -LiteralPath "$dir/m" -Name "k4_b_$suffix" -Type array -KeySize 4 -ValueSize 4 -MaxEntries 1 }

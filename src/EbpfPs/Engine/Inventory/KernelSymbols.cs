@@ -37,35 +37,69 @@ internal sealed class KernelSymbols
     internal string? NameAt(ulong address) => _byAddress.GetValueOrDefault(address);
 
     /// <summary>
-    /// Reads /proc/kallsyms once, keeping only the symbols at the addresses asked for (a program calls a few
-    /// functions; the file lists about a hundred thousand). Without kallsyms every name is unknown.
+    /// Names the addresses asked for from /proc/kallsyms, read once per call (the kernel takes about 0.3 s to
+    /// write its hundred thousand lines) unless every address was named before: kernel functions keep their
+    /// addresses until reboot, so their names are kept for the process; a program's or module's are read anew.
+    /// Without kallsyms every name is unknown.
     /// </summary>
     internal static KernelSymbols Load(Func<ulong, IEnumerable<ulong>> wantedFromCallBase)
     {
-        string? text = Tools.ReadText("/proc/kallsyms");
-        var all = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        if (text is null)
-            return new KernelSymbols(new Dictionary<ulong, string>(), 0);
-        ulong callBase = 0;
-        foreach (var (address, name) in Lines(text))
-            if (name == CallBase) { callBase = address; break; }
-        var wanted = new HashSet<ulong>(wantedFromCallBase(callBase));
-        var found = new Dictionary<ulong, string>();
-        foreach (var (address, name) in Lines(text))
-            if (wanted.Contains(address))
-                found.TryAdd(address, name);
-        return new KernelSymbols(found, callBase);
+        lock (Kept)
+        {
+            if (s_callBase != 0)
+            {
+                var known = new Dictionary<ulong, string>();
+                foreach (ulong a in wantedFromCallBase(s_callBase))
+                    if (Kept.TryGetValue(a, out string? name)) known[a] = name;
+                    else { known = null; break; }
+                if (known is not null)
+                    return new KernelSymbols(known, s_callBase);
+            }
+            string? text = Tools.ReadText("/proc/kallsyms");
+            if (text is null)
+                return new KernelSymbols(new Dictionary<ulong, string>(), 0);
+            ulong callBase = 0;
+            foreach (var (address, name, _) in Lines(text, null))
+                if (name == CallBase) { callBase = address; break; }
+            var wanted = new HashSet<ulong>(wantedFromCallBase(callBase));
+            var found = new Dictionary<ulong, string>();
+            foreach (var (address, name, inVmlinux) in Lines(text, wanted))
+            {
+                if (!found.TryAdd(address, name)) continue;
+                if (inVmlinux) Kept[address] = name;
+            }
+            s_callBase = callBase;
+            return new KernelSymbols(found, callBase);
+        }
     }
 
-    private static IEnumerable<(ulong Address, string Name)> Lines(string text)
+    private static readonly Dictionary<ulong, string> Kept = new();
+    private static ulong s_callBase;
+
+    /// <summary>
+    /// "ffffffff81234560 T name [module]": address, name, and whether it is the kernel's own (no [module] or
+    /// [bpf] tag). With wanted, only lines at those addresses (names of other lines are never made).
+    /// </summary>
+    private static IEnumerable<(ulong Address, string Name, bool InVmlinux)> Lines(string text, HashSet<ulong>? wanted)
     {
-        foreach (string line in text.Split('\n'))
+        int at = 0;
+        while (at < text.Length)
         {
-            // "ffffffff81234560 T name [module]": address, type, name.
-            string[] f = line.Split(' ', 4, StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length >= 3 && ulong.TryParse(f[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture,
-                    out ulong address))
-                yield return (address, f[2].Split('\t')[0]);
+            int end = text.IndexOf('\n', at);
+            if (end < 0) end = text.Length;
+            int lineStart = at;
+            at = end + 1;
+            int space = text.IndexOf(' ', lineStart, end - lineStart);
+            if (space < 0 || !ulong.TryParse(text.AsSpan(lineStart, space - lineStart), NumberStyles.HexNumber,
+                    CultureInfo.InvariantCulture, out ulong address))
+                continue;
+            if (wanted is not null && !wanted.Contains(address))
+                continue;
+            int nameStart = space + 3; // " T "
+            if (nameStart >= end) continue;
+            int nameEnd = text.IndexOfAny(new[] { '\t', ' ' }, nameStart, end - nameStart);
+            string name = text[nameStart..(nameEnd < 0 ? end : nameEnd)];
+            yield return (address, name, nameEnd < 0);
         }
     }
 

@@ -37,9 +37,13 @@ public sealed class GetBpfProgramInstructionCommand : EbpfCmdlet
                 WriteEach(() => Code(id), id);
             return;
         }
+        // Each program on its own: one that is unloaded between the listing and the read is its own error.
         var names = Wildcards.Of(Name);
-        WriteEach(() => KernelInventory.Programs().Where(p => Wildcards.Match(names, p.Name)).ToList()
-            .SelectMany(p => Code(p.Id)), string.Join(", ", Name));
+        List<BpfProgramInfo> matched = new();
+        Run(() => matched = KernelInventory.Programs().Where(p => Wildcards.Match(names, p.Name)).ToList(),
+            string.Join(", ", Name));
+        foreach (BpfProgramInfo program in matched)
+            WriteEach(() => Code(program.Id), program.Name);
     }
 
     private IEnumerable<object> Code(uint id) => Jited

@@ -148,6 +148,19 @@ Describe 'Get-BpfProgramInstruction against bpftool prog dump xlated' {
         }
     }
 
+    It 'reads a pinned program by -LiteralPath, and refuses pins that are not programs' {
+        $program = $programs[1]
+        $byPin = @(Get-BpfProgramInstruction -LiteralPath $program.PinnedPath)
+        $byPin.Count | Should -Be @(Get-BpfProgramInstruction -Id $program.Id).Count
+        @($byPin.ProgramId | Sort-Object -Unique) | Should -Be @($program.Id)
+        $theirs = @(Invoke-Json bpftool -j prog dump xlated pinned $program.PinnedPath)
+        $byPin.Count | Should -Be $theirs.Count
+        (Get-Error { Get-BpfProgramInstruction -LiteralPath $loaded[1].Maps[0].PinnedPath }).FullyQualifiedErrorId |
+            Should -BeLike 'WrongPinnedObjectType,*'
+        (Get-Error { Get-BpfProgramInstruction -LiteralPath /etc/hostname }).FullyQualifiedErrorId |
+            Should -BeLike 'PinPathNotOnBpfFs,*'
+    }
+
     It 'reports a program that is not loaded as BpfProgramNotFound' {
         $e = Get-Error { Get-BpfProgramInstruction -Id 4000000000 }
         $e.FullyQualifiedErrorId | Should -BeLike 'BpfProgramNotFound,*'

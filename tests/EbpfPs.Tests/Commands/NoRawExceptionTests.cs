@@ -91,6 +91,8 @@ public sealed class NoRawExceptionTests : FakeKernelTest
         {
             "Get-BpfProgramInstruction -Id 99", "Get-BpfProgramInstruction -Id 20 -Jited",
             "Get-BpfProgramInstruction -Id 20", "Get-BpfProgramInstruction xdp*",
+            "Get-BpfProgramInstruction -LiteralPath /etc/passwd",
+            "Get-BpfProgramInstruction -LiteralPath /sys/fs/bpf/ebpfps-none",
         },
         ["New-BpfPin"] = new[]
         {

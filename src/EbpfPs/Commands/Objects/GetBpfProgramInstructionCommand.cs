@@ -13,7 +13,7 @@ namespace EbpfPs.Commands;
 [OutputType(typeof(BpfInstruction), typeof(BpfJitedCode))]
 public sealed class GetBpfProgramInstructionCommand : EbpfCmdlet
 {
-    private const string NameSet = "Name", IdSet = "Id";
+    private const string NameSet = "Name", IdSet = "Id", LiteralPathSet = "LiteralPath";
 
     /// <summary>Program ids; programs from Get-BpfProgram and attachments (ProgramId) come by the pipeline.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
@@ -25,12 +25,23 @@ public sealed class GetBpfProgramInstructionCommand : EbpfCmdlet
     [ArgumentCompleter(typeof(KernelProgramNameCompleter))]
     public string[] Name { get; set; } = null!;
 
+    /// <summary>Paths of pinned programs on bpffs (bpftool's "pinned PATH").</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    public string[] LiteralPath { get; set; } = null!;
+
     /// <summary>The JIT's machine code per line info record instead of the instructions.</summary>
     [Parameter]
     public SwitchParameter Jited { get; set; }
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == LiteralPathSet)
+        {
+            foreach (string path in ResolvePaths(LiteralPath, literal: true))
+                WriteEach(() => Code(ProgramCode.PinnedProgramId(path)), path);
+            return;
+        }
         if (ParameterSetName == IdSet)
         {
             foreach (uint id in Id)

@@ -89,6 +89,14 @@ public static class ProgramCode
         return result;
     }
 
+    /// <summary>The id of the program pinned at path (bpftool's "pinned PATH"), checked to be a program pin.</summary>
+    public static uint PinnedProgramId(string path)
+    {
+        NativeRuntime.EnsureLibbpf();
+        using SafeFdHandle fd = KernelInventory.OpenPinned(path, Libbpf.ObjectKind.Program);
+        return BpfSystem.Current.ProgramInfo(fd).OrThrow("read info of BPF program", path).Id;
+    }
+
     private static (BpfProgramInfo Program, ProgramCodeInfo Code) Read(uint programId)
     {
         NativeRuntime.EnsureLibbpf();

@@ -16,6 +16,7 @@
         'formats/Maps.Format.ps1xml'
         'formats/Testing.Format.ps1xml'
         'formats/Fleet.Format.ps1xml'
+        'formats/Code.Format.ps1xml'
         'formats/Inspection.Format.ps1xml'
         'formats/Events.Format.ps1xml'
     )
@@ -27,6 +28,9 @@
         'Get-BpfMap'
         'Get-BpfLink'
         'Get-BpfBtfType'
+        'Get-BpfProgramInstruction'
+        'New-BpfPin'
+        'New-BpfMap'
         'Get-BpfFeature'
         'Add-XdpProgram'
         'Get-XdpProgram'

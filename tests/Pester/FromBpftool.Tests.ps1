@@ -102,6 +102,46 @@ Describe 'bpftool map beside Get-BpfMap, Get-/Set-/Remove-BpfMapEntry' {
     }
 }
 
+Describe 'docs/from-bpftool.md' {
+    It 'has a cmdlet for every bpftool command it lists' {
+        Get-Content -Raw $PSScriptRoot/../../docs/from-bpftool.md | Should -Not -Match 'no cmdlet'
+    }
+}
+
+Describe 'bpftool prog/map pin, map create and prog dump xlated beside New-BpfPin, New-BpfMap and Get-BpfProgramInstruction' {
+    BeforeAll { $script:loaded = Import-BpfObject -Program count_pass -Hook Xdp }
+    AfterAll { if ($loaded) { $loaded | Remove-BpfObject -Confirm:$false } }
+
+    It 'what one pins the other finds: prog pin and map pin beside New-BpfPin' {
+        $dir = New-ScratchPinPath 'ebpfps-k4-frombpftool'
+        $null = New-Item -ItemType Directory $dir
+        & bpftool prog pin id $loaded.Programs[0].Id "$dir/theirs"
+        $LASTEXITCODE | Should -Be 0
+        $null = New-BpfPin -MapId $loaded.Maps[0].Id -Path "$dir/ours"
+        (Invoke-Json bpftool -j map show pinned "$dir/ours").id | Should -Be $loaded.Maps[0].Id
+        & bpftool map pin id $loaded.Maps[0].Id "$dir/theirs-map"
+        (Get-BpfMap -LiteralPath "$dir/theirs-map").Id | Should -Be $loaded.Maps[0].Id
+        Remove-BpfProgram -LiteralPath "$dir/theirs" -Confirm:$false
+        Test-Path "$dir/theirs" | Should -BeFalse
+    }
+
+    It 'map create and New-BpfMap make the same map' {
+        $dir = New-ScratchPinPath 'ebpfps-k4-frombpftool'
+        $null = New-Item -ItemType Directory $dir
+        & bpftool map create "$dir/theirs" type hash key 4 value 8 entries 1024 name k4_blocked
+        $LASTEXITCODE | Should -Be 0
+        $ours = New-BpfMap -Path "$dir/ours" -Type hash -KeySize 4 -ValueSize 8 -MaxEntries 1024 -Name k4_blocked
+        $theirs = Get-BpfMap -LiteralPath "$dir/theirs"
+        foreach ($p in 'Name', 'Type', 'KeySize', 'ValueSize', 'MaxEntries', 'Flags', 'BtfId') { $ours.$p | Should -Be $theirs.$p }
+    }
+
+    It 'prog dump xlated and Get-BpfProgramInstruction give the same instructions' {
+        $theirs = @(Invoke-Json bpftool -j prog dump xlated id $loaded.Programs[0].Id)
+        $ours = @(Get-BpfProgramInstruction -Id $loaded.Programs[0].Id)
+        @($theirs.disasm | ForEach-Object { ($_ -replace '\s+', ' ').Trim() }) | Should -Be @($ours.Disassembly)
+    }
+}
+
 Describe 'bpftool map push, peek and pop beside Push-, Get- and Pop-BpfMapEntry' {
     BeforeAll {
         $script:values = Import-BpfObject -LiteralPath (Build-TestBpfObject value_maps)

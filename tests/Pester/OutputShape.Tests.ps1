@@ -36,7 +36,7 @@ Describe 'Output shape: default views at 80 columns' {
     It '<_> fits 80 columns: nothing cut, no header broken' -ForEach @(
         'EbpfPs.XdpAttachment', 'EbpfPs.TcAttachment', 'EbpfPs.BpfTestNetwork', 'EbpfPs.BpfTestInterface', 'EbpfPs.BpfObject',
         'EbpfPs.BpfLoadedProgram', 'EbpfPs.BpfLoadedMap', 'EbpfPs.BpfProgramInfo', 'EbpfPs.BpfMapInfo', 'EbpfPs.BpfLinkInfo',
-        'EbpfPs.BpfBtfType',
+        'EbpfPs.BpfBtfType', 'EbpfPs.BpfInstruction', 'EbpfPs.BpfJitedCode', 'EbpfPs.BpfPin',
         'EbpfPs.BpfMapEntry', 'EbpfPs.BpfMapEntry#PerCpu', 'EbpfPs.BpfMapEntry#CpuSum', 'EbpfPs.BloomFilterAnswer', 'EbpfPs.BpfMapBatch', 'EbpfPs.MapSample', 'EbpfPs.BpfFeature',
         'EbpfPs.BpfStatisticsState', 'EbpfPs.BpfTestPacket', 'EbpfPs.ProgramTestResult', 'EbpfPs.TestPacketsSent',
         'EbpfPs.HookThroughput', 'EbpfPs.BpfStateDifference', 'EbpfPs.BpfEvent', 'System.IO.FileInfo'
@@ -102,6 +102,7 @@ Describe 'Output shape: flat exports' {
         @{ Name = 'test networks'; Type = 'EbpfPs.BpfTestNetwork' }
         @{ Name = 'objects'; Type = 'EbpfPs.BpfObject' }
         @{ Name = 'BTF types'; Type = 'EbpfPs.BpfBtfType' }
+        @{ Name = 'pins'; Type = 'EbpfPs.BpfPin' }
     ) {
         $objects = if ($Map) { @($allEntries | Where-Object Map -EQ $Map) } else { @($sample[$Type]) }
         $objects | Should -Not -BeNullOrEmpty

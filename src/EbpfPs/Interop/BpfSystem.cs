@@ -51,6 +51,11 @@ internal interface IBpfSystem
     /// <summary>The program's main function record (its BTF FUNC type id); ENOENT without function info.</summary>
     Result<Libbpf.BpfFuncInfo> ProgramMainFunction(SafeFdHandle fd);
     Result<Libbpf.BpfMapInfo> MapInfo(SafeFdHandle fd);
+    /// <summary>A program's instructions, machine code and line records (Get-BpfProgramInstruction).</summary>
+    Result<ProgramCodeInfo> ProgramCode(SafeFdHandle fd);
+    /// <summary>A new map without BTF (New-BpfMap); it lives while the fd or a pin holds it.</summary>
+    Result<SafeFdHandle> CreateMap(BpfMapType type, string name, uint keySize, uint valueSize, uint maxEntries,
+        uint flags);
     Result<Libbpf.BpfLinkInfo> LinkInfo(SafeFdHandle fd);
     Result<int> PossibleCpus();
 
@@ -172,6 +177,9 @@ internal sealed class LinuxSystem : IBpfSystem
 
     public Result<Libbpf.BpfFuncInfo> ProgramMainFunction(SafeFdHandle fd) => Libbpf.MainFunction(fd);
     public Result<Libbpf.BpfMapInfo> MapInfo(SafeFdHandle fd) => Libbpf.GetInfo<Libbpf.BpfMapInfo>(fd);
+    public Result<ProgramCodeInfo> ProgramCode(SafeFdHandle fd) => Libbpf.ReadProgramCode(fd);
+    public Result<SafeFdHandle> CreateMap(BpfMapType type, string name, uint keySize, uint valueSize,
+        uint maxEntries, uint flags) => Libbpf.CreateMap(type, name, keySize, valueSize, maxEntries, flags);
     public Result<Libbpf.BpfLinkInfo> LinkInfo(SafeFdHandle fd) => Libbpf.GetInfo<Libbpf.BpfLinkInfo>(fd);
     public Result<int> PossibleCpus() => Libbpf.PossibleCpus();
 

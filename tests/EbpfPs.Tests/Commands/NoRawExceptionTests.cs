@@ -87,6 +87,24 @@ public sealed class NoRawExceptionTests : FakeKernelTest
         {
             "Set-BpfState -LiteralPath $scratch/none.psd1 -WhatIf", "Set-BpfState -State @{ Nonsense = 1 } -WhatIf",
         },
+        ["Get-BpfProgramInstruction"] = new[]
+        {
+            "Get-BpfProgramInstruction -Id 99", "Get-BpfProgramInstruction -Id 20 -Jited",
+            "Get-BpfProgramInstruction -Id 20", "Get-BpfProgramInstruction xdp*",
+            "Get-BpfProgramInstruction -LiteralPath /etc/passwd",
+            "Get-BpfProgramInstruction -LiteralPath /sys/fs/bpf/ebpfps-none",
+        },
+        ["New-BpfPin"] = new[]
+        {
+            "New-BpfPin -LiteralPath $scratch/p -ProgramId 20", "42 | New-BpfPin /sys/fs/bpf/ebpfps-none/p -WhatIf",
+            "New-BpfPin \"$scratch/a`0b\" -MapId 1", "New-BpfPin /sys/fs/bpf/ebpfps-none/p -LinkId 99 -WhatIf",
+        },
+        ["New-BpfMap"] = new[]
+        {
+            "New-BpfMap $scratch/m -Name m -Type hash -KeySize 4 -ValueSize 8 -MaxEntries 4",
+            "New-BpfMap /sys/fs/bpf/ebpfps-none/m -Name 'bad name' -Type hash -KeySize 4 -ValueSize 8 -MaxEntries 4",
+            "New-BpfMap /sys/fs/bpf/ebpfps-none/m -Name m -Type nosuch -KeySize 4 -ValueSize 8 -MaxEntries 4",
+        },
         ["Get-BpfMap"] = new[] { "Get-BpfMap", "Get-BpfMap -Id 99", "Get-BpfMap -LiteralPath /etc/passwd" },
         ["Import-BpfObject"] = new[]
         {

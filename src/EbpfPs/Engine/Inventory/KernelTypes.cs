@@ -11,6 +11,8 @@ public static class KernelTypes
 {
     public static IEnumerable<string> ProgramTypeNames() => ProgramTypes().Select(Libbpf.TypeName);
 
+    public static IEnumerable<string> MapTypeNames() => MapTypes().Select(Libbpf.TypeName);
+
     internal static IEnumerable<BpfProgType> ProgramTypes() =>
         Enum.GetValues<BpfProgType>().Where(t => t != BpfProgType.Unspec && Libbpf.KnowsType(t));
 

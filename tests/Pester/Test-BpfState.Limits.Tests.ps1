@@ -65,6 +65,18 @@ Describe 'Test-BpfState and Set-BpfState on state files they cannot read' {
             Should -Be "deep.psd1 line 2 ($key): hashtables and lists are nested more than 16 deep, the most a state file takes."
     }
 
+    It '-State holding itself is StateFileTooDeep, not a stack overflow that ends the session (<Command>)' -ForEach @(
+        @{ Command = 'Test-BpfState' }, @{ Command = 'Set-BpfState' }) {
+        $value = @{}
+        $value.Self = $value
+        $state = @{ Maps = @{ Path = '/sys/fs/bpf/h2-none'; Entries = @{ Key = 1; Value = $value } } }
+        $extra = $setArgs[$Command]
+        $e = Get-Error { & $Command -State $state @extra }
+        $e.FullyQualifiedErrorId | Should -BeLike 'StateFileTooDeep,*'
+        $e.CategoryInfo.Category | Should -Be LimitsExceeded
+        $e.Exception.Message | Should -Match '-State nests hashtables, objects and lists more than 16 deep'
+    }
+
     It 'a file nested too deep for the parser is StateFileTooDeep too' {
         $path = New-StateFile ("@{ Maps = " + ('@(' * 40000) + (')' * 40000) + ' }') 'deeper.psd1'
         $e = Get-Error { Test-BpfState -LiteralPath $path }

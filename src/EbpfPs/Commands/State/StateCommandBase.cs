@@ -30,7 +30,8 @@ public abstract class StateCommandBase : EbpfCmdlet
         {
             string here = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
             Run(() => Process(BpfStateDocument.Parse(
-                (IDictionary)PlainValue.From(State)!, null, here)), "State");
+                (IDictionary)PlainValue.From(State, StateFileLimits.MaxDepth, StateFileLimits.TooDeepState)!, null,
+                here)), "State");
             return;
         }
         foreach (string path in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath,

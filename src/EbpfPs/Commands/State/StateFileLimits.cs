@@ -36,6 +36,11 @@ internal static class StateFileLimits
         "a state file takes.", path,
         recommendedAction: "A map value nests as its struct does; look for a value wrapped in itself.");
 
+    /// <summary>-State given a value nested deeper than a file may be (a hashtable that holds itself, say).</summary>
+    internal static BpfException TooDeepState() => new(ErrorId.StateFileTooDeep,
+        $"-State nests hashtables, objects and lists more than {MaxDepth} deep, the most a state takes (a hashtable " +
+        "that holds itself does).", "State");
+
     /// <summary>The parser's own refusal of deep nesting (thousands of levels), said as the depth limit.</summary>
     internal static BpfException TooDeepToParse(string path, int line) => new(ErrorId.StateFileTooDeep,
         $"{Name(path)} line {line}: hashtables and lists are nested too deep to parse; a state file takes at " +

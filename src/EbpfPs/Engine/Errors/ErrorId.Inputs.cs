@@ -15,7 +15,8 @@ public static partial class ErrorId
         "message names the limit and the line; split it, or pass -State a hashtable built in a script.")]
     public const string StateFileTooLarge = nameof(StateFileTooLarge);
     [Error(BpfErrorKind.LimitsExceeded,
-        "The state file nests hashtables and lists more than 16 deep; the message names the line and key.")]
+        "The state file (or -State) nests hashtables and lists more than 16 deep; the message names the line and " +
+        "key.")]
     public const string StateFileTooDeep = nameof(StateFileTooDeep);
     [Error(BpfErrorKind.LimitsExceeded,
         "The tcx hook already holds the kernel's limit of 63 programs in that direction (BPF_MPROG_MAX, 64 slots " +

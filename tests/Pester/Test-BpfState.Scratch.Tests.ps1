@@ -123,4 +123,10 @@ Describe 'Which scratch folders a state run sweeps' {
         $reused | Should -Not -Exist
         $oldUnowned | Should -Not -Exist
     }
+
+    It 'sweeps before it reads the state, so a run with a bad state sweeps too' {
+        $dead = New-Folder "ebpfps-state-$pidNs-2147483647-$ownStart-$(New-Hex 8)"
+        (Get-Error { Test-BpfState -State @{ Nonsense = 1 } }).FullyQualifiedErrorId | Should -BeLike 'InvalidStateFile,*'
+        $dead | Should -Not -Exist
+    }
 }

@@ -24,6 +24,14 @@ public abstract class StateCommandBase : EbpfCmdlet
     [Parameter(Mandatory = true, ParameterSetName = StateSet, ValueFromPipeline = true)]
     public IDictionary State { get; set; } = null!;
 
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        // Scratch loads of state runs killed mid-load go first, whatever this run's state turns out to be (the
+        // engine sweeps again when a session starts, for scripts that call it directly).
+        Run(StateScratch.SweepOrphans);
+    }
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == StateSet)

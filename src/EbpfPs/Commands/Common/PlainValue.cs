@@ -1,6 +1,8 @@
+using System;
 using System.Collections;
 using System.Collections.Specialized;
 using System.Management.Automation;
+using EbpfPs.Engine.Errors;
 
 namespace EbpfPs.Commands;
 
@@ -10,15 +12,25 @@ namespace EbpfPs.Commands;
 /// </summary>
 internal static class PlainValue
 {
-    internal static object? From(object? value)
+    internal static object? From(object? value) => From(value, int.MaxValue, 1, null);
+
+    /// <summary>
+    /// As From, refusing with tooDeep's exception a value of hashtables, objects and lists nested more than maxDepth
+    /// deep: a hashtable that holds itself is infinitely deep, and copying it would overflow the stack.
+    /// </summary>
+    internal static object? From(object? value, int maxDepth, Func<BpfException> tooDeep) =>
+        From(value, maxDepth, 1, tooDeep);
+
+    private static object? From(object? value, int maxDepth, int depth, Func<BpfException>? tooDeep)
     {
         if (value is PSObject pso)
         {
             if (pso.BaseObject is PSCustomObject)
             {
+                Enter(depth, maxDepth, tooDeep);
                 var fields = new OrderedDictionary();
                 foreach (PSPropertyInfo p in pso.Properties)
-                    fields[p.Name] = From(p.Value);
+                    fields[p.Name] = From(p.Value, maxDepth, depth + 1, tooDeep);
                 return fields;
             }
             value = pso.BaseObject;
@@ -28,19 +40,27 @@ internal static class PlainValue
             case byte[] bytes:
                 return bytes;
             case IDictionary d:
+                Enter(depth, maxDepth, tooDeep);
                 var copy = new OrderedDictionary();
                 foreach (DictionaryEntry e in d)
-                    copy[e.Key] = From(e.Value);
+                    copy[e.Key] = From(e.Value, maxDepth, depth + 1, tooDeep);
                 return copy;
             case string:
                 return value;
             case IList list:
+                Enter(depth, maxDepth, tooDeep);
                 var items = new object?[list.Count];
                 for (int i = 0; i < items.Length; i++)
-                    items[i] = From(list[i]);
+                    items[i] = From(list[i], maxDepth, depth + 1, tooDeep);
                 return items;
             default:
                 return value;
         }
+    }
+
+    private static void Enter(int depth, int maxDepth, Func<BpfException>? tooDeep)
+    {
+        if (depth > maxDepth)
+            throw tooDeep!();
     }
 }

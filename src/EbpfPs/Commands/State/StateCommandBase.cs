@@ -24,13 +24,22 @@ public abstract class StateCommandBase : EbpfCmdlet
     [Parameter(Mandatory = true, ParameterSetName = StateSet, ValueFromPipeline = true)]
     public IDictionary State { get; set; } = null!;
 
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        // Scratch loads of state runs killed mid-load go first, whatever this run's state turns out to be (the
+        // engine sweeps again when a session starts, for scripts that call it directly).
+        Run(StateScratch.SweepOrphans);
+    }
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == StateSet)
         {
             string here = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
             Run(() => Process(BpfStateDocument.Parse(
-                (IDictionary)PlainValue.From(State)!, null, here)), "State");
+                (IDictionary)PlainValue.From(State, StateFileLimits.MaxDepth, StateFileLimits.TooDeepState)!, null,
+                here)), "State");
             return;
         }
         foreach (string path in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath,

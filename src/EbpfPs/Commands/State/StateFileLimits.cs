@@ -1,35 +1,55 @@
-using System.Linq;
-using System.Management.Automation.Language;
+using System.Globalization;
 using EbpfPs.Engine.Errors;
 
 namespace EbpfPs.Commands;
 
 /// <summary>
-/// Tells a state file PowerShell's constant-value reader refused for its size from one it refused for a dynamic
-/// expression: SafeGetValue says "dynamic expression" for both, and a file of only constants is not dynamic.
+/// How much of a state file the reader takes. A state file comes from elsewhere (a repository, a fleet's share),
+/// so its size bounds the time and memory a read may cost: the limits are checked as the reader goes, each
+/// refusal names the limit, its value and where in the file it was passed. Real files are far below them: a
+/// program entry is about 150 bytes and 8 values, a map entry about 40 bytes and 4 values.
 /// </summary>
 internal static class StateFileLimits
 {
-    /// <summary>True when every node is one a data file may hold, so the refusal can only be about size.</summary>
-    internal static bool IsOnlyConstants(HashtableAst table) =>
-        table.FindAll(_ => true, searchNestedScriptBlocks: true).All(IsConstantShape);
+    /// <summary>512 KiB: thousands of attachments or map entries; checked before the file is parsed.</summary>
+    internal const long MaxBytes = 512 * 1024;
 
-    private static bool IsConstantShape(Ast node) => node switch
-    {
-        HashtableAst or ArrayLiteralAst or ArrayExpressionAst or ConstantExpressionAst or StatementBlockAst => true,
-        PipelineAst or CommandExpressionAst => true,
-        VariableExpressionAst v => v.VariablePath.UserPath.ToLowerInvariant() is "true" or "false" or "null",
-        _ => false,
-    };
+    /// <summary>Keys and list items in all: 10,000 map entries take about 40,000.</summary>
+    internal const int MaxValues = 100_000;
 
-    internal static BpfException TooLarge(string path, HashtableAst table)
-    {
-        int values = table.FindAll(a => a is ConstantExpressionAst or VariableExpressionAst, true).Count();
-        int widest = table.FindAll(a => a is HashtableAst, true).Max(a => ((HashtableAst)a).KeyValuePairs.Count);
-        return new BpfException(ErrorId.StateFileTooLarge,
-            $"{System.IO.Path.GetFileName(path)} holds {values} values (the widest hashtable {widest} keys); " +
-            "PowerShell's data-file reader takes at most 500 keys in one hashtable and about 10,000 values in all.",
-            path, recommendedAction: "Split the state into several files, or build the hashtable in a script and " +
-                "pass it to -State.");
-    }
+    /// <summary>
+    /// Hashtables and lists inside each other: a map entry's value sits at depth 6 (the file, Maps, a map,
+    /// Entries, an entry, its Value), which leaves ten levels of nested structs and arrays.
+    /// </summary>
+    internal const int MaxDepth = 16;
+
+    internal static BpfException TooManyBytes(string path, long bytes) => new(ErrorId.StateFileTooLarge,
+        $"{Name(path)} holds {N(bytes)} bytes; a state file takes at most {N(MaxBytes)} bytes (512 KiB).", path,
+        recommendedAction: Split);
+
+    internal static BpfException TooManyValues(string path, int line) => new(ErrorId.StateFileTooLarge,
+        $"{Name(path)} line {line}: the file holds more than {N(MaxValues)} keys and list items, the most a " +
+        "state file takes.", path, recommendedAction: Split);
+
+    internal static BpfException TooDeep(string path, int line, string key) => new(ErrorId.StateFileTooDeep,
+        $"{Name(path)} line {line} ({key}): hashtables and lists are nested more than {MaxDepth} deep, the most " +
+        "a state file takes.", path,
+        recommendedAction: "A map value nests as its struct does; look for a value wrapped in itself.");
+
+    /// <summary>-State given a value nested deeper than a file may be (a hashtable that holds itself, say).</summary>
+    internal static BpfException TooDeepState() => new(ErrorId.StateFileTooDeep,
+        $"-State nests hashtables, objects and lists more than {MaxDepth} deep, the most a state takes (a hashtable " +
+        "that holds itself does).", "State");
+
+    /// <summary>The parser's own refusal of deep nesting (thousands of levels), said as the depth limit.</summary>
+    internal static BpfException TooDeepToParse(string path, int line) => new(ErrorId.StateFileTooDeep,
+        $"{Name(path)} line {line}: hashtables and lists are nested too deep to parse; a state file takes at " +
+        $"most {MaxDepth} levels.", path);
+
+    private const string Split = "Split the state into several files, or build the hashtable in a script and " +
+        "pass it to -State.";
+
+    private static string Name(string path) => System.IO.Path.GetFileName(path);
+
+    private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -1,8 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
+using System.IO;
 using System.Management.Automation.Language;
 using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.State;
@@ -10,92 +9,58 @@ using EbpfPs.Engine.State;
 namespace EbpfPs.Commands;
 
 /// <summary>
-/// Reads a desired-state .psd1 the way Import-PowerShellDataFile does (the parser's constant values only, nothing
-/// runs), and remembers the line of every key and list item so errors can point at them.
+/// Reads a desired-state .psd1 as data: the parser's constants only (nothing runs, as with
+/// Import-PowerShellDataFile), in one walk beside the document's shape that checks each hashtable's keys before
+/// it reads their values, counts values and depth against StateFileLimits, and remembers the line of every key
+/// and list item so errors can point at them. Every node is visited once, so the time is linear in the file.
 /// </summary>
 internal static class StateFileReader
 {
     internal static BpfStateDocument Read(string path)
     {
-        if (System.IO.Directory.Exists(path))
+        if (Directory.Exists(path))
             throw new BpfException(ErrorId.NotARegularFile,
                 $"'{path}' is a directory, not a state file; a state file is a .psd1 data file.", path);
-        if (!System.IO.File.Exists(path))
+        if (!File.Exists(path))
             throw new BpfException(ErrorId.PathNotFound, $"State file '{path}' does not exist.", path);
-        ScriptBlockAst ast = Parser.ParseFile(path, out _, out ParseError[] errors);
+        ScriptBlockAst ast = Parser.ParseInput(ReadText(path), path, out _, out ParseError[] errors);
         if (errors.Length > 0)
-            throw new BpfException(ErrorId.InvalidStateFile,
-                $"{System.IO.Path.GetFileName(path)} line {errors[0].Extent.StartLineNumber}: {errors[0].Message}",
-                path);
+            throw errors[0].ErrorId == "ScriptTooComplicated"
+                ? StateFileLimits.TooDeepToParse(path, errors[0].Extent.StartLineNumber)
+                : new BpfException(ErrorId.InvalidStateFile,
+                    $"{Path.GetFileName(path)} line {errors[0].Extent.StartLineNumber}: {errors[0].Message}", path);
         HashtableAst table = TopHashtable(ast)
             ?? throw new BpfException(ErrorId.InvalidStateFile,
-                $"{System.IO.Path.GetFileName(path)}: a state file holds one hashtable, @{{ Programs = ...; Maps = " +
+                $"{Path.GetFileName(path)}: a state file holds one hashtable, @{{ Programs = ...; Maps = " +
                 "... }.", path);
-        object? value;
-        try
-        {
-            value = table.SafeGetValue();
-        }
-        catch (InvalidOperationException e)
-        {
-            if (StateFileLimits.IsOnlyConstants(table))
-                throw StateFileLimits.TooLarge(path, table);
-            throw new BpfException(ErrorId.InvalidStateFile,
-                $"{System.IO.Path.GetFileName(path)}: only constant values are allowed in a state file " +
-                $"({e.Message}).", path);
-        }
-        var lines = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        WalkTable(table, "", lines);
-        return BpfStateDocument.Parse((IDictionary)PlainValue.From(value)!, path,
-            System.IO.Path.GetDirectoryName(path) ?? ".", key => lines.TryGetValue(key, out int l) ? l : null);
+        var walk = new StateFileWalk(path);
+        var root = (IDictionary)walk.Value(table, StateShape.Root, "", 1)!;
+        return BpfStateDocument.Parse(root, path, Path.GetDirectoryName(path) ?? ".",
+            key => walk.Lines.TryGetValue(key, out int l) ? l : null);
+    }
+
+    /// <summary>The file's text, refused before parsing when it is larger than a state file may be.</summary>
+    private static string ReadText(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read);
+        if (stream.Length > StateFileLimits.MaxBytes)
+            throw StateFileLimits.TooManyBytes(path, stream.Length);
+        // Read at most one byte past the limit: a file that grows after the length was taken is refused too.
+        var buffer = new byte[StateFileLimits.MaxBytes + 1];
+        int total = 0, got;
+        while (total < buffer.Length && (got = stream.Read(buffer, total, buffer.Length - total)) > 0)
+            total += got;
+        if (total > StateFileLimits.MaxBytes)
+            throw StateFileLimits.TooManyBytes(path, Math.Max(total, stream.Length));
+        using var reader = new StreamReader(new MemoryStream(buffer, 0, total), detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
     private static HashtableAst? TopHashtable(ScriptBlockAst ast)
     {
-        if (ast.BeginBlock is not null || ast.ProcessBlock is not null || ast.EndBlock?.Statements.Count != 1)
+        if (ast.ParamBlock is not null || ast.UsingStatements.Count > 0 || ast.BeginBlock is not null
+            || ast.ProcessBlock is not null || ast.EndBlock?.Statements.Count != 1)
             return null;
         return (ast.EndBlock.Statements[0] as PipelineAst)?.GetPureExpression() as HashtableAst;
-    }
-
-    private static void WalkTable(HashtableAst table, string prefix, Dictionary<string, int> lines)
-    {
-        foreach (Tuple<ExpressionAst, StatementAst> pair in table.KeyValuePairs)
-        {
-            string name = pair.Item1 is StringConstantExpressionAst s ? s.Value : pair.Item1.Extent.Text;
-            string key = prefix + name;
-            lines[key] = pair.Item1.Extent.StartLineNumber;
-            if ((pair.Item2 as PipelineAst)?.GetPureExpression() is ExpressionAst value)
-                WalkValue(value, key, lines);
-        }
-    }
-
-    private static void WalkValue(ExpressionAst value, string key, Dictionary<string, int> lines)
-    {
-        List<ExpressionAst>? items = value switch
-        {
-            ArrayExpressionAst a => a.SubExpression.Statements.OfType<PipelineAst>()
-                .Select(p => p.GetPureExpression()).OfType<ExpressionAst>()
-                .SelectMany(e => e is ArrayLiteralAst l ? (IEnumerable<ExpressionAst>)l.Elements : new[] { e })
-                .ToList(),
-            ArrayLiteralAst l => l.Elements.ToList(),
-            _ => null,
-        };
-        if (items is null)
-        {
-            // A single item where a list is expected counts as a list of one.
-            lines.TryAdd(key + "[0]", value.Extent.StartLineNumber);
-            if (value is HashtableAst single)
-            {
-                WalkTable(single, key + ".", lines);
-                WalkTable(single, key + "[0].", lines);
-            }
-            return;
-        }
-        for (int i = 0; i < items.Count; i++)
-        {
-            lines[$"{key}[{i}]"] = items[i].Extent.StartLineNumber;
-            if (items[i] is HashtableAst h)
-                WalkTable(h, $"{key}[{i}].", lines);
-        }
     }
 }

@@ -11,9 +11,13 @@ public static partial class ErrorId
         "folder.")]
     public const string PinPathIsNotAFolder = nameof(PinPathIsNotAFolder);
     [Error(BpfErrorKind.LimitsExceeded,
-        "The state file holds more than PowerShell's data-file reader takes (500 keys in one hashtable, about " +
-        "10,000 values in all); split it, or pass -State a hashtable built in a script.")]
+        "The state file is larger than a state file may be (512 KiB, or 100,000 keys and list items in all); the " +
+        "message names the limit and the line; split it, or pass -State a hashtable built in a script.")]
     public const string StateFileTooLarge = nameof(StateFileTooLarge);
+    [Error(BpfErrorKind.LimitsExceeded,
+        "The state file (or -State) nests hashtables and lists more than 16 deep; the message names the line and " +
+        "key.")]
+    public const string StateFileTooDeep = nameof(StateFileTooDeep);
     [Error(BpfErrorKind.LimitsExceeded,
         "The tcx hook already holds the kernel's limit of 63 programs in that direction (BPF_MPROG_MAX, 64 slots " +
         "less the one that ends the list); the 64th attach is refused with ERANGE.")]

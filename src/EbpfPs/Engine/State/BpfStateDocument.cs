@@ -44,12 +44,6 @@ public sealed record StateMap(string? Path, string? ProgramEntry, string? MapNam
 /// </summary>
 public sealed class BpfStateDocument
 {
-    private static readonly string[] RootKeys = { "Programs", "Maps" };
-    private static readonly string[] ProgramKeys = { "Name", "Object", "Program", "Hook", "Interfaces",
-        "NetNamespace" };
-    private static readonly string[] MapKeys = { "Path", "Program", "Map", "Entries" };
-    private static readonly string[] EntryKeys = { "Key", "Value" };
-
     private readonly string? _file;
     private readonly Func<string, int?> _lineOf;
 
@@ -74,7 +68,7 @@ public sealed class BpfStateDocument
         Func<string, int?>? lineOf = null)
     {
         var doc = new BpfStateDocument(file, baseDirectory, lineOf);
-        doc.CheckKeys(root, RootKeys, "");
+        doc.CheckKeys(root, StateShape.Root, "");
         doc.Programs = doc.Items(Get(root, "Programs"), "Programs").Select(x => doc.ReadProgram(x.Item, x.Key))
             .ToArray();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -92,7 +86,7 @@ public sealed class BpfStateDocument
 
     private StateProgram ReadProgram(IDictionary p, string key)
     {
-        CheckKeys(p, ProgramKeys, key + ".");
+        CheckKeys(p, StateShape.ProgramEntry, key + ".");
         string obj = RequiredText(p, "Object", key);
         string? program = OptionalText(p, "Program", key);
         string hookText = RequiredText(p, "Hook", key);
@@ -118,7 +112,7 @@ public sealed class BpfStateDocument
 
     private StateMap ReadMap(IDictionary m, string key)
     {
-        CheckKeys(m, MapKeys, key + ".");
+        CheckKeys(m, StateShape.MapEntry, key + ".");
         string? path = OptionalText(m, "Path", key);
         string? program = OptionalText(m, "Program", key);
         string? map = OptionalText(m, "Map", key);
@@ -134,7 +128,7 @@ public sealed class BpfStateDocument
                 $"{string.Join(", ", Programs.Select(p => p.Name))}).", program);
         var entries = Items(Get(m, "Entries"), key + ".Entries").Select(x =>
         {
-            CheckKeys(x.Item, EntryKeys, x.Key + ".");
+            CheckKeys(x.Item, StateShape.MapEntryEntry, x.Key + ".");
             if (!x.Item.Contains("Key") || !x.Item.Contains("Value"))
                 throw Invalid(SourceOf(x.Key), "an entry has a Key and a Value");
             return new StateMapEntry(Get(x.Item, "Key"), Get(x.Item, "Value"), SourceOf(x.Key));
@@ -145,12 +139,10 @@ public sealed class BpfStateDocument
             { NameSource = SourceOf(key + (path is null ? ".Map" : ".Path")) };
     }
 
-    private void CheckKeys(IDictionary d, string[] allowed, string prefix)
+    private void CheckKeys(IDictionary d, StateShape shape, string prefix)
     {
         foreach (object k in d.Keys)
-            if (!allowed.Contains(k.ToString(), StringComparer.OrdinalIgnoreCase))
-                throw Invalid(SourceOf(prefix + k),
-                    $"unknown key '{k}' (the keys here are {string.Join(", ", allowed)})");
+            shape.CheckKey(k, SourceOf(prefix + k));
     }
 
     /// <summary>The items of a list (a single item counts as a list of one) with their key paths.</summary>

@@ -6,7 +6,6 @@ using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Inventory;
 using EbpfPs.Engine.Maps;
 using EbpfPs.Engine.Objects;
-using EbpfPs.Engine.Pinning;
 
 namespace EbpfPs.Engine.State;
 
@@ -29,7 +28,12 @@ internal sealed class StateSession : IDisposable
     private readonly Dictionary<string, BpfObject> _loaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AttachableProgram> _instances = new(StringComparer.OrdinalIgnoreCase);
 
-    internal StateSession(BpfStateDocument document) => Document = document;
+    internal StateSession(BpfStateDocument document)
+    {
+        Document = document;
+        // Scratch loads of runs killed mid-load (kill -9 skips their finally) would otherwise stay pinned for good.
+        StateScratch.SweepOrphans();
+    }
 
     internal BpfStateDocument Document { get; }
 
@@ -62,7 +66,7 @@ internal sealed class StateSession : IDisposable
         var key = (path, p.Program, KindOf(p));
         if (_desired.TryGetValue(key, out DesiredProgram? known))
             return known;
-        string scratch = Path.Combine(BpfFs.DefaultRoot, "ebpfps-state-" + Guid.NewGuid().ToString("N")[..12]);
+        string scratch = StateScratch.NewFolder();
         BpfObject? obj = null;
         try
         {

@@ -36,13 +36,16 @@ internal static class ProcessIdentity
         pid == OwnProcessId && startTicks == OwnStartTicks;
 
     /// <summary>The start time of a running process, or null when there is none with that pid.</summary>
-    internal static ulong? StartTicks(int pid)
+    internal static ulong? StartTicks(int pid) => StartTicksOf(Stat(pid));
+
+    /// <summary>The start time in the text of a /proc/PID/stat, or null for none (or a zombie).</summary>
+    internal static ulong? StartTicksOf(string? stat)
     {
-        string? stat = Stat(pid);
-        if (stat is null)
+        int close = stat?.LastIndexOf(')') ?? -1;
+        if (stat is null || close < 0 || close + 2 > stat.Length)
             return null;
         // "pid (comm) S ppid ...": comm may hold spaces and parentheses, so count fields after the last ')'.
-        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        string[] fields = stat[(close + 2)..].Split(' ');
         if (fields.Length < 20 || fields[0] is "Z" or "X")
             return null;
         return ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out ulong ticks)

@@ -194,8 +194,8 @@ internal static class StateLock
         internal void Describe(BpfStateDocument document)
         {
             string command = Shorten((Tools.ReadText("/proc/self/cmdline") ?? "").Replace('\0', ' ').Trim());
-            File.WriteAllText(NoteOf(_path), $"pid={Environment.ProcessId}\ncommand={command.ReplaceLineEndings(" ")}\n" +
-                $"state={document.File ?? "(-State)"}\n");
+            File.WriteAllText(NoteOf(_path), $"pid={Environment.ProcessId}\n" +
+                $"command={command.ReplaceLineEndings(" ")}\nstate={document.File ?? "(-State)"}\n");
         }
 
         public void Dispose()

@@ -25,6 +25,7 @@ BeforeAll {
     Set-Content -LiteralPath $tcBatch ($tcSide | ForEach-Object { "filter show dev $_ ingress" })
     $script:lockFolder = '/run/ebpfps/state-locks'
     $script:holders = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
+    $script:lockFiles = [System.Collections.Generic.List[string]]::new()
 
     function Get-Hooks {
         # What ip and tc say each hook runs: XDP program ids (generic) on the a ends, filters on the b ends' ingress.
@@ -58,7 +59,9 @@ BeforeAll {
 }
 
 AfterAll {
-    foreach ($p in $holders) { if (-not $p.HasExited) { $p.Kill($true) } }
+    foreach ($p in $holders) { if (-not $p.HasExited) { $p.Kill($true); $p.WaitForExit() } }
+    # flock(1) leaves its file behind when no Set took the lock over (a failed test).
+    foreach ($file in $lockFiles) { Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue }
     Remove-Attachments
     Remove-ScratchState
 }
@@ -180,6 +183,7 @@ foreach ($round in 1..$Rounds) {
         Remove-XdpProgram -Interface h1a0 -NetNamespace $ns -Confirm:$false
         New-Item -ItemType Directory -Force $lockFolder | Out-Null
         $lock = Join-Path $lockFolder "$(Get-NamespaceCookie).lock"
+        $lockFiles.Add($lock)
         $holder = Start-Process flock -ArgumentList '-x', $lock, 'sleep', '120' -PassThru
         $holders.Add($holder)
         $deadline = [DateTime]::UtcNow.AddSeconds(10)

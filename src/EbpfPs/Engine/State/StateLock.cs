@@ -19,7 +19,8 @@ namespace EbpfPs.Engine.State;
 /// STATE/state-locks/KEY.lock (KEY: NetNamespace.Key, the cookie never given to a later namespace), so a killed
 /// holder releases it with its last fd; the holder writes who it is into KEY.holder for a waiter's message (not into
 /// the lock file: .NET takes an flock of its own on every file it opens, which the held lock refuses), and unlinks
-/// both before it lets go, so the folder holds only the locks of runs under way.
+/// both before it lets go; a run sweeps the files of killed holders, so the folder holds only the locks of runs under
+/// way.
 /// </summary>
 internal static class StateLock
 {
@@ -45,6 +46,7 @@ internal static class StateLock
     {
         var clock = Stopwatch.StartNew();
         var held = new List<Hold>();
+        Sweep();
         try
         {
             foreach ((string key, string? netns) in Namespaces(document).OrderBy(n => n.Key, StringComparer.Ordinal))
@@ -80,6 +82,20 @@ internal static class StateLock
             throw;
         }
         return new Holds(held);
+    }
+
+    /// <summary>
+    /// Removes the lock files of runs that were killed before they could (those of namespaces long gone too): a file
+    /// no one holds is locked, unlinked and let go, the way a holder leaves it, so a run waiting on it tries anew.
+    /// </summary>
+    private static void Sweep()
+    {
+        string[] files;
+        try { files = Directory.GetFiles(Folder, "*.lock"); }
+        catch (DirectoryNotFoundException) { return; }
+        foreach (string path in files)
+            if (Sys.TryLockFile(path) is { Ok: true } free)
+                new Hold(path, free.Value).Dispose();
     }
 
     private static IEnumerable<(string Key, string? NetNamespace)> Namespaces(BpfStateDocument document)

@@ -107,6 +107,23 @@ public sealed class StateLockTests : FakeKernelTest
     }
 
     [Fact]
+    public void TheFilesOfAKilledHolderAreSweptByTheNextRunAndAHeldOneIsLeft()
+    {
+        using IDisposable other = StateLock.Acquire(Doc("core"), TimeSpan.Zero, default);
+        string stale = StateLock.PathOf("77"), note = Path.ChangeExtension(stale, ".holder");
+        File.WriteAllText(stale, "");
+        File.WriteAllText(note, "pid=1\n");
+
+        using (StateLock.Acquire(Doc("edge"), TimeSpan.Zero, default))
+        {
+            Assert.False(File.Exists(stale));
+            Assert.False(File.Exists(note));
+            Assert.True(File.Exists(LockOf("core")));
+            Assert.True(Fake.IsTryLocked(LockOf("core")));
+        }
+    }
+
+    [Fact]
     public void TheLockIsFreeForTheNextRunOnceTheHolderIsDone()
     {
         StateLock.Acquire(Doc("edge"), TimeSpan.Zero, default).Dispose();

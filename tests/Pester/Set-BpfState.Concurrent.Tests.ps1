@@ -93,7 +93,10 @@ foreach ($round in 1..$Rounds) {
             Ms      = $clock.ElapsedMilliseconds
         }
     } catch { [pscustomobject]@{ Applied = -1; Waited = $false; Error = "$_" } }
-    $result | ConvertTo-Json -Compress | Set-Content -LiteralPath (Join-Path $Sync "done-$round-$Id")
+    # Written aside and renamed, so the parent never reads a half-written result.
+    $done = Join-Path $Sync "done-$round-$Id"
+    $result | ConvertTo-Json -Compress | Set-Content -LiteralPath "$done.tmp"
+    Move-Item -LiteralPath "$done.tmp" $done
 }
 '@
         $children = foreach ($id in 'A', 'B') {
@@ -115,7 +118,8 @@ foreach ($round in 1..$Rounds) {
                     if ([DateTime]::UtcNow -gt $deadline) { throw "round $round did not finish" }
                     Start-Sleep -Milliseconds 5
                 }
-                $runs = 'A', 'B' | ForEach-Object { Get-Content -Raw "$sync/done-$round-$_" | ConvertFrom-Json }
+                $runs = @('A', 'B' | ForEach-Object { Get-Content -Raw "$sync/done-$round-$_" | ConvertFrom-Json })
+                if ($runs.Count -ne 2) { throw "round $($round) gave $($runs.Count) results" }
                 $hooks = Get-Hooks
                 [pscustomobject]@{
                     Round    = $round

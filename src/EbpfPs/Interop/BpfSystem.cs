@@ -43,6 +43,8 @@ internal interface IBpfSystem
     Result<Libbpf.ObjectKind> ObjectKindOf(SafeFdHandle fd);
     /// <summary>Takes an exclusive lock on a file (made if missing) other processes see; Dispose frees it.</summary>
     Result<IDisposable> LockFile(string path);
+    /// <summary>LockFile without waiting: EAGAIN while another process holds it.</summary>
+    Result<IDisposable> TryLockFile(string path);
     Result Pin(SafeFdHandle fd, string path);
     Result<SafeFdHandle> Dup(SafeFdHandle fd);
     Result<Libbpf.BpfProgInfo> ProgramInfo(SafeFdHandle fd);
@@ -160,6 +162,11 @@ internal sealed class LinuxSystem : IBpfSystem
     public Result<IDisposable> LockFile(string path)
     {
         Result<SafeFdHandle> locked = Libc.LockFile(path);
+        return locked.Ok ? Result<IDisposable>.Success(locked.Value) : locked.Errno;
+    }
+    public Result<IDisposable> TryLockFile(string path)
+    {
+        Result<SafeFdHandle> locked = Libc.TryLockFile(path);
         return locked.Ok ? Result<IDisposable>.Success(locked.Value) : locked.Errno;
     }
     public Result Pin(SafeFdHandle fd, string path) => Libbpf.ObjPin(fd, path);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using EbpfPs.Engine.Errors;
 
 namespace EbpfPs.Engine.State;
@@ -20,11 +21,18 @@ public static class BpfState
         return steps.Select(s => s.Difference).ToArray();
     }
 
-    /// <summary>Applies the differences shouldProcess agrees to; returns them marked Applied.</summary>
+    /// <summary>
+    /// Applies the differences shouldProcess agrees to; returns them marked Applied. The run holds the state lock of
+    /// each namespace the document names from before it plans until its last step: another run waits up to timeout
+    /// (StateLock.DefaultTimeout when null), then stops with StateLocked; cancel stops the wait, and waiting hears
+    /// who it waits for.
+    /// </summary>
     public static IReadOnlyList<BpfStateDifference> Set(BpfStateDocument document,
-        Func<BpfStateDifference, bool> shouldProcess)
+        Func<BpfStateDifference, bool> shouldProcess, TimeSpan? timeout = null, CancellationToken cancel = default,
+        Action<string>? waiting = null)
     {
         NativeRuntime.EnsureLibbpf();
+        using IDisposable locked = StateLock.Acquire(document, timeout ?? StateLock.DefaultTimeout, cancel, waiting);
         using var session = new StateSession(document);
         List<StateStep> steps = StatePlanner.Plan(session);
         var chosen = steps.Where(s => shouldProcess(s.Difference)).OrderBy(s => s.Phase).ToList();

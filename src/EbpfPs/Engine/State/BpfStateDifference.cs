@@ -24,6 +24,11 @@ public enum BpfStateAction
     Pin,
     /// <summary>The key is missing or has another value: write the value.</summary>
     SetEntry,
+    /// <summary>
+    /// TC: the program runs more than once on the hook (two runs at once, or a filter added by hand): keep the one
+    /// that runs first, remove the others.
+    /// </summary>
+    RemoveDuplicate,
 }
 
 /// <summary>

@@ -81,12 +81,16 @@ internal static class StatePlanner
             {
                 var direction = ((TcHookPoint)p.Point).Direction;
                 var there = Attachments.ListTc(p.NetNamespace, all => all.Where(x => x.Index == on.Index), direction);
-                TcAttachment? match = there.FirstOrDefault(a => a.ProgramName == desired.KernelName
-                    && a.ProgramTag == desired.Tag);
-                if (match is not null)
+                // Several instances of the program on the hook are drift too: the first to run stays.
+                List<TcAttachment> instances = StateDuplicates.Instances(there, desired.KernelName, desired.Tag);
+                if (instances.Count > 0)
                 {
+                    TcAttachment match = instances[0];
                     reuse ??= match.ProgramId;
+                    bool seen = matches.Any(m => m.Now.Equals(match)); // another entry wants it at this hook too
                     matches.Add(new StateMatch(p, iface, on, match));
+                    if (!seen && StateDuplicates.Plan(p, iface, on, instances) is StateStep dedupe)
+                        steps.Add(dedupe);
                     continue;
                 }
                 string actual = there.Count == 0 ? "(none)"

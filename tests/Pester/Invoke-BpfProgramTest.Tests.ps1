@@ -65,6 +65,23 @@ Describe 'Invoke-BpfProgramTest against the module''s programs' {
         $r.Repeat | Should -Be 1
     }
 
+    It 'ConvertTo-Json writes the packets as one hex text each, the bytes a pcap of them holds' {
+        $r = Invoke-BpfProgramTest -Program tx -Packet $good
+        $json = $r | ConvertTo-Json -Depth 3
+        $back = $json | ConvertFrom-Json
+        ($json -split "`n").Count | Should -BeLessThan 60 -Because "a $($good.Length)-byte frame is one line, not a number per line"
+        $back.OutputPacket.PSObject.Properties.Name | Should -Not -Contain 'Bytes'
+        $file = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-k1-$PID.pcap"
+        try {
+            $r.OutputPacket | Export-BpfTestPacket -LiteralPath $file | Out-Null
+            # The pcap global header (24 bytes) and record header (16) come before the frame.
+            $pcap = [IO.File]::ReadAllBytes($file)
+            $back.OutputPacket.Hex | Should -Be ([Convert]::ToHexString($pcap, 40, $pcap.Length - 40).ToLowerInvariant())
+        }
+        finally { Remove-Item $file -ErrorAction Ignore }
+        $back.InputPacket.Hex.Length | Should -Be (2 * $good.Length)
+    }
+
     It 'tx swaps the MAC addresses of the output packet' {
         $r = Invoke-BpfProgramTest -Program tx -Packet $good
         $r.OutputPacket.SourceMac | Should -Be $good.DestinationMac

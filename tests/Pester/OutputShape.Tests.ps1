@@ -4,6 +4,7 @@ BeforeAll {
     Import-Module $PSScriptRoot/TestHelpers.psm1 -Force
     Import-EbpfPsUnderTest
     . $PSScriptRoot/OutputSamples.ps1
+    . $PSScriptRoot/ViewFit.ps1
 
     # Each output type of each cmdlet, by the name its view is selected by.
     $script:outputTypes = Get-Command -Module EbpfPs | ForEach-Object {
@@ -70,6 +71,56 @@ Describe 'Output shape: default views at 80 columns' {
         $text = @($sample[$_])[0] | Format-Table -View Wide | Out-String -Width 200
         Get-BrokenHeader $text | Should -BeNullOrEmpty
         $text | Should -Not -Match '…'
+    }
+}
+
+BeforeDiscovery {
+    # Every output type with a default view in formats/*.ps1xml (FileInfo's view is PowerShell's own).
+    $viewTypes = @(
+    'EbpfPs.XdpAttachment', 'EbpfPs.TcAttachment', 'EbpfPs.BpfTestNetwork', 'EbpfPs.BpfTestInterface', 'EbpfPs.BpfObject',
+    'EbpfPs.BpfLoadedProgram', 'EbpfPs.BpfLoadedMap', 'EbpfPs.BpfProgramInfo', 'EbpfPs.BpfMapInfo', 'EbpfPs.BpfLinkInfo',
+    'EbpfPs.BpfBtfType',
+    'EbpfPs.BpfMapEntry', 'EbpfPs.BpfMapEntry#PerCpu', 'EbpfPs.BpfMapEntry#CpuSum', 'EbpfPs.BloomFilterAnswer', 'EbpfPs.BpfMapBatch', 'EbpfPs.MapSample', 'EbpfPs.BpfFeature',
+    'EbpfPs.BpfStatisticsState', 'EbpfPs.BpfTestPacket', 'EbpfPs.ProgramTestResult', 'EbpfPs.TestPacketsSent',
+    'EbpfPs.HookThroughput', 'EbpfPs.BpfStateDifference', 'EbpfPs.BpfEvent'
+)
+}
+
+Describe 'Output shape: realistic long values at 80 and 120 columns' {
+    BeforeAll {
+        # Every feature the kernel reports (paths, sysctl names, errno text), not only the System ones.
+        $script:longSamples = @{ 'EbpfPs.BpfFeature' = @(Get-BpfFeature) }
+    }
+
+    It 'the check finds a word or number broken over two lines and a dropped column' {
+        $probe = [pscustomobject]@{ Name = 'net.core.bpf_jit_enable'; Rate = '12,001.9'; Path = '/sys/fs/bpf/a/b'; Cpu = 1 }
+        $columns = @(
+            @{ Label = 'Name'; Width = 10; Value = $probe.Name }, @{ Label = 'Rate'; Width = 6; Value = $probe.Rate }
+            @{ Label = 'Path'; Width = 70; Value = $probe.Path }, @{ Label = 'Cpu'; Width = 3; Value = $probe.Cpu }
+        )
+        $table = $probe | Format-Table -Wrap -Property @($columns | ForEach-Object {
+                @{ Label = $_.Label; Width = $_.Width; Expression = [scriptblock]::Create("`$_.$($_.Label)") } }) |
+            Out-String -Width 80
+        $problems = @(Get-TableFitProblem $table $columns 80 $null)
+        ($problems -join "`n") | Should -Match "Name: 'bpf_jit_enable' is not whole"
+        ($problems -join "`n") | Should -Match "Rate: '12,001\.9' is not whole"
+        ($problems -join "`n") | Should -Match 'column Cpu is not shown' -Because 'PowerShell drops what does not fit'
+    }
+
+    It '<_> shows every word and number whole at 80 and 120 columns' -ForEach $viewTypes {
+        $type = $_
+        $objects = @(if ($longSamples[$type]) { $longSamples[$type] } else { $sample[$type] })
+        $objects | Should -Not -BeNullOrEmpty
+        $problems = foreach ($o in $objects) {
+            $long = Copy-WithLongValues $o $type
+            foreach ($width in 80, 120) { Get-ViewFitProblem $long $type $width }
+        }
+        @($problems) | Should -BeNullOrEmpty
+    }
+
+    It 'every output type this module formats is checked here' -ForEach @(@{ Listed = $viewTypes }) {
+        $formatted = @($outputTypes.Type | Where-Object { $_ -like 'EbpfPs.*' } | Select-Object -Unique)
+        @($formatted | Where-Object { $_ -notin $Listed }) | Should -BeNullOrEmpty
     }
 }
 
@@ -158,6 +209,39 @@ Describe 'Output shape: flat exports' {
         $watch = $sample['EbpfPs.MapSample'][0] | ConvertTo-Json
         $watch | Should -Match '"packets": \d+,'
         $watch | Should -Match '"packetsDelta": -?\d+,'
+    }
+
+    It 'ConvertTo-Json writes each field of a map entry once, nested as scripts read it; Export-Csv keeps the flat columns' {
+        $json = $flowEntries | ConvertTo-Json -Depth 5
+        $back = @($json | ConvertFrom-Json)
+        @($back[0].PSObject.Properties.Name) | Should -Be @('MapId', 'Map', 'Key', 'Value')
+        $json | Should -Not -Match '"(Key|Value)\.' -Because 'the flat columns are for CSV'
+        $json | Should -Not -Match 'null' -Because 'a field without a value is left out'
+        for ($i = 0; $i -lt $flowEntries.Count; $i++) {
+            $back[$i].Key.src | Should -Be $flowEntries[$i].Key.src
+            $back[$i].Value.packets | Should -Be $flowEntries[$i].Value.packets
+        }
+        # Per-CPU entries keep their CPUs' values, once.
+        $perCpu = $sample['EbpfPs.BpfMapEntry#PerCpu'] | ConvertTo-Json -Depth 5 | ConvertFrom-Json
+        @($perCpu.PSObject.Properties.Name) | Should -Be @('MapId', 'Map', 'Key', 'Value', 'PerCpu')
+        @($perCpu.PerCpu.packets) | Should -Be @($sample['EbpfPs.BpfMapEntry#PerCpu'].PerCpu.packets)
+        # Export-Csv, with no step in between, still writes a column per field.
+        $csv = Join-Path $TestDrive 'flows.csv'
+        $flowEntries | Export-Csv -LiteralPath $csv
+        @((Import-Csv -LiteralPath $csv)[0].PSObject.Properties.Name) |
+            Should -Be @('MapId', 'Map', 'Key.src', 'Key.dst', 'Value.packets', 'Value.bytes')
+    }
+
+    It 'ConvertTo-Json writes packet bytes as one hex text, not a number per line' {
+        $result = $sample['EbpfPs.ProgramTestResult']
+        $json = $result | ConvertTo-Json -Depth 3
+        $back = $json | ConvertFrom-Json
+        $back.OutputPacket.PSObject.Properties.Name | Should -Not -Contain 'Bytes'
+        $back.OutputPacket.Hex | Should -Be ([Convert]::ToHexString($result.OutputPacket.Bytes).ToLowerInvariant())
+        # The frame starts with the destination MAC the packet was built with.
+        $back.InputPacket.Hex | Should -BeLike (($result.InputPacket.DestinationMac -replace ':') + '*')
+        ($json -split "`n").Count | Should -BeLessThan 60 -Because "a $($result.OutputPacket.Length)-byte frame is one line"
+        $result.OutputPacket.Bytes | Should -BeOfType [byte] -Because 'scripts still get the bytes'
     }
 
     It 'map entries that cross remoting serialization keep their key and value' {

@@ -33,6 +33,8 @@ public sealed class MapEntryColumns : PSPropertyAdapter
             new PSAdaptedProperty("MapId", null),
             new PSAdaptedProperty("Map", null),
         };
+        if (JsonAsking.Now())
+            return NestedColumns(columns, e);
         AddColumns(columns, "Key", e.Key);
         AddColumns(columns, "Value", e.Value);
         if (e.PerCpu is { Count: > 0 } cpus)
@@ -85,6 +87,25 @@ public sealed class MapEntryColumns : PSPropertyAdapter
             "ValueHex" => e.ValueHex,
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// What ConvertTo-Json lists: the entry as it is (Key and Value nested), each field once. ConvertTo-Json writes
+    /// the class's public properties and then every adapted one it has not written, so listing the flat columns
+    /// to it would repeat each field; PerCpu and the hex texts only when there are some ([JsonIgnore] on the class
+    /// keeps their nulls out).
+    /// </summary>
+    private static Collection<PSAdaptedProperty> NestedColumns(Collection<PSAdaptedProperty> columns, BpfMapEntry e)
+    {
+        columns.Add(new PSAdaptedProperty("Key", null));
+        columns.Add(new PSAdaptedProperty("Value", null));
+        if (e.PerCpu is not null)
+            columns.Add(new PSAdaptedProperty("PerCpu", null));
+        if (e.KeyHex is not null)
+            columns.Add(new PSAdaptedProperty("KeyHex", null));
+        if (e.ValueHex is not null)
+            columns.Add(new PSAdaptedProperty("ValueHex", null));
+        return columns;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Newtonsoft.Json;
 
 namespace EbpfPs;
 
@@ -13,12 +14,15 @@ public sealed class BpfMapEntry
     public object? Key { get; init; }
     public object? Value { get; init; }
     /// <summary>Each CPU's value, for per-CPU maps read with -PerCpu.</summary>
+    [JsonIgnore] // ConvertTo-Json gets it from the type adapter when there is one: no null field.
     public IReadOnlyList<object?>? PerCpu { get; init; }
     /// <summary>For maps without BTF: the key's bytes as hex, beside the integer reading in Key.</summary>
+    [JsonIgnore]
     public string? KeyHex { get; init; }
     /// <summary>
     /// For maps without BTF: the value's bytes as hex (per-CPU: of the sum), beside the integer reading in Value.
     /// </summary>
+    [JsonIgnore]
     public string? ValueHex { get; init; }
 
     public override string ToString() => $"{Map}[{Key}]";

@@ -4,13 +4,18 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using EbpfPs.Engine.Packets;
+using Newtonsoft.Json;
 
 namespace EbpfPs;
 
 /// <summary>A frame for tests: its bytes and what they say, as far as they parse.</summary>
 public sealed record BpfTestPacket
 {
+    /// <summary>The frame; ConvertTo-Json writes Hex instead (a byte array there is one number per line).</summary>
+    [JsonIgnore]
     public byte[] Bytes { get; init; } = Array.Empty<byte>();
+    /// <summary>The frame's bytes as lowercase hex, as tcpdump -xx and bpftool print them.</summary>
+    public string Hex => Convert.ToHexString(Bytes).ToLowerInvariant();
     public int Length => Bytes.Length;
     public string SourceMac { get; init; } = "";
     public string DestinationMac { get; init; } = "";

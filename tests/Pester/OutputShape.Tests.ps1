@@ -82,7 +82,8 @@ BeforeDiscovery {
     'EbpfPs.BpfBtfType',
     'EbpfPs.BpfMapEntry', 'EbpfPs.BpfMapEntry#PerCpu', 'EbpfPs.BpfMapEntry#CpuSum', 'EbpfPs.BloomFilterAnswer', 'EbpfPs.BpfMapBatch', 'EbpfPs.MapSample', 'EbpfPs.BpfFeature',
     'EbpfPs.BpfStatisticsState', 'EbpfPs.BpfTestPacket', 'EbpfPs.ProgramTestResult', 'EbpfPs.TestPacketsSent',
-    'EbpfPs.HookThroughput', 'EbpfPs.BpfStateDifference', 'EbpfPs.BpfEvent'
+    'EbpfPs.HookThroughput', 'EbpfPs.BpfStateDifference', 'EbpfPs.BpfEvent',
+    'EbpfPs.BpfInstruction', 'EbpfPs.BpfJitedCode', 'EbpfPs.BpfPin'
 )
 }
 

@@ -117,6 +117,18 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
         $lines = @($syntax -split '\r?\n' | Where-Object { $_ -match "^\s*$Name\b" })
         $lines.Count | Should -Be @($cmd.ParameterSets).Count
         $syntax | Should -Not -Match '<SwitchParameter>'
+        # A type shows as a reader types it: never Nullable`1 or another generic name (a backtick and a number).
+        $syntax | Should -Not -Match 'Nullable|`\d' -Because 'SYNTAX names the type a value is given as'
+        (Get-Command $Name -Syntax | Out-String) | Should -Not -Match 'Nullable|`\d'
+        # A closed set of values (an enum or a ValidateSet) is listed on the syntax line: -Hook {Xdp | Tc}.
+        foreach ($p in $cmd.Parameters.Values) {
+            $t = [Nullable]::GetUnderlyingType($p.ParameterType) ?? $p.ParameterType
+            $t = if ($t.IsArray) { $t.GetElementType() } else { $t }
+            $valid = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
+            $values = if ($valid) { $valid.ValidValues } elseif ($t.IsEnum) { [Enum]::GetNames($t) } else { continue }
+            if ($p.Name -in 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction') { continue }
+            $syntax | Should -Match ("-$($p.Name)\]? " + [regex]::Escape("{$($values -join ' | ')}")) -Because "-$($p.Name) takes one of these"
+        }
         foreach ($line in $lines) {
             $line | Should -Match '\[<CommonParameters>\]$'
             if ($cmd.Parameters.ContainsKey('WhatIf')) { $line | Should -Match '\[-WhatIf\] \[-Confirm\]' }

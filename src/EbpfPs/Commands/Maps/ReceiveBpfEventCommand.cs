@@ -31,12 +31,15 @@ public sealed class ReceiveBpfEventCommand : MapCommandBase
     /// <summary>Stop after this long (seconds, or a TimeSpan), with or without records.</summary>
     [Parameter]
     [SecondsToTimeSpan]
-    public TimeSpan? Timeout { get; set; }
+    public TimeSpan Timeout { get => _timeout ?? TimeSpan.Zero; set => _timeout = value; }
+
+    // Not Nullable<T>, which help would print as Nullable`1: unset is told apart by the field instead.
+    private TimeSpan? _timeout;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        if (Timeout is TimeSpan t && t <= TimeSpan.Zero)
+        if (_timeout is TimeSpan t && t <= TimeSpan.Zero)
             Terminate(new BpfException(ErrorId.InvalidDuration, "-Timeout must be positive.", Timeout));
     }
 
@@ -57,7 +60,7 @@ public sealed class ReceiveBpfEventCommand : MapCommandBase
         while (!_stop.IsSet && (Count == 0 || received < Count))
         {
             TimeSpan wait = Slice;
-            if (Timeout is TimeSpan limit)
+            if (_timeout is TimeSpan limit)
             {
                 TimeSpan left = limit - clock.Elapsed;
                 if (left <= TimeSpan.Zero) break;

@@ -20,7 +20,10 @@ public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
 
     /// <summary>Fleet only: how many routers (1 to 16; 3 when omitted).</summary>
     [Parameter]
-    public int? Count { get; set; }
+    public int Count { get => _count ?? 3; set => _count = value; }
+
+    // Not Nullable<T>, which help would print as Nullable`1: unset is told apart by the field instead.
+    private int? _count;
 
     protected override bool NeedsLibbpf => false;
 
@@ -29,13 +32,13 @@ public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
     protected override void ProcessRecord()
     {
         string what = Topology == TestTopology.Fleet
-            ? $"Create a Fleet test network of {Count ?? 3} routers (namespaces, veth pairs, one veth into this " +
+            ? $"Create a Fleet test network of {Count} routers (namespaces, veth pairs, one veth into this " +
                 "namespace, an sshd per router)"
             : $"Create a {Topology} test network (network namespaces and veth pairs)";
         if (ShouldProcess(Name ?? "(new name)", what))
             Run(() =>
             {
-                BpfTestNetwork made = TestNetworks.Create(Name, Topology, Count);
+                BpfTestNetwork made = TestNetworks.Create(Name, Topology, _count);
                 WriteVerbose($"Created {made.Topology} test network {made.Name}: network namespaces " +
                     $"{string.Join(", ", made.Namespaces)}.");
                 WriteObject(made);

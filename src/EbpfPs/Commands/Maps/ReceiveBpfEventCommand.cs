@@ -21,6 +21,7 @@ public sealed class ReceiveBpfEventCommand : MapCommandBase
 
     /// <summary>The C type of a record (struct event, or a typedef name), looked up in the BTF.</summary>
     [Parameter(Position = 0)]
+    [ArgumentCompleter(typeof(EventTypeNameCompleter))]
     public string? TypeName { get; set; }
 
     /// <summary>Stop after this many records; 0 (the default) reads until -Timeout or Ctrl+C.</summary>

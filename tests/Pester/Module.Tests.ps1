@@ -185,13 +185,19 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
         if ($cmd.Parameters.ContainsKey('Path')) { $cmd.Parameters.Keys | Should -Contain 'LiteralPath' }
     }
 
-    It 'completes interface, namespace, program and map names' {
+    It 'completes interface, namespace, program and map names, and kernel ids' {
         foreach ($p in $cmd.Parameters.Values | Where-Object Name -In 'Interface', 'NetNamespace', 'Program', 'Name', 'ProgramName', 'MapName') {
             if ($p.ParameterType -notin [string], [string[]]) { continue }
             # A New- cmdlet's -Name is a name that does not exist yet: nothing to complete.
             if ($cmd.Verb -eq 'New' -and $p.Name -eq 'Name') { continue }
             $completer = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] -or $_ -is [System.Management.Automation.ValidateSetAttribute] }
             $completer | Should -Not -BeNullOrEmpty -Because "-$($p.Name) of $Name should tab-complete"
+        }
+        # Ids of what the kernel holds complete to the loaded ones (with their names), never to file names.
+        foreach ($p in $cmd.Parameters.Values | Where-Object Name -In 'Id', 'ProgramId', 'MapId', 'BtfId', 'LinkId') {
+            if ($p.ParameterType -notin [uint32], [uint32[]]) { continue }
+            $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] } |
+                Should -Not -BeNullOrEmpty -Because "-$($p.Name) of $Name should complete loaded ids"
         }
     }
 }

@@ -102,8 +102,10 @@ function Get-HelpTypeName([type] $Type, [switch] $Full) {
     $suffix = ''
     while ($t.IsArray) { $suffix += '[]'; $t = $t.GetElementType() }
     $t = [Nullable]::GetUnderlyingType($t) ?? $t
-    if ($t.IsGenericType) { throw "Help cannot name the generic parameter type $t; give the parameter a plain type." }
-    $(if ($Full) { $t.FullName } else { $t.Name }) + $suffix
+    # A generic type reads as PowerShell writes it (List[String]), not as .NET names it (List`1).
+    $name = $(if ($Full -and -not $t.IsGenericType) { $t.FullName } else { $t.Name -replace '`\d+$', '' })
+    if ($t.IsGenericType) { $name += '[' + (($t.GetGenericArguments() | ForEach-Object { Get-HelpTypeName $_ -Full:$Full }) -join ',') + ']' }
+    $name + $suffix
 }
 
 function Get-AllowedValues($Param) {

@@ -96,6 +96,26 @@ function Add-Paras([System.Xml.XmlWriter] $w, [string] $text) {
     $w.WriteEndElement()
 }
 
+function Get-HelpTypeName([type] $Type, [switch] $Full) {
+    # A reader sees the type a value is given as: Nullable`1 or List`1 would say nothing useful.
+    $t = [Nullable]::GetUnderlyingType($Type) ?? $Type
+    $suffix = ''
+    while ($t.IsArray) { $suffix += '[]'; $t = $t.GetElementType() }
+    $t = [Nullable]::GetUnderlyingType($t) ?? $t
+    # A generic type reads as PowerShell writes it (List[String]), not as .NET names it (List`1).
+    $name = $(if ($Full -and -not $t.IsGenericType) { $t.FullName } else { $t.Name -replace '`\d+$', '' })
+    if ($t.IsGenericType) { $name += '[' + (($t.GetGenericArguments() | ForEach-Object { Get-HelpTypeName $_ -Full:$Full }) -join ',') + ']' }
+    $name + $suffix
+}
+
+function Get-AllowedValues($Param) {
+    $set = $Param.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
+    if ($set) { return $set.ValidValues }
+    $t = [Nullable]::GetUnderlyingType($Param.ParameterType) ?? $Param.ParameterType
+    if ($t.IsArray) { $t = $t.GetElementType() }
+    if ($t.IsEnum) { [Enum]::GetNames($t) }
+}
+
 function Write-Parameter([System.Xml.XmlWriter] $w, $param, $set, [string] $text) {
     $attr = if ($set) { $param.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and ($_.ParameterSetName -eq $set.Name -or $_.ParameterSetName -eq '__AllParameterSets') } | Select-Object -First 1 } else { $null }
     $any = $param.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
@@ -114,10 +134,21 @@ function Write-Parameter([System.Xml.XmlWriter] $w, $param, $set, [string] $text
     if (-not ($set -and $switch)) {
         $w.WriteStartElement('command', 'parameterValue', $command)
         $w.WriteAttributeString('required', (-not $switch).ToString().ToLowerInvariant())
-        $w.WriteString($param.ParameterType.Name)
+        $w.WriteString((Get-HelpTypeName $param.ParameterType))
         $w.WriteEndElement()
+        # On a syntax line a closed set of values reads as {Xdp | Tc}, as PowerShell's own help shows enums.
+        $values = @(Get-AllowedValues $param)
+        if ($set -and $values) {
+            $w.WriteStartElement('command', 'parameterValueGroup', $command)
+            foreach ($v in $values) {
+                $w.WriteStartElement('command', 'parameterValue', $command)
+                $w.WriteAttributeString('required', 'false'); $w.WriteAttributeString('variableLength', 'false')
+                $w.WriteString($v); $w.WriteEndElement()
+            }
+            $w.WriteEndElement()
+        }
     }
-    $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $param.ParameterType.FullName); $w.WriteEndElement()
+    $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, (Get-HelpTypeName $param.ParameterType -Full)); $w.WriteEndElement()
     $w.WriteEndElement()
 }
 

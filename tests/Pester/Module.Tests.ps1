@@ -117,6 +117,18 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
         $lines = @($syntax -split '\r?\n' | Where-Object { $_ -match "^\s*$Name\b" })
         $lines.Count | Should -Be @($cmd.ParameterSets).Count
         $syntax | Should -Not -Match '<SwitchParameter>'
+        # A type shows as a reader types it: never Nullable`1 or another generic name (a backtick and a number).
+        $syntax | Should -Not -Match 'Nullable|`\d' -Because 'SYNTAX names the type a value is given as'
+        (Get-Command $Name -Syntax | Out-String) | Should -Not -Match 'Nullable|`\d'
+        # A closed set of values (an enum or a ValidateSet) is listed on the syntax line: -Hook {Xdp | Tc}.
+        foreach ($p in $cmd.Parameters.Values) {
+            $t = [Nullable]::GetUnderlyingType($p.ParameterType) ?? $p.ParameterType
+            $t = if ($t.IsArray) { $t.GetElementType() } else { $t }
+            $valid = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
+            $values = if ($valid) { $valid.ValidValues } elseif ($t.IsEnum) { [Enum]::GetNames($t) } else { continue }
+            if ($p.Name -in 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction') { continue }
+            $syntax | Should -Match ("-$($p.Name)\]? " + [regex]::Escape("{$($values -join ' | ')}")) -Because "-$($p.Name) takes one of these"
+        }
         foreach ($line in $lines) {
             $line | Should -Match '\[<CommonParameters>\]$'
             if ($cmd.Parameters.ContainsKey('WhatIf')) { $line | Should -Match '\[-WhatIf\] \[-Confirm\]' }
@@ -173,13 +185,19 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
         if ($cmd.Parameters.ContainsKey('Path')) { $cmd.Parameters.Keys | Should -Contain 'LiteralPath' }
     }
 
-    It 'completes interface, namespace, program and map names' {
+    It 'completes interface, namespace, program and map names, and kernel ids' {
         foreach ($p in $cmd.Parameters.Values | Where-Object Name -In 'Interface', 'NetNamespace', 'Program', 'Name', 'ProgramName', 'MapName') {
             if ($p.ParameterType -notin [string], [string[]]) { continue }
             # A New- cmdlet's -Name is a name that does not exist yet: nothing to complete.
             if ($cmd.Verb -eq 'New' -and $p.Name -eq 'Name') { continue }
             $completer = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] -or $_ -is [System.Management.Automation.ValidateSetAttribute] }
             $completer | Should -Not -BeNullOrEmpty -Because "-$($p.Name) of $Name should tab-complete"
+        }
+        # Ids of what the kernel holds complete to the loaded ones (with their names), never to file names.
+        foreach ($p in $cmd.Parameters.Values | Where-Object Name -In 'Id', 'ProgramId', 'MapId', 'BtfId', 'LinkId') {
+            if ($p.ParameterType -notin [uint32], [uint32[]]) { continue }
+            $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] } |
+                Should -Not -BeNullOrEmpty -Because "-$($p.Name) of $Name should complete loaded ids"
         }
     }
 }

@@ -9,10 +9,13 @@ namespace EbpfPs.Commands;
 public sealed class GetTcProgramCommand : InterfaceListCommandBase
 {
     [Parameter]
-    public TcDirection? Direction { get; set; }
+    public TcDirection Direction { get => _direction ?? TcDirection.Ingress; set => _direction = value; }
+
+    // Not Nullable<T>, which help would print as Nullable`1: unset is told apart by the field instead.
+    private TcDirection? _direction;
 
     protected override void ProcessRecord() =>
-        WriteEachNamespace(ns => Attachments.ListTc(ns, Selected(ns), Direction));
+        WriteEachNamespace(ns => Attachments.ListTc(ns, Selected(ns), _direction));
 
     protected override string? Summary => ReadSummary("TC attachment");
 }

@@ -19,6 +19,7 @@ public abstract class MapCommandBase : EbpfCmdlet
         InputSet = "InputObject";
 
     [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+    [ArgumentCompleter(typeof(KernelMapIdCompleter))]
     public uint Id { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = NameSet)]

@@ -6,34 +6,28 @@ using EbpfPs.Engine.Maps;
 namespace EbpfPs.Commands;
 
 /// <summary>
-/// -SortBy: the numeric fields of the map already named by -Id, -Name or -LiteralPath/-Path, from its BTF.
+/// -SortBy: the numeric fields of the map the line names (by -Id, -Name, a path, -InputObject or the pipe), from
+/// its BTF; Value and Key alone until a map is named, as they are what a map whose key and value are numbers takes.
 /// </summary>
 public class MapSortFieldCompleter : CompleterBase
 {
+    private bool _mapKnown;
+
     protected override bool Ordered => true;
 
     protected override IEnumerable<string> Candidates(IDictionary fakeBoundParameters)
     {
-        if (!EbpfPs.Engine.NativeRuntime.LibbpfPresent)
-            return Enumerable.Empty<string>();
-        using BpfMap? map = Open(fakeBoundParameters);
-        return map is null ? Enumerable.Empty<string>() : Names(map.SortFieldNames().ToList());
+        _mapKnown = false;
+        using BpfMap? map = MapOnLine.Open(fakeBoundParameters, Ast);
+        _mapKnown = map is not null;
+        return Names(map is null ? new[] { "Value", "Key" } : map.SortFieldNames().ToList());
     }
+
+    protected override (string ListItem, string ToolTip) Describe(string candidate) => _mapKnown
+        ? (candidate, candidate)
+        : (candidate, $"{candidate} (name the map first, with -Id, -Name or the pipe, to complete its fields)");
 
     protected virtual IEnumerable<string> Names(IReadOnlyList<string> fields) => fields;
-
-    private static BpfMap? Open(IDictionary bound)
-    {
-        if (BoundStrings(bound, "Id") is [string id] && uint.TryParse(id, out uint n))
-            return BpfMap.OpenById(n);
-        if (BoundStrings(bound, "Name") is [string name])
-            return BpfMap.OpenByName(name);
-        if (BoundStrings(bound, "LiteralPath") is [string literal])
-            return BpfMap.OpenPinned(literal);
-        if (BoundStrings(bound, "Path") is [string path] && !path.Contains('*') && !path.Contains('?'))
-            return BpfMap.OpenPinned(path);
-        return null;
-    }
 }
 
 /// <summary>Watch-BpfMap -SortBy: each value field's rate (fieldPerSecond) first, then totals and key fields.</summary>

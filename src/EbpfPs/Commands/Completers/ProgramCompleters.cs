@@ -52,20 +52,3 @@ public sealed class LinkTypeCompleter : CompleterBase
     protected override IEnumerable<string> Candidates(IDictionary bound) =>
         NativeRuntime.LibbpfPresent ? LinkInventory.TypeNames() : Array.Empty<string>();
 }
-
-/// <summary>
-/// Completes Get-BpfBtfType -Name from the file (-LiteralPath, -Path) or BTF object (-BtfId) already given.
-/// </summary>
-public sealed class BtfTypeNameCompleter : CompleterBase
-{
-    protected override IEnumerable<string> Candidates(IDictionary bound)
-    {
-        string? path = BoundStrings(bound, "LiteralPath").Concat(BoundStrings(bound, "Path")).FirstOrDefault();
-        string? id = BoundStrings(bound, "BtfId").FirstOrDefault();
-        if (path is null && id is null)
-            return Array.Empty<string>();
-        if (path is not null)
-            path = System.IO.Path.GetFullPath(path, CurrentDirectory());
-        return EbpfPs.Engine.Btf.BtfTypes.Names(path, uint.TryParse(id, out uint btfId) ? btfId : null);
-    }
-}

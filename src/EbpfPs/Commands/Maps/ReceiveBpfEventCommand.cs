@@ -21,6 +21,7 @@ public sealed class ReceiveBpfEventCommand : MapCommandBase
 
     /// <summary>The C type of a record (struct event, or a typedef name), looked up in the BTF.</summary>
     [Parameter(Position = 0)]
+    [ArgumentCompleter(typeof(EventTypeNameCompleter))]
     public string? TypeName { get; set; }
 
     /// <summary>Stop after this many records; 0 (the default) reads until -Timeout or Ctrl+C.</summary>
@@ -31,12 +32,15 @@ public sealed class ReceiveBpfEventCommand : MapCommandBase
     /// <summary>Stop after this long (seconds, or a TimeSpan), with or without records.</summary>
     [Parameter]
     [SecondsToTimeSpan]
-    public TimeSpan? Timeout { get; set; }
+    public TimeSpan Timeout { get => _timeout ?? TimeSpan.Zero; set => _timeout = value; }
+
+    // Not Nullable<T>, which help would print as Nullable`1: unset is told apart by the field instead.
+    private TimeSpan? _timeout;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        if (Timeout is TimeSpan t && t <= TimeSpan.Zero)
+        if (_timeout is TimeSpan t && t <= TimeSpan.Zero)
             Terminate(new BpfException(ErrorId.InvalidDuration, "-Timeout must be positive.", Timeout));
     }
 
@@ -57,7 +61,7 @@ public sealed class ReceiveBpfEventCommand : MapCommandBase
         while (!_stop.IsSet && (Count == 0 || received < Count))
         {
             TimeSpan wait = Slice;
-            if (Timeout is TimeSpan limit)
+            if (_timeout is TimeSpan limit)
             {
                 TimeSpan left = limit - clock.Elapsed;
                 if (left <= TimeSpan.Zero) break;

@@ -22,7 +22,10 @@ public sealed class GetBpfTestNetworkCommand : EbpfCmdlet
     /// <summary>Only networks made longer ago than this (a TimeSpan, or seconds).</summary>
     [Parameter]
     [SecondsToTimeSpan]
-    public TimeSpan? OlderThan { get; set; }
+    public TimeSpan OlderThan { get => _olderThan ?? TimeSpan.Zero; set => _olderThan = value; }
+
+    // Not Nullable<T>, which help would print as Nullable`1: unset is told apart by the field instead.
+    private TimeSpan? _olderThan;
 
     protected override bool NeedsLibbpf => false;
 
@@ -30,7 +33,7 @@ public sealed class GetBpfTestNetworkCommand : EbpfCmdlet
     {
         var names = Wildcards.Of(Name);
         WriteEach(() => TestNetworks.List(WriteWarning).Where(n => Wildcards.Match(names, n.Name)
-            && (!Mine || n.Mine) && (OlderThan is not TimeSpan age || TestNetworkOwnership.OlderThan(n, age))));
+            && (!Mine || n.Mine) && (_olderThan is not TimeSpan age || TestNetworkOwnership.OlderThan(n, age))));
     }
 
     protected override string? Summary => $"Found {ActionMessages.Count(Written, "test network")}.";

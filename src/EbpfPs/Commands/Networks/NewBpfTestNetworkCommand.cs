@@ -24,7 +24,10 @@ public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
 
     /// <summary>Fleet only: how many routers (1 to 16; 3 when omitted).</summary>
     [Parameter]
-    public int? Count { get; set; }
+    public int Count { get => _count ?? 3; set => _count = value; }
+
+    // Not Nullable<T>, which help would print as Nullable`1: unset is told apart by the field instead.
+    private int? _count;
 
     protected override bool NeedsLibbpf => false;
 
@@ -33,7 +36,7 @@ public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
     protected override void ProcessRecord()
     {
         string what = Topology == TestTopology.Fleet
-            ? $"Create a Fleet test network of {Count ?? 3} routers (namespaces, veth pairs, one veth into this " +
+            ? $"Create a Fleet test network of {Count} routers (namespaces, veth pairs, one veth into this " +
                 "namespace, an sshd per router)"
             : $"Create a {Topology} test network (network namespaces and veth pairs)";
         if (ShouldProcess(Name ?? "(new name)", what))
@@ -42,7 +45,7 @@ public sealed class NewBpfTestNetworkCommand : EbpfCmdlet
                 BpfTestNetwork made;
                 try
                 {
-                    made = TestNetworks.Create(Name, Topology, Count, _stop.Token);
+                    made = TestNetworks.Create(Name, Topology, _count, _stop.Token);
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
                 {

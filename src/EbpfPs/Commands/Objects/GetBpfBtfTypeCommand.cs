@@ -26,6 +26,7 @@ public sealed class GetBpfBtfTypeCommand : EbpfCmdlet
 
     /// <summary>A BTF object's id; binds BtfId of piped Get-BpfProgram and Get-BpfMap output.</summary>
     [Parameter(Mandatory = true, ParameterSetName = BtfIdSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(KernelBtfIdCompleter))]
     public uint[] BtfId { get; set; } = null!;
 
     /// <summary>A map (from Get-BpfMap or Import-BpfObject): its key and value types.</summary>

@@ -12,6 +12,7 @@ public sealed class GetBpfLinkCommand : EbpfCmdlet
     private const string AllSet = "All", IdSet = "Id";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
+    [ArgumentCompleter(typeof(KernelLinkIdCompleter))]
     public uint[] Id { get; set; } = null!;
 
     /// <summary>Link types as bpftool names them: xdp, tcx, netns, cgroup, ...</summary>
@@ -22,6 +23,7 @@ public sealed class GetBpfLinkCommand : EbpfCmdlet
 
     /// <summary>Only the links of these programs (binds ProgramId of piped Get-TcProgram output).</summary>
     [Parameter(ParameterSetName = AllSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(KernelProgramIdCompleter))]
     public uint[]? ProgramId { get; set; }
 
     protected override void ProcessRecord()

@@ -18,6 +18,7 @@ public sealed class GetBpfMapCommand : EbpfCmdlet
         InputSet = "InputObject", ProgramIdSet = "ProgramId";
 
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(KernelMapIdCompleter))]
     public uint[] Id { get; set; } = null!;
 
     [Parameter(Position = 0, ParameterSetName = AllSet)]
@@ -45,6 +46,7 @@ public sealed class GetBpfMapCommand : EbpfCmdlet
 
     /// <summary>The ids of programs whose maps to list.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ProgramIdSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(KernelProgramIdCompleter))]
     public uint[] ProgramId { get; set; } = null!;
 
     /// <summary>A pinned map may be readable without capabilities (its file mode says); the kernel answers.</summary>

@@ -12,6 +12,7 @@ public sealed class GetBpfProgramCommand : EbpfCmdlet
     private const string AllSet = "All", IdSet = "Id";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(KernelProgramIdCompleter))]
     public uint[] Id { get; set; } = null!;
 
     [Parameter(Position = 0, ParameterSetName = AllSet)]

@@ -30,7 +30,10 @@ public sealed class ImportBpfObjectCommand : EbpfCmdlet
     [Parameter(ParameterSetName = BuiltinSet)]
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
-    public BpfHookKind? Hook { get; set; }
+    public BpfHookKind Hook { get => _hook ?? BpfHookKind.Xdp; set => _hook = value; }
+
+    // Not Nullable<T>, which help would print as Nullable`1: unset is told apart by the field instead.
+    private BpfHookKind? _hook;
 
     /// <summary>A bpffs folder to pin the object's programs and maps under, so they outlive the session.</summary>
     [Parameter]
@@ -49,13 +52,13 @@ public sealed class ImportBpfObjectCommand : EbpfCmdlet
         string? pin = PinPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PinPath);
         if (ParameterSetName == BuiltinSet)
         {
-            BpfHookKind hook = Hook ?? BpfHookKind.Xdp;
+            BpfHookKind hook = Hook;
             Run(() => Load(BuiltinObjects.Resolve(Program, hook), pin, null, builtin: true), Program);
             return;
         }
         foreach (string file in ResolvePaths(ParameterSetName == PathSet ? Path : LiteralPath,
             ParameterSetName == LiteralPathSet))
-            Run(() => Load(file, pin, Hook, builtin: false), file);
+            Run(() => Load(file, pin, _hook, builtin: false), file);
     }
 
     private static Dictionary<string, object?>? Named(Hashtable? table)

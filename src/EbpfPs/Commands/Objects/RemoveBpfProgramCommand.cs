@@ -26,6 +26,7 @@ public sealed class RemoveBpfProgramCommand : EbpfCmdlet
 
     /// <summary>Kernel program ids (as Get-BpfProgram shows them).</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+    [ArgumentCompleter(typeof(KernelProgramIdCompleter))]
     public uint[] Id { get; set; } = null!;
 
     /// <summary>Programs from Get-BpfProgram.</summary>

@@ -37,7 +37,10 @@ public sealed class InvokeBpfProgramTestCommand : ProgramCommandBase
 
     /// <summary>XDP: the receive queue of -IngressInterface the packet arrives on (xdp_md's rx_queue_index).</summary>
     [Parameter]
-    public uint? RxQueueIndex { get; set; }
+    public uint RxQueueIndex { get => _rxQueueIndex ?? 0; set => _rxQueueIndex = value; }
+
+    // Not Nullable<T>, which help would print as Nullable`1: unset is told apart by the field instead.
+    private uint? _rxQueueIndex;
 
     protected override void ProcessRecord()
     {
@@ -48,7 +51,7 @@ public sealed class InvokeBpfProgramTestCommand : ProgramCommandBase
             try
             {
                 ProgramTestResult result = ProgramTester.Run(program, bytes, Repeat, IngressInterface,
-                    NetNamespace, RxQueueIndex);
+                    NetNamespace, _rxQueueIndex);
                 WriteVerbose($"Ran {result.ProgramType} program {result.Program} (id {result.ProgramId}) " +
                     $"{ActionMessages.Count(result.Repeat, "time")} on a {bytes.Length}-byte packet: " +
                     $"{result.Verdict} ({result.Action}), {result.NsPerRun} ns per run.");

@@ -100,12 +100,9 @@ public sealed class BpfEventReader : IDisposable
     /// </summary>
     private static BtfType FindType(BpfMapInfo map, string typeName)
     {
-        var btfIds = new List<uint>();
-        if (map.BtfId != 0) btfIds.Add(map.BtfId);
-        btfIds.AddRange(KernelInventory.Programs().Where(p => p.MapIds.Contains(map.Id) && p.BtfId != 0)
-            .Select(p => p.BtfId).Distinct());
+        IReadOnlyList<uint> btfIds = BtfTypeNames.BtfIdsFor(map);
         var seen = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (uint id in btfIds.Distinct())
+        foreach (uint id in btfIds)
         {
             if (BtfTypeTable.TryLoad(id) is not BtfTypeTable btf) continue;
             if (btf.FindType(typeName) is BtfType found) return found;

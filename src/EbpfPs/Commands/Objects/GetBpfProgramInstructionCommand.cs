@@ -17,6 +17,7 @@ public sealed class GetBpfProgramInstructionCommand : EbpfCmdlet
 
     /// <summary>Program ids; programs from Get-BpfProgram and attachments (ProgramId) come by the pipeline.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(KernelProgramIdCompleter))]
     [Alias("ProgramId")]
     public uint[] Id { get; set; } = null!;
 

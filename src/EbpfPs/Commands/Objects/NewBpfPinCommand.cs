@@ -23,12 +23,15 @@ public sealed class NewBpfPinCommand : EbpfCmdlet
     public object InputObject { get; set; } = null!;
 
     [Parameter(Mandatory = true, ParameterSetName = ProgramSet)]
+    [ArgumentCompleter(typeof(KernelProgramIdCompleter))]
     public uint ProgramId { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = MapSet)]
+    [ArgumentCompleter(typeof(KernelMapIdCompleter))]
     public uint MapId { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = LinkSet)]
+    [ArgumentCompleter(typeof(KernelLinkIdCompleter))]
     public uint LinkId { get; set; }
 
     /// <summary>Replaces a pin already at the path (put back if the new pin fails).</summary>

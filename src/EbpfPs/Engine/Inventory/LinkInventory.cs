@@ -147,7 +147,9 @@ public static class LinkInventory
 
     private static bool IsXdp(Libbpf.BpfLinkInfo link) => (BpfLinkType)link.Type == BpfLinkType.Xdp;
 
-    /// <summary>The XDP state of every interface of the calling thread's namespace, by ifindex (none if unread).</summary>
+    /// <summary>
+    /// The XDP state of every interface of the calling thread's namespace, by ifindex (none when it cannot be read).
+    /// </summary>
     private static Dictionary<int, Libbpf.XdpState> XdpHere()
     {
         Result<List<LinkXdp>> dumped = Sys.XdpStates();

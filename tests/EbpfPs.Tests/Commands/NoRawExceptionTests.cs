@@ -43,6 +43,11 @@ public sealed class NoRawExceptionTests : FakeKernelTest
         Directory.Delete(_scratch, recursive: true);
     }
 
+    /// <summary>
+    /// A hashtable that holds itself: copied without a bound, it overflowed the stack and ended the session.
+    /// </summary>
+    private const string SelfHolding = "$h = @{}; $h.a = $h; ";
+
     /// <summary>Per cmdlet, scripts that make it fail (with -WhatIf where success would change the kernel).</summary>
     private static readonly Dictionary<string, string[]> Rows = new()
     {
@@ -113,14 +118,34 @@ public sealed class NoRawExceptionTests : FakeKernelTest
             "Import-BpfObject -Program drop -PinPath \"$scratch/a`0b\"",
             "Import-BpfObject -LiteralPath \"$scratch/a`0.o\"",
             "Import-BpfObject -Program drop -PinPath \"$scratch/$('a' * 300)\"",
+            SelfHolding + "Import-BpfObject -Program drop -Variable @{ x = $h }",
         },
         ["Remove-BpfObject"] = new[] { "@() | Remove-BpfObject" },
-        ["Get-BpfMapEntry"] = new[] { "Get-BpfMapEntry -Id 99", "Get-BpfMapEntry -LiteralPath /etc/passwd" },
-        ["Set-BpfMapEntry"] = new[] { "Set-BpfMapEntry -Id 99 -Key 0 -Value 0" },
-        ["Remove-BpfMapEntry"] = new[] { "Remove-BpfMapEntry -Id 99 -Key 0" },
-        ["Push-BpfMapEntry"] = new[] { "Push-BpfMapEntry -Id 99 -Value 0", "Push-BpfMapEntry -Id 1 -Value 0" },
+        ["Get-BpfMapEntry"] = new[]
+        {
+            "Get-BpfMapEntry -Id 99", "Get-BpfMapEntry -LiteralPath /etc/passwd",
+            SelfHolding + "Get-BpfMapEntry -Id 1 -Key $h",
+        },
+        ["Set-BpfMapEntry"] = new[]
+        {
+            "Set-BpfMapEntry -Id 99 -Key 0 -Value 0", SelfHolding + "Set-BpfMapEntry -Id 1 -Key 0 -Value $h",
+            SelfHolding + "Set-BpfMapEntry -Id 1 -Key $h -Value 0",
+        },
+        ["Remove-BpfMapEntry"] = new[]
+        {
+            "Remove-BpfMapEntry -Id 99 -Key 0", SelfHolding + "Remove-BpfMapEntry -Id 1 -Key $h",
+        },
+        ["Push-BpfMapEntry"] = new[]
+        {
+            "Push-BpfMapEntry -Id 99 -Value 0", "Push-BpfMapEntry -Id 1 -Value 0",
+            SelfHolding + "Push-BpfMapEntry -Id 1 -Value $h",
+        },
         ["Pop-BpfMapEntry"] = new[] { "Pop-BpfMapEntry -Id 99", "Pop-BpfMapEntry -Id 1 -Count 2" },
-        ["Test-BpfMapEntry"] = new[] { "Test-BpfMapEntry -Id 99 -Value 0", "Test-BpfMapEntry -Id 1 -Value 0" },
+        ["Test-BpfMapEntry"] = new[]
+        {
+            "Test-BpfMapEntry -Id 99 -Value 0", "Test-BpfMapEntry -Id 1 -Value 0",
+            SelfHolding + "Test-BpfMapEntry -Id 1 -Value $h",
+        },
         ["Clear-BpfMap"] = new[] { "Clear-BpfMap -Id 99 -Confirm:$false" },
         ["Watch-BpfMap"] = new[]
         {

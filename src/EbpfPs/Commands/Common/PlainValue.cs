@@ -12,7 +12,21 @@ namespace EbpfPs.Commands;
 /// </summary>
 internal static class PlainValue
 {
-    internal static object? From(object? value) => From(value, int.MaxValue, 1, null);
+    /// <summary>
+    /// Hashtables, objects and lists inside each other a key or value may have: far above any C type a map holds
+    /// (a struct of arrays of structs is a few levels), far below what would overflow the stack while copying.
+    /// </summary>
+    internal const int MaxDepth = 64;
+
+    /// <summary>
+    /// The value as plain .NET values; one nested more than MaxDepth deep (a hashtable that holds itself, say) is
+    /// ValueTooDeep naming what (a parameter, or a variable's name), before anything is changed.
+    /// </summary>
+    internal static object? From(object? value, string what = "The value") =>
+        From(value, MaxDepth, 1, () => new BpfException(ErrorId.ValueTooDeep,
+            $"{what} nests hashtables, objects and lists more than {MaxDepth} deep, deeper than any map key or " +
+            "value (a hashtable that holds itself is infinitely deep).", what,
+            recommendedAction: "Look for a hashtable or list that holds itself, or a value wrapped in itself."));
 
     /// <summary>
     /// As From, refusing with tooDeep's exception a value of hashtables, objects and lists nested more than maxDepth
@@ -21,7 +35,7 @@ internal static class PlainValue
     internal static object? From(object? value, int maxDepth, Func<BpfException> tooDeep) =>
         From(value, maxDepth, 1, tooDeep);
 
-    private static object? From(object? value, int maxDepth, int depth, Func<BpfException>? tooDeep)
+    private static object? From(object? value, int maxDepth, int depth, Func<BpfException> tooDeep)
     {
         if (value is PSObject pso)
         {
@@ -58,9 +72,9 @@ internal static class PlainValue
         }
     }
 
-    private static void Enter(int depth, int maxDepth, Func<BpfException>? tooDeep)
+    private static void Enter(int depth, int maxDepth, Func<BpfException> tooDeep)
     {
         if (depth > maxDepth)
-            throw tooDeep!();
+            throw tooDeep();
     }
 }

@@ -102,11 +102,11 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                     }
                     foreach (object k in Key)
                     {
-                        BpfMapEntry? e = map.Lookup(PlainValue.From(k), Raw, PerCpu);
+                        BpfMapEntry? e = map.Lookup(PlainValue.From(k, "-Key"), Raw, PerCpu);
                         if (e is null)
                             WriteError(ErrorRecords.From(new BpfException(ErrorId.MapEntryNotFound,
                                 $"Map '{map.Info.Name}' has no entry for key " +
-                                $"{MapSampler.Text(PlainValue.From(k))}.", k)));
+                                $"{MapSampler.Text(PlainValue.From(k, "-Key"))}.", k)));
                         else
                             WriteEntries(new[] { e }, map.PerCpu);
                     }

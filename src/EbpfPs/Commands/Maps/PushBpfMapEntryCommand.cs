@@ -30,7 +30,7 @@ public sealed class PushBpfMapEntryCommand : MapCommandBase
                 using (map)
                     foreach (object v in Value)
                     {
-                        object? value = PlainValue.From(v);
+                        object? value = PlainValue.From(v, "-Value");
                         if (ShouldProcess($"map {map.Info.Name} (id {map.Info.Id})",
                                 $"Push value {MapSampler.Text(value)}"))
                             map.Push(value, Force);

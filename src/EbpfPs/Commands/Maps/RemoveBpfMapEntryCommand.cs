@@ -22,8 +22,8 @@ public sealed class RemoveBpfMapEntryCommand : MapCommandBase
                 using (map)
                     foreach (object k in Key)
                         if (ShouldProcess($"map {map.Info.Name} (id {map.Info.Id})",
-                                $"Delete entry {MapSampler.Text(PlainValue.From(k))}"))
-                            Run(() => map.Delete(PlainValue.From(k)), k);
+                                $"Delete entry {MapSampler.Text(PlainValue.From(k, "-Key"))}"))
+                            Run(() => map.Delete(PlainValue.From(k, "-Key")), k);
         });
     }
 }

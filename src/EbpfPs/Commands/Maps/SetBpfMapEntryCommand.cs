@@ -33,10 +33,10 @@ public sealed class SetBpfMapEntryCommand : MapCommandBase
             foreach (BpfMap map in OpenMaps())
                 using (map)
                 {
-                    object? key = PlainValue.From(Key);
+                    object? key = PlainValue.From(Key, "-Key");
                     if (!ShouldProcess($"map {map.Info.Name} (id {map.Info.Id})", $"Set entry {MapSampler.Text(key)}"))
                         continue;
-                    map.Update(key, PlainValue.From(Value), Flag);
+                    map.Update(key, PlainValue.From(Value, "-Value"), Flag);
                     WriteVerbose($"Set the entry for key {Key} of map {map.Info.Name} (id {map.Info.Id}).");
                     if (PassThru)
                         WriteObject(map.Lookup(key));

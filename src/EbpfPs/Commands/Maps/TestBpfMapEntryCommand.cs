@@ -23,7 +23,7 @@ public sealed class TestBpfMapEntryCommand : MapCommandBase
                 using (map)
                     foreach (object v in Value)
                     {
-                        object? value = PlainValue.From(v);
+                        object? value = PlainValue.From(v, "-Value");
                         WriteObject(new BloomFilterAnswer
                         {
                             MapId = map.Info.Id, Map = map.Info.Name, Value = value, MayContain = map.MayContain(value),

@@ -61,13 +61,13 @@ public sealed class ImportBpfObjectCommand : EbpfCmdlet
             Run(() => Load(file, pin, _hook, builtin: false), file);
     }
 
-    private static Dictionary<string, object?>? Named(Hashtable? table)
+    private static Dictionary<string, object?>? Named(Hashtable? table, string parameter)
     {
         if (table is null)
             return null;
         var named = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (DictionaryEntry e in table)
-            named[e.Key.ToString()!] = PlainValue.From(e.Value);
+            named[e.Key.ToString()!] = PlainValue.From(e.Value, $"{parameter} {e.Key}");
         return named;
     }
 
@@ -79,8 +79,8 @@ public sealed class ImportBpfObjectCommand : EbpfCmdlet
             return;
         BpfObject loaded = BpfObjectLoader.Load(file, new BpfLoadOptions
         {
-            PinPath = pin, ProgramType = type, PrivateMapPins = builtin, Variables = Named(Variable),
-            MaxEntries = Named(MaxEntries),
+            PinPath = pin, ProgramType = type, PrivateMapPins = builtin, Variables = Named(Variable, "-Variable"),
+            MaxEntries = Named(MaxEntries, "-MaxEntries"),
         });
         WriteVerbose(ActionMessages.Loaded(loaded, file));
         WriteObject(loaded);

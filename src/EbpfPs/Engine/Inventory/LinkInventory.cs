@@ -7,6 +7,7 @@ using EbpfPs.Engine.Errors;
 using EbpfPs.Engine.Network;
 using EbpfPs.Interop;
 using EbpfPs.Interop.Kernel;
+using EbpfPs.Interop.Netlink;
 
 namespace EbpfPs.Engine.Inventory;
 
@@ -102,7 +103,9 @@ public static class LinkInventory
                     // A namespace known under several names (or as this one) is asked once, by its first name.
                     if (!byInode.TryAdd(inode, ns))
                         return;
-                    foreach (Libbpf.BpfLinkInfo link in devices.Where(HoldsHere))
+                    // One link dump answers for every XDP link here; libbpf's query dumps them all for each one.
+                    Dictionary<int, Libbpf.XdpState>? xdp = devices.Any(IsXdp) ? XdpHere() : null;
+                    foreach (Libbpf.BpfLinkInfo link in devices.Where(l => HoldsHere(l, xdp)))
                     {
                         if (!found.TryGetValue(link.Id, out List<Place>? list))
                             found[link.Id] = list = new List<Place>();
@@ -142,16 +145,28 @@ public static class LinkInventory
         return mine.Count == 1 ? mine[0] : null;
     }
 
-    /// <summary>True when the calling thread's namespace has the link's program at the link's ifindex.</summary>
-    private static bool HoldsHere(Libbpf.BpfLinkInfo link)
+    private static bool IsXdp(Libbpf.BpfLinkInfo link) => (BpfLinkType)link.Type == BpfLinkType.Xdp;
+
+    /// <summary>
+    /// The XDP state of every interface of the calling thread's namespace, by ifindex (none when it cannot be read).
+    /// </summary>
+    private static Dictionary<int, Libbpf.XdpState> XdpHere()
+    {
+        Result<List<LinkXdp>> dumped = Sys.XdpStates();
+        return dumped.Ok ? dumped.Value.GroupBy(l => l.Index).ToDictionary(g => g.Key, g => g.First().Xdp)
+            : new Dictionary<int, Libbpf.XdpState>();
+    }
+
+    /// <summary>
+    /// True when the calling thread's namespace has the link's program at the link's ifindex; xdp is the
+    /// namespace's XDP state, read once for all its links.
+    /// </summary>
+    private static bool HoldsHere(Libbpf.BpfLinkInfo link, Dictionary<int, Libbpf.XdpState>? xdp)
     {
         int ifindex = (int)link.Ifindex;
-        if ((BpfLinkType)link.Type == BpfLinkType.Xdp)
-        {
-            Result<Libbpf.XdpState> xdp = Sys.XdpQuery(ifindex);
-            return xdp.Ok && new[] { xdp.Value.ProgramId, xdp.Value.DrvProgramId, xdp.Value.SkbProgramId,
-                xdp.Value.HwProgramId }.Contains(link.ProgId);
-        }
+        if (IsXdp(link))
+            return xdp is not null && xdp.TryGetValue(ifindex, out Libbpf.XdpState q)
+                && new[] { q.ProgramId, q.DrvProgramId, q.SkbProgramId, q.HwProgramId }.Contains(link.ProgId);
         Result<uint[]> ids = Sys.QueryAttachedPrograms(ifindex, (BpfAttachType)link.AttachType);
         return ids.Ok && ids.Value.Contains(link.ProgId);
     }

@@ -35,7 +35,9 @@ public static class BpfState
         using IDisposable locked = StateLock.Acquire(document, timeout ?? StateLock.DefaultTimeout, cancel, waiting);
         using var session = new StateSession(document);
         List<StateStep> steps = StatePlanner.Plan(session);
-        var chosen = steps.Where(s => shouldProcess(s.Difference)).OrderBy(s => s.Phase).ToList();
+        // New attachments of one entry go in one attach call: per interface, each would read the whole namespace.
+        List<StateStep> chosen =
+            StateBatches.Merge(steps.Where(s => shouldProcess(s.Difference)).OrderBy(s => s.Phase));
         var done = new List<StateStep>();
         try
         {
@@ -51,19 +53,23 @@ public static class BpfState
                     done.Add(step);
                     RollBack(session, done);
                     throw new BpfException(ErrorId.StateNotApplied,
-                        $"Set-BpfState changed nothing: {step} failed: {e.Message} The {done.Count - 1} change(s) " +
+                        $"Set-BpfState changed nothing: {step} failed: {e.Message} The " +
+                        $"{Changes(done) - Changes(step)} change(s) " +
                         "made before it were rolled back.", step.Difference.Target, e.Errno, e.VerifierLog,
                         e.RecommendedAction, e);
                 }
                 done.Add(step);
             }
-            return done.Select(s => s.Difference with { Applied = true }).ToArray();
+            return done.SelectMany(s => s.Differences).Select(d => d with { Applied = true }).ToArray();
         }
         finally
         {
             steps.ForEach(s => s.Release());
         }
     }
+
+    private static int Changes(StateStep step) => step.Differences.Count();
+    private static int Changes(List<StateStep> steps) => steps.Sum(Changes);
 
     private static void RollBack(StateSession session, List<StateStep> done)
     {

@@ -23,8 +23,9 @@ internal static class StatePlanner
         var steps = new List<StateStep>();
         var claimed = new Dictionary<(string?, string, BpfHook), StateSource>();
         var matches = new List<StateMatch>();
+        var view = new StateView(session.Document);
         foreach (StateProgram p in session.Document.Programs)
-            steps.AddRange(PlanProgram(session, p, claimed, matches));
+            steps.AddRange(PlanProgram(session, view, p, claimed, matches));
         // Before the maps: an entry found on maps apart from its object's others is loaded again, on theirs.
         steps.AddRange(StateSharing.PlanApart(session, matches));
         foreach (StateMap m in session.Document.Maps)
@@ -32,16 +33,15 @@ internal static class StatePlanner
         return steps;
     }
 
-    private static IEnumerable<StateStep> PlanProgram(StateSession session, StateProgram p,
+    private static IEnumerable<StateStep> PlanProgram(StateSession session, StateView view, StateProgram p,
         Dictionary<(string?, string, BpfHook), StateSource> claimed, List<StateMatch> matches)
     {
         DesiredProgram desired = session.Desired(p);
         if (p.NetNamespace is not null && !NetNamespace.Exists(p.NetNamespace))
             throw new BpfException(ErrorId.StateInterfaceNotFound,
                 $"{p.NetNamespaceSource}: there is no network namespace '{p.NetNamespace}'.", p.NetNamespace);
-        IReadOnlyList<NetInterface> all = NetInterfaces.List(p.NetNamespace);
         var resolved = p.Interfaces.Select(i =>
-            (i, all.FirstOrDefault(x => x.Name == i.Name) ?? throw new BpfException(ErrorId.StateInterfaceNotFound,
+            (i, view.Named(p.NetNamespace, i.Name) ?? throw new BpfException(ErrorId.StateInterfaceNotFound,
                 $"{i.Source}: there is no interface '{i.Name}' in " +
                 $"{(p.NetNamespace is null ? "this network namespace" : $"network namespace '{p.NetNamespace}'")}.",
                 i.Name))).ToList();
@@ -60,8 +60,7 @@ internal static class StatePlanner
             string expected = $"{desired.KernelName} {desired.Tag}" + (p.IsXdp ? $" {ModeOf(p)}" : "");
             if (p.IsXdp)
             {
-                XdpAttachment? now = Attachments.ListXdp(p.NetNamespace, all => all.Where(x => x.Index == on.Index))
-                    .FirstOrDefault();
+                XdpAttachment? now = view.Xdp(p.NetNamespace, on);
                 bool same = now is not null && now.ProgramName == desired.KernelName && now.ProgramTag == desired.Tag;
                 if (same)
                     reuse ??= now!.ProgramId;
@@ -80,7 +79,7 @@ internal static class StatePlanner
             else
             {
                 var direction = ((TcHookPoint)p.Point).Direction;
-                var there = Attachments.ListTc(p.NetNamespace, all => all.Where(x => x.Index == on.Index), direction);
+                IReadOnlyList<TcAttachment> there = view.Tc(p.NetNamespace, on, direction);
                 // Several instances of the program on the hook are drift too: the first to run stays.
                 List<TcAttachment> instances = StateDuplicates.Instances(there, desired.KernelName, desired.Tag);
                 if (instances.Count > 0)

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.IO;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Engine.Errors;
@@ -20,6 +21,8 @@ internal abstract class StateStep
     }
 
     internal BpfStateDifference Difference { get; }
+    /// <summary>What the step changes: its one difference, or those of the steps merged into it.</summary>
+    internal virtual IEnumerable<BpfStateDifference> Differences => new[] { Difference };
     internal int Phase { get; }
     internal abstract void Apply(StateSession session);
     /// <summary>Best effort, like every rollback: the failure that caused it is what the caller reports.</summary>
@@ -49,6 +52,11 @@ internal sealed class AttachStep : StateStep
         _interface = iface;
         _before = before;
     }
+
+    internal StateProgram Entry => _entry;
+    internal NetInterface Interface => _interface;
+    /// <summary>True when it replaces a program in place (undo puts that one back), not a new attachment.</summary>
+    internal bool Replaces => _before is not null;
 
     internal override void Apply(StateSession session)
     {

@@ -248,13 +248,13 @@ Describe 'Fleet test network: three routers over SSH' {
 }
 
 Describe 'Fleet test network: bad input' {
-    BeforeAll { $script:namespacesBefore = @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] }) }
+    BeforeAll { $script:snapshotBefore = Get-KernelSnapshot }
 
     It 'refuses <Count> routers with InvalidFleetSize and makes nothing' -ForEach @(@{ Count = 0 }, @{ Count = 17 }) {
         $e = Get-Error { New-BpfTestNetwork -Topology Fleet -Count $Count }
         $e.FullyQualifiedErrorId | Should -BeLike 'InvalidFleetSize,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
-        @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] }) | Should -Be $namespacesBefore
+        Compare-KernelSnapshot -Before $snapshotBefore | Should -BeNullOrEmpty
     }
 
     It 'refuses -Count for a topology other than Fleet' {
@@ -269,7 +269,6 @@ Describe 'Fleet test network: bad input' {
             New-Item -ItemType SymbolicLink -Path (Join-Path $bin $tool) -Target (Get-Command $tool -CommandType Application)[0].Source | Out-Null
         }
         $name = "ebpfps-fail-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
-        $links = @(Invoke-Json ip -j link show | ForEach-Object ifname)
         $path = $env:PATH
         try {
             $env:PATH = $bin
@@ -281,7 +280,7 @@ Describe 'Fleet test network: bad input' {
         @(Get-ProcessesUnder "/run/ebpfps/networks/$name/") | Should -BeNullOrEmpty
         Test-Path "/run/ebpfps/networks/$name" | Should -BeFalse
         Test-Path "/run/ebpfps/networks/$name.json" | Should -BeFalse
-        @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] }) | Should -Be $namespacesBefore
-        @(Invoke-Json ip -j link show | ForEach-Object ifname) | Should -Be $links
+        # Its namespaces, the veth in this namespace and the sshd all carry the name or this run's mark.
+        Compare-KernelSnapshot -Before $snapshotBefore -Name "$name*" | Should -BeNullOrEmpty
     }
 }

@@ -110,6 +110,9 @@ function Get-RunLeak($Before, [string[]] $Name, [string[]] $Keep) {
         $net = $networks | Where-Object { $ns -in $_.Namespaces } | Select-Object -First 1
         $why = if ($net) { if ($net.Ours) { "of test network $($net.Name), made by this run's process $($net.Creator)" } }
         elseif ($script:MadeNamespaces.Contains($ns)) { 'made by New-ScratchNamespace here' }
+        # A network's file goes only after its namespaces, so one named as New-BpfTestNetwork names them without a
+        # file was left by the module itself; whoever's run it was, it is a leak.
+        elseif ($ns -cmatch '^ebpfps-[0-9a-f]{8}-[a-z0-9]+$') { 'named as New-BpfTestNetwork names a network, with no state file' }
         elseif (Test-NameMatch $ns $Name) { 'named by the test' }
         if (-not $why) { continue }
         $null = $ourNamespaces.Add($ns)
@@ -124,6 +127,17 @@ function Get-RunLeak($Before, [string[]] $Name, [string[]] $Keep) {
     $heldProgs = @($programs | Where-Object { $held.Programs.Contains([uint32]$_.id) })
     $ourMaps = [System.Collections.Generic.HashSet[uint32]]::new($held.Maps)
     foreach ($p in $heldProgs) { foreach ($m in @($p.map_ids)) { if ($null -ne $m) { $null = $ourMaps.Add([uint32]$m) } } }
+    # Programs attached in the run's namespaces, made before the test or during it: a detach that left one is a leak.
+    $attached = @{}
+    foreach ($ns in $ourNamespaces) {
+        foreach ($link in @(Invoke-Json ip -n $ns -j -d link show)) {
+            if ($link.PSObject.Properties['xdp'] -and $link.xdp.prog.id) { $attached[[uint32]$link.xdp.prog.id] = "XDP on $($link.ifname) in $ns" }
+        }
+        foreach ($tc in @(Get-TcProgram -NetNamespace $ns -ErrorAction SilentlyContinue)) { $attached[[uint32]$tc.ProgramId] = "TC on $($tc.Interface) in $ns" }
+    }
+    foreach ($p in $programs | Where-Object { $attached.ContainsKey([uint32]$_.id) }) {
+        foreach ($m in @($p.map_ids)) { if ($null -ne $m) { $null = $ourMaps.Add([uint32]$m) } }
+    }
     foreach ($m in $maps) { foreach ($path in @($m.pinned)) { if ($path) { $pinnedBy[$path] = "map $($m.id)" } } }
     $maxBefore = ($Before.ProgramIds | Measure-Object -Maximum).Maximum
     $pins = @(Get-ChildItem -Recurse -Force /sys/fs/bpf -ErrorAction SilentlyContinue | ForEach-Object FullName)
@@ -143,11 +157,13 @@ function Get-RunLeak($Before, [string[]] $Name, [string[]] $Keep) {
             return "in the state scratch folder of this run's process $($Matches[1])"
         }
         $what = $pinnedBy[$Path]
-        if ($what -match '^program (\d+)' -and $held.Programs.Contains([uint32]$Matches[1])) { return "pins $what, held by this run" }
+        if ($what -match '^program (\d+)' -and ($held.Programs.Contains([uint32]$Matches[1]) -or $attached.ContainsKey([uint32]$Matches[1]))) {
+            return "pins $what, held or attached by this run"
+        }
         if ($what -match '^map (\d+)' -and $ourMaps.Contains([uint32]$Matches[1])) { return "pins $what, held or used by this run" }
         if ($top -eq 'ebpfps' -and $parts.Count -ge 3 -and $parts[1] -eq 'programs' -and $parts[2] -match '^\d+$') {
             $id = [uint32]$parts[2]
-            if ($held.Programs.Contains($id)) { return "the private pin folder of program $id, held by this run" }
+            if ($held.Programs.Contains($id) -or $attached.ContainsKey($id)) { return "the private pin folder of program $id, held or attached by this run" }
             # A private folder outlives its program only by a bug; one of a program made during the test is the
             # test's (program ids only grow).
             if (-not $loaded.Contains($id) -and $id -gt $maxBefore) { return "the private pin folder of program $id, which is gone" }
@@ -168,6 +184,14 @@ function Get-RunLeak($Before, [string[]] $Name, [string[]] $Keep) {
     foreach ($p in $programs | Where-Object { $_.id -notin $Before.ProgramIds -and -not $held.Programs.Contains([uint32]$_.id) }) {
         $pinned = @($p.pinned | Where-Object { $_ -and (& $pinOwner $_) })
         if ($pinned) { [pscustomobject]@{ Kind = 'Program'; Name = "$($p.id) ($($p.name))"; Reason = "pinned at $($pinned -join ', ')" } }
+    }
+
+    foreach ($p in $programs | Where-Object { $_.id -notin $Before.ProgramIds -and $attached.ContainsKey([uint32]$_.id) }) {
+        [pscustomobject]@{ Kind = 'Program'; Name = "$($p.id) ($($p.name))"; Reason = "attached: $($attached[[uint32]$p.id])" }
+    }
+
+    foreach ($m in $maps | Where-Object { $_.id -notin $Before.MapIds -and $held.Maps.Contains([uint32]$_.id) }) {
+        [pscustomobject]@{ Kind = 'Map'; Name = "$($m.id) ($($m.name))"; Reason = 'an fd of this run holds it' }
     }
 
     $ids = @{}

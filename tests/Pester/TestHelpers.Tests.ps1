@@ -34,6 +34,22 @@ Describe 'Compare-KernelSnapshot reports what this run left' {
         Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
     }
 
+    It 'reports a program left attached in a namespace of this run that was there before the snapshot' {
+        $net = New-BpfTestNetwork -Name "m2-hook-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        try {
+            $before = Get-KernelSnapshot
+            $a = Add-XdpProgram -Interface $net['A'].Interface -NetNamespace $net['A'].NetNamespace -Program pass -Mode Generic -PassThru
+            $t = Add-TcProgram -Interface $net['B'].Interface -NetNamespace $net['B'].NetNamespace -Program pass -PassThru
+            $leaks = @(Compare-KernelSnapshot -Before $before -TimeoutMs 0 | Where-Object Kind -EQ Program)
+            ($leaks | Where-Object Name -Like "$($a.ProgramId) *").Reason | Should -Be "attached: XDP on veth-a in $($net['A'].NetNamespace)"
+            ($leaks | Where-Object Name -Like "$($t.ProgramId) *").Reason | Should -Be "attached: TC on veth-b in $($net['B'].NetNamespace)"
+            $a | Remove-XdpProgram -Confirm:$false
+            $t | Remove-TcProgram -Confirm:$false
+            Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
+        }
+        finally { Remove-BpfTestNetwork -Name $net.Name -Confirm:$false }
+    }
+
     It 'reports a test network a child started here made, after the child ended' {
         $before = Get-KernelSnapshot
         $name = "m2-child-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
@@ -73,6 +89,7 @@ Describe 'Compare-KernelSnapshot reports what this run left' {
             $programs.Name | Should -Contain "$($own.Programs[0].Id) (tiny_pass)"
             $programs.Name | Should -Contain "$($builtin.Programs[0].Id) (router)"
             ($programs | Where-Object Name -Like "$($own.Programs[0].Id) *").Reason | Should -Be 'an fd of this run holds it'
+            @($leaks | Where-Object Kind -EQ Map).Name | Should -Contain "$(($own.Maps | Where-Object Name -EQ tiny_hits).Id) (tiny_hits)"
             @($leaks | Where-Object Kind -EQ Pin).Name | Should -Contain $folder
             @($leaks | Where-Object Kind -EQ Pin | Where-Object Name -Like "$folder/*") | Should -Not -BeNullOrEmpty
         }
@@ -123,7 +140,9 @@ Describe 'Compare-KernelSnapshot leaves out what other processes made' {
         try {
             Invoke-Foreign "bpftool prog loadall $tiny $pins/more"
             $leaks = @(Compare-KernelSnapshot -Before $before -TimeoutMs 0)
-            $leaks.Name | Should -Be "$($own.Programs[0].Id) (tiny_pass)"
+            ($leaks | Where-Object Kind -EQ Program).Name | Should -Be "$($own.Programs[0].Id) (tiny_pass)"
+            ($leaks | Where-Object Kind -EQ Map).Name | Should -Be "$(($own.Maps | Where-Object Name -EQ tiny_hits).Id) (tiny_hits)"
+            @($leaks | Where-Object Kind -NotIn Program, Map) | Should -BeNullOrEmpty
         }
         finally { $own | Remove-BpfObject -Confirm:$false }
     }

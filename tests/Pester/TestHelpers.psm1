@@ -58,6 +58,7 @@ function Get-KernelSnapshot {
     # start them).
     [pscustomobject]@{
         ProgramIds = @((Invoke-Json bpftool -j prog show) | ForEach-Object id | Sort-Object)
+        MapIds     = @((Invoke-Json bpftool -j map show) | ForEach-Object id | Sort-Object)
         Pins       = @(Get-ChildItem -Recurse -Force /sys/fs/bpf -ErrorAction SilentlyContinue | ForEach-Object FullName | Sort-Object)
         RootPins   = @(Get-ChildItem -Force /sys/fs/bpf -ErrorAction SilentlyContinue | ForEach-Object Name | Sort-Object)
         Namespaces = @(& ip netns list 2>$null | ForEach-Object { ($_ -split ' ')[0] } | Sort-Object)

@@ -8,12 +8,23 @@
 # Every process this run starts inherits the marker (sshd of a Fleet, child pwsh, tools), so a process is known as
 # ours by its environment while it runs. A child pwsh that imports the helpers keeps its parent's marker.
 if (-not $env:EBPFPS_TEST_RUN) { $env:EBPFPS_TEST_RUN = "$PID-$([guid]::NewGuid().ToString('N').Substring(0, 8))" }
-# Remembered for good (Remove-ScratchState clears its own lists): names made here stay ours after removal.
-$script:MadeNamespaces = [System.Collections.Generic.HashSet[string]]::new()
-$script:MadePinRoots = [System.Collections.Generic.HashSet[string]]::new()
-# Children started here, by pid and start time: a child killed on purpose can no longer be read, but what it
-# recorded as its maker (a test network's state) is still ours.
-$script:Children = [System.Collections.Generic.List[object]]::new()
+# Remembered for good (Remove-ScratchState clears its own lists): names made here stay ours after removal. Every
+# test file imports the helpers again (-Force), so the record lives in the process, not in this module's scope: the
+# suite's last check (tests/Invoke-PesterSuite.ps1) still knows what every file made.
+$script:RunRecord = [AppDomain]::CurrentDomain.GetData('EbpfPs.TestRunRecord')
+if (-not $script:RunRecord) {
+    $script:RunRecord = [pscustomobject]@{
+        Namespaces = [System.Collections.Generic.HashSet[string]]::new()
+        PinRoots   = [System.Collections.Generic.HashSet[string]]::new()
+        # Children started here, by pid and start time: a child killed on purpose can no longer be read, but what
+        # it recorded as its maker (a test network's state) is still ours.
+        Children   = [System.Collections.Generic.List[object]]::new()
+    }
+    [AppDomain]::CurrentDomain.SetData('EbpfPs.TestRunRecord', $script:RunRecord)
+}
+$script:MadeNamespaces = $script:RunRecord.Namespaces
+$script:MadePinRoots = $script:RunRecord.PinRoots
+$script:Children = $script:RunRecord.Children
 
 function Get-ProcessStartTicks([int] $ProcessId) {
     # Field 22 of /proc/PID/stat, counted after the last ')' since comm may hold spaces; null for none or a zombie.

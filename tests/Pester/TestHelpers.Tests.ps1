@@ -50,6 +50,19 @@ Describe 'Compare-KernelSnapshot reports what this run left' {
         finally { Remove-BpfTestNetwork -Name $net.Name -Confirm:$false }
     }
 
+    It 'reports a Fleet''s sshd and its veth in this namespace, besides its namespaces' {
+        $before = Get-KernelSnapshot
+        $fleet = New-BpfTestNetwork -Name "m2-fleet-$([guid]::NewGuid().ToString('N').Substring(0, 6))" -Topology Fleet -Count 1
+        try {
+            $leaks = @(Compare-KernelSnapshot -Before $before -TimeoutMs 0)
+            ($leaks | Where-Object Kind -EQ Sshd).Name | Should -Be "$($fleet.Hosts[0].SshdProcessId)"
+            ($leaks | Where-Object Kind -EQ Interface).Name | Should -Be $fleet.RootInterface
+            @($leaks | Where-Object Kind -EQ Namespace).Name | Sort-Object | Should -Be @($fleet.Namespaces | Sort-Object)
+        }
+        finally { Remove-BpfTestNetwork -Name $fleet.Name -Confirm:$false }
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
+    }
+
     It 'reports a test network a child started here made, after the child ended' {
         $before = Get-KernelSnapshot
         $name = "m2-child-$([guid]::NewGuid().ToString('N').Substring(0, 8))"

@@ -102,23 +102,37 @@ function Get-SshdProcessIds {
     }
 }
 
+function New-StringSet($Items) {
+    $set = [System.Collections.Generic.HashSet[string]]::new()
+    foreach ($i in $Items) { $null = $set.Add("$i") }
+    return , $set
+}
+
 function Get-NetNamespaceNames { @(& ip netns list 2>$null | ForEach-Object { ($_ -split ' ')[0] }) }
 
 function Test-NameMatch([string] $Text, [string[]] $Name) { [bool]($Name | Where-Object { $Text -like $_ }) }
 
 function Get-RunLeak($Before, [string[]] $Name, [string[]] $Keep) {
     # One look: what is here now, was not before, and belongs to this run (and what of $Keep went).
+    $was = @{}
+    foreach ($k in 'Pins', 'ProgramIds', 'MapIds', 'Namespaces', 'Interfaces', 'Sshd') {
+        # Sets: a machine with a thousand interfaces has thousands of pins, and -notin on arrays is quadratic.
+        $was[$k] = New-StringSet $Before.$k
+    }
     $live = Get-RunProcessIds
     $held = Get-HeldBpfIds $live
     $listed = Get-NetNamespaceNames
     $networks = @(Get-TestNetworkRecords $live)
     # Listed again after the state files were read: a network removed meanwhile lost its namespaces before its
     # file, so a namespace in both lists whose file is gone has none.
-    $now = @(Get-NetNamespaceNames | Where-Object { $_ -in $listed })
+    $first = New-StringSet $listed
+    $now = @(Get-NetNamespaceNames | Where-Object { $first.Contains($_) })
+    $networkOf = @{}
+    foreach ($n in $networks) { foreach ($ns in $n.Namespaces) { $networkOf[$ns] = $n } }
     $ourNetworks = @($networks | Where-Object Ours)
     $ourNamespaces = [System.Collections.Generic.HashSet[string]]::new()
     foreach ($ns in $now) {
-        $net = $networks | Where-Object { $ns -in $_.Namespaces } | Select-Object -First 1
+        $net = $networkOf[$ns]
         $why = if ($net) { if ($net.Ours) { "of test network $($net.Name), made by this run's process $($net.Creator)" } }
         elseif ($script:MadeNamespaces.Contains($ns)) { 'made by New-ScratchNamespace here' }
         # A network's file goes only after its namespaces, so one named as New-BpfTestNetwork names them without a
@@ -127,7 +141,7 @@ function Get-RunLeak($Before, [string[]] $Name, [string[]] $Keep) {
         elseif (Test-NameMatch $ns $Name) { 'named by the test' }
         if (-not $why) { continue }
         $null = $ourNamespaces.Add($ns)
-        if ($ns -notin $Before.Namespaces) { [pscustomobject]@{ Kind = 'Namespace'; Name = $ns; Reason = $why } }
+        if (-not $was.Namespaces.Contains($ns)) { [pscustomobject]@{ Kind = 'Namespace'; Name = $ns; Reason = $why } }
     }
 
     $programs = @(Invoke-Json bpftool -j -f prog show)
@@ -152,7 +166,7 @@ function Get-RunLeak($Before, [string[]] $Name, [string[]] $Keep) {
     foreach ($m in $maps) { foreach ($path in @($m.pinned)) { if ($path) { $pinnedBy[$path] = "map $($m.id)" } } }
     $maxBefore = ($Before.ProgramIds | Measure-Object -Maximum).Maximum
     $pins = @(Get-ChildItem -Recurse -Force /sys/fs/bpf -ErrorAction SilentlyContinue | ForEach-Object FullName)
-    $newPins = @($pins | Where-Object { $_ -notin $Before.Pins })
+    $newPins = @($pins | Where-Object { -not $was.Pins.Contains($_) })
     # tcx links are pinned per namespace cookie: only the run's namespaces are entered to learn theirs.
     $keys = if ($newPins -like '/sys/fs/bpf/ebpfps/tcx/*') {
         @($ourNamespaces | ForEach-Object { try { [EbpfPs.Engine.Network.NetNamespace]::Key($_) } catch { } })
@@ -189,25 +203,25 @@ function Get-RunLeak($Before, [string[]] $Name, [string[]] $Keep) {
         $why = & $pinOwner $path
         if ($why) { [pscustomobject]@{ Kind = 'Pin'; Name = $path; Reason = $why } }
     }
-    foreach ($p in $heldProgs | Where-Object { $_.id -notin $Before.ProgramIds }) {
+    foreach ($p in $heldProgs | Where-Object { -not $was.ProgramIds.Contains("$($_.id)") }) {
         [pscustomobject]@{ Kind = 'Program'; Name = "$($p.id) ($($p.name))"; Reason = 'an fd of this run holds it' }
     }
-    foreach ($p in $programs | Where-Object { $_.id -notin $Before.ProgramIds -and -not $held.Programs.Contains([uint32]$_.id) }) {
+    foreach ($p in $programs | Where-Object { -not $was.ProgramIds.Contains("$($_.id)") -and -not $held.Programs.Contains([uint32]$_.id) }) {
         $pinned = @($p.pinned | Where-Object { $_ -and (& $pinOwner $_) })
         if ($pinned) { [pscustomobject]@{ Kind = 'Program'; Name = "$($p.id) ($($p.name))"; Reason = "pinned at $($pinned -join ', ')" } }
     }
 
-    foreach ($p in $programs | Where-Object { $_.id -notin $Before.ProgramIds -and $attached.ContainsKey([uint32]$_.id) }) {
+    foreach ($p in $programs | Where-Object { -not $was.ProgramIds.Contains("$($_.id)") -and $attached.ContainsKey([uint32]$_.id) }) {
         [pscustomobject]@{ Kind = 'Program'; Name = "$($p.id) ($($p.name))"; Reason = "attached: $($attached[[uint32]$p.id])" }
     }
 
-    foreach ($m in $maps | Where-Object { $_.id -notin $Before.MapIds -and $held.Maps.Contains([uint32]$_.id) }) {
+    foreach ($m in $maps | Where-Object { -not $was.MapIds.Contains("$($_.id)") -and $held.Maps.Contains([uint32]$_.id) }) {
         [pscustomobject]@{ Kind = 'Map'; Name = "$($m.id) ($($m.name))"; Reason = 'an fd of this run holds it' }
     }
 
     $ids = @{}
     foreach ($n in @(Invoke-Json ip -j netns list)) { if ($null -ne $n.id) { $ids[[int]$n.id] = $n.name } }
-    foreach ($link in @(Invoke-Json ip -j link show) | Where-Object { $_.ifname -notin $Before.Interfaces }) {
+    foreach ($link in @(Invoke-Json ip -j link show) | Where-Object { -not $was.Interfaces.Contains($_.ifname) }) {
         $peer = if ($null -ne $link.link_netnsid) { $ids[[int]$link.link_netnsid] }
         $why = if ($peer -and $ourNamespaces.Contains($peer)) { "its peer is in $peer, a namespace of this run" }
         elseif ($link.ifname -in $ourNetworks.RootInterface) { 'the root interface of a test network of this run' }
@@ -215,7 +229,7 @@ function Get-RunLeak($Before, [string[]] $Name, [string[]] $Keep) {
         if ($why) { [pscustomobject]@{ Kind = 'Interface'; Name = $link.ifname; Reason = $why } }
     }
 
-    foreach ($sshd in (Get-SshdProcessIds) | Where-Object { $_ -notin $Before.Sshd }) {
+    foreach ($sshd in (Get-SshdProcessIds) | Where-Object { -not $was.Sshd.Contains("$_") }) {
         $cmd = (Get-Content -Raw -LiteralPath "/proc/$sshd/cmdline" -ErrorAction SilentlyContinue) -replace "`0", ' '
         $folder = if ($cmd -match '/run/ebpfps/networks/([^/ ]+)/') { $Matches[1] }
         $why = if ($live.Contains($sshd)) { "started by this run ($cmd)" }
@@ -224,7 +238,8 @@ function Get-RunLeak($Before, [string[]] $Name, [string[]] $Keep) {
         if ($why) { [pscustomobject]@{ Kind = 'Sshd'; Name = "$sshd"; Reason = $why } }
     }
 
-    foreach ($gone in @($Before.Pins | Where-Object { (Test-NameMatch $_ $Keep) -and $_ -notin $pins }) +
+    $here = New-StringSet $pins
+    foreach ($gone in @($Before.Pins | Where-Object { (Test-NameMatch $_ $Keep) -and -not $here.Contains($_) }) +
         @($Before.Namespaces | Where-Object { (Test-NameMatch $_ $Keep) -and $_ -notin $now })) {
         [pscustomobject]@{ Kind = 'Removed'; Name = $gone; Reason = 'was there before, the test was to keep it' }
     }

@@ -1,6 +1,6 @@
 # Runs the Pester suite against the staged module and writes the counts for build.ps1 to add up.
-# After the suite, one more container checks the suite left nothing behind: no new BPF programs,
-# no new bpffs entries (at the root or below), no new network namespaces, no new interface here, no sshd still running.
+# After the suite, one more container checks the suite left nothing behind: no BPF program or map, bpffs entry,
+# network namespace, interface here or sshd of its own (Compare-KernelSnapshot: other sessions' are not its).
 param(
     [Parameter(Mandatory)][string] $PesterPath,
     [Parameter(Mandatory)][string] $ModulePath,
@@ -24,28 +24,25 @@ $result = Invoke-Pester -Configuration $config
 $leftovers = New-PesterContainer -Data @{ Before = $before } -ScriptBlock {
     param($Before)
     Describe 'The suite leaves nothing behind' {
-        BeforeAll { Import-Module (Join-Path $env:EBPFPS_TESTS 'Pester/TestHelpers.psm1') }
-        It 'no BPF program it loaded is still in the kernel' {
-            $new = @((Get-KernelSnapshot).ProgramIds | Where-Object { $_ -notin $Before.ProgramIds })
-            if ($new) { Wait-ProgramGone $new | Out-Null }
-            @((Get-KernelSnapshot).ProgramIds | Where-Object { $_ -notin $Before.ProgramIds }) | Should -BeNullOrEmpty
+        BeforeAll {
+            Import-Module (Join-Path $env:EBPFPS_TESTS 'Pester/TestHelpers.psm1')
+            # Only what this run made counts: other sessions on the machine make and remove their own meanwhile
+            # (Compare-KernelSnapshot ties each new entry to its owner). The built-ins' by-name maps pinned at the
+            # bpffs root are claimed by name, since such a pin outlives every fd of its owner and names nobody.
+            $rootNames = 'rout_stats', 'rout_stats_map', 'if_rules_map', 'if_vlans_map' | ForEach-Object { "/sys/fs/bpf/$_" }
+            $script:left = @(Compare-KernelSnapshot -Before $Before -Name $rootNames)
         }
-        It 'no new entry at the bpffs root (built-ins pin in private folders that go with their programs)' {
-            # The rule is "no new root entry at all", not "none of ours": the suite runs under the machine-wide
-            # lock (/tmp/ebpfps-kernel.lock), which every helper's kernel work takes, so nothing else pins at the
-            # root meanwhile, and a name we cannot tell apart (rout_stats) must not pass as someone else's.
-            @((Get-KernelSnapshot).RootPins | Where-Object { $_ -notin $Before.RootPins }) | Should -BeNullOrEmpty
+        It 'no BPF program or map it loaded is still in the kernel' {
+            @($left | Where-Object Kind -In Program, Map) | Should -BeNullOrEmpty
         }
-        It 'no bpffs entry it made is still pinned' {
-            @((Get-KernelSnapshot).Pins | Where-Object { $_ -notin $Before.Pins }) | Should -BeNullOrEmpty
+        It 'no bpffs entry it made is still pinned (built-ins pin in private folders that go with their programs)' {
+            @($left | Where-Object Kind -EQ Pin) | Should -BeNullOrEmpty
         }
         It 'no network namespace it made is still there' {
-            @((Get-KernelSnapshot).Namespaces | Where-Object { $_ -notin $Before.Namespaces }) | Should -BeNullOrEmpty
+            @($left | Where-Object Kind -EQ Namespace) | Should -BeNullOrEmpty
         }
         It 'no interface it made is left in this namespace, and no sshd it started still runs' {
-            $now = Get-KernelSnapshot
-            @($now.Interfaces | Where-Object { $_ -notin $Before.Interfaces }) | Should -BeNullOrEmpty
-            @($now.Sshd | Where-Object { $_ -notin $Before.Sshd }) | Should -BeNullOrEmpty
+            @($left | Where-Object Kind -In Interface, Sshd) | Should -BeNullOrEmpty
         }
     }
 }

@@ -153,7 +153,7 @@ Describe 'Add-XdpProgram: where the pins of what it loads go, and which program 
     AfterEach { Get-XdpProgram -NetNamespace $r | Remove-XdpProgram -Confirm:$false }
 
     It 'pins a built-in''s counters in a private folder of its program, one per attach, removed when the program goes' {
-        $rootBefore = @(Get-ChildItem -Force /sys/fs/bpf).Name
+        $before = Get-KernelSnapshot
         $one = Add-XdpProgram -Interface $ra -NetNamespace $r -Program router -Mode Generic -PassThru
         $two = Add-XdpProgram -Interface $rb -NetNamespace $r -Program router -Mode Generic -PassThru
         $one.ProgramId | Should -Not -Be $two.ProgramId
@@ -164,24 +164,25 @@ Describe 'Add-XdpProgram: where the pins of what it loads go, and which program 
             (Get-XdpProgram -NetNamespace $r -Interface $a.Interface).PinPath | Should -Be $a.PinPath
         }
         # Nothing at the bpffs root: two test networks, or two sessions, never share these counters.
-        Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse
-        @(Get-ChildItem -Force /sys/fs/bpf).Name | Where-Object { $_ -notin $rootBefore -and $_ -ne 'ebpfps' } | Should -BeNullOrEmpty
+        # (rout_stats there would be reported: a pin of a map of the programs attached here.)
+        Compare-KernelSnapshot -Before $before -TimeoutMs 0 | Where-Object Kind -EQ Pin |
+            Where-Object Name -NotLike '/sys/fs/bpf/ebpfps/programs/*' | Should -BeNullOrEmpty
         Remove-XdpProgram -Interface $ra -NetNamespace $r -Confirm:$false
         Test-Path $one.PinPath | Should -BeFalse -Because 'its program is gone'
         Test-Path $two.PinPath | Should -BeTrue -Because 'its program is still attached'
         Remove-XdpProgram -Interface $rb -NetNamespace $r -Confirm:$false
         Test-Path $two.PinPath | Should -BeFalse
-        if ('ebpfps' -notin $rootBefore) { Test-Path /sys/fs/bpf/ebpfps | Should -BeFalse }
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
     }
 
     It 'a built-in attached nowhere (-WhatIf, a refused attach) leaves no private pins' {
-        $before = @(Get-ChildItem /sys/fs/bpf/ebpfps/programs -ErrorAction Ignore).Name -join ','
+        $before = Get-KernelSnapshot
         Add-XdpProgram -Interface $ra -NetNamespace $r -Program router -WhatIf
         Add-XdpProgram -Interface $ra -NetNamespace $r -Program pass -Mode Generic
         $e = Get-Error { Add-XdpProgram -Interface $ra -NetNamespace $r -Program router -Mode Generic }
         $e.FullyQualifiedErrorId | Should -BeLike 'XdpProgramExists,*'
-        (@(Get-ChildItem /sys/fs/bpf/ebpfps/programs -ErrorAction Ignore).Name -join ',') | Should -Be $before
-        Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse
+        # The pass program stays attached until AfterEach; no pin of this run's may be left, root or private.
+        Compare-KernelSnapshot -Before $before | Where-Object Kind -EQ Pin | Should -BeNullOrEmpty
     }
 
     It 'Remove-XdpProgram stopped by an error still removes the private pins of what it detached' {
@@ -225,15 +226,14 @@ Describe 'Add-XdpProgram: where the pins of what it loads go, and which program 
 
     It 'several programs for the hook and no -ProgramName: ProgramNameRequired listing them, nothing attached' {
         $file = Build-TestBpfObject btf_features
-        $before = @((Invoke-Json bpftool -j prog show).id)
+        $before = Get-KernelSnapshot
         $e = Get-Error { Add-XdpProgram -Interface $ra -NetNamespace $r -LiteralPath $file }
         $e.FullyQualifiedErrorId | Should -BeLike 'ProgramNameRequired,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $e.Exception.Message | Should -Match 'tail_target \(xdp\)'
         $e.Exception.Message | Should -Match 'features_main \(xdp\)'
         (Get-IpXdp $r $ra).ProgramId | Should -Be 0
-        $new = @((Invoke-Json bpftool -j prog show).id | Where-Object { $_ -notin $before })
-        if ($new) { Wait-ProgramGone $new | Should -BeTrue }
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
         (Add-XdpProgram -Interface $ra -NetNamespace $r -LiteralPath $file -ProgramName features_main -PassThru).ProgramName |
             Should -Be 'features_main'
     }

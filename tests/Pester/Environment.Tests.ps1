@@ -56,12 +56,12 @@ Describe 'A process without capabilities' {
         $script = ($cases.GetEnumerator() | ForEach-Object {
             "try { `$null = & $($_.Value) -ErrorAction Stop; '$($_.Key) no error' } catch { '$($_.Key) ' + `$_.CategoryInfo.Category + ' ' + [bool](`$_.ErrorDetails.RecommendedAction -match 'CAP_') }"
         }) -join '; '
-        $ns = & ip netns list
+        $before = Get-KernelSnapshot
         $out = Wait-ChildPwsh (Start-ChildPwsh $script -Prefix 'capsh', '--drop=all', '--', '-c', '"$0" "$@"')
         foreach ($name in $cases.Keys) { $out | Should -Contain "$name PermissionDenied True" -Because ($out -join "`n") }
         # The cmdlets that need nothing still work: packets are bytes in memory, test networks are read from files.
         $free = Wait-ChildPwsh (Start-ChildPwsh "(New-BpfTestPacket).Bytes.Count; @(Get-BpfTestNetwork).Count -ge 0" -Prefix 'capsh', '--drop=all', '--', '-c', '"$0" "$@"')
         $free | Should -Be @('42', 'True')
-        & ip netns list | Should -Be $ns -Because 'New-BpfTestNetwork made nothing'
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty -Because 'New-BpfTestNetwork made nothing'
     }
 }

@@ -63,7 +63,9 @@ Describe 'Fleet test network: three routers over SSH' {
         # The one change here: a veth with a connected /24 of 198.19.0.0/16 toward the routers.
         $root = (Invoke-Json ip -j addr show dev $fleet.RootInterface)[0]
         @($root.addr_info | Where-Object family -EQ inet).local | Should -Match '^198\.19\.\d+\.254$'
-        $added = @(Invoke-Json ip -4 -j route show | ForEach-Object dst | Where-Object { $_ -notin $rootRoutesBefore })
+        # Other sessions' fleets add a route through their own veth meanwhile; any other new route would be this one's.
+        $added = @(Invoke-Json ip -4 -j route show | Where-Object { $_.dev -eq $fleet.RootInterface -or $_.dev -notlike 'ebpfps-m*' } |
+                ForEach-Object dst | Where-Object { $_ -notin $rootRoutesBefore })
         $added | Should -Be @("$(($fleet.Hosts[0].HostName -split '\.')[0..2] -join '.').0/24")
     }
 
@@ -248,13 +250,13 @@ Describe 'Fleet test network: three routers over SSH' {
 }
 
 Describe 'Fleet test network: bad input' {
-    BeforeAll { $script:namespacesBefore = @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] }) }
+    BeforeAll { $script:snapshotBefore = Get-KernelSnapshot }
 
     It 'refuses <Count> routers with InvalidFleetSize and makes nothing' -ForEach @(@{ Count = 0 }, @{ Count = 17 }) {
         $e = Get-Error { New-BpfTestNetwork -Topology Fleet -Count $Count }
         $e.FullyQualifiedErrorId | Should -BeLike 'InvalidFleetSize,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
-        @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] }) | Should -Be $namespacesBefore
+        Compare-KernelSnapshot -Before $snapshotBefore | Should -BeNullOrEmpty
     }
 
     It 'refuses -Count for a topology other than Fleet' {
@@ -269,7 +271,6 @@ Describe 'Fleet test network: bad input' {
             New-Item -ItemType SymbolicLink -Path (Join-Path $bin $tool) -Target (Get-Command $tool -CommandType Application)[0].Source | Out-Null
         }
         $name = "ebpfps-fail-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
-        $links = @(Invoke-Json ip -j link show | ForEach-Object ifname)
         $path = $env:PATH
         try {
             $env:PATH = $bin
@@ -281,7 +282,7 @@ Describe 'Fleet test network: bad input' {
         @(Get-ProcessesUnder "/run/ebpfps/networks/$name/") | Should -BeNullOrEmpty
         Test-Path "/run/ebpfps/networks/$name" | Should -BeFalse
         Test-Path "/run/ebpfps/networks/$name.json" | Should -BeFalse
-        @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] }) | Should -Be $namespacesBefore
-        @(Invoke-Json ip -j link show | ForEach-Object ifname) | Should -Be $links
+        # Its namespaces, the veth in this namespace and the sshd all carry the name or this run's mark.
+        Compare-KernelSnapshot -Before $snapshotBefore -Name "$name*" | Should -BeNullOrEmpty
     }
 }

@@ -91,11 +91,11 @@ Describe 'Import-BpfObject -Variable and -MaxEntries refuse bad input before loa
         @{ Case = 'too large'; Variable = @{ cfg_limit = 5000000000 }; Id = 'ValueOutOfRange'; Text = "*variable 'cfg_limit'*" }
         @{ Case = 'missing field'; Variable = @{ cfg_backend = @{ port = 80 } }; Id = 'MissingField'; Text = "*variable 'cfg_backend'*addr*" }
     ) {
-        $before = @(Invoke-Json bpftool -j prog show | Where-Object name -EQ globals_xdp).Count
+        $before = Get-KernelSnapshot
         $e = Get-Error { Import-BpfObject -LiteralPath $file -Variable $Variable }
         $e.FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $e.Exception.Message | Should -BeLike $Text
-        @(Invoke-Json bpftool -j prog show | Where-Object name -EQ globals_xdp).Count | Should -Be $before -Because 'nothing was loaded'
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty -Because 'nothing was loaded'
     }
 
     It 'names the map: <Case>' -ForEach @(

@@ -19,10 +19,6 @@ BeforeAll {
         return $said
     }
 
-    function Get-ProgramIdsNamed([string[]] $Name) {
-        @(Invoke-Json bpftool -j prog show | Where-Object name -In $Name | ForEach-Object id)
-    }
-
     $script:packet = New-BpfTestPacket -Udp -Source 198.18.0.7 -Destination 198.18.0.9
 }
 
@@ -35,7 +31,7 @@ Describe 'A failed open or load says libbpf''s reason and names what failed' {
         @{ Name = 'bad_map_flags'; Id = 'BpfObjectLoadFailed'; Reason = "map 'refused_array': failed to create"; Part = "map 'refused_array' failed (" }
         @{ Name = 'mixed_load'; Id = 'VerifierRejected'; Reason = $null; Part = "rejected program 'mixed_broken'" }
     ) {
-        $before = Get-ProgramIdsNamed 'legacy_pass', 'memcmp_pass', 'flags_pass', 'mixed_pass', 'mixed_broken'
+        $before = Get-KernelSnapshot
         $e = Get-Error { Import-BpfObject -LiteralPath $objects[$Name] }
         $e.FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $message = $e.Exception.Message
@@ -47,8 +43,8 @@ Describe 'A failed open or load says libbpf''s reason and names what failed' {
         }
         if ($Part) { $message | Should -BeLike "*$Part*" }
         $message | Should -Not -BeLike '*-Verbose shows*' -Because '-Verbose never showed libbpf''s lines'
-        # Nothing half-loaded stays behind (other programs of these names would be another session's).
-        Get-ProgramIdsNamed 'legacy_pass', 'memcmp_pass', 'flags_pass', 'mixed_pass', 'mixed_broken' | Should -Be $before
+        # Nothing half-loaded stays behind (programs of these names that another session loads are not this run's).
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
     }
 
     It 'the reason line is one bpftool prints for the verifier''s refusal too: the program it names' {
@@ -100,11 +96,11 @@ Describe '-ProgramName loads only the named program' {
     }
 
     It 'a name the object does not have is refused before anything is loaded, listing its programs' {
-        $before = Get-ProgramIdsNamed 'mixed_pass', 'mixed_broken'
+        $before = Get-KernelSnapshot
         $e = Get-Error { Invoke-BpfProgramTest -LiteralPath $objects.mixed_load -ProgramName mixed_nope -Packet $packet }
         $e.FullyQualifiedErrorId | Should -BeLike 'BpfProgramNotInObject,*'
         $e.Exception.Message | Should -BeLike '*It has: mixed_pass, mixed_broken.'
-        Get-ProgramIdsNamed 'mixed_pass', 'mixed_broken' | Should -Be $before
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
     }
 }
 

@@ -103,7 +103,7 @@ Describe 'Import-BpfObject: loading files' {
     }
 
     It 'pins a built-in''s by-name maps in a private folder of its program, never at the bpffs root' {
-        $rootBefore = @(Get-ChildItem -Force /sys/fs/bpf).Name
+        $before = Get-KernelSnapshot
         $first = Import-BpfObject -Program router -Hook Xdp
         $second = Import-BpfObject -Program router -Hook Xdp
         try {
@@ -116,18 +116,20 @@ Describe 'Import-BpfObject: loading files' {
             }
             # Two loads, two maps: nobody counts into (or removes) another's counters.
             ($first.Maps | Where-Object Name -EQ rout_stats).Id | Should -Not -Be ($second.Maps | Where-Object Name -EQ rout_stats).Id
-            @(Get-ChildItem -Force /sys/fs/bpf).Name | Where-Object { $_ -notin $rootBefore -and $_ -ne 'ebpfps' } | Should -BeNullOrEmpty
-            Test-Path /sys/fs/bpf/rout_stats | Should -BeFalse
+            # A pin of theirs anywhere else (rout_stats at the root, say) would be reported: these objects hold its map.
+            Compare-KernelSnapshot -Before $before -TimeoutMs 0 | Where-Object Kind -EQ Pin |
+                Where-Object Name -NotLike '/sys/fs/bpf/ebpfps/programs/*' | Should -BeNullOrEmpty
         }
         finally {
             $first, $second | Remove-BpfObject -Confirm:$false
         }
         foreach ($o in $first, $second) { Test-Path "/sys/fs/bpf/ebpfps/programs/$($o.Programs[0].Id)" | Should -BeFalse }
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
     }
 
     It 'a section that says no type without -Hook: ProgramTypeUnknown naming the section, and nothing loaded' {
         $file = Build-TestBpfObject fib_router -Hook Xdp
-        $before = @((Invoke-Json bpftool -j prog show).id)
+        $before = Get-KernelSnapshot
         $e = Get-Error { Import-BpfObject -LiteralPath $file }
         $e.FullyQualifiedErrorId | Should -BeLike 'ProgramTypeUnknown,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
@@ -136,14 +138,15 @@ Describe 'Import-BpfObject: loading files' {
         # bpftool refuses it alike: no type can be guessed from the section.
         & bpftool prog load $file (New-ScratchPinPath) 2>&1 | Out-String | Should -Match 'guess|type'
         $LASTEXITCODE | Should -Not -Be 0
-        @((Invoke-Json bpftool -j prog show) | Where-Object { $_.id -notin $before -and $_.name -eq 'router_fib_forward' }) | Should -BeNullOrEmpty
-        Test-Path /sys/fs/bpf/fibrt_flows | Should -BeFalse
+        # The object's by-name map would be pinned at the root, a name shared with anyone: claimed with -Name.
+        Compare-KernelSnapshot -Before $before -Name /sys/fs/bpf/fibrt_flows | Where-Object Name -NotLike '/sys/fs/bpf/ebpfps-test-*' |
+            Should -BeNullOrEmpty
     }
 
     It 'loads nothing with -WhatIf' {
-        $ids = (Invoke-Json bpftool -j prog show).id
+        $before = Get-KernelSnapshot
         Import-BpfObject -Path $tiny -WhatIf | Should -BeNullOrEmpty
-        (Invoke-Json bpftool -j prog show | Where-Object { $_.id -notin $ids -and $_.name -eq 'tiny_pass' }) | Should -BeNullOrEmpty
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
     }
 
     It 'shows what libbpf said with -Debug, and what it loaded with -Verbose' {
@@ -193,13 +196,13 @@ Describe 'Import-BpfObject: bad input' {
     }
 
     It 'a pin path outside bpffs: PinPathNotOnBpfFs, and nothing is loaded' {
-        $ids = (Invoke-Json bpftool -j prog show).id
+        $before = Get-KernelSnapshot
         $dir = Join-Path ([IO.Path]::GetTempPath()) "ebpfps-notbpffs-$PID"
         $e = Get-Error { Import-BpfObject -LiteralPath (Build-TestBpfObject tiny_xdp) -PinPath $dir }
         $e.FullyQualifiedErrorId | Should -BeLike 'PinPathNotOnBpfFs,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
         Test-Path $dir | Should -BeFalse
-        @(Invoke-Json bpftool -j prog show | Where-Object { $_.id -notin $ids -and $_.name -eq 'tiny_pass' }) | Should -BeNullOrEmpty
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
     }
 
     It 'an unknown built-in name: BuiltinProgramNotFound naming the ones there are' {
@@ -231,14 +234,14 @@ Describe 'Import-BpfObject -PinPath: its own pins, and only those' {
         $pin = New-ScratchPinPath
         $first = Import-BpfObject -LiteralPath $tiny -PinPath $pin
         try {
-            $before = Get-TinyIds
+            $before = Get-KernelSnapshot
             $e = Get-Error { Import-BpfObject -LiteralPath $tiny -PinPath $pin }
             $e.FullyQualifiedErrorId | Should -BeLike 'PinExists,*'
             $e.CategoryInfo.Category | Should -Be 'ResourceExists'
             $e.TargetObject | Should -Be "$pin/tiny_pass"
             (Invoke-Json bpftool -j prog show pinned "$pin/tiny_pass").id | Should -Be $first.Programs[0].Id
             (Invoke-Json bpftool -j map show pinned "$pin/tiny_hits").id | Should -Be ($first.Maps | Where-Object Name -EQ tiny_hits).Id
-            @(Get-TinyIds | Where-Object { $_ -notin $before }) | Should -BeNullOrEmpty -Because 'the refusal comes before the load'
+            Compare-KernelSnapshot -Before $before -TimeoutMs 0 | Should -BeNullOrEmpty -Because 'the refusal comes before the load'
         }
         finally { $first | Remove-BpfObject -Confirm:$false }
         Test-Path $pin | Should -BeFalse -Because 'the first import made the folder, so its removal removes it'
@@ -271,12 +274,13 @@ Describe 'Import-BpfObject -PinPath: its own pins, and only those' {
     It 'a program whose name has a dot: PinNameNotAllowed before anything is loaded' {
         $pin = New-ScratchPinPath
         $obj = Build-TestBpfObject dotted_prog
+        $before = Get-KernelSnapshot
         $e = Get-Error { Import-BpfObject -LiteralPath $obj -PinPath $pin }
         $e.FullyQualifiedErrorId | Should -BeLike 'PinNameNotAllowed,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $e.Exception.Message | Should -Match "'dot\.ted'"
         Test-Path $pin | Should -BeFalse
-        @(Invoke-Json bpftool -j prog show | Where-Object name -EQ 'dot.ted') | Should -BeNullOrEmpty
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
         # Without -PinPath the kernel takes the name as it is.
         $loaded = Import-BpfObject -LiteralPath $obj
         try { (Invoke-Json bpftool -j prog show id $loaded.Programs[0].Id).name | Should -Be 'dot.ted' }
@@ -285,11 +289,13 @@ Describe 'Import-BpfObject -PinPath: its own pins, and only those' {
 
     It 'a program and a map that would share a pin name: PinNameCollision naming both' {
         $pin = New-ScratchPinPath
-        $e = Get-Error { Import-BpfObject -LiteralPath (Build-TestBpfObject pincoll) -PinPath $pin }
+        $file = Build-TestBpfObject pincoll
+        $before = Get-KernelSnapshot
+        $e = Get-Error { Import-BpfObject -LiteralPath $file -PinPath $pin }
         $e.FullyQualifiedErrorId | Should -BeLike 'PinNameCollision,*'
         $e.Exception.Message | Should -Match "program 'pincoll_bss' and map 'pincoll\.bss'"
         Test-Path $pin | Should -BeFalse
-        @(Invoke-Json bpftool -j prog show | Where-Object name -EQ 'pincoll_bss') | Should -BeNullOrEmpty
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
     }
 }
 

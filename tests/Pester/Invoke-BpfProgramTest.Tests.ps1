@@ -138,11 +138,10 @@ Describe 'Invoke-BpfProgramTest against the module''s programs' {
         try {
             $ra = $net['RouterA']
             $p = New-BpfTestPacket -Udp -Source $net['ClientA'].Address -Destination $net['ClientB'].Address -DestinationMac $ra.Mac
-            $rootBefore = @(Get-ChildItem -Force /sys/fs/bpf).Name
-            $privateBefore = @(Get-ChildItem /sys/fs/bpf/ebpfps/programs -ErrorAction Ignore).Name
+            $before = Get-KernelSnapshot
             (Invoke-BpfProgramTest -Program router -Packet $p -IngressInterface $ra.Interface -NetNamespace $ra.NetNamespace).Verdict | Should -Be 'XDP_REDIRECT'
-            (@(Get-ChildItem -Force /sys/fs/bpf).Name -join ',') | Should -Be ($rootBefore -join ',')
-            (@(Get-ChildItem /sys/fs/bpf/ebpfps/programs -ErrorAction Ignore).Name -join ',') | Should -Be ($privateBefore -join ',')
+            # Neither a root nor a private pin of its maps, nor the program itself, is left.
+            Compare-KernelSnapshot -Before $before -Name '/sys/fs/bpf/rout_stats' | Should -BeNullOrEmpty
             $pins = New-ScratchPinPath
             $r = Invoke-BpfProgramTest -Program router -Packet $p -Repeat 3 -IngressInterface $ra.Interface -NetNamespace $ra.NetNamespace -PinPath $pins
             (Invoke-Json bpftool -j prog show pinned "$pins/router").id | Should -Be $r.ProgramId

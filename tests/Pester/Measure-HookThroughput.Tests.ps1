@@ -74,9 +74,9 @@ Describe 'Measure-HookThroughput' {
     }
 
     It 'makes and removes its own network when none is given' {
-        $before = @(& ip netns list)
+        $before = Get-KernelSnapshot
         Measure-HookThroughput -Program drop -Hook XdpNative -Count 10000 | Should -Not -BeNullOrEmpty
-        @(& ip netns list) | Should -Be $before
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
     }
 }
 
@@ -115,12 +115,12 @@ Describe 'Measure-HookThroughput: bad input' {
         $e = Get-Error $Run
         $e.FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
-        (Get-KernelSnapshot).Pins | Should -Be $before.Pins
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
     }
 
     It '-Traffic Tcp without iperf3 on PATH: IperfNotInstalled, naming the package' {
         $path = $env:PATH
-        $before = @(& ip netns list)
+        $before = Get-KernelSnapshot
         try {
             $env:PATH = '/nonexistent'
             $e = Get-Error { Measure-HookThroughput -Program router -Routed -Traffic Tcp }
@@ -129,7 +129,7 @@ Describe 'Measure-HookThroughput: bad input' {
         $e.FullyQualifiedErrorId | Should -BeLike 'IperfNotInstalled,*'
         $e.CategoryInfo.Category | Should -Be 'NotInstalled'
         $e.ErrorDetails.RecommendedAction | Should -Match 'apt-get install iperf3'
-        @(& ip netns list) | Should -Be $before -Because 'it checks before it builds a network'
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty -Because 'it checks before it builds a network'
     }
 
     It 'a duration of zero: InvalidDuration' {
@@ -166,7 +166,8 @@ Describe 'Measure-HookThroughput: repeated and long requests' {
 
 Describe 'Measure-HookThroughput stopped with Ctrl+C' {
     It 'detaches what it attached and removes the network it made' {
-        $before = @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] })
+        $before = Get-KernelSnapshot
+        $networksBefore = @(Get-BpfTestNetwork -Mine).Name
         $ps = [powershell]::Create()
         $null = $ps.AddScript("Import-Module '$((Get-Module EbpfPs).ModuleBase)/EbpfPs.psd1'; Measure-HookThroughput -Program drop -Hook XdpNative, TcIngress -Duration 30")
         $async = $ps.BeginInvoke()
@@ -174,13 +175,14 @@ Describe 'Measure-HookThroughput stopped with Ctrl+C' {
         $deadline = [DateTime]::UtcNow.AddSeconds(20)
         do {
             Start-Sleep -Milliseconds 200
-            $made = @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -notin $before })
+            # Its network is this process's (the runspace runs here); others' networks come and go meanwhile.
+            $made = @(Get-BpfTestNetwork -Mine | Where-Object Name -NotIn $networksBefore | ForEach-Object Namespaces)
             $attached = $made.Count -gt 0 -and (@(Get-XdpProgram -AllNamespaces | Where-Object NetNamespace -In $made).Count + @($made | ForEach-Object { Get-TcProgram -NetNamespace $_ }).Count) -gt 0
         } until ($attached -or [DateTime]::UtcNow -gt $deadline)
         $attached | Should -BeTrue -Because 'the measurement should have started'
         $ps.Stop()
         $ps.Dispose()
-        @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -notin $before }) | Should -BeNullOrEmpty
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
         @(Get-BpfTestNetwork | Where-Object { $_.Namespaces[0] -in $made }) | Should -BeNullOrEmpty
     }
 }
@@ -280,9 +282,7 @@ Describe 'Measure-HookThroughput -Routed (live frames through the router)' {
         $before = Get-KernelSnapshot
         $neigh = & ip -n $ra.NetNamespace -j neigh show | ConvertFrom-Json | ForEach-Object { "$($_.dst) $($_.state -join ',')" }
         Measure-HookThroughput -Program router -Routed -Hook XdpNative, TcIngress -Network $rnet -Count 20000 | Should -HaveCount 2
-        $after = Get-KernelSnapshot
-        $after.Pins | Should -Be $before.Pins
-        Wait-ProgramGone ($after.ProgramIds | Where-Object { $_ -notin $before.ProgramIds }) | Should -BeTrue
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty
         @(& ip -n $ra.NetNamespace -j neigh show | ConvertFrom-Json | Where-Object { $_.state -contains 'PERMANENT' }) | Should -BeNullOrEmpty
         Get-XdpProgram -AllNamespaces | Where-Object NetNamespace -In $rnet.Namespaces | Should -BeNullOrEmpty
     }

@@ -64,14 +64,14 @@ Describe 'New-BpfMap' {
         @{ Case = 'an unknown type'; Id = 'MapTypeUnknown'; Name = 'k4_t'; Type = 'hashy'; At = 'm' }
         @{ Case = 'a path off bpffs'; Id = 'PinPathNotOnBpfFs'; Name = 'k4_t'; Type = 'hash'; At = '/tmp' }
     ) {
-        $before = @(Invoke-Json bpftool -j map show).Count
+        $before = Get-KernelSnapshot
         $path = if ($At -eq '/tmp') { "/tmp/ebpfps-k4-$PID-m" } else { "$dir/sub/$At" }
         $e = Get-Error { New-BpfMap -LiteralPath $path -Name $Name -Type $Type -KeySize 4 -ValueSize 8 -MaxEntries 4 }
         $e.FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
         Test-Path $path | Should -BeFalse
         Test-Path $dir | Should -BeFalse
-        @(Invoke-Json bpftool -j map show | Where-Object name -EQ $Name) | Should -BeNullOrEmpty
+        Compare-KernelSnapshot -Before $before | Should -BeNullOrEmpty -Because 'no map was made (maps of that name may be another session''s)'
     }
 
     It 'passes the kernel''s refusal on with its errno, and makes no map, pin or folder' {

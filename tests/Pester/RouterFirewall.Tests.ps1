@@ -5,6 +5,7 @@ BeforeAll {
     Import-EbpfPsUnderTest
     $script:net = New-BpfTestNetwork -Topology Routed
     $script:a = $net['ClientA']; $script:b = $net['ClientB']; $script:r = $net['RouterA'].NetNamespace
+    $script:snapshot = Get-KernelSnapshot
     $script:example = Join-Path $PSScriptRoot '../../docs/examples/router-firewall.ps1'
     # This kernel has no 802.1Q devices (CONFIG_VLAN_8021Q is off), so tagged frames are crafted and sent raw.
     function Get-XdpDrops([string] $NetNamespace, [string] $Interface) {
@@ -100,6 +101,7 @@ Describe 'router_firewall, configured through the module (docs/examples/router-f
     It 'leaves nothing attached or loaded' {
         (Get-IpXdp $r 'veth-ra').ProgramId | Should -Be 0
         (Get-IpXdp $r 'veth-rb').ProgramId | Should -Be 0
-        @(Invoke-Json bpftool -j prog show | Where-Object name -EQ router_firewall) | Should -BeNullOrEmpty
+        # Nothing of this run's is loaded, held or pinned (router_firewall programs of other sessions may be).
+        Compare-KernelSnapshot -Before $snapshot | Should -BeNullOrEmpty
     }
 }

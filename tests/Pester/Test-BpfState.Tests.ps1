@@ -43,7 +43,7 @@ AfterAll {
 
 Describe 'Test-BpfState' {
     It 'reports one object per difference and changes nothing' {
-        $programsBefore = @((Invoke-Json bpftool -j prog show).id)
+        $snapshot = Get-KernelSnapshot
         $diff = @(Test-BpfState -Path $statePath)
         $diff.Count | Should -Be 6
         $diff[0].pstypenames[0] | Should -Be 'EbpfPs.BpfStateDifference'
@@ -59,8 +59,7 @@ Describe 'Test-BpfState' {
         @(Get-TcFilters $router veth-ra egress) | Should -BeNullOrEmpty
         foreach ($pin in $byName) { Test-Path $pin | Should -BeFalse }
         # The programs it loaded to learn their tags are gone again.
-        $new = @((Invoke-Json bpftool -j prog show).id | Where-Object { $_ -notin $programsBefore })
-        Wait-ProgramGone $new | Should -BeTrue
+        Compare-KernelSnapshot -Before $snapshot | Should -BeNullOrEmpty
     }
 
     It 'takes the same state as a hashtable (-State), e.g. from $using: inside Invoke-Command' {

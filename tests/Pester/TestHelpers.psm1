@@ -3,6 +3,7 @@
 
 $script:ScratchPins = [System.Collections.Generic.List[string]]::new()
 $script:ScratchNamespaces = [System.Collections.Generic.List[string]]::new()
+. (Join-Path $PSScriptRoot 'KernelSnapshot.ps1')
 
 function Import-EbpfPsUnderTest {
     # The staged module build.ps1 made, or the path CI passed in EBPFPS_MODULE.
@@ -29,6 +30,7 @@ function New-ScratchPinPath([string] $Prefix = 'ebpfps-test') {
     # A unique bpffs path, remembered so Remove-ScratchState deletes it even when a test failed.
     $path = "/sys/fs/bpf/$Prefix-$PID-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     $script:ScratchPins.Add($path)
+    $null = $script:MadePinRoots.Add($path)
     return $path
 }
 
@@ -37,6 +39,7 @@ function New-ScratchNamespace([string] $Prefix = 'ebpfps-t') {
     & ip netns add $name
     if ($LASTEXITCODE -ne 0) { throw "ip netns add $name failed" }
     $script:ScratchNamespaces.Add($name)
+    $null = $script:MadeNamespaces.Add($name)
     return $name
 }
 
@@ -55,6 +58,7 @@ function Get-KernelSnapshot {
     # start them).
     [pscustomobject]@{
         ProgramIds = @((Invoke-Json bpftool -j prog show) | ForEach-Object id | Sort-Object)
+        MapIds     = @((Invoke-Json bpftool -j map show) | ForEach-Object id | Sort-Object)
         Pins       = @(Get-ChildItem -Recurse -Force /sys/fs/bpf -ErrorAction SilentlyContinue | ForEach-Object FullName | Sort-Object)
         RootPins   = @(Get-ChildItem -Force /sys/fs/bpf -ErrorAction SilentlyContinue | ForEach-Object Name | Sort-Object)
         Namespaces = @(& ip netns list 2>$null | ForEach-Object { ($_ -split ' ')[0] } | Sort-Object)
@@ -174,6 +178,7 @@ function Start-ChildPwsh([string] $Command, [string[]] $Prefix = @()) {
     $start.RedirectStandardOutput = $true
     $start.RedirectStandardError = $true
     $process = [Diagnostics.Process]::Start($start)
+    Register-TestChild $process.Id
     [pscustomobject]@{ Process = $process; Out = $process.StandardOutput.ReadToEndAsync(); Err = $process.StandardError.ReadToEndAsync() }
 }
 

@@ -84,6 +84,28 @@ Describe 'Add-TcProgram as a tcx link' {
         Test-Path $a.PinnedPath | Should -BeFalse
         @(Invoke-Json bpftool -j link show | Where-Object id -EQ $a.LinkId) | Should -BeNullOrEmpty
     }
+
+    It 'unpins at the next tcx attach the links of a namespace deleted behind its back' {
+        # A namespace removed with ip netns del (or by a run killed before it cleaned up) detaches its tcx links,
+        # but their pins would keep links and program loaded for good.
+        $gone = New-ScratchNamespace 'ebpfps-tcxgone'
+        & ip -n $gone link add tg0 type veth peer name tg1
+        & ip -n $gone link set tg0 up
+        & ip -n $gone link set tg1 up
+        $dead = Add-TcProgram -Interface tg0 -NetNamespace $gone -Program count_pass -Mode Tcx -PassThru
+        Test-Path $dead.PinnedPath | Should -BeTrue
+        & ip netns del $gone
+        $live = Add-TcProgram -Interface $dev -NetNamespace $ns -Program count_pass -Mode Tcx -PassThru
+        try {
+            Test-Path $dead.PinnedPath | Should -BeFalse -Because 'the link of a deleted device can never run again'
+            Test-Path (Split-Path $dead.PinnedPath) | Should -BeFalse -Because 'its namespace folder is left empty'
+            $links = @(Invoke-Json bpftool -j link show | ForEach-Object id)
+            $links | Should -Not -Contain $dead.LinkId
+            $links | Should -Contain $live.LinkId -Because 'a link whose device lives is kept'
+            Test-Path $live.PinnedPath | Should -BeTrue
+        }
+        finally { Get-TcProgram -NetNamespace $ns -Interface $dev | Remove-TcProgram -Confirm:$false }
+    }
 }
 
 Describe 'Add-TcProgram: bad input' {

@@ -27,6 +27,8 @@ internal static class TcBookkeeping
     [ThreadStatic] private static int t_held;
     // Whether markers were pruned during this hold of the lock: a batch of a thousand qdiscs prunes once.
     [ThreadStatic] private static bool t_pruned;
+    // The same for tcx pins whose device is gone.
+    [ThreadStatic] private static bool t_tcxPruned;
 
     /// <summary>Holds the TC lock until disposed; a thread that holds it already just goes on.</summary>
     public static IDisposable Lock()
@@ -47,7 +49,7 @@ internal static class TcBookkeeping
         {
             _file = file;
             if (t_held == 0)
-                t_pruned = false;
+                t_pruned = t_tcxPruned = false;
             t_held++;
         }
 
@@ -100,12 +102,38 @@ internal static class TcBookkeeping
     /// </summary>
     public static Result PinTcx(SafeFdHandle link, string pin)
     {
+        if (!t_tcxPruned)
+            PruneDeadTcxPins();
+        t_tcxPruned = t_held > 0;
         for (int attempt = 0; ; attempt++)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(pin)!);
             Result pinned = Sys.Pin(link, pin);
             if (pinned.Errno != Errno.ENOENT || attempt == 2)
                 return pinned;
+        }
+    }
+
+    /// <summary>
+    /// Unpins tcx links whose device is gone. A namespace deleted behind our back (`ip netns del`, a run killed
+    /// before it removed its network) detaches its links, but their pins keep the links and their programs loaded
+    /// for good; the kernel reports such a link with ifindex 0, and it can never run again. Only our own folder is
+    /// read, and a link that cannot be opened or read is left alone.
+    /// </summary>
+    private static void PruneDeadTcxPins()
+    {
+        foreach (string folder in Folders(TcxPinRoot))
+        {
+            foreach (string pin in Files(folder, "*-*-*"))
+            {
+                Result<SafeFdHandle> opened = Sys.OpenPinned(pin);
+                if (!opened.Ok) continue;
+                using SafeFdHandle link = opened.Value;
+                Result<Libbpf.BpfLinkInfo> info = Sys.LinkInfo(link);
+                if (info.Ok && info.Value.Ifindex == 0)
+                    DeleteFile(pin);
+            }
+            DeleteIfEmpty(folder);
         }
     }
 
@@ -141,6 +169,12 @@ internal static class TcBookkeeping
     }
 
     private static string Marker(string key, int ifindex) => Path.Combine(QdiscMarkers, $"{key}-{ifindex}");
+
+    private static string[] Folders(string dir)
+    {
+        try { return Directory.GetDirectories(dir); }
+        catch (DirectoryNotFoundException) { return Array.Empty<string>(); }
+    }
 
     private static string[] Files(string dir, string pattern)
     {

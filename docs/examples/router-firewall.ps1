@@ -30,6 +30,9 @@ param(
     [string] $NetNamespace,
     # An object to load in place of the built-in (its first program, like the seed's loader); its hook must fit -Hook.
     [string] $ObjectPath,
+    # Where -ObjectPath's by-name maps pin (libbpf pins them at the bpffs root otherwise, and takes any maps of
+    # those names it finds there).
+    [string] $PinPath,
     # Runs while the firewall is attached (tests pass their traffic here); without it, wait for Ctrl+C.
     [scriptblock] $Action,
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/EbpfPs/EbpfPs.psd1')
@@ -68,7 +71,8 @@ if (-not $Vlans) {
 }
 
 $kind = if ($Hook -like 'Xdp*') { 'Xdp' } else { 'Tc' }
-$fw = if ($ObjectPath) { Import-BpfObject -LiteralPath $ObjectPath } else { Import-BpfObject -Program router_firewall -Hook $kind }
+$pins = if ($PinPath) { @{ PinPath = $PinPath } } else { @{} }
+$fw = if ($ObjectPath) { Import-BpfObject -LiteralPath $ObjectPath @pins } else { Import-BpfObject -Program router_firewall -Hook $kind }
 try {
     foreach ($name in $Interface) {
         $mask = 0

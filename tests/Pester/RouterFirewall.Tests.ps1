@@ -62,13 +62,15 @@ Describe 'router_firewall, configured through the module (docs/examples/router-f
     }
 
     It 'takes an object path and a zone list in place of uci, as the seed''s user program did' {
-        # The built-in's file stands in for the seed's router_firewall.o: same map names and layouts.
+        # The built-in's file stands in for the seed's router_firewall.o: same map names and layouts. Its maps pin by
+        # name, in a folder of this test's own (at the bpffs root they would take anyone's maps of those names).
+        $pinPath = New-ScratchPinPath 'ebpfps-fw'
         $zones = @(
             @{ Name = 'lan'; Interface = 'veth-ra'; Input = 'ACCEPT'; Output = 'ACCEPT'; Forward = 'ACCEPT' }
             @{ Name = 'wan'; Interface = 'veth-rb'; Input = 'REJECT'; Output = 'ACCEPT'; Forward = 'REJECT' })
         $udpBefore = Get-UdpArrivals $b.NetNamespace
         $flows = @(& $example -Interface veth-ra, veth-rb -NetNamespace $r -Zone $zones -Vlans @{} `
-                -ObjectPath (Get-BuiltinObjectPath router_firewall xdp) -Action {
+                -ObjectPath (Get-BuiltinObjectPath router_firewall xdp) -PinPath $pinPath -Action {
                 Send-UdpDatagrams $a.NetNamespace $b.Address 5001 4 64
             })
         (Get-UdpArrivals $b.NetNamespace) - $udpBefore | Should -Be 4
@@ -77,7 +79,7 @@ Describe 'router_firewall, configured through the module (docs/examples/router-f
         $zones[0].Forward = 'REJECT'
         $udpBefore = Get-UdpArrivals $b.NetNamespace
         $null = & $example -Interface veth-ra, veth-rb -NetNamespace $r -Zone $zones -Vlans @{} `
-            -ObjectPath (Get-BuiltinObjectPath router_firewall xdp) -Action { Send-UdpDatagrams $a.NetNamespace $b.Address 5001 4 64 }
+            -ObjectPath (Get-BuiltinObjectPath router_firewall xdp) -PinPath $pinPath -Action { Send-UdpDatagrams $a.NetNamespace $b.Address 5001 4 64 }
         (Get-UdpArrivals $b.NetNamespace) - $udpBefore | Should -Be 0 -Because 'the lan zone no longer accepts forward'
     }
 

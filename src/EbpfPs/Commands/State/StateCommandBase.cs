@@ -27,8 +27,8 @@ public abstract class StateCommandBase : EbpfCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        // Scratch loads of state runs killed mid-load go first, whatever this run's state turns out to be (the
-        // engine sweeps again when a session starts, for scripts that call it directly).
+        // Scratch loads of state runs killed mid-load (kill -9 skips their finally) would stay pinned for good: they
+        // go first, once per command, whatever this run's state turns out to be.
         Run(StateScratch.SweepOrphans);
     }
 

@@ -31,8 +31,6 @@ internal sealed class StateSession : IDisposable
     internal StateSession(BpfStateDocument document)
     {
         Document = document;
-        // Scratch loads of runs killed mid-load (kill -9 skips their finally) would otherwise stay pinned for good.
-        StateScratch.SweepOrphans();
     }
 
     internal BpfStateDocument Document { get; }

@@ -8,59 +8,18 @@
     Description          = 'Load, attach, inspect, test and benchmark eBPF programs at the XDP and TC hooks, as typed PowerShell objects over libbpf.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    TypesToProcess       = @('formats/Remoting.Types.ps1xml', 'formats/Export.Types.ps1xml')
-    FormatsToProcess     = @(
-        'formats/EbpfPs.Objects.Format.ps1xml'
-        'formats/Attach.Format.ps1xml'
-        'formats/Measure.Format.ps1xml'
-        'formats/Maps.Format.ps1xml'
-        'formats/Testing.Format.ps1xml'
-        'formats/Fleet.Format.ps1xml'
-        'formats/Code.Format.ps1xml'
-        'formats/Inspection.Format.ps1xml'
-        'formats/Events.Format.ps1xml'
-    )
-    CmdletsToExport      = @(
-        'Import-BpfObject'
-        'Get-BpfProgram'
-        'Remove-BpfProgram'
-        'Remove-BpfObject'
-        'Get-BpfMap'
-        'Get-BpfLink'
-        'Get-BpfBtfType'
-        'Get-BpfProgramInstruction'
-        'New-BpfPin'
-        'New-BpfMap'
-        'Get-BpfFeature'
-        'Add-XdpProgram'
-        'Get-XdpProgram'
-        'Remove-XdpProgram'
-        'Add-TcProgram'
-        'Get-TcProgram'
-        'Remove-TcProgram'
-        'New-BpfTestNetwork'
-        'Get-BpfTestNetwork'
-        'Remove-BpfTestNetwork'
-        'Measure-HookThroughput'
-        'Export-BpfHookChart'
-        'Get-BpfMapEntry'
-        'Set-BpfMapEntry'
-        'Remove-BpfMapEntry'
-        'Push-BpfMapEntry'
-        'Pop-BpfMapEntry'
-        'Test-BpfMapEntry'
-        'Clear-BpfMap'
-        'Watch-BpfMap'
-        'Receive-BpfEvent'
-        'New-BpfTestPacket'
-        'Export-BpfTestPacket'
-        'Send-BpfTestPacket'
-        'Invoke-BpfProgramTest'
-        'Enable-BpfStatistics'
-        'Disable-BpfStatistics'
-        'Test-BpfState'
-        'Set-BpfState'
-    )
+    # The type and format files (formats/) are loaded by the module's first command, not here: see
+    # src/EbpfPs/Commands/Common/DeferredModuleData.cs, which lists them.
+    # A comma list rather than an @( ) with a name per line: Import-Module runs the manifest as a script, where each
+    # line of an @( ) is a statement to compile.
+    CmdletsToExport      = 'Import-BpfObject', 'Get-BpfProgram', 'Remove-BpfProgram', 'Remove-BpfObject',
+        'Get-BpfMap', 'Get-BpfLink', 'Get-BpfBtfType', 'Get-BpfProgramInstruction', 'New-BpfPin', 'New-BpfMap',
+        'Get-BpfFeature', 'Add-XdpProgram', 'Get-XdpProgram', 'Remove-XdpProgram', 'Add-TcProgram', 'Get-TcProgram',
+        'Remove-TcProgram', 'New-BpfTestNetwork', 'Get-BpfTestNetwork', 'Remove-BpfTestNetwork',
+        'Measure-HookThroughput', 'Export-BpfHookChart', 'Get-BpfMapEntry', 'Set-BpfMapEntry', 'Remove-BpfMapEntry',
+        'Push-BpfMapEntry', 'Pop-BpfMapEntry', 'Test-BpfMapEntry', 'Clear-BpfMap', 'Watch-BpfMap', 'Receive-BpfEvent',
+        'New-BpfTestPacket', 'Export-BpfTestPacket', 'Send-BpfTestPacket', 'Invoke-BpfProgramTest',
+        'Enable-BpfStatistics', 'Disable-BpfStatistics', 'Test-BpfState', 'Set-BpfState'
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

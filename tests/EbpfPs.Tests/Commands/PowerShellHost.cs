@@ -8,6 +8,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
+using EbpfPs.Commands;
 using EbpfPs.Engine.Attach;
 using EbpfPs.Interop;
 using EbpfPs.Tests.Conventions;
@@ -91,18 +92,9 @@ internal static class PowerShellHost
         return state;
     }
 
-    /// <summary>The format files EbpfPs.psd1 names in FormatsToProcess, as full paths in the repository.</summary>
-    public static IReadOnlyList<string> FormatFiles => ManifestFormats().Select(f => Path.Combine(Root, f)).ToArray();
-
-    /// <summary>FormatsToProcess of EbpfPs.psd1, read as Import-PowerShellDataFile reads it.</summary>
-    private static IEnumerable<string> ManifestFormats()
-    {
-        ScriptBlockAst ast = Parser.ParseFile(Path.Combine(Root, "EbpfPs.psd1"), out _, out ParseError[] errors);
-        if (errors.Length > 0)
-            throw new InvalidOperationException($"EbpfPs.psd1 does not parse: {errors[0].Message}");
-        var manifest = (Hashtable)((HashtableAst)ast.Find(a => a is HashtableAst, false)!).SafeGetValue();
-        return ((object[])manifest["FormatsToProcess"]!).Cast<string>();
-    }
+    /// <summary>The module's format files (loaded by its first command), as full paths in the repository.</summary>
+    public static IReadOnlyList<string> FormatFiles =>
+        DeferredModuleData.FormatFiles.Select(f => Path.Combine(Root, "formats", f)).ToArray();
 }
 
 /// <summary>What a pipeline gave: its output (base objects), its non-terminating errors, the terminating one.</summary>

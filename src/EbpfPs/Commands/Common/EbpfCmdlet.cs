@@ -24,6 +24,7 @@ public abstract class EbpfCmdlet : PSCmdlet
 
     protected override void BeginProcessing()
     {
+        DeferredModuleData.EnsureLoaded(InvokeCommand);
         DebugWithoutPrompts();
         if (NeedsLibbpf)
             Run(NativeRuntime.EnsureLibbpf, terminating: true);

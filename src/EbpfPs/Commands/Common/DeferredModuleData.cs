@@ -54,7 +54,7 @@ public static class DeferredModuleData
         commands.PostCommandLookupAction += once;
     }
 
-    /// <summary>Loads the files into the current runspace once; a cmdlet calls this before it writes anything.</summary>
+    /// <summary>Loads the files into the current runspace once; a cmdlet calls this before writing anything.</summary>
     public static void EnsureLoaded(CommandInvocationIntrinsics commands)
     {
         if (Runspace.DefaultRunspace is not Runspace runspace || Loaded.TryGetValue(runspace, out _))

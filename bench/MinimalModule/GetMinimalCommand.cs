@@ -1,0 +1,10 @@
+using System.Management.Automation;
+
+namespace MinimalModule;
+
+/// <summary>The one cmdlet of the reference module: importing it costs what PowerShell charges any binary module.</summary>
+[Cmdlet(VerbsCommon.Get, "Minimal")]
+public sealed class GetMinimalCommand : PSCmdlet
+{
+    protected override void ProcessRecord() => WriteObject(true);
+}

@@ -28,7 +28,8 @@ $minimal = Join-Path $WorkDirectory 'minimal-module'
 $project = Join-Path $PSScriptRoot 'MinimalModule/MinimalModule.csproj'
 $built = & dotnet build $project -c Release -o $minimal --nologo -v quiet 2>&1
 if ($LASTEXITCODE) { throw "bench/MinimalModule did not build: $built" }
-$manifest = (Get-Content -Raw $ModulePath) -replace "RootModule(\s*)= 'EbpfPs.dll'", "RootModule`$1= 'MinimalModule.dll'"
+$manifest = (Get-Content -Raw $ModulePath) -replace "RootModule(\s*)= 'EbpfPs.dll'",
+    "RootModule`$1= 'MinimalModule.dll'"
 $manifest = $manifest -replace '(?s)CmdletsToExport(\s*)= .*?\r?\n(\s*)FunctionsToExport',
     "CmdletsToExport`$1= 'Get-Minimal'`n`$2FunctionsToExport"
 Set-Content -LiteralPath (Join-Path $minimal 'MinimalModule.psd1') -Value $manifest
@@ -40,7 +41,8 @@ $commands = [ordered]@{
 
 function Invoke-Timed([string] $Command) {
     $script:printed = $null
-    $wall = (Measure-Command { $script:printed = & $dotnet $pwshDll -NoProfile -NonInteractive -Command $Command }).TotalMilliseconds
+    $run = { $script:printed = & $dotnet $pwshDll -NoProfile -NonInteractive -Command $Command }
+    $wall = (Measure-Command $run).TotalMilliseconds
     $lines = @($script:printed)
     [pscustomobject]@{ Wall = $wall; Cpu = [double]$lines[-1]; Inner = if ($lines.Count -gt 1) { $lines[-2] } }
 }

@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace MinimalModule;
 
-/// <summary>The one cmdlet of the reference module: importing it costs what PowerShell charges any binary module.</summary>
+/// <summary>The reference module's one cmdlet: importing it costs what PowerShell charges any binary module.</summary>
 [Cmdlet(VerbsCommon.Get, "Minimal")]
 public sealed class GetMinimalCommand : PSCmdlet
 {

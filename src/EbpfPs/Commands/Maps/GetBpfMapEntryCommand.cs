@@ -85,7 +85,7 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                     {
                         MapSortField field = map.SortField(SortBy);
                         WriteEntries(map.ReadTop(field, Top > 0 ? Top : int.MaxValue, Ascending, Raw, PerCpu)
-                            .ToArray(), map.PerCpu);
+                            .ToArray());
                         continue;
                     }
                     if (Key is null)
@@ -93,7 +93,7 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                         long entries = 0;
                         foreach (BpfMapEntry[] chunk in map.ReadChunks(Raw, PerCpu))
                         {
-                            WriteEntries(chunk, map.PerCpu);
+                            WriteEntries(chunk);
                             entries += chunk.Length;
                         }
                         WriteVerbose($"Read {ActionMessages.Count(entries, "entry")} of map {map.Info.Name} " +
@@ -108,42 +108,19 @@ public sealed class GetBpfMapEntryCommand : MapCommandBase
                                 $"Map '{map.Info.Name}' has no entry for key " +
                                 $"{MapSampler.Text(PlainValue.From(k, "-Key"))}.", k)));
                         else
-                            WriteEntries(new[] { e }, map.PerCpu);
+                            WriteEntries(new[] { e });
                     }
                 }
         });
     }
 
-    /// <summary>The view for entries with each CPU's value is picked by a type name of its own.</summary>
-    public const string PerCpuTypeName = "EbpfPs.BpfMapEntry#PerCpu";
-
-    /// <summary>So is the view of a per-CPU map's default read, whose header says the value is a sum.</summary>
-    public const string CpuSumTypeName = "EbpfPs.BpfMapEntry#CpuSum";
-
-    private void WriteEntries(BpfMapEntry[] entries, bool perCpuMap)
+    /// <summary>
+    /// One WriteObject per entry: a little cheaper in the pipeline than enumerating the chunk. A per-CPU map's
+    /// entries get their views' type names from the type adapter (MapEntryColumns), not a PSObject each.
+    /// </summary>
+    private void WriteEntries(BpfMapEntry[] entries)
     {
-        if (perCpuMap && !PerCpu && !Raw)
-        {
-            foreach (BpfMapEntry e in entries)
-            {
-                var summed = new PSObject(e);
-                summed.TypeNames.Insert(0, CpuSumTypeName);
-                WriteObject(summed);
-            }
-            return;
-        }
-        if (!PerCpu || !perCpuMap)
-        {
-            // One WriteObject per entry: a little cheaper in the pipeline than enumerating the chunk.
-            foreach (BpfMapEntry e in entries)
-                WriteObject(e);
-            return;
-        }
         foreach (BpfMapEntry e in entries)
-        {
-            var tagged = new PSObject(e);
-            tagged.TypeNames.Insert(0, PerCpuTypeName);
-            WriteObject(tagged);
-        }
+            WriteObject(e);
     }
 }

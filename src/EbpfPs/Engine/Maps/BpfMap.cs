@@ -268,6 +268,7 @@ public sealed partial class BpfMap : IDisposable
         return new BpfMapEntry
         {
             MapId = entry.MapId, Map = entry.Map, Key = entry.Key, Value = entry.Value, PerCpu = entry.PerCpu,
+            SummedOverCpus = entry.SummedOverCpus,
             KeyHex = _key.IsRaw ? MapCodec.Hex(k, ko, (int)Info.KeySize) : null,
             ValueHex = _value.IsRaw ? HexOf(entry.Value, (int)Info.ValueSize) : null,
         };
@@ -296,13 +297,19 @@ public sealed partial class BpfMap : IDisposable
                     BinaryPrimitives.WriteUInt64LittleEndian(v.AsSpan(vo + o),
                         BinaryPrimitives.ReadUInt64LittleEndian(v.AsSpan(vo + o))
                             + BinaryPrimitives.ReadUInt64LittleEndian(v.AsSpan(vo + cpu * _stride + o)));
-            return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = _value.Decode(v, vo) };
+            return new BpfMapEntry
+            {
+                MapId = Info.Id, Map = Info.Name, Key = key, Value = _value.Decode(v, vo), SummedOverCpus = true,
+            };
         }
         var cpus = new object?[_cpus];
         for (int cpu = 0; cpu < _cpus; cpu++)
             cpus[cpu] = _value.Decode(v, vo + cpu * _stride);
-        return new BpfMapEntry { MapId = Info.Id, Map = Info.Name, Key = key, Value = Sum(cpus), PerCpu = perCpu
-            ? cpus : null };
+        return new BpfMapEntry
+        {
+            MapId = Info.Id, Map = Info.Name, Key = key, Value = Sum(cpus), PerCpu = perCpu ? cpus : null,
+            SummedOverCpus = true,
+        };
     }
 
     /// <summary>Per-CPU values summed field by field; non-numeric fields keep CPU 0's value.</summary>

@@ -25,5 +25,11 @@ public sealed class BpfMapEntry
     [JsonIgnore]
     public string? ValueHex { get; init; }
 
+    /// <summary>
+    /// A per-CPU map's entry whose Value is the sum over its CPUs. Internal: not a column of its own, but what the
+    /// type adapter names the entry by (its view says the value is a sum).
+    /// </summary>
+    internal bool SummedOverCpus { get; init; }
+
     public override string ToString() => $"{Map}[{Key}]";
 }

@@ -91,3 +91,22 @@ Describe 'Test network state files' {
         $script:net = $null
     }
 }
+
+Describe 'Remove-BpfTestNetwork takes the networks themselves' {
+    It 'as its first argument, one or several, as Remove-Item takes files' {
+        $one = New-BpfTestNetwork "obj1-$id"
+        $two = New-BpfTestNetwork "obj2-$id"
+        $three = New-BpfTestNetwork "obj3-$id"
+        try {
+            Remove-BpfTestNetwork $one -Confirm:$false
+            Remove-BpfTestNetwork @($two, $three) -Confirm:$false
+            foreach ($net in $one, $two, $three) {
+                foreach ($ns in $net.Namespaces) { Get-Namespaces | Should -Not -Contain $ns }
+                Test-Path "$stateDir/$($net.Name).json" | Should -BeFalse
+            }
+        }
+        finally {
+            Get-BpfTestNetwork -Name "obj?-$id" | Remove-BpfTestNetwork -Confirm:$false -ErrorAction SilentlyContinue
+        }
+    }
+}

@@ -13,6 +13,7 @@ public sealed class RemoveBpfTestNetworkCommand : EbpfCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(TestNetworkNameCompleter))]
+    [TestNetworkNameTransformation]
     public string[] Name { get; set; } = null!;
 
     /// <summary>Remove it even though the process that made it still runs.</summary>

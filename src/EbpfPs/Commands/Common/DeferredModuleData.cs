@@ -35,10 +35,20 @@ public static class DeferredModuleData
     // Which runspaces have the files: each runspace that imports the module has a type and format table of its own.
     private static readonly ConditionalWeakTable<Runspace, object> Loaded = new();
 
+    // Beside the assembly; none when the assembly is imported on its own (as the unit tests' runspaces do). Looked
+    // for once, not by every cmdlet of such a session.
+    private static readonly string? Folder = FormatsFolder();
+
+    private static string? FormatsFolder()
+    {
+        string folder = Path.Combine(Path.GetDirectoryName(typeof(DeferredModuleData).Assembly.Location)!, "formats");
+        return Directory.Exists(folder) ? folder : null;
+    }
+
     /// <summary>At import: the next command looked up in this runspace loads the files.</summary>
     public static void LoadOnNextCommand()
     {
-        if (Runspace.DefaultRunspace is not Runspace runspace || Loaded.TryGetValue(runspace, out _))
+        if (Folder is null || Runspace.DefaultRunspace is not Runspace runspace || Loaded.TryGetValue(runspace, out _))
             return;
         // A session state made here belongs to the runspace on this thread and hands out the engine's own command
         // intrinsics, the ones command lookup consults (the runspace's proxy refuses calls while Import-Module
@@ -57,11 +67,8 @@ public static class DeferredModuleData
     /// <summary>Loads the files into the current runspace once; a cmdlet calls this before writing anything.</summary>
     public static void EnsureLoaded(CommandInvocationIntrinsics commands)
     {
-        if (Runspace.DefaultRunspace is not Runspace runspace || Loaded.TryGetValue(runspace, out _))
-            return;
-        string folder = Path.Combine(Path.GetDirectoryName(typeof(DeferredModuleData).Assembly.Location)!, "formats");
-        // The assembly imported on its own (as the unit tests' runspaces do) has no files beside it.
-        if (!Directory.Exists(folder))
+        if (Folder is not string folder || Runspace.DefaultRunspace is not Runspace runspace
+            || Loaded.TryGetValue(runspace, out _))
             return;
         Loaded.AddOrUpdate(runspace, folder);
         string[] types = TypeFiles.Select(f => Path.Combine(folder, f)).ToArray();
